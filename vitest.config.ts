@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // PGlite instances and PostgreSQL databases are shared per file; files run in parallel forks.
+    pool: "forks",
+  },
+});
