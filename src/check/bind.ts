@@ -1,0 +1,78 @@
+import type { SourceFile } from "../parse/source-file.js";
+import type { DataPath } from "../parse/source-file.js";
+import { TypeResolver } from "../model/resolve.js";
+import type { AggregateSpec, FieldSpec, RuleSpec, SpecFileContent } from "../validate/spec.js";
+
+/** A spec file that passed the schema. */
+export interface SpecFile {
+  readonly file: SourceFile;
+  readonly content: SpecFileContent;
+}
+
+/** A named thing declared in a spec, with where it was declared (the key's path). */
+export interface Declaration<T> {
+  readonly name: string;
+  readonly spec: T;
+  readonly file: SourceFile;
+  readonly path: DataPath;
+}
+
+export type RoleSpec = { readonly description?: string } | null;
+
+/**
+ * One domain with its files merged: symbol tables (the first declaration of a name wins)
+ * and the list of every declaration, so duplicates can be reported with both places.
+ */
+export interface BoundDomain {
+  readonly name: string;
+  readonly files: readonly SpecFile[];
+  readonly types: ReadonlyMap<string, Declaration<FieldSpec>>;
+  readonly aggregates: ReadonlyMap<string, Declaration<AggregateSpec>>;
+  readonly roles: ReadonlyMap<string, Declaration<RoleSpec>>;
+  readonly rules: readonly Declaration<RuleSpec>[];
+  readonly duplicates: readonly Duplicate[];
+  readonly resolver: TypeResolver;
+}
+
+export interface Duplicate {
+  readonly kind: "Type" | "Aggregate" | "Role";
+  readonly first: Declaration<unknown>;
+  readonly again: Declaration<unknown>;
+}
+
+/** Groups files by domain (sorted by name, files by path) and builds their symbol tables. */
+export function bindDomains(files: readonly SpecFile[]): BoundDomain[] {
+  const byDomain = new Map<string, SpecFile[]>();
+  for (const f of [...files].sort((a, b) => (a.file.path < b.file.path ? -1 : 1))) {
+    const list = byDomain.get(f.content.domain) ?? [];
+    list.push(f);
+    byDomain.set(f.content.domain, list);
+  }
+  return [...byDomain.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, domainFiles]) => bindDomain(name, domainFiles));
+}
+
+function bindDomain(name: string, files: readonly SpecFile[]): BoundDomain {
+  const duplicates: Duplicate[] = [];
+  const types = new Map<string, Declaration<FieldSpec>>();
+  const aggregates = new Map<string, Declaration<AggregateSpec>>();
+  const roles = new Map<string, Declaration<RoleSpec>>();
+  const rules: Declaration<RuleSpec>[] = [];
+
+  function declare<T>(table: Map<string, Declaration<T>>, kind: Duplicate["kind"], declaration: Declaration<T>): void {
+    const first = table.get(declaration.name);
+    if (first) duplicates.push({ kind, first, again: declaration });
+    else table.set(declaration.name, declaration);
+  }
+
+  for (const { file, content } of files) {
+    for (const [n, spec] of Object.entries(content.types ?? {})) declare(types, "Type", { name: n, spec, file, path: ["types", n] });
+    for (const [n, spec] of Object.entries(content.aggregates ?? {}))
+      declare(aggregates, "Aggregate", { name: n, spec, file, path: ["aggregates", n] });
+    for (const [n, spec] of Object.entries(content.policies?.roles ?? {}))
+      declare(roles, "Role", { name: n, spec, file, path: ["policies", "roles", n] });
+    for (const [i, spec] of (content.policies?.rules ?? []).entries())
+      rules.push({ name: `#${i + 1}`, spec, file, path: ["policies", "rules", i] });
+  }
+  const resolver = new TypeResolver(new Map([...types].map(([n, d]) => [n, d.spec])));
+  return { name, files, types, aggregates, roles, rules, duplicates, resolver };
+}

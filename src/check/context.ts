@@ -1,0 +1,41 @@
+import type { Code, ParamsOf } from "../diagnostics/catalog.js";
+import type { DiagnosticCollector } from "../diagnostics/collector.js";
+import { type Part, rangeAt } from "../parse/locate.js";
+import type { DataPath, SourceFile } from "../parse/source-file.js";
+import type { BoundDomain } from "./bind.js";
+
+/** A place in a spec: a file and the data path of the key or value concerned. */
+export interface Site {
+  readonly file: SourceFile;
+  readonly path: DataPath;
+  readonly part?: Part;
+}
+
+export interface RelatedSite extends Site {
+  readonly message: string;
+}
+
+export interface CheckContext {
+  report<C extends Code>(code: C, params: ParamsOf<C>, at: Site, options?: { related?: readonly RelatedSite[]; hint?: string }): void;
+}
+
+/** A semantic rule: looks at one bound domain and reports what is wrong with it. */
+export interface Rule {
+  readonly name: string;
+  /** The catalog codes this rule may report (the fixture test checks each has a fixture). */
+  readonly codes: readonly Code[];
+  check(domain: BoundDomain, context: CheckContext): void;
+}
+
+export function createContext(diagnostics: DiagnosticCollector): CheckContext {
+  // Positions are looked up only when something is reported: a clean spec pays nothing.
+  return {
+    report(code, params, at, options = {}) {
+      const related = (options.related ?? []).map((r) => ({ ...rangeAt(r.file, r.path, r.part ?? "key"), message: r.message }));
+      diagnostics.report(code, params, rangeAt(at.file, at.path, at.part ?? "value"), {
+        related,
+        ...(options.hint === undefined ? {} : { hint: options.hint }),
+      });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { Rule } from "../context.js";
+import { applyRule } from "./apply.rule.js";
+import { defaultsRule } from "./defaults.rule.js";
+import { duplicateNamesRule } from "./duplicate-names.rule.js";
+import { emitsRule } from "./emits.rule.js";
+import { fieldTypesRule } from "./field-types.rule.js";
+import { nameCollisionsRule } from "./name-collisions.rule.js";
+import { policiesRule } from "./policies.rule.js";
+import { recursiveTypesRule } from "./recursive-types.rule.js";
+import { reservedNamesRule } from "./reserved-names.rule.js";
+import { whenRule } from "./when.rule.js";
+
+/** Every semantic rule of DESIGN §3. Each is independent; they all run and report together. */
+export const rules: readonly Rule[] = [
+  duplicateNamesRule,
+  reservedNamesRule,
+  nameCollisionsRule,
+  fieldTypesRule,
+  recursiveTypesRule,
+  defaultsRule,
+  emitsRule,
+  whenRule,
+  applyRule,
+  policiesRule,
+];

@@ -1,0 +1,91 @@
+import { identifiers } from "../../model/naming.js";
+import type { FieldsSpec } from "../../validate/spec.js";
+import type { DataPath } from "../../parse/source-file.js";
+import type { CheckContext, Rule, Site } from "../context.js";
+import type { BoundDomain } from "../bind.js";
+
+interface Named {
+  readonly label: string;
+  readonly generated: string;
+  readonly at: Site;
+}
+
+/** Names that differ only in case or separators become the same TypeScript or SQL identifier. */
+export const nameCollisionsRule: Rule = {
+  name: "name-collisions",
+  codes: ["name-collision"],
+  check(domain, context) {
+    findCollisions(
+      [...domain.aggregates.values()].map((a) => ({
+        label: `aggregate '${a.name}'`,
+        generated: identifiers.aggregate(a.name),
+        at: { file: a.file, path: a.path, part: "key" },
+      })),
+      context,
+    );
+    for (const a of domain.aggregates.values()) {
+      findCollisions(moduleIdentifiers(domain, a.name), context);
+      fieldCollisions(a.spec.state, { file: a.file, path: [...a.path, "state"] }, context);
+      for (const [name, action] of Object.entries(a.spec.actions ?? {}))
+        fieldCollisions(action.payload, { file: a.file, path: [...a.path, "actions", name, "payload"] }, context);
+      for (const [name, event] of Object.entries(a.spec.events ?? {}))
+        fieldCollisions(event?.payload, { file: a.file, path: [...a.path, "events", name, "payload"] }, context);
+    }
+    for (const t of domain.types.values()) {
+      if (typeof t.spec !== "string") fieldCollisions(t.spec.fields, { file: t.file, path: [...t.path, "fields"] }, context);
+    }
+  },
+};
+
+/** Every identifier one aggregate's generated module declares or imports. */
+function moduleIdentifiers(domain: BoundDomain, aggregate: string): Named[] {
+  const a = domain.aggregates.get(aggregate);
+  if (!a) return [];
+  const aggregateSite: Site = { file: a.file, path: a.path, part: "key" };
+  const named: Named[] = [...domain.types.values()].map((t) => ({ label: `type '${t.name}'`, generated: t.name, at: { file: t.file, path: t.path, part: "key" } }));
+  named.push({ label: `the state type of '${a.name}'`, generated: identifiers.state(a.name), at: aggregateSite });
+  named.push({ label: `the event union of '${a.name}'`, generated: identifiers.eventUnion(a.name), at: aggregateSite });
+  for (const action of Object.keys(a.spec.actions ?? {})) {
+    named.push({ label: `action '${action}'`, generated: identifiers.payload(action), at: { file: a.file, path: [...a.path, "actions", action], part: "key" } });
+  }
+  for (const event of Object.keys(a.spec.events ?? {})) {
+    const at: Site = { file: a.file, path: [...a.path, "events", event], part: "key" };
+    named.push({ label: `event '${event}'`, generated: identifiers.event(event), at });
+    named.push({ label: `event '${event}'`, generated: identifiers.eventData(event), at });
+  }
+  return named;
+}
+
+/** Fields of one mapping become camelCase properties and snake_case columns. */
+function fieldCollisions(fields: FieldsSpec | undefined, at: { file: Site["file"]; path: DataPath }, context: CheckContext): void {
+  findCollisions(
+    Object.keys(fields ?? {}).map((name) => ({
+      label: `field '${name}'`,
+      generated: identifiers.column(name),
+      at: { file: at.file, path: [...at.path, name], part: "key" },
+    })),
+    context,
+  );
+}
+
+function findCollisions(named: readonly Named[], context: CheckContext): void {
+  const seen = new Map<string, Named>();
+  const reported = new Set<string>();
+  for (const n of named) {
+    const first = seen.get(n.generated);
+    if (!first) {
+      seen.set(n.generated, n);
+      continue;
+    }
+    // An event yields two identifiers; two colliding events are one mistake, reported once.
+    const pair = `${n.label}\0${first.label}`;
+    if (reported.has(pair)) continue;
+    reported.add(pair);
+    context.report(
+      "name-collision",
+      { name: n.label, other: first.label, generated: n.generated },
+      n.at,
+      { related: [{ ...first.at, message: `${first.label} is declared here` }] },
+    );
+  }
+}

@@ -1,0 +1,102 @@
+import { didYouMean } from "../../diagnostics/suggest.js";
+import type { FieldInfo } from "../../model/types.js";
+import type { BoundDomain, Declaration } from "../bind.js";
+import type { CheckContext, Rule } from "../context.js";
+import { valueProblem } from "../values.js";
+import type { AggregateSpec } from "../../validate/spec.js";
+
+/** Permissions every aggregate has besides its actions. */
+export const BUILT_IN_PERMISSIONS = ["read", "history", "*"] as const;
+/** What `$actor.…` may name in a `where`; claims are free-form. */
+const ACTOR_ATTRIBUTES = ["id", "tenant"] as const;
+
+/** Rules name declared roles, aggregates, actions and state fields; every role has a rule. */
+export const policiesRule: Rule = {
+  name: "policies",
+  codes: ["unknown-role", "unknown-aggregate", "unknown-action", "unknown-field", "unknown-variable", "invalid-condition-value", "unused-role"],
+  check(domain, context) {
+    const usedRoles = new Set<string>();
+    for (const rule of domain.rules) {
+      const { spec, file, path } = rule;
+      usedRoles.add(spec.role);
+      if (!domain.roles.has(spec.role)) {
+        context.report("unknown-role", { name: spec.role, suggestion: didYouMean(spec.role, domain.roles.keys()) }, { file, path: [...path, "role"] });
+      }
+      const covered = coveredAggregates(domain, rule, context);
+      if (spec.where && covered.length > 0) checkWhere(domain, rule, covered, context);
+    }
+    for (const role of domain.roles.values()) {
+      if (!usedRoles.has(role.name)) context.report("unused-role", { role: role.name }, { file: role.file, path: role.path, part: "key" });
+    }
+  },
+};
+
+/** The aggregates a rule's permissions reach; reports the permissions that name nothing. */
+function coveredAggregates(domain: BoundDomain, rule: Declaration<{ allow: readonly string[] }>, context: CheckContext): Declaration<AggregateSpec>[] {
+  const covered = new Map<string, Declaration<AggregateSpec>>();
+  for (const [i, permission] of rule.spec.allow.entries()) {
+    const at = { file: rule.file, path: [...rule.path, "allow", i] };
+    if (permission === "*") {
+      for (const a of domain.aggregates.values()) covered.set(a.name, a);
+      continue;
+    }
+    const [aggregateName = "", action = ""] = permission.split(":");
+    const aggregate = domain.aggregates.get(aggregateName);
+    if (!aggregate) {
+      context.report("unknown-aggregate", { name: aggregateName, suggestion: didYouMean(aggregateName, domain.aggregates.keys()) }, at);
+      continue;
+    }
+    const actions = Object.keys(aggregate.spec.actions ?? {});
+    if (!(BUILT_IN_PERMISSIONS as readonly string[]).includes(action) && !actions.includes(action)) {
+      context.report("unknown-action", { aggregate: aggregateName, action, suggestion: didYouMean(action, [...actions, ...BUILT_IN_PERMISSIONS]) }, at);
+      continue;
+    }
+    covered.set(aggregate.name, aggregate);
+  }
+  return [...covered.values()];
+}
+
+function checkWhere(
+  domain: BoundDomain,
+  rule: Declaration<{ where?: Readonly<Record<string, string | number | boolean>> }>,
+  covered: readonly Declaration<AggregateSpec>[],
+  context: CheckContext,
+): void {
+  for (const [fieldName, value] of Object.entries(rule.spec.where ?? {})) {
+    const at = { file: rule.file, path: [...rule.path, "where", fieldName] };
+    const fields: FieldInfo[] = [];
+    for (const aggregate of covered) {
+      const state = domain.resolver.fields(aggregate.spec.state);
+      const field = state.find((f) => f.name === fieldName);
+      if (field) {
+        fields.push(field);
+        continue;
+      }
+      context.report(
+        "unknown-field",
+        { field: fieldName, aggregate: aggregate.name, suggestion: didYouMean(fieldName, state.map((f) => f.name)) },
+        { ...at, part: "key" },
+      );
+    }
+    if (typeof value === "string" && value.startsWith("$") && !value.startsWith("$$")) {
+      checkActorReference(value, at, context);
+      continue;
+    }
+    const literal = typeof value === "string" && value.startsWith("$$") ? value.slice(1) : value;
+    for (const field of fields) {
+      const problem = valueProblem(literal, field.type, field.optional);
+      if (problem) {
+        context.report("invalid-condition-value", { field: fieldName, detail: problem }, at);
+        break;
+      }
+    }
+  }
+}
+
+function checkActorReference(value: string, at: { file: Declaration<unknown>["file"]; path: readonly (string | number)[] }, context: CheckContext): void {
+  const [root, attribute, ...rest] = value.slice(1).split(".");
+  if (root === "actor" && attribute !== undefined && (ACTOR_ATTRIBUTES as readonly string[]).includes(attribute) && rest.length === 0) return;
+  if (root === "actor" && attribute === "claims" && rest.length > 0 && rest.every((r) => r.length > 0)) return;
+  const allowed = [...ACTOR_ATTRIBUTES.map((a) => `$actor.${a}`), "$actor.claims.<name>"];
+  context.report("unknown-variable", { text: value, allowed: allowed.join(", "), suggestion: didYouMean(value, allowed.slice(0, 2)) }, at);
+}

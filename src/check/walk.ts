@@ -1,0 +1,49 @@
+import type { DataPath } from "../parse/source-file.js";
+import type { FieldSpec, FieldsSpec } from "../validate/spec.js";
+import type { BoundDomain } from "./bind.js";
+import type { Site } from "./context.js";
+
+export type FieldScope = "state" | "action payload" | "event payload" | "type" | "object field";
+
+/** A field (or a named type's definition) somewhere in a domain. `path` leads to its key. */
+export interface FieldSite extends Site {
+  readonly name: string;
+  readonly spec: FieldSpec;
+  readonly scope: FieldScope;
+  readonly aggregate?: string;
+}
+
+/** Every field spec of a domain: state, payloads, named types and nested object fields. */
+export function* fieldSites(domain: BoundDomain): Generator<FieldSite> {
+  for (const t of domain.types.values()) yield* withNested({ name: t.name, spec: t.spec, file: t.file, path: t.path, scope: "type" });
+  for (const a of domain.aggregates.values()) {
+    const base = { file: a.file, aggregate: a.name };
+    yield* fieldsIn(a.spec.state, [...a.path, "state"], "state", base);
+    for (const [name, action] of Object.entries(a.spec.actions ?? {}))
+      yield* fieldsIn(action.payload, [...a.path, "actions", name, "payload"], "action payload", base);
+    for (const [name, event] of Object.entries(a.spec.events ?? {}))
+      yield* fieldsIn(event?.payload, [...a.path, "events", name, "payload"], "event payload", base);
+  }
+}
+
+function* fieldsIn(
+  fields: FieldsSpec | undefined,
+  path: DataPath,
+  scope: FieldScope,
+  base: Pick<FieldSite, "file" | "aggregate">,
+): Generator<FieldSite> {
+  for (const [name, spec] of Object.entries(fields ?? {})) yield* withNested({ ...base, name, spec, path: [...path, name], scope });
+}
+
+function* withNested(site: FieldSite): Generator<FieldSite> {
+  yield site;
+  if (typeof site.spec !== "string" && site.spec.fields !== undefined) {
+    yield* fieldsIn(site.spec.fields, [...site.path, "fields"], "object field", site);
+  }
+}
+
+/** "emits: x" and "emits: [x, y]" alike, with the path of each entry. */
+export function emitted(emits: string | readonly string[], actionPath: DataPath): { event: string; path: DataPath }[] {
+  if (typeof emits === "string") return [{ event: emits, path: [...actionPath, "emits"] }];
+  return emits.map((event, i) => ({ event, path: [...actionPath, "emits", i] }));
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { glob } from "tinyglobby";
+import { type FileStat, type Host, HostError } from "./host.js";
+import { toPosix } from "./paths.js";
+
+/** The real file system. */
+export function nodeHost(cwd: string = process.cwd()): Host {
+  return {
+    cwd: toPosix(path.resolve(cwd)),
+    async stat(p: string): Promise<FileStat | undefined> {
+      try {
+        const s = await stat(p);
+        return { kind: s.isFile() ? "file" : s.isDirectory() ? "directory" : "other", size: s.size };
+      } catch {
+        return undefined;
+      }
+    },
+    async readFile(p: string): Promise<Uint8Array> {
+      try {
+        return await readFile(p);
+      } catch (error) {
+        throw new HostError(p, describeIoError(error));
+      }
+    },
+    async glob(root: string, patterns: readonly string[]): Promise<string[]> {
+      const found = await glob([...patterns], { cwd: root, absolute: true, onlyFiles: true, dot: false, followSymbolicLinks: true });
+      return found.map(toPosix).sort();
+    },
+    async writeFile(p: string, content: string): Promise<void> {
+      await mkdir(path.dirname(p), { recursive: true });
+      // Write beside the target, then rename: rename is atomic on POSIX file systems.
+      const temp = `${p}.${randomBytes(6).toString("hex")}.tmp`;
+      try {
+        await writeFile(temp, content, "utf8");
+        await rename(temp, p);
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw new HostError(p, describeIoError(error));
+      }
+    },
+    async removeFile(p: string): Promise<void> {
+      await rm(p, { force: true });
+    },
+  };
+}
+
+function describeIoError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ENOENT":
+      return "no such file";
+    case "EISDIR":
+      return "it is a folder";
+    case "ENOSPC":
+      return "no space left on the device";
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

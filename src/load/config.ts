@@ -1,0 +1,111 @@
+import type { DiagnosticCollector } from "../diagnostics/collector.js";
+import { wholeFile } from "../diagnostics/diagnostic.js";
+import type { Host } from "../host/host.js";
+import { dirname, displayPath, resolvePath } from "../host/paths.js";
+import { parseYaml } from "../parse/parse.js";
+import type { SourceFile } from "../parse/source-file.js";
+import type { ConfigFileContent } from "../validate/spec.js";
+import { validateConfigFile } from "../validate/validate.js";
+import { type ReadOptions, readTextFile } from "./read-text.js";
+
+export const CONFIG_FILE_NAME = "fluvius.yaml";
+export const DEFAULT_SPECS = ["domains/**/*.yaml"] as const;
+
+/** fluvius.yaml with every default filled in and every path absolute. */
+export interface ProjectConfig {
+  /** The folder of fluvius.yaml, or the working folder when there is none. */
+  readonly root: string;
+  /** The parsed fluvius.yaml, for diagnostics that point into it. */
+  readonly file?: SourceFile;
+  readonly specs: readonly string[];
+  readonly output: { readonly generated: string; readonly handlers: string; readonly migrations: string };
+  readonly api: { readonly basePath: string };
+  readonly auth: {
+    readonly idClaim: string;
+    readonly tenantClaim: string;
+    readonly rolesClaim: string;
+    readonly secretEnv: string;
+    readonly jwksUrl?: string;
+    readonly issuer?: string;
+    readonly audience?: string;
+  };
+  readonly database: { readonly urlEnv: string; readonly embeddedPath: string };
+}
+
+/** The nearest fluvius.yaml in the folder or its parents. */
+export async function findConfigFile(host: Host, from: string): Promise<string | undefined> {
+  let folder = from;
+  for (;;) {
+    const candidate = resolvePath(folder, CONFIG_FILE_NAME);
+    if ((await host.stat(candidate))?.kind === "file") return candidate;
+    const parent = dirname(folder);
+    if (parent === folder) return undefined;
+    folder = parent;
+  }
+}
+
+/**
+ * Loads the project configuration. `explicitPath` (from --config) must exist; otherwise the
+ * nearest fluvius.yaml is used, and without one every default applies. Undefined when
+ * fluvius.yaml has errors (reported).
+ */
+export async function loadConfig(
+  host: Host,
+  diagnostics: DiagnosticCollector,
+  options: ReadOptions & { explicitPath?: string } = {},
+): Promise<ProjectConfig | undefined> {
+  let path: string | undefined;
+  if (options.explicitPath !== undefined) {
+    path = resolvePath(host.cwd, options.explicitPath);
+    if ((await host.stat(path))?.kind !== "file") {
+      diagnostics.report("path-not-found", { path: options.explicitPath }, wholeFile(options.explicitPath));
+      return undefined;
+    }
+  } else {
+    path = await findConfigFile(host, host.cwd);
+  }
+  if (path === undefined) return resolveConfig(host.cwd, {});
+  const text = await readTextFile(host, path, displayPath(host.cwd, path), diagnostics, options);
+  if (!text) return undefined;
+  // An empty fluvius.yaml is fine: every key has a default.
+  if (text.text.trim() === "") return resolveConfig(dirname(path), {});
+  const file = parseYaml(text, diagnostics);
+  if (!file) return undefined;
+  const content = validateConfigFile(file, diagnostics);
+  if (!content) return undefined;
+  return resolveConfig(dirname(path), content, file);
+}
+
+export function resolveConfig(root: string, content: ConfigFileContent, file?: SourceFile): ProjectConfig {
+  const at = (p: string) => resolvePath(root, p);
+  return {
+    root,
+    ...(file ? { file } : {}),
+    specs: content.specs ?? [...DEFAULT_SPECS],
+    output: {
+      generated: at(content.output?.generated ?? "src/generated"),
+      handlers: at(content.output?.handlers ?? "src/domain"),
+      migrations: at(content.output?.migrations ?? "migrations"),
+    },
+    api: { basePath: normaliseBasePath(content.api?.basePath ?? "/api") },
+    auth: {
+      idClaim: content.auth?.idClaim ?? "sub",
+      tenantClaim: content.auth?.tenantClaim ?? "tenant",
+      rolesClaim: content.auth?.rolesClaim ?? "roles",
+      secretEnv: content.auth?.secretEnv ?? "FLUVIUS_JWT_SECRET",
+      ...(content.auth?.jwksUrl === undefined ? {} : { jwksUrl: content.auth.jwksUrl }),
+      ...(content.auth?.issuer === undefined ? {} : { issuer: content.auth.issuer }),
+      ...(content.auth?.audience === undefined ? {} : { audience: content.auth.audience }),
+    },
+    database: {
+      urlEnv: content.database?.urlEnv ?? "DATABASE_URL",
+      embeddedPath: at(content.database?.embeddedPath ?? ".fluvius/pgdata"),
+    },
+  };
+}
+
+/** "/api/" and "api" both mean "/api"; "/" means no prefix (""). */
+function normaliseBasePath(p: string): string {
+  const trimmed = p.replace(/\/+$/, "");
+  return trimmed === "" ? "" : trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
+}

@@ -1,0 +1,62 @@
+/**
+ * Case conversion for every name that crosses into TypeScript or SQL. The check stage uses
+ * the same functions to find names that would collide, so what it accepts always generates.
+ */
+export function words(name: string): string[] {
+  return name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g)?.map((w) => w.toLowerCase()) ?? [];
+}
+
+export function pascalCase(name: string): string {
+  return words(name)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
+}
+
+export function camelCase(name: string): string {
+  const p = pascalCase(name);
+  return p.charAt(0).toLowerCase() + p.slice(1);
+}
+
+export function snakeCase(name: string): string {
+  return words(name).join("_");
+}
+
+/** "firmware-release" → "Firmware release": labels for UIs and docs. */
+export function humanise(name: string): string {
+  const s = words(name).join(" ");
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** JavaScript/TypeScript reserved words and names that break objects or classes. */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set([
+  "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum",
+  "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null",
+  "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield",
+  "let", "static", "implements", "interface", "package", "private", "protected", "public", "await", "async",
+  "arguments", "eval", "undefined", "NaN", "Infinity", "__proto__", "constructor", "prototype", "hasOwnProperty",
+  "toString", "valueOf",
+]);
+
+/** Global TypeScript types a named type would shadow in generated code. */
+export const RESERVED_TYPE_NAMES: ReadonlySet<string> = new Set([
+  "Array", "ArrayBuffer", "Awaited", "BigInt", "Boolean", "Date", "Error", "Exclude", "Extract", "Function", "Infinity",
+  "Map", "NaN", "NonNullable", "Number", "Object", "Omit", "Parameters", "Partial", "Pick", "Promise", "Readonly",
+  "ReadonlyArray", "Record", "RegExp", "Required", "ReturnType", "Set", "String", "Symbol", "WeakMap", "WeakSet",
+  "JSON", "Math", "Uint8Array", "Actor", "Decimal",
+]);
+
+/**
+ * The TypeScript identifiers generated for a domain's parts. The generator names things
+ * with these, and the name-collision rule checks them, so the two cannot drift apart.
+ */
+export const identifiers = {
+  aggregate: (aggregate: string) => pascalCase(aggregate),
+  state: (aggregate: string) => `${pascalCase(aggregate)}State`,
+  eventUnion: (aggregate: string) => `${pascalCase(aggregate)}Event`,
+  payload: (action: string) => `${pascalCase(action)}Payload`,
+  event: (event: string) => `${pascalCase(event)}Event`,
+  eventData: (event: string) => `${pascalCase(event)}Data`,
+  handler: (action: string) => camelCase(action),
+  /** SQL column of a field and SQL table of an aggregate. */
+  column: (field: string) => snakeCase(field),
+} as const;

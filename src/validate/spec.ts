@@ -1,0 +1,103 @@
+/**
+ * The shape of a spec file once it passed schemas/domain.schema.json. Keep these types in
+ * step with the schema: the schema is the source of truth, these describe what it admits.
+ */
+export type ScalarValue = string | number | boolean | null;
+
+/** A type expression such as `Money?` or `string[]`. */
+export type TypeExpression = string;
+
+export interface FieldObject {
+  readonly type?: TypeExpression;
+  readonly enum?: readonly string[];
+  readonly fields?: FieldsSpec;
+  readonly ref?: string;
+  readonly array?: boolean;
+  readonly optional?: boolean;
+  readonly default?: unknown;
+  readonly description?: string;
+  readonly label?: string;
+  readonly minimum?: number | string;
+  readonly maximum?: number | string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly scale?: number;
+  readonly pii?: boolean;
+  readonly renamedFrom?: string;
+}
+
+export type FieldSpec = TypeExpression | FieldObject;
+export type FieldsSpec = Readonly<Record<string, FieldSpec>>;
+
+export interface ActionSpec {
+  readonly description?: string;
+  readonly creates?: boolean;
+  readonly payload?: FieldsSpec;
+  readonly when?: Readonly<Record<string, ScalarValue | readonly ScalarValue[]>>;
+  readonly emits: string | readonly string[];
+}
+
+export type ApplyMap = Readonly<Record<string, unknown>>;
+
+export interface ApplySpec {
+  readonly set?: ApplyMap;
+  readonly add?: ApplyMap;
+  readonly subtract?: ApplyMap;
+  readonly push?: ApplyMap;
+  readonly pull?: ApplyMap;
+  readonly unset?: readonly string[];
+}
+
+export interface EventSpec {
+  readonly description?: string;
+  readonly version?: number;
+  readonly payload?: FieldsSpec;
+  readonly apply?: ApplySpec;
+}
+
+export interface AggregateSpec {
+  readonly description?: string;
+  readonly snapshotEvery?: number;
+  readonly state?: FieldsSpec;
+  readonly actions?: Readonly<Record<string, ActionSpec>>;
+  /** `null` when an event is declared with nothing under it. */
+  readonly events?: Readonly<Record<string, EventSpec | null>>;
+}
+
+export interface RuleSpec {
+  readonly role: string;
+  readonly description?: string;
+  readonly allow: readonly string[];
+  readonly where?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface PoliciesSpec {
+  readonly roles?: Readonly<Record<string, { readonly description?: string } | null>>;
+  readonly rules?: readonly RuleSpec[];
+}
+
+export interface SpecFileContent {
+  readonly domain: string;
+  readonly revision?: number;
+  readonly description?: string;
+  readonly types?: FieldsSpec;
+  readonly aggregates?: Readonly<Record<string, AggregateSpec>>;
+  readonly policies?: PoliciesSpec;
+}
+
+export interface ConfigFileContent {
+  readonly specs?: readonly string[];
+  readonly output?: { readonly generated?: string; readonly handlers?: string; readonly migrations?: string };
+  readonly api?: { readonly basePath?: string };
+  readonly auth?: {
+    readonly idClaim?: string;
+    readonly tenantClaim?: string;
+    readonly rolesClaim?: string;
+    readonly secretEnv?: string;
+    readonly jwksUrl?: string;
+    readonly issuer?: string;
+    readonly audience?: string;
+  };
+  readonly database?: { readonly urlEnv?: string; readonly embeddedPath?: string };
+}
