@@ -277,7 +277,7 @@ names that differ only in separators or case (\`open-account\` and \`open_accoun
   "reserved-name": entry<{ name: S; kind: S; reason: S }>({
     severity: "error",
     stage: "check",
-    message: (p) => `'${p.name}' cannot be used as a ${p.kind} name: ${p.reason}.`,
+    message: (p) => `'${p.name}' cannot be used as ${/^[aeiou]/.test(p.kind) ? "an" : "a"} ${p.kind} name: ${p.reason}.`,
     hint: "Choose another name.",
     explain: `Some names are taken: state fields \`id\`, \`tenantId\` and \`version\` (and any name starting
 with \`_\`) are provided by the system; JavaScript/TypeScript reserved words, \`__proto__\` and

@@ -34,8 +34,14 @@ export function memoryHost(initial: Record<string, string | Uint8Array> = {}, cw
     },
     async glob(root: string, patterns: readonly string[]): Promise<string[]> {
       const prefix = root.endsWith("/") ? root : `${root}/`;
-      const match = picomatch([...patterns], { dot: false });
-      return [...files.keys()].filter((f) => f.startsWith(prefix) && match(f.slice(prefix.length))).sort();
+      // As in tinyglobby, a pattern starting with "!" excludes what it matches.
+      const include = picomatch(patterns.filter((p) => !p.startsWith("!")), { dot: false });
+      const excluded = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
+      const exclude = excluded.length > 0 ? picomatch(excluded, { dot: true }) : () => false;
+      return [...files.keys()]
+        .filter((f) => f.startsWith(prefix))
+        .filter((f) => include(f.slice(prefix.length)) && !exclude(f.slice(prefix.length)))
+        .sort();
     },
     async writeFile(p: string, content: string): Promise<void> {
       files.set(p, encoder.encode(content));

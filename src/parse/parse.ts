@@ -22,7 +22,11 @@ export function parseYaml(file: TextFile, diagnostics: DiagnosticCollector): Sou
   }
   let broken = false;
   for (const doc of documents) {
-    for (const error of [...doc.errors, ...doc.warnings]) {
+    const errors = [...doc.errors, ...doc.warnings];
+    // Excessive nesting makes the parser report at every level and trip over itself
+    // afterwards: one diagnostic at the first place says it all.
+    const exhausted = errors.find((e) => e.code === "RESOURCE_EXHAUSTION");
+    for (const error of exhausted ? [exhausted] : errors) {
       broken = true;
       reportYamlError(error, located, diagnostics, doc.contents);
     }

@@ -1,6 +1,6 @@
 import type { ErrorObject } from "ajv";
 import type { DiagnosticCollector } from "../diagnostics/collector.js";
-import { didYouMean } from "../diagnostics/suggest.js";
+import { closest, didYouMean } from "../diagnostics/suggest.js";
 import { rangeAt } from "../parse/locate.js";
 import type { DataPath, SourceFile } from "../parse/source-file.js";
 
@@ -19,6 +19,16 @@ const NAME_RULES: Record<string, { kind: string; rule: string }> = {
  * pattern that failed); those echoes are dropped.
  */
 export function reportSchemaErrors(errors: readonly ErrorObject[], file: SourceFile, diagnostics: DiagnosticCollector): void {
+  // A misspelled required key shows up twice: as an unknown key and as a missing one.
+  // The unknown key's "did you mean" says it all, so the missing key is not reported.
+  const misspelled = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword !== "additionalProperties") continue;
+    const key = String((error.params as { additionalProperty: string }).additionalProperty);
+    const known = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
+    const match = closest(key, known);
+    if (match !== undefined) misspelled.add(`${error.instancePath}\0${match}`);
+  }
   for (const error of errors) {
     const path = toDataPath(error.instancePath);
     const defName = /#\/\$defs\/([A-Za-z]+)\//.exec(error.schemaPath)?.[1];
@@ -35,6 +45,7 @@ export function reportSchemaErrors(errors: readonly ErrorObject[], file: SourceF
       }
       case "required": {
         const key = String((error.params as { missingProperty: string }).missingProperty);
+        if (misspelled.has(`${error.instancePath}\0${key}`)) break;
         diagnostics.report("missing-key", { key, where: describePath(path) }, rangeAt(file, path, "key"));
         break;
       }
@@ -116,8 +127,10 @@ function describeMessage(error: ErrorObject): string {
     case "exclusiveMinimum":
     case "exclusiveMaximum":
       return `${String(error.data)} ${message}`;
-    case "minItems":
-      return `the list ${message}`;
+    case "minItems": {
+      const limit = (error.params as { limit: number }).limit;
+      return `the list must have at least ${limit} ${limit === 1 ? "item" : "items"}`;
+    }
     case "minProperties":
       return `the mapping ${message}`;
     case "uniqueItems":

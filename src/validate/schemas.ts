@@ -17,7 +17,7 @@ let compiled: { domain: ValidateFunction; config: ValidateFunction; domainSchema
 /** Compiled once per process: compiling is the expensive part of ajv. */
 export function schemas() {
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
     addFormats(ajv);
     const domainSchema = loadSchema("domain.schema.json");
     const configSchema = loadSchema("config.schema.json");

@@ -1,0 +1,53 @@
+import path from "node:path";
+import { Args, Flags } from "@oclif/core";
+import { FluviusCommand } from "../cli/base-command.js";
+import { nodeHost } from "../host/node-host.js";
+import { resolvePath } from "../host/paths.js";
+import { packageNameFrom, scaffold } from "../init/scaffold.js";
+
+export default class Init extends FluviusCommand {
+  static override summary = "Create a new fluvius project with an example banking domain.";
+  static override description = `Writes fluvius.yaml, domains/banking.yaml (with the schema header editors use for
+completion), package.json, tsconfig.json, .gitignore, a README and a GitHub Actions workflow
+that runs \`fluvius validate\` and \`fluvius generate --check\`. Existing files are never
+overwritten: they are kept and listed.`;
+
+  static override examples = [
+    { command: "<%= config.bin %> init my-bank", description: "Create the project in ./my-bank." },
+    { command: "<%= config.bin %> init", description: "Add what is missing to the current folder." },
+  ];
+
+  static override args = {
+    dir: Args.string({ description: "Folder of the new project (created if needed).", default: "." }),
+  };
+
+  static override flags = {
+    name: Flags.string({ description: "Package name (default: the folder's name)." }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Init);
+    const host = nodeHost();
+    const root = resolvePath(host.cwd, args.dir);
+    const stat = await host.stat(root);
+    if (stat && stat.kind !== "directory") {
+      this.logToStderr(`fluvius: '${args.dir}' exists and is not a folder.`);
+      this.exit(2);
+    }
+    const files = scaffold({ name: flags.name ?? packageNameFrom(path.basename(root)), fluviusVersion: this.config.version });
+    const kept: string[] = [];
+    for (const file of files) {
+      const target = `${root}/${file.path}`;
+      if (await host.stat(target)) {
+        kept.push(file.path);
+        this.log(`  kept     ${file.path} (exists)`);
+        continue;
+      }
+      await host.writeFile(target, file.content);
+      this.log(`  created  ${file.path}`);
+    }
+    const where = args.dir === "." ? "" : `cd ${args.dir} && `;
+    this.log(`\nNext: ${where}npm install && npx fluvius validate && npx fluvius generate`);
+    if (kept.length > 0) this.log(`${kept.length} existing ${kept.length === 1 ? "file was" : "files were"} left untouched.`);
+  }
+}

@@ -1,0 +1,40 @@
+import { listTemplates, readTemplate, renderTemplate } from "../templates/render.js";
+
+export interface ScaffoldOptions {
+  /** The npm package name of the new project. */
+  readonly name: string;
+  /** The fluvius version the project depends on. */
+  readonly fluviusVersion: string;
+}
+
+export interface ScaffoldFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * The files of a new project, from templates/init. `*.hbs` files are rendered; names
+ * that npm would not publish (.gitignore, .github) are stored without their dot.
+ */
+export function scaffold(options: ScaffoldOptions): ScaffoldFile[] {
+  return listTemplates("init").map((template) => {
+    const content = template.endsWith(".hbs") ? renderTemplate(`init/${template}`, options) : readTemplate(`init/${template}`);
+    return { path: targetPath(template), content };
+  });
+}
+
+function targetPath(template: string): string {
+  const path = template.replace(/\.hbs$/, "");
+  if (path === "gitignore") return ".gitignore";
+  if (path.startsWith("github/")) return `.${path}`;
+  return path;
+}
+
+/** A valid npm package name from a folder name: "My Bank!" → "my-bank". */
+export function packageNameFrom(folder: string): string {
+  const name = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[-._]+|[-._]+$/g, "");
+  return name === "" ? "fluvius-app" : name.slice(0, 214);
+}

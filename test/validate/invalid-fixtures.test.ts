@@ -1,0 +1,47 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { compile } from "../../src/compile.js";
+import { catalog } from "../../src/diagnostics/catalog.js";
+import {
+  diagnosticLines,
+  fixtureCases,
+  fixtureHost,
+  fixtureSettings,
+  readExpectedLines,
+  updating,
+  writeExpectedLines,
+} from "../helpers/fixtures.js";
+
+const cases = fixtureCases("invalid");
+
+/** Runs one invalid fixture the way `fluvius validate` would in its folder. */
+async function diagnose(dir: string) {
+  const settings = fixtureSettings(dir);
+  const hasConfig = existsSync(path.join(dir, "fluvius.yaml"));
+  return compile({
+    host: fixtureHost(dir, settings),
+    inputs: hasConfig ? [] : ["spec"],
+    ...(settings.maxFileBytes === undefined ? {} : { maxFileBytes: settings.maxFileBytes }),
+  });
+}
+
+describe("invalid fixtures report exactly their expected diagnostics", () => {
+  test.each(cases)("$name", async ({ name, dir }) => {
+    const result = await diagnose(dir);
+    const actual = diagnosticLines(result.diagnostics);
+    const expectedFile = path.join(dir, "expected.txt");
+    if (updating) writeExpectedLines(expectedFile, actual);
+    const expected = readExpectedLines(expectedFile);
+    expect(expected, `${name}/expected.txt is missing; run UPDATE=1 npm test and review it`).toBeDefined();
+    expect(actual).toEqual(expected);
+    // The fixture named after a code proves that code.
+    expect(actual.map((l) => l.split(" ")[2]), `fixture '${name}' does not report '${name}'`).toContain(name);
+  });
+});
+
+test("every catalog code has an invalid fixture that reports it", () => {
+  const proven = new Set(cases.map((c) => c.name));
+  const missing = Object.keys(catalog).filter((code) => !proven.has(code));
+  expect(missing, "catalog codes without a fixture in fixtures/invalid/<code>/").toEqual([]);
+});
