@@ -1,0 +1,142 @@
+import { createHash } from "node:crypto";
+import type { BoundDomain } from "../check/bind.js";
+import type { ActionSpec, ApplySpec, EventSpec, RuleSpec } from "../validate/spec.js";
+import type {
+  ActionModel,
+  AggregateModel,
+  ApplyOperation,
+  DomainModel,
+  EventModel,
+  Model,
+  RuleModel,
+  ValueSource,
+  WhereCondition,
+} from "./model.js";
+
+/** Lowers checked domains into the model. Runs only on specs the check stage accepted. */
+export function lower(domains: readonly BoundDomain[]): Model {
+  return { kind: "model", domains: domains.map(lowerDomain) };
+}
+
+function lowerDomain(domain: BoundDomain): DomainModel {
+  const { resolver } = domain;
+  const first = <K extends "revision" | "description">(key: K) => domain.files.map((f) => f.content[key]).find((v) => v !== undefined);
+  const description = first("description");
+  const types = [...domain.types.values()].map((t) => {
+    const resolved = resolver.named(t.name);
+    const spec = t.spec;
+    return {
+      kind: "named-type" as const,
+      name: t.name,
+      type: resolved?.type ?? { kind: "unknown" as const },
+      optional: resolved?.optional ?? false,
+      ...(typeof spec !== "string" && spec.description !== undefined ? { description: spec.description } : {}),
+    };
+  });
+  const aggregates = [...domain.aggregates.values()].map((a): AggregateModel => {
+    const spec = a.spec;
+    const state = resolver.fields(spec.state);
+    const actions = Object.entries(spec.actions ?? {}).map(([name, action]) => lowerAction(domain, name, action));
+    const events = Object.entries(spec.events ?? {}).map(([name, event]) => lowerEvent(domain, name, event));
+    return {
+      kind: "aggregate",
+      name: a.name,
+      ...(spec.description === undefined ? {} : { description: spec.description }),
+      ...(spec.snapshotEvery === undefined ? {} : { snapshotEvery: spec.snapshotEvery }),
+      state,
+      actions,
+      events,
+      evolveHash: hash({ state, events }),
+    };
+  });
+  const roles = [...domain.roles.values()].map((r) => ({
+    kind: "role" as const,
+    name: r.name,
+    ...(r.spec?.description === undefined ? {} : { description: r.spec.description }),
+  }));
+  const rules = domain.rules.map((r) => lowerRule(r.spec));
+  const body = {
+    kind: "domain" as const,
+    name: domain.name,
+    revision: first("revision") ?? 1,
+    ...(description === undefined ? {} : { description }),
+    types,
+    aggregates,
+    roles,
+    rules,
+  };
+  return { ...body, specHash: hash(body) };
+}
+
+function lowerAction(domain: BoundDomain, name: string, action: ActionSpec): ActionModel {
+  return {
+    kind: "action",
+    name,
+    ...(action.description === undefined ? {} : { description: action.description }),
+    creates: action.creates ?? false,
+    payload: domain.resolver.fields(action.payload),
+    when: Object.entries(action.when ?? {}).map(([field, v]) => ({ field, values: Array.isArray(v) ? v : [v as string | number | boolean | null] })),
+    emits: typeof action.emits === "string" ? [action.emits] : action.emits,
+  };
+}
+
+function lowerEvent(domain: BoundDomain, name: string, event: EventSpec | null): EventModel {
+  return {
+    kind: "event",
+    name,
+    ...(event?.description === undefined ? {} : { description: event.description }),
+    version: event?.version ?? 1,
+    payload: domain.resolver.fields(event?.payload),
+    ...(event?.apply === undefined ? {} : { apply: lowerApply(event.apply) }),
+  };
+}
+
+const VALUE_OPERATIONS = ["set", "add", "subtract", "push", "pull"] as const;
+
+function lowerApply(apply: ApplySpec): ApplyOperation[] {
+  const operations: ApplyOperation[] = [];
+  for (const kind of VALUE_OPERATIONS) {
+    for (const [field, value] of Object.entries(apply[kind] ?? {})) operations.push({ kind, field, value: lowerValue(value) });
+  }
+  for (const field of apply.unset ?? []) operations.push({ kind: "unset", field });
+  return operations;
+}
+
+/** The check stage guarantees references are well-formed. */
+export function lowerValue(value: unknown): ValueSource {
+  if (typeof value !== "string" || !value.startsWith("$")) return { kind: "literal", value };
+  if (value.startsWith("$$")) return { kind: "literal", value: value.slice(1) };
+  if (value.startsWith("$payload.")) return { kind: "payload", field: value.slice("$payload.".length) };
+  return { kind: "meta", name: value === "$meta.actorId" ? "actorId" : "recordedAt" };
+}
+
+function lowerRule(rule: RuleSpec): RuleModel {
+  const where: WhereCondition[] = Object.entries(rule.where ?? {}).map(([field, value]) => {
+    if (typeof value === "string" && value.startsWith("$actor.")) return { field, value: { kind: "actor", attribute: value.slice("$actor.".length) } };
+    const literal = typeof value === "string" && value.startsWith("$$") ? value.slice(1) : value;
+    return { field, value: { kind: "literal", value: literal } };
+  });
+  return {
+    kind: "rule",
+    role: rule.role,
+    ...(rule.description === undefined ? {} : { description: rule.description }),
+    allow: rule.allow,
+    where,
+  };
+}
+
+/** A short, stable hash of plain data (object keys sorted, so key order never matters). */
+export function hash(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, 16);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}

@@ -1,0 +1,101 @@
+import type { FieldInfo, ValueType } from "./types.js";
+
+/**
+ * The lowered model: what the specs mean, with every name resolved and every default
+ * filled in. Readonly, kind-tagged and plain data (JSON-serialisable), so two revisions
+ * can be compared later (`fluvius breaking`). Emitters read only this, never the YAML.
+ */
+export interface Model {
+  readonly kind: "model";
+  readonly domains: readonly DomainModel[];
+}
+
+export interface DomainModel {
+  readonly kind: "domain";
+  readonly name: string;
+  readonly revision: number;
+  readonly description?: string;
+  readonly types: readonly NamedTypeModel[];
+  readonly aggregates: readonly AggregateModel[];
+  readonly roles: readonly RoleModel[];
+  readonly rules: readonly RuleModel[];
+  /** A hash of this domain's lowered model: changes whenever anything in the spec does. */
+  readonly specHash: string;
+}
+
+export interface NamedTypeModel {
+  readonly kind: "named-type";
+  readonly name: string;
+  readonly type: ValueType;
+  readonly optional: boolean;
+  readonly description?: string;
+}
+
+export type FieldModel = FieldInfo;
+
+export interface AggregateModel {
+  readonly kind: "aggregate";
+  readonly name: string;
+  readonly description?: string;
+  readonly snapshotEvery?: number;
+  readonly state: readonly FieldModel[];
+  readonly actions: readonly ActionModel[];
+  readonly events: readonly EventModel[];
+  /** A hash of what evolving the state depends on (state, events, apply); keys snapshots. */
+  readonly evolveHash: string;
+}
+
+export interface ActionModel {
+  readonly kind: "action";
+  readonly name: string;
+  readonly description?: string;
+  readonly creates: boolean;
+  readonly payload: readonly FieldModel[];
+  readonly when: readonly WhenCondition[];
+  readonly emits: readonly string[];
+}
+
+export interface WhenCondition {
+  readonly field: string;
+  /** The state field must equal one of these. */
+  readonly values: readonly (string | number | boolean | null)[];
+}
+
+export interface EventModel {
+  readonly kind: "event";
+  readonly name: string;
+  readonly description?: string;
+  readonly version: number;
+  readonly payload: readonly FieldModel[];
+  /** undefined: the event has no `apply`, its evolve step is hand-written. */
+  readonly apply?: readonly ApplyOperation[];
+}
+
+export type ApplyOperation =
+  | { readonly kind: "set" | "add" | "subtract" | "push" | "pull"; readonly field: string; readonly value: ValueSource }
+  | { readonly kind: "unset"; readonly field: string };
+
+export type ValueSource =
+  | { readonly kind: "literal"; readonly value: unknown }
+  | { readonly kind: "payload"; readonly field: string }
+  | { readonly kind: "meta"; readonly name: "recordedAt" | "actorId" };
+
+export interface RoleModel {
+  readonly kind: "role";
+  readonly name: string;
+  readonly description?: string;
+}
+
+export interface RuleModel {
+  readonly kind: "rule";
+  readonly role: string;
+  readonly description?: string;
+  /** Permissions as written: "account:deposit", "account:*", "*". */
+  readonly allow: readonly string[];
+  readonly where: readonly WhereCondition[];
+}
+
+export interface WhereCondition {
+  readonly field: string;
+  readonly value: { readonly kind: "literal"; readonly value: string | number | boolean } | { readonly kind: "actor"; readonly attribute: string };
+}
