@@ -35,7 +35,7 @@ export interface BoundDomain {
 }
 
 export interface Duplicate {
-  readonly kind: "Type" | "Aggregate" | "Role";
+  readonly kind: "Type" | "Aggregate" | "Role" | "Action";
   readonly first: Declaration<unknown>;
   readonly again: Declaration<unknown>;
 }
@@ -56,6 +56,8 @@ function bindDomain(name: string, files: readonly SpecFile[]): BoundDomain {
   const types = new Map<string, Declaration<FieldSpec>>();
   const aggregates = new Map<string, Declaration<AggregateSpec>>();
   const roles = new Map<string, Declaration<RoleSpec>>();
+  // Commands are `{domain}:{action}`: an action name is unique in its domain, not just its aggregate.
+  const actions = new Map<string, Declaration<unknown>>();
   const rules: Declaration<RuleSpec>[] = [];
 
   function declare<T>(table: Map<string, Declaration<T>>, kind: Duplicate["kind"], declaration: Declaration<T>): void {
@@ -66,8 +68,15 @@ function bindDomain(name: string, files: readonly SpecFile[]): BoundDomain {
 
   for (const { file, content } of files) {
     for (const [n, spec] of Object.entries(content.types ?? {})) declare(types, "Type", { name: n, spec, file, path: ["types", n] });
-    for (const [n, spec] of Object.entries(content.aggregates ?? {}))
+    for (const [n, spec] of Object.entries(content.aggregates ?? {})) {
+      if (aggregates.has(n)) {
+        declare(aggregates, "Aggregate", { name: n, spec, file, path: ["aggregates", n] });
+        continue; // a duplicate aggregate's actions are not declared a second time
+      }
       declare(aggregates, "Aggregate", { name: n, spec, file, path: ["aggregates", n] });
+      for (const [action, actionSpec] of Object.entries(spec.actions ?? {}))
+        declare(actions, "Action", { name: action, spec: actionSpec, file, path: ["aggregates", n, "actions", action] });
+    }
     for (const [n, spec] of Object.entries(content.policies?.roles ?? {}))
       declare(roles, "Role", { name: n, spec, file, path: ["policies", "roles", n] });
     for (const [i, spec] of (content.policies?.rules ?? []).entries())

@@ -13,32 +13,50 @@ export interface FieldSite extends Site {
   readonly aggregate?: string;
 }
 
-/** Every field spec of a domain: state, payloads, named types and nested object fields. */
-export function* fieldSites(domain: BoundDomain): Generator<FieldSite> {
-  for (const t of domain.types.values()) yield* withNested({ name: t.name, spec: t.spec, file: t.file, path: t.path, scope: "type" });
-  for (const a of domain.aggregates.values()) {
-    const base = { file: a.file, aggregate: a.name };
-    yield* fieldsIn(a.spec.state, [...a.path, "state"], "state", base);
-    for (const [name, action] of Object.entries(a.spec.actions ?? {}))
-      yield* fieldsIn(action.payload, [...a.path, "actions", name, "payload"], "action payload", base);
-    for (const [name, event] of Object.entries(a.spec.events ?? {}))
-      yield* fieldsIn(event?.payload, [...a.path, "events", name, "payload"], "event payload", base);
+const cache = new WeakMap<BoundDomain, readonly FieldSite[]>();
+
+/** Every field spec of a domain: state, payloads, named types and nested object fields (computed once). */
+export function fieldSites(domain: BoundDomain): readonly FieldSite[] {
+  let sites = cache.get(domain);
+  if (!sites) {
+    sites = collectFieldSites(domain);
+    cache.set(domain, sites);
   }
+  return sites;
 }
 
-function* fieldsIn(
+function collectFieldSites(domain: BoundDomain): FieldSite[] {
+  const sites: FieldSite[] = [];
+  for (const t of domain.types.values()) addWithNested(sites, { name: t.name, spec: t.spec, file: t.file, path: t.path, scope: "type" });
+  for (const a of domain.aggregates.values()) {
+    const base = { file: a.file, aggregate: a.name };
+    addFields(sites, a.spec.state, [...a.path, "state"], "state", base);
+    for (const [name, action] of Object.entries(a.spec.actions ?? {}))
+      addFields(sites, action.payload, [...a.path, "actions", name, "payload"], "action payload", base);
+    for (const [name, event] of Object.entries(a.spec.events ?? {}))
+      addFields(sites, event?.payload, [...a.path, "events", name, "payload"], "event payload", base);
+  }
+  return sites;
+}
+
+function addFields(
+  sites: FieldSite[],
   fields: FieldsSpec | undefined,
   path: DataPath,
   scope: FieldScope,
   base: Pick<FieldSite, "file" | "aggregate">,
-): Generator<FieldSite> {
-  for (const [name, spec] of Object.entries(fields ?? {})) yield* withNested({ ...base, name, spec, path: [...path, name], scope });
+): void {
+  if (fields === undefined) return;
+  for (const name in fields) {
+    const spec = fields[name];
+    if (spec !== undefined) addWithNested(sites, { ...base, name, spec, path: [...path, name], scope });
+  }
 }
 
-function* withNested(site: FieldSite): Generator<FieldSite> {
-  yield site;
+function addWithNested(sites: FieldSite[], site: FieldSite): void {
+  sites.push(site);
   if (typeof site.spec !== "string" && site.spec.fields !== undefined) {
-    yield* fieldsIn(site.spec.fields, [...site.path, "fields"], "object field", site);
+    addFields(sites, site.spec.fields, [...site.path, "fields"], "object field", site);
   }
 }
 

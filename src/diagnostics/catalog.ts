@@ -197,7 +197,9 @@ range, an empty list where one item is required, a duplicate list entry, …).`,
     message: (p) => `${p.kind} '${p.name}' is declared more than once in this domain.`,
     hint: "Rename or remove one of them; the related location shows the other.",
     explain: `When a domain spans several files, the names of its types, aggregates and roles must
-be unique across all of them. The related location points at the other declaration.`,
+be unique across all of them. Action names are unique in the whole domain, not only in their
+aggregate: a command is addressed as \`{domain}:{action}\`. The related location points at the
+other declaration.`,
   }),
   "conflicting-domain-attribute": entry<{ attribute: S; domain: S }>({
     severity: "error",

@@ -33,6 +33,7 @@ export class TypeResolver {
   readonly #named: ReadonlyMap<string, FieldSpec>;
   readonly #cache = new Map<string, Resolved>();
   readonly #resolving = new Set<string>();
+  readonly #fieldsCache = new WeakMap<object, readonly FieldInfo[]>();
 
   constructor(named: ReadonlyMap<string, FieldSpec>) {
     this.#named = named;
@@ -53,8 +54,15 @@ export class TypeResolver {
     };
   }
 
-  fields(specs: Readonly<Record<string, FieldSpec>> | undefined): FieldInfo[] {
-    return Object.entries(specs ?? {}).map(([name, spec]) => this.field(name, spec));
+  /** Resolved fields of a fields mapping; cached, since several rules ask for the same state. */
+  fields(specs: Readonly<Record<string, FieldSpec>> | undefined): readonly FieldInfo[] {
+    if (specs === undefined) return [];
+    let fields = this.#fieldsCache.get(specs);
+    if (!fields) {
+      fields = Object.entries(specs).map(([name, spec]) => this.field(name, spec));
+      this.#fieldsCache.set(specs, fields);
+    }
+    return fields;
   }
 
   /** A named type, or undefined when the domain declares none by that name. */

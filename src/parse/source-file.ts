@@ -9,12 +9,15 @@ export interface TextFile {
   readonly text: string;
 }
 
-/** A parsed YAML file: the document keeps every node's position for diagnostics. */
+/**
+ * A parsed YAML file. `value` is the plain data every stage reads; `document` and
+ * `lineCounter` hold node positions and are only built when a diagnostic needs one.
+ */
 export interface SourceFile extends TextFile {
-  readonly lineCounter: LineCounter;
-  readonly document: Document.Parsed;
   /** The document as plain data (aliases expanded). */
   readonly value: unknown;
+  readonly document: Document.Parsed;
+  readonly lineCounter: LineCounter;
 }
 
 /** A path into a document's data: mapping keys and sequence indexes. */

@@ -1,0 +1,96 @@
+import type { Host } from "../host/host.js";
+import type { FileLanguage, Formatter } from "./format.js";
+import { contentHash, type Manifest, type ManifestEntry } from "./manifest.js";
+
+/** A file an emitter produced for the generated folder, before formatting. */
+export interface GeneratedFile {
+  /** Relative to the generated folder, forward slashes. */
+  readonly path: string;
+  readonly content: string;
+  readonly language: FileLanguage;
+}
+
+export type ChangeKind = "create" | "update" | "delete";
+
+/** One thing `generate` would do to the disk. */
+export interface Change {
+  readonly kind: ChangeKind;
+  /** Absolute. */
+  readonly path: string;
+  readonly before?: string;
+  readonly after?: string;
+}
+
+/** A generated file that a person changed (or a file fluvius did not make in its folder). */
+export interface Conflict {
+  readonly path: string;
+  readonly reason: "edited" | "not-ours" | "edited-stale";
+}
+
+export interface GeneratedPlan {
+  readonly changes: readonly Change[];
+  readonly conflicts: readonly Conflict[];
+  readonly manifest: Manifest;
+}
+
+/**
+ * Compares what the emitters produced with the generated folder. Formatting is skipped for
+ * a file whose emitted text and disk content are what the manifest recorded: a run without
+ * spec changes formats nothing. Files fluvius made before and no longer needs are deleted;
+ * files a person edited are reported as conflicts (and overwritten only with `force`).
+ */
+export async function planGenerated(options: {
+  host: Host;
+  generatedDir: string;
+  files: readonly GeneratedFile[];
+  previous: Manifest;
+  formatter: Formatter;
+  force: boolean;
+}): Promise<GeneratedPlan> {
+  const { host, generatedDir, previous, formatter, force } = options;
+  const fingerprint = await formatter.fingerprint();
+  const changes: Change[] = [];
+  const conflicts: Conflict[] = [];
+  const entries: Record<string, ManifestEntry> = {};
+  const read = async (path: string) => ((await host.stat(path)) ? new TextDecoder().decode(await host.readFile(path)) : undefined);
+
+  for (const file of options.files) {
+    const path = `${generatedDir}/${file.path}`;
+    const source = contentHash(`${fingerprint}\n${file.content}`);
+    const disk = await read(path);
+    const recorded = previous.files[file.path];
+    if (recorded && recorded.source === source && disk !== undefined && contentHash(disk) === recorded.written) {
+      entries[file.path] = recorded;
+      continue;
+    }
+    const after = await formatter.format(file.content, file.language);
+    entries[file.path] = { source, written: contentHash(after) };
+    if (disk === undefined) {
+      changes.push({ kind: "create", path, after });
+      continue;
+    }
+    if (disk === after) continue;
+    const edited = recorded ? contentHash(disk) !== recorded.written : true;
+    if (edited && !force) {
+      conflicts.push({ path, reason: recorded ? "edited" : "not-ours" });
+      entries[file.path] = recorded ?? entries[file.path]!;
+      continue;
+    }
+    changes.push({ kind: "update", path, before: disk, after });
+  }
+
+  const emitted = new Set(options.files.map((f) => f.path));
+  for (const [relative, recorded] of Object.entries(previous.files)) {
+    if (emitted.has(relative)) continue;
+    const path = `${generatedDir}/${relative}`;
+    const disk = await read(path);
+    if (disk === undefined) continue;
+    if (contentHash(disk) !== recorded.written && !force) {
+      conflicts.push({ path, reason: "edited-stale" });
+      entries[relative] = recorded;
+      continue;
+    }
+    changes.push({ kind: "delete", path, before: disk });
+  }
+  return { changes, conflicts, manifest: { version: 1, files: entries } };
+}
