@@ -14,7 +14,9 @@ interface CatalogEntry<P> {
   readonly explain: string;
 }
 
-export type Stage = "load" | "parse" | "schema" | "check";
+/** Spec stages (each code proven by a fixture in fixtures/invalid) and the later commands' own codes. */
+export type Stage = "load" | "parse" | "schema" | "check" | "generate" | "migrate";
+export const SPEC_STAGES: readonly Stage[] = ["load", "parse", "schema", "check"];
 
 function entry<P = Record<string, never>>(e: CatalogEntry<P>): CatalogEntry<P> {
   return e;

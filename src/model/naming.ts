@@ -3,7 +3,8 @@
  * the same functions to find names that would collide, so what it accepts always generates.
  */
 export function words(name: string): string[] {
-  return name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g)?.map((w) => w.toLowerCase()) ?? [];
+  // Digits stay with the word before them: "line1" → ["line1"], "addressLine2" → ["address", "line2"].
+  return name.match(/[A-Z]+(?![a-z])\d*|[A-Z]?[a-z]+\d*|\d+/g)?.map((w) => w.toLowerCase()) ?? [];
 }
 
 export function pascalCase(name: string): string {
@@ -57,6 +58,8 @@ export const identifiers = {
   event: (event: string) => `${pascalCase(event)}Event`,
   eventData: (event: string) => `${pascalCase(event)}Data`,
   handler: (action: string) => camelCase(action),
-  /** SQL column of a field and SQL table of an aggregate. */
+  /** SQL names: a schema per domain, a table per aggregate, a column per state field (quoted anyway). */
+  schema: (domain: string) => domain.replace(/-/g, "_"),
+  table: (aggregate: string) => aggregate.replace(/-/g, "_"),
   column: (field: string) => snakeCase(field),
 } as const;

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { compile } from "../../src/compile.js";
-import { catalog } from "../../src/diagnostics/catalog.js";
+import { catalog, SPEC_STAGES } from "../../src/diagnostics/catalog.js";
 import {
   diagnosticLines,
   fixtureCases,
@@ -40,8 +40,10 @@ describe("invalid fixtures report exactly their expected diagnostics", () => {
   });
 });
 
-test("every catalog code has an invalid fixture that reports it", () => {
+test("every catalog code of the spec stages has an invalid fixture that reports it", () => {
   const proven = new Set(cases.map((c) => c.name));
-  const missing = Object.keys(catalog).filter((code) => !proven.has(code));
+  // generate and migrate codes are proven by those commands' own tests.
+  const specCodes = Object.entries(catalog).filter(([, entry]) => SPEC_STAGES.includes(entry.stage)).map(([code]) => code);
+  const missing = specCodes.filter((code) => !proven.has(code));
   expect(missing, "catalog codes without a fixture in fixtures/invalid/<code>/").toEqual([]);
 });
