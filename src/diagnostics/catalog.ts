@@ -402,6 +402,35 @@ a missing entry in \`emits\`. Keep events that exist in stored streams.`,
     hint: "Add a rule for it, or remove it.",
     explain: `A role without rules may do nothing (deny by default); it is likely a rule was forgotten.`,
   }),
+
+  // ─── generate: writing the generated and hand-written files ─────────────────
+  "generated-file-edited": entry<{ path: S }>({
+    severity: "error",
+    stage: "generate",
+    message: (p) => `'${p.path}' was changed by hand since fluvius generated it; it is not overwritten.`,
+    hint: "Move the change into the handlers folder (that code is yours), or run `fluvius generate --force` to discard it.",
+    explain: `Files in the generated folder belong to fluvius and are rewritten on every run. fluvius
+remembers what it wrote (in .fluvius-manifest.json there), so it notices a hand edit and stops
+instead of destroying it. Hand-written code belongs in the handlers folder, which fluvius only
+ever appends stubs to. \`--force\` overwrites (or deletes) the edited file anyway.`,
+  }),
+  "generated-file-not-ours": entry<{ path: S }>({
+    severity: "error",
+    stage: "generate",
+    message: (p) => `'${p.path}' is in the generated folder but fluvius did not make it; it is not overwritten.`,
+    hint: "Move the file out of the generated folder, or run `fluvius generate --force` to replace it.",
+    explain: `fluvius writes a file in its generated folder only when it made the file there before (the
+manifest .fluvius-manifest.json records them). A file of the same name that someone else put
+there is left alone unless you pass \`--force\`.`,
+  }),
+  "orphaned-handler": entry<{ name: S; what: S }>({
+    severity: "warning",
+    stage: "generate",
+    message: (p) => `'${p.name}' is no longer needed: ${p.what}. It is kept; delete it when you are done with it.`,
+    explain: `A hand-written handler, evolve step or upcaster whose action or event was removed from the
+spec (or whose event gained an \`apply\`). fluvius never deletes code you wrote; it points at
+it so you can remove it yourself.`,
+  }),
 } as const;
 
 export type Code = keyof typeof catalog;

@@ -43,7 +43,7 @@ export const RESERVED_TYPE_NAMES: ReadonlySet<string> = new Set([
   "Array", "ArrayBuffer", "Awaited", "BigInt", "Boolean", "Date", "Error", "Exclude", "Extract", "Function", "Infinity",
   "Map", "NaN", "NonNullable", "Number", "Object", "Omit", "Parameters", "Partial", "Pick", "Promise", "Readonly",
   "ReadonlyArray", "Record", "RegExp", "Required", "ReturnType", "Set", "String", "Symbol", "WeakMap", "WeakSet",
-  "JSON", "Math", "Uint8Array", "Actor", "Decimal",
+  "JSON", "Math", "Uint8Array", "Actor", "Decimal", "JsonValue",
 ]);
 
 /**
@@ -54,10 +54,19 @@ export const identifiers = {
   aggregate: (aggregate: string) => pascalCase(aggregate),
   state: (aggregate: string) => `${pascalCase(aggregate)}State`,
   eventUnion: (aggregate: string) => `${pascalCase(aggregate)}Event`,
+  payloadMap: (aggregate: string) => `${pascalCase(aggregate)}Payloads`,
   payload: (action: string) => `${pascalCase(action)}Payload`,
+  handlerType: (action: string) => `${pascalCase(action)}Handler`,
   event: (event: string) => `${pascalCase(event)}Event`,
   eventData: (event: string) => `${pascalCase(event)}Data`,
-  handler: (action: string) => camelCase(action),
+  evolverType: (event: string) => `${pascalCase(event)}Evolver`,
+  upcasterType: (event: string) => `${pascalCase(event)}Upcaster`,
+  /** Hand-written functions: prefixed, so an action called `delete` is no problem. */
+  handler: (action: string) => `handle${pascalCase(action)}`,
+  evolver: (event: string) => `evolve${pascalCase(event)}`,
+  upcaster: (event: string, fromVersion: number) => `upcast${pascalCase(event)}V${fromVersion}`,
+  /** The aggregate's definition as the domain index imports it. */
+  definitionAlias: (aggregate: string) => `${camelCase(aggregate)}Aggregate`,
   /** SQL names: a schema per domain, a table per aggregate, a column per state field (quoted anyway). */
   schema: (domain: string) => domain.replace(/-/g, "_"),
   table: (aggregate: string) => aggregate.replace(/-/g, "_"),

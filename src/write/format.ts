@@ -1,4 +1,4 @@
-import * as prettier from "prettier";
+import type { Options } from "prettier";
 
 /** Which formatter a file gets; prettier does not know SQL, so SQL is emitted formatted. */
 export type FileLanguage = "typescript" | "json" | "none";
@@ -10,23 +10,37 @@ const PARSERS: Record<Exclude<FileLanguage, "none">, string> = { typescript: "ty
  * code looks like the rest of the project.
  */
 export class Formatter {
-  readonly #options: Promise<prettier.Options>;
+  readonly #projectRoot: string;
+  #prettier: Promise<typeof import("prettier")> | undefined;
+  #options: Promise<Options> | undefined;
 
   constructor(projectRoot: string) {
-    this.#options = prettier
-      .resolveConfig(`${projectRoot}/fluvius-generated.ts`, { editorconfig: true })
+    this.#projectRoot = projectRoot;
+  }
+
+  /** prettier is loaded on first use: a run that changes nothing never needs it. */
+  #load() {
+    this.#prettier ??= import("prettier");
+    return this.#prettier;
+  }
+
+  /** The project's prettier configuration (.prettierrc, package.json, .editorconfig), or prettier's defaults. */
+  #resolve(): Promise<Options> {
+    this.#options ??= this.#load()
+      .then((prettier) => prettier.resolveConfig(`${this.#projectRoot}/fluvius-generated.ts`, { editorconfig: true }))
       .then((options) => options ?? {})
       .catch(() => ({}));
+    return this.#options;
   }
 
   /** The options as one string, so a config change invalidates what was formatted before. */
   async fingerprint(): Promise<string> {
-    return JSON.stringify(await this.#options);
+    return JSON.stringify(await this.#resolve());
   }
 
   async format(text: string, language: FileLanguage): Promise<string> {
     if (language === "none") return text;
-    const options = await this.#options;
+    const [prettier, options] = await Promise.all([this.#load(), this.#resolve()]);
     return prettier.format(text, { ...options, parser: PARSERS[language], endOfLine: "lf" });
   }
 }

@@ -11,10 +11,22 @@ export interface ManifestEntry {
   readonly written: string;
 }
 
+/** What fluvius last saw of a hand-written module, so an unchanged one is not parsed again. */
+export interface HandlerEntry {
+  /** Hash of the module's text. */
+  readonly content: string;
+  /** Hash of the stubs the spec asked for. */
+  readonly stubs: string;
+  /** Hash of its hand-written evolve functions, folded into the snapshot key. */
+  readonly evolve?: string;
+}
+
 export interface Manifest {
   readonly version: 1;
   /** Paths relative to the generated folder, sorted. */
   readonly files: Readonly<Record<string, ManifestEntry>>;
+  /** Hand-written modules by path relative to the handlers folder. */
+  readonly handlers: Readonly<Record<string, HandlerEntry>>;
 }
 
 export function contentHash(text: string): string {
@@ -23,17 +35,20 @@ export function contentHash(text: string): string {
 
 export async function readManifest(host: Host, generatedDir: string): Promise<Manifest> {
   const path = `${generatedDir}/${MANIFEST_NAME}`;
-  if (!(await host.stat(path))) return { version: 1, files: {} };
+  const empty: Manifest = { version: 1, files: {}, handlers: {} };
+  if (!(await host.stat(path))) return empty;
   try {
     const parsed = JSON.parse(new TextDecoder().decode(await host.readFile(path))) as Partial<Manifest>;
-    if (parsed.version === 1 && parsed.files && typeof parsed.files === "object") return { version: 1, files: parsed.files };
+    if (parsed.version === 1 && parsed.files && typeof parsed.files === "object") {
+      return { version: 1, files: parsed.files, handlers: parsed.handlers && typeof parsed.handlers === "object" ? parsed.handlers : {} };
+    }
   } catch {
     // A damaged manifest only costs us the knowledge of what we made; start over.
   }
-  return { version: 1, files: {} };
+  return empty;
 }
 
 export function serializeManifest(manifest: Manifest): string {
-  const files = Object.fromEntries(Object.entries(manifest.files).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return `${JSON.stringify({ version: 1, files }, null, 2)}\n`;
+  const sorted = <T>(record: Readonly<Record<string, T>>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return `${JSON.stringify({ version: 1, files: sorted(manifest.files), handlers: sorted(manifest.handlers) }, null, 2)}\n`;
 }

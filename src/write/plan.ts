@@ -30,7 +30,7 @@ export interface Conflict {
 export interface GeneratedPlan {
   readonly changes: readonly Change[];
   readonly conflicts: readonly Conflict[];
-  readonly manifest: Manifest;
+  readonly files: Manifest["files"];
 }
 
 /**
@@ -92,5 +92,5 @@ export async function planGenerated(options: {
     }
     changes.push({ kind: "delete", path, before: disk });
   }
-  return { changes, conflicts, manifest: { version: 1, files: entries } };
+  return { changes, conflicts, files: entries };
 }

@@ -45,13 +45,18 @@ function moduleIdentifiers(domain: BoundDomain, aggregate: string): Named[] {
   const named: Named[] = [...domain.types.values()].map((t) => ({ label: `type '${t.name}'`, generated: t.name, at: { file: t.file, path: t.path, part: "key" } }));
   named.push({ label: `the state type of '${a.name}'`, generated: identifiers.state(a.name), at: aggregateSite });
   named.push({ label: `the event union of '${a.name}'`, generated: identifiers.eventUnion(a.name), at: aggregateSite });
+  named.push({ label: `the payload map of '${a.name}'`, generated: identifiers.payloadMap(a.name), at: aggregateSite });
   for (const action of Object.keys(a.spec.actions ?? {})) {
-    named.push({ label: `action '${action}'`, generated: identifiers.payload(action), at: { file: a.file, path: [...a.path, "actions", action], part: "key" } });
+    const at: Site = { file: a.file, path: [...a.path, "actions", action], part: "key" };
+    for (const generated of [identifiers.payload(action), identifiers.handlerType(action), identifiers.handler(action)]) {
+      named.push({ label: `action '${action}'`, generated, at });
+    }
   }
   for (const event of Object.keys(a.spec.events ?? {})) {
     const at: Site = { file: a.file, path: [...a.path, "events", event], part: "key" };
-    named.push({ label: `event '${event}'`, generated: identifiers.event(event), at });
-    named.push({ label: `event '${event}'`, generated: identifiers.eventData(event), at });
+    for (const generated of [identifiers.event(event), identifiers.eventData(event), identifiers.evolverType(event), identifiers.upcasterType(event), identifiers.evolver(event)]) {
+      named.push({ label: `event '${event}'`, generated, at });
+    }
   }
   return named;
 }
@@ -77,7 +82,7 @@ function findCollisions(named: readonly Named[], context: CheckContext): void {
       seen.set(n.generated, n);
       continue;
     }
-    // An event yields two identifiers; two colliding events are one mistake, reported once.
+    // A name yields several identifiers; two colliding names are one mistake, reported once.
     const pair = `${n.label}\0${first.label}`;
     if (reported.has(pair)) continue;
     reported.add(pair);

@@ -5,6 +5,8 @@ import { fieldSites } from "../walk.js";
 const SYSTEM_STATE_FIELDS = new Set(["id", "tenantId", "version"]);
 const RESERVED_DOMAINS = new Set(["fluvius", "public"]);
 const RESERVED_ACTIONS = new Set(["read", "history"]);
+/** The domain's generated folder has an index.ts beside one module per aggregate. */
+const RESERVED_AGGREGATES = new Set(["index"]);
 
 /** Names that the system, TypeScript or PostgreSQL already use. */
 export const reservedNamesRule: Rule = {
@@ -34,6 +36,9 @@ export const reservedNamesRule: Rule = {
       }
     }
     for (const a of domain.aggregates.values()) {
+      if (RESERVED_AGGREGATES.has(a.name)) {
+        context.report("reserved-name", { name: a.name, kind: "aggregate", reason: "the domain's generated index.ts has that name" }, { file: a.file, path: a.path, part: "key" });
+      }
       for (const action of Object.keys(a.spec.actions ?? {})) {
         if (RESERVED_ACTIONS.has(action)) {
           context.report(

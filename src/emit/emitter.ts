@@ -1,0 +1,23 @@
+import type { ProjectConfig } from "../load/config.js";
+import type { DomainModel, Model } from "../model/model.js";
+import type { GeneratedFile } from "../write/plan.js";
+
+/** What every emitter is given: the model, the project's configuration and where files go. */
+export interface EmitContext {
+  readonly model: Model;
+  readonly config: ProjectConfig;
+  /** Display paths of each domain's spec files (for headers). */
+  readonly sources: ReadonlyMap<string, readonly string[]>;
+  /** Per aggregate ("banking.account"): a hash of its hand-written evolve functions, if any. */
+  readonly handwrittenEvolveHashes: ReadonlyMap<string, string>;
+}
+
+/** A pure function from the model to files of the generated folder. */
+export interface Emitter {
+  readonly name: string;
+  emit(context: EmitContext): GeneratedFile[];
+}
+
+export function domainSources(context: EmitContext, domain: DomainModel): readonly string[] {
+  return context.sources.get(domain.name) ?? [];
+}

@@ -1,0 +1,250 @@
+import { identifiers } from "../../model/naming.js";
+import type { AggregateModel, DomainModel, FieldModel } from "../../model/model.js";
+import type { ValueType } from "../../model/types.js";
+import type { ColumnKind } from "../../runtime/definition.js";
+import { derivedName, quoteLiteral } from "./identifiers.js";
+
+/**
+ * THE description of an aggregate's read-model table. The migrations create exactly this
+ * and the generator hands `columns` (field → column) to the runtime, which upserts the row
+ * after every command: the DDL and the runtime's writes come from one function and cannot
+ * disagree. Pure, plain data (it is also what the migration snapshot stores).
+ */
+export interface ReadModelTable {
+  readonly domain: string;
+  readonly aggregate: string;
+  /** PostgreSQL schema of the domain. */
+  readonly schema: string;
+  readonly table: string;
+  /** `_tenant _id _version _created _updated`: the same for every aggregate. */
+  readonly systemColumns: readonly TableColumn[];
+  /** One per state field, in the order of the spec. */
+  readonly columns: readonly TableColumn[];
+  readonly primaryKey: { readonly name: string; readonly columns: readonly string[] };
+  /** Secondary indexes, sorted by name. */
+  readonly indexes: readonly TableIndex[];
+}
+
+export interface TableColumn {
+  /** The state field (camelCase); a system column's own name for system columns. */
+  readonly field: string;
+  /** The SQL column (snake_case of the field). */
+  readonly column: string;
+  /** What the runtime needs to know to write the value. */
+  readonly kind: ColumnKind;
+  /** As PostgreSQL's format_type prints it: "text", "numeric(1000,2)", "timestamp with time zone". */
+  readonly sqlType: string;
+  readonly nullable: boolean;
+  /** Whether the spec marks the field optional: then NULL may mean "unset", not only "not set yet". */
+  readonly optional: boolean;
+  /** The column default as an SQL expression, from the field's `default`. */
+  readonly default?: string;
+  /** Enums: a CHECK constraint allowing exactly these values. */
+  readonly check?: { readonly name: string; readonly values: readonly string[] };
+  /** The field's type as the spec says it, for comments in migrations: "Money (decimal)". */
+  readonly describe: string;
+}
+
+export interface TableIndex {
+  readonly name: string;
+  readonly columns: readonly string[];
+  /** Why the index exists (a comment in the migration). */
+  readonly reason: string;
+}
+
+/**
+ * Precision of every `numeric` with a scale: the largest PostgreSQL allows. The spec bounds
+ * only the digits after the point (`scale`); the digits before it are not limited.
+ */
+export const NUMERIC_PRECISION = 1000;
+
+function systemColumn(column: string, kind: ColumnKind, sqlType: string): TableColumn {
+  return { field: column, column, kind, sqlType, nullable: false, optional: false, describe: "system" };
+}
+
+/** Written by the runtime on every command; `_version` is the stream's version. */
+export const SYSTEM_COLUMNS: readonly TableColumn[] = [
+  systemColumn("_tenant", "text", "text"),
+  systemColumn("_id", "uuid", "uuid"),
+  systemColumn("_version", "integer", "integer"),
+  systemColumn("_created", "datetime", "timestamp with time zone"),
+  systemColumn("_updated", "datetime", "timestamp with time zone"),
+];
+
+/** The read-model table of one aggregate. */
+export function readModelTable(domain: DomainModel, aggregate: AggregateModel): ReadModelTable {
+  const schema = identifiers.schema(domain.name);
+  const table = identifiers.table(aggregate.name);
+  const columns = aggregate.state.map((field) => stateColumn(table, field));
+  return {
+    domain: domain.name,
+    aggregate: aggregate.name,
+    schema,
+    table,
+    systemColumns: SYSTEM_COLUMNS,
+    columns,
+    primaryKey: { name: derivedName(table, "pkey"), columns: ["_tenant", "_id"] },
+    indexes: indexesOf(domain, aggregate, table, columns),
+  };
+}
+
+/** Every read-model table of the model's domains, sorted by schema and table. */
+export function readModelTables(domains: readonly DomainModel[]): ReadModelTable[] {
+  return domains
+    .flatMap((d) => d.aggregates.map((a) => readModelTable(d, a)))
+    .sort((a, b) => compare(a.schema, b.schema) || compare(a.table, b.table));
+}
+
+function stateColumn(table: string, field: FieldModel): TableColumn {
+  const column = identifiers.column(field.name);
+  const { type } = field;
+  return {
+    field: field.name,
+    column,
+    kind: columnKind(type),
+    sqlType: sqlTypeOf(type),
+    // Events fill the state over time: a new stream may not have set a required field yet.
+    // Only a required field with a default always has a value.
+    nullable: field.optional || !field.hasDefault,
+    optional: field.optional,
+    ...(field.hasDefault ? { default: defaultSql(type, field.default) } : {}),
+    ...(type.kind === "enum" ? { check: { name: derivedName(table, column, "check"), values: [...type.values] } } : {}),
+    describe: describe(type) + (field.optional ? "?" : ""),
+  };
+}
+
+export function columnKind(type: ValueType): ColumnKind {
+  switch (type.kind) {
+    case "primitive":
+      return type.primitive;
+    case "enum":
+    case "object":
+    case "ref":
+    case "array":
+      return type.kind;
+    case "unknown":
+      throw new Error("An unresolved type reached the SQL emitter; the check stage lets none through.");
+  }
+}
+
+/** The column type, spelled as `format_type()` prints it (so a catalog compares equal). */
+export function sqlTypeOf(type: ValueType): string {
+  switch (type.kind) {
+    case "primitive":
+      switch (type.primitive) {
+        case "string":
+        case "text":
+        case "email":
+        case "url":
+          return "text";
+        // A spec integer is a JSON/JavaScript integer (up to 2^53 - 1): int4 would refuse valid states.
+        case "integer":
+          return "bigint";
+        case "number":
+          return "double precision";
+        case "decimal":
+          return type.constraints.scale === undefined ? "numeric" : `numeric(${NUMERIC_PRECISION},${type.constraints.scale})`;
+        case "boolean":
+          return "boolean";
+        case "uuid":
+          return "uuid";
+        case "date":
+          return "date";
+        case "datetime":
+          return "timestamp with time zone";
+        case "json":
+          return "jsonb";
+      }
+      break;
+    case "enum":
+      return "text";
+    case "ref":
+      return "uuid";
+    case "object":
+    case "array":
+      return "jsonb";
+    case "unknown":
+      break;
+  }
+  throw new Error(`No SQL type for ${type.kind}`);
+}
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** A field's `default` as an SQL expression. The check stage has made sure it fits the type. */
+export function defaultSql(type: ValueType, value: unknown): string {
+  const sqlType = sqlTypeOf(type);
+  if (sqlType === "jsonb") return `${quoteLiteral(JSON.stringify(value))}::jsonb`;
+  if (type.kind === "primitive") {
+    switch (type.primitive) {
+      case "integer":
+        if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+        break;
+      case "number":
+        if (typeof value === "number" && Number.isFinite(value)) return String(value);
+        break;
+      case "decimal":
+        if (typeof value === "string" && DECIMAL.test(value)) return value;
+        if (typeof value === "number" && Number.isFinite(value)) return String(value);
+        break;
+      case "boolean":
+        if (typeof value === "boolean") return value ? "true" : "false";
+        break;
+      default:
+        if (typeof value === "string") return quoteLiteral(value);
+    }
+  } else if (typeof value === "string") {
+    return quoteLiteral(value);
+  }
+  throw new Error(`A default of ${JSON.stringify(value)} does not fit ${describe(type)}; the check stage should have refused it.`);
+}
+
+/**
+ * Indexes that the list queries need, besides the primary key (tenant, id):
+ * - (_tenant, _created, _id): the default order of a list, stable for paging;
+ * - (_tenant, <ref column>): lists filtered by the referenced aggregate;
+ * - (_tenant, <column>): columns a policy rule granting `read` compares with the actor
+ *   (`where: { customerId: $actor.id }`): every list that role runs filters by it.
+ */
+function indexesOf(domain: DomainModel, aggregate: AggregateModel, table: string, columns: readonly TableColumn[]): TableIndex[] {
+  const indexes = new Map<string, TableIndex>();
+  const add = (cols: string[], reason: string) => {
+    const name = derivedName(table, ...cols, "idx");
+    if (!indexes.has(name)) indexes.set(name, { name, columns: cols, reason });
+  };
+  add(["_tenant", "_created", "_id"], "the default order of list queries");
+  for (const c of columns) if (c.kind === "ref") add(["_tenant", c.column], `lists filtered by the reference ${c.field}`);
+  const byField = new Map(columns.map((c) => [c.field, c]));
+  for (const rule of domain.rules) {
+    if (!rule.allow.some((p) => p === "*" || p === `${aggregate.name}:*` || p === `${aggregate.name}:read`)) continue;
+    for (const w of rule.where) {
+      const c = byField.get(w.field);
+      if (c && w.value.kind === "actor" && c.sqlType !== "jsonb") add(["_tenant", c.column], `role ${rule.role} lists only rows where ${c.field} matches the actor`);
+    }
+  }
+  return [...indexes.values()].sort((a, b) => compare(a.name, b.name));
+}
+
+function describe(type: ValueType): string {
+  const base = (() => {
+    switch (type.kind) {
+      case "primitive":
+        return type.primitive + (type.constraints.scale === undefined ? "" : `(${type.constraints.scale})`);
+      case "enum":
+        return "enum";
+      case "object":
+        return "object";
+      case "ref":
+        return `ref ${type.aggregate}`;
+      case "array":
+        return `${describe(type.element)}[]`;
+      case "unknown":
+        return "unknown";
+    }
+  })();
+  return "typeName" in type && type.typeName !== undefined ? `${type.typeName} (${base})` : base;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,245 @@
+import { assignable } from "../../model/compat.js";
+import type { ActionModel, AggregateModel, DomainModel, EventModel, FieldModel } from "../../model/model.js";
+import { identifiers } from "../../model/naming.js";
+import type { ValueType } from "../../model/types.js";
+import { readModelColumns } from "./read-model.js";
+import { evolveHelpers, evolveStatements } from "./evolve.js";
+import { objectSchema } from "./json-schema.js";
+import { fieldDoc, propertyName, typeExpression } from "./type-expression.js";
+
+/** Everything aggregate.ts.hbs prints; all decisions are made here, the template only lays out. */
+export interface AggregateView {
+  readonly header: string;
+  readonly runtimeValues: string;
+  readonly runtimeTypes: string;
+  readonly usesDeepEqual: boolean;
+  readonly namedTypes: string;
+  readonly handlersImport?: string;
+  readonly description?: string;
+  readonly stateType: string;
+  readonly state: readonly PropertyView[];
+  readonly payloadMapType: string;
+  readonly eventUnionType: string;
+  readonly eventUnion: string;
+  readonly actions: readonly ActionView[];
+  readonly events: readonly EventView[];
+  readonly initialState: string;
+  readonly evolveMeta: string;
+  readonly hasEvents: boolean;
+  readonly definition: DefinitionView;
+}
+
+export interface PropertyView {
+  readonly key: string;
+  readonly optional: boolean;
+  readonly type: string;
+  readonly doc?: string;
+}
+
+export interface ActionView {
+  readonly name: string;
+  /** The name as a string literal. */
+  readonly literal: string;
+  readonly key: string;
+  readonly payloadType: string;
+  readonly payload: readonly PropertyView[];
+  readonly handlerType: string;
+  readonly handlerFunction: string;
+  readonly schema: string;
+  readonly description?: string;
+  readonly creates: boolean;
+  readonly permission: string;
+  readonly when?: string;
+  readonly emits: string;
+  /** The body of a fresh handler: builds the event(s) from the payload, or says what is left to write. */
+  readonly stub: HandlerStub;
+}
+
+export interface HandlerStub {
+  readonly parameters: string;
+  readonly body?: string;
+  readonly todo?: string;
+}
+
+export interface EventView {
+  readonly name: string;
+  readonly literal: string;
+  readonly key: string;
+  readonly version: number;
+  readonly eventType: string;
+  readonly dataType: string;
+  readonly data: readonly PropertyView[];
+  readonly schema: string;
+  readonly description?: string;
+  readonly statements: readonly string[];
+  readonly handwritten: boolean;
+  readonly evolverType: string;
+  readonly evolverFunction: string;
+  readonly upcasterType: string;
+  readonly upcasters: readonly { readonly from: number; readonly to: number; readonly function: string }[];
+  /** `{ 1: handlers.upcastXV1 }`: what the definition lists. */
+  readonly upcastersLiteral: string;
+}
+
+export interface DefinitionView {
+  readonly domain: string;
+  readonly aggregate: string;
+  readonly specHash: string;
+  readonly snapshotEvery?: number;
+  readonly readModel: string;
+}
+
+export interface AggregateViewInput {
+  readonly domain: DomainModel;
+  readonly aggregate: AggregateModel;
+  readonly header: string;
+  /** Relative import of the hand-written module, e.g. "../../domain/banking/account.js". */
+  readonly handlersImport: string;
+  /** Hash of the hand-written evolve functions, folded into the snapshot key. */
+  readonly handwrittenEvolveHash?: string;
+}
+
+export function aggregateView(input: AggregateViewInput): AggregateView {
+  const { domain, aggregate } = input;
+  const events = aggregate.events.map((e) => eventView(e, aggregate));
+  const actions = aggregate.actions.map((a) => actionView(a, aggregate));
+  const helpers = evolveHelpers(aggregate.events, aggregate.state);
+  const whens = aggregate.actions.filter((a) => a.when.length > 0);
+  const runtimeValues = ["defineAggregate", ...helpers.filter((h) => h !== "isDeepStrictEqual")];
+  if (whens.length > 0) runtimeValues.push("fieldIn");
+  if (whens.some((a) => a.when.length > 1)) runtimeValues.push("allOf");
+  const runtimeTypes = actions.length > 0 ? ["CommandContext", "HandlerResult"] : [];
+  if (events.length > 0) runtimeTypes.push("EventMeta");
+  const usesHandlers = actions.length > 0 || events.some((e) => e.handwritten || e.upcasters.length > 0);
+  const usesMeta = aggregate.events.some((e) => e.apply === undefined || (e.apply ?? []).some((op) => op.kind !== "unset" && op.value.kind === "meta"));
+  return {
+    header: input.header,
+    runtimeValues: runtimeValues.sort().join(", "),
+    runtimeTypes: runtimeTypes.sort().map((t) => `type ${t}`).join(", "),
+    usesDeepEqual: helpers.includes("isDeepStrictEqual"),
+    namedTypes: [...namedTypesUsed(aggregate)].sort().join(", "),
+    ...(usesHandlers ? { handlersImport: input.handlersImport } : {}),
+    ...(aggregate.description === undefined ? {} : { description: aggregate.description }),
+    stateType: identifiers.state(aggregate.name),
+    state: aggregate.state.map((f) => property(f, stateFieldOptional(f))),
+    payloadMapType: identifiers.payloadMap(aggregate.name),
+    eventUnionType: identifiers.eventUnion(aggregate.name),
+    eventUnion: events.length === 0 ? "never" : events.map((e) => e.eventType).join(" | "),
+    actions,
+    events,
+    initialState: initialStateLiteral(aggregate.state),
+    evolveMeta: usesMeta ? "meta" : "_meta",
+    hasEvents: events.length > 0,
+    definition: {
+      domain: domain.name,
+      aggregate: aggregate.name,
+      specHash: input.handwrittenEvolveHash === undefined ? aggregate.evolveHash : `${aggregate.evolveHash}.${input.handwrittenEvolveHash}`,
+      ...(aggregate.snapshotEvery === undefined ? {} : { snapshotEvery: aggregate.snapshotEvery }),
+      readModel: JSON.stringify(readModelColumns(domain, aggregate)),
+    },
+  };
+}
+
+/**
+ * A state field may be absent when it is optional, or required without a default and not
+ * an array: nothing has set it until the creating event does. Arrays start empty.
+ */
+export function stateFieldOptional(field: FieldModel): boolean {
+  return field.optional || (!field.hasDefault && field.type.kind !== "array");
+}
+
+function property(field: FieldModel, optional: boolean): PropertyView {
+  const doc = fieldDoc(field);
+  return { key: propertyName(field.name), optional, type: typeExpression(field.type), ...(doc === undefined ? {} : { doc }) };
+}
+
+function actionView(action: ActionModel, aggregate: AggregateModel): ActionView {
+  const when = action.when.map((w) => `fieldIn(${JSON.stringify(w.field)}, ${JSON.stringify(w.values)})`);
+  return {
+    name: action.name,
+    literal: JSON.stringify(action.name),
+    key: propertyName(action.name),
+    payloadType: identifiers.payload(action.name),
+    payload: action.payload.map((f) => property(f, f.optional)),
+    handlerType: identifiers.handlerType(action.name),
+    handlerFunction: identifiers.handler(action.name),
+    schema: JSON.stringify(objectSchema(action.payload)),
+    ...(action.description === undefined ? {} : { description: action.description }),
+    creates: action.creates,
+    permission: `${aggregate.name}:${action.name}`,
+    ...(when.length === 0 ? {} : { when: when.length === 1 ? when[0]! : `allOf(${when.join(", ")})` }),
+    emits: action.emits.join(", "),
+    stub: handlerStub(action, aggregate),
+  };
+}
+
+function eventView(event: EventModel, aggregate: AggregateModel): EventView {
+  const upcasters = Array.from({ length: event.version - 1 }, (_, i) => ({ from: i + 1, to: i + 2, function: identifiers.upcaster(event.name, i + 1) }));
+  return {
+    name: event.name,
+    literal: JSON.stringify(event.name),
+    key: propertyName(event.name),
+    version: event.version,
+    eventType: identifiers.event(event.name),
+    dataType: identifiers.eventData(event.name),
+    data: event.payload.map((f) => property(f, f.optional)),
+    schema: JSON.stringify(objectSchema(event.payload)),
+    ...(event.description === undefined ? {} : { description: event.description }),
+    statements: evolveStatements(event, aggregate.state),
+    handwritten: event.apply === undefined,
+    evolverType: identifiers.evolverType(event.name),
+    evolverFunction: identifiers.evolver(event.name),
+    upcasterType: identifiers.upcasterType(event.name),
+    upcasters,
+    upcastersLiteral: `{ ${upcasters.map((u) => `${u.from}: handlers.${u.function}`).join(", ")} }`,
+  };
+}
+
+/**
+ * A fresh handler emits the declared events built from the payload when every required
+ * field of each event has a payload field of a fitting type; otherwise it says what to write.
+ */
+function handlerStub(action: ActionModel, aggregate: AggregateModel): HandlerStub {
+  const payload = new Map(action.payload.map((f) => [f.name, f]));
+  const built: string[] = [];
+  for (const name of action.emits) {
+    const event = aggregate.events.find((e) => e.name === name);
+    if (!event) return { parameters: "", todo: `decide the '${name}' event` };
+    const data: string[] = [];
+    for (const field of event.payload) {
+      const source = payload.get(field.name);
+      const fits = source !== undefined && assignable(source.type, field.type) && (field.optional || !source.optional);
+      if (fits) data.push(`${propertyName(field.name)}: payload.${field.name}`);
+      else if (!field.optional) return { parameters: "", todo: `build the '${name}' event: its field '${field.name}' has no matching payload field` };
+    }
+    built.push(`{ type: ${JSON.stringify(event.name)}, version: ${event.version}, data: ${data.length === 0 ? "{}" : `{ ${data.join(", ")} }`} }`);
+  }
+  const usesPayload = built.some((b) => b.includes("payload."));
+  return { parameters: usesPayload ? "{ payload }" : "", body: built.length === 1 ? built[0]! : `[${built.join(", ")}]` };
+}
+
+function initialStateLiteral(state: readonly FieldModel[]): string {
+  const entries: string[] = [];
+  for (const field of state) {
+    if (field.hasDefault) entries.push(`${propertyName(field.name)}: ${JSON.stringify(field.default)}`);
+    else if (!field.optional && field.type.kind === "array") entries.push(`${propertyName(field.name)}: []`);
+  }
+  return `{ ${entries.join(", ")} }`;
+}
+
+function namedTypesUsed(aggregate: AggregateModel): Set<string> {
+  const names = new Set<string>();
+  const visit = (type: ValueType): void => {
+    if ("typeName" in type && type.typeName !== undefined) {
+      names.add(type.typeName);
+      return;
+    }
+    if (type.kind === "array") visit(type.element);
+    if (type.kind === "object") for (const f of type.fields) visit(f.type);
+    if (type.kind === "primitive" && type.primitive === "json") names.add("JsonValue");
+  };
+  for (const f of aggregate.state) visit(f.type);
+  for (const a of aggregate.actions) for (const f of a.payload) visit(f.type);
+  for (const e of aggregate.events) for (const f of e.payload) visit(f.type);
+  return names;
+}

@@ -1,0 +1,64 @@
+import type { ApplyOperation, EventModel, FieldModel, ValueSource } from "../../model/model.js";
+
+/**
+ * The statements of one `case` of the generated evolve function: they change a copy of the
+ * state (`next`) the way the event's `apply` says. Decimal arithmetic goes through the
+ * runtime's exact helpers; arrays and objects are never mutated in place.
+ */
+export function evolveStatements(event: EventModel, state: readonly FieldModel[]): string[] {
+  const fields = new Map(state.map((f) => [f.name, f]));
+  return (event.apply ?? []).map((op) => statement(op, fields));
+}
+
+/** Runtime helpers the statements use, so the module imports exactly those. */
+export function evolveHelpers(events: readonly EventModel[], state: readonly FieldModel[]): string[] {
+  const fields = new Map(state.map((f) => [f.name, f]));
+  const helpers = new Set<string>();
+  for (const event of events) {
+    for (const op of event.apply ?? []) {
+      const field = fields.get(op.field);
+      const decimal = field?.type.kind === "primitive" && field.type.primitive === "decimal";
+      if (decimal && op.kind === "add") helpers.add("add");
+      if (decimal && op.kind === "subtract") helpers.add("subtract");
+      if (op.kind === "pull") helpers.add("isDeepStrictEqual");
+    }
+  }
+  return [...helpers].sort();
+}
+
+function statement(op: ApplyOperation, fields: ReadonlyMap<string, FieldModel>): string {
+  const field = fields.get(op.field);
+  const target = `next.${op.field}`;
+  if (op.kind === "unset") return `delete ${target};`;
+  const value = valueExpression(op.value, field);
+  const type = field?.type;
+  const decimal = type?.kind === "primitive" && type.primitive === "decimal";
+  // A required field without a default is absent until an event sets it.
+  const mayBeAbsent = field === undefined || field.optional || !field.hasDefault;
+  switch (op.kind) {
+    case "set":
+      return `${target} = ${value};`;
+    case "add":
+    case "subtract": {
+      if (decimal) return `${target} = ${op.kind}(${target}${mayBeAbsent ? ' ?? "0"' : ""}, ${value});`;
+      return `${target} = (${target}${mayBeAbsent ? " ?? 0" : ""}) ${op.kind === "add" ? "+" : "-"} ${value};`;
+    }
+    case "push":
+      return `${target} = [...(${target}${mayBeAbsent ? " ?? []" : ""}), ${value}];`;
+    case "pull":
+      return `${target} = (${target}${mayBeAbsent ? " ?? []" : ""}).filter((item) => !isDeepStrictEqual(item, ${value}));`;
+  }
+}
+
+function valueExpression(source: ValueSource, field: FieldModel | undefined): string {
+  switch (source.kind) {
+    case "payload":
+      return `event.data.${source.field}`;
+    case "meta":
+      if (source.name === "recordedAt") return "meta.recordedAt";
+      // Commands always have an actor; events appended by a system process may not.
+      return field?.optional ? "meta.actorId ?? undefined" : 'meta.actorId ?? ""';
+    case "literal":
+      return JSON.stringify(source.value);
+  }
+}

@@ -1,0 +1,42 @@
+import type { AggregateModel, DomainModel } from "../../model/model.js";
+import { identifiers } from "../../model/naming.js";
+import type { ValueType } from "../../model/types.js";
+
+/** The runtime's column kinds (src/runtime/definition.ts). */
+export type ColumnKind =
+  | "string" | "text" | "email" | "url" | "enum"
+  | "decimal" | "integer" | "number" | "boolean"
+  | "uuid" | "ref" | "date" | "datetime"
+  | "object" | "array" | "json";
+
+export interface ReadModelView {
+  readonly schema: string;
+  readonly table: string;
+  readonly columns: readonly { readonly field: string; readonly column: string; readonly kind: ColumnKind }[];
+}
+
+/** What the runtime writes after every command: the aggregate's row, one column per state field. */
+export function readModelColumns(domain: DomainModel, aggregate: AggregateModel): ReadModelView {
+  return {
+    schema: identifiers.schema(domain.name),
+    table: identifiers.table(aggregate.name),
+    columns: aggregate.state.map((f) => ({ field: f.name, column: identifiers.column(f.name), kind: columnKind(f.type) })),
+  };
+}
+
+export function columnKind(type: ValueType): ColumnKind {
+  switch (type.kind) {
+    case "primitive":
+      return type.primitive;
+    case "enum":
+      return "enum";
+    case "ref":
+      return "ref";
+    case "array":
+      return "array";
+    case "object":
+      return "object";
+    case "unknown":
+      return "json";
+  }
+}

@@ -1,0 +1,89 @@
+import { compile } from "../compile.js";
+import { DiagnosticCollector } from "../diagnostics/collector.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { wholeFile } from "../diagnostics/diagnostic.js";
+import type { EmitContext, Emitter } from "../emit/emitter.js";
+import { typescriptEmitter } from "../emit/typescript/emitter.js";
+import type { Host } from "../host/host.js";
+import { displayPath } from "../host/paths.js";
+import type { ProjectConfig } from "../load/config.js";
+import { lower } from "../model/lower.js";
+import type { Model } from "../model/model.js";
+import { Formatter } from "../write/format.js";
+import { MANIFEST_NAME, type Manifest, readManifest, serializeManifest } from "../write/manifest.js";
+import { type Change, planGenerated } from "../write/plan.js";
+import { planHandlers } from "./handlers.js";
+
+/** Every emitter of the generated folder, in order. */
+export const emitters: readonly Emitter[] = [typescriptEmitter];
+
+export interface GenerateOptions {
+  readonly host: Host;
+  readonly configPath?: string;
+  /** Overwrite generated files a person edited (and delete stale ones). */
+  readonly force?: boolean;
+}
+
+export interface GeneratePlan {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly sources: ReadonlyMap<string, string>;
+  readonly fileCount: number;
+  readonly config?: ProjectConfig;
+  readonly model?: Model;
+  /** What would change on disk (empty: everything is up to date). */
+  readonly changes: readonly Change[];
+  /** The manifest to write afterwards (undefined: unchanged). */
+  readonly manifest?: { readonly path: string; readonly content: string };
+  readonly appended: readonly { readonly path: string; readonly names: readonly string[] }[];
+}
+
+/**
+ * validate → lower → emit → plan. Nothing is written here: the caller applies the changes,
+ * diffs them (--check) or lists them (--dry-run). With errors in the specs, or generated
+ * files edited by hand, the plan has no changes.
+ */
+export async function planGeneration(options: GenerateOptions): Promise<GeneratePlan> {
+  const { host } = options;
+  const compiled = await compile({ host, ...(options.configPath === undefined ? {} : { configPath: options.configPath }) });
+  const base = { sources: compiled.sources, fileCount: compiled.fileCount, changes: [], appended: [] };
+  if (!compiled.domains || !compiled.config) return { ...base, diagnostics: compiled.diagnostics };
+  const { config } = compiled;
+  const model = lower(compiled.domains);
+  const diagnostics = new DiagnosticCollector();
+  diagnostics.add(compiled.diagnostics);
+
+  const generatedDir = config.output.generated;
+  const previous = await readManifest(host, generatedDir);
+  const formatter = new Formatter(config.root);
+  const handlers = await planHandlers(host, config, model, previous, formatter, diagnostics);
+  const context: EmitContext = {
+    model,
+    config,
+    sources: sourcesByDomain(compiled.domains, config.root),
+    handwrittenEvolveHashes: handlers.evolveHashes,
+  };
+  const files = emitters.flatMap((e) => e.emit(context));
+  const generated = await planGenerated({ host, generatedDir, files, previous, formatter, force: options.force ?? false });
+  for (const conflict of generated.conflicts) {
+    const shown = displayPath(host.cwd, conflict.path);
+    diagnostics.report(conflict.reason === "not-ours" ? "generated-file-not-ours" : "generated-file-edited", { path: shown }, wholeFile(shown));
+  }
+  const result = { ...base, config, model, diagnostics: diagnostics.sorted() };
+  if (diagnostics.hasErrors()) return result;
+
+  const manifest: Manifest = { version: 1, files: generated.files, handlers: handlers.entries };
+  const manifestPath = `${generatedDir}/${MANIFEST_NAME}`;
+  const content = serializeManifest(manifest);
+  const current = (await host.stat(manifestPath)) ? new TextDecoder().decode(await host.readFile(manifestPath)) : undefined;
+  return {
+    ...result,
+    changes: [...generated.changes, ...handlers.changes].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    ...(current === content ? {} : { manifest: { path: manifestPath, content } }),
+    appended: handlers.appended,
+  };
+}
+
+/** Spec files of each domain, relative to the project root (stable across machines). */
+function sourcesByDomain(domains: NonNullable<Awaited<ReturnType<typeof compile>>["domains"]>, root: string): Map<string, string[]> {
+  return new Map(domains.map((d) => [d.name, d.files.map((f) => displayPath(root, f.file.path))]));
+}

@@ -1,0 +1,124 @@
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { fixturesRoot } from "../helpers/fixtures.js";
+import { filesUnder, fixtureProject, generateInto } from "../helpers/generate.js";
+import { typecheck } from "../helpers/typecheck.js";
+
+const banking = path.join(fixturesRoot, "valid/banking");
+const handlerPath = "src/domain/banking/account.ts";
+const generatedPath = "src/generated/banking/account.ts";
+
+function codes(plan: { diagnostics: readonly { code: string }[] }) {
+  return plan.diagnostics.map((d) => d.code);
+}
+
+describe("regeneration", () => {
+  test("a second run changes nothing and writes no manifest", async () => {
+    const host = fixtureProject(banking);
+    await generateInto(host);
+    const again = await generateInto(host);
+    expect(again.changes).toEqual([]);
+    expect(again.manifest).toBeUndefined();
+  });
+
+  test("a hand edit survives byte for byte; new actions and events get stubs that compile", async () => {
+    const host = fixtureProject(banking);
+    await generateInto(host);
+    const edited = host
+      .text(handlerPath)!
+      .replace('import type * as types from "../../generated/banking/account.js";', 'import { BusinessRuleError, compare } from "fluvius/runtime";\nimport type * as types from "../../generated/banking/account.js";')
+      .replace(
+        "export const handleWithdraw: types.WithdrawHandler = ({ payload }) => {\n",
+        "export const handleWithdraw: types.WithdrawHandler = ({ state, payload }) => {\n  if (compare(state.balance, payload.amount) < 0) throw new BusinessRuleError(\"insufficient-funds\", \"The balance does not cover it.\");\n",
+      );
+    expect(edited).toContain("insufficient-funds");
+    await host.writeFile(`${host.cwd}/${handlerPath}`, edited);
+
+    const spec = host.text("spec/banking.yaml")!;
+    const grown = spec
+      .replace("      close:\n", "      freeze:\n        payload: { reason: string }\n        when: { status: open }\n        emits: account-frozen\n      close:\n")
+      .replace("      account-closed:\n", "      account-frozen:\n        payload: { reason: string }\n      account-closed:\n");
+    await host.writeFile(`${host.cwd}/spec/banking.yaml`, grown);
+
+    const plan = await generateInto(host);
+    expect(plan.diagnostics).toEqual([]);
+    expect(plan.appended).toEqual([{ path: `${host.cwd}/${handlerPath}`, names: ["handleFreeze", "evolveAccountFrozen"] }]);
+    const merged = host.text(handlerPath)!;
+    expect(merged.startsWith(edited)).toBe(true);
+    expect(merged.slice(edited.length)).toContain("export const handleFreeze: types.FreezeHandler");
+    expect(merged.slice(edited.length)).toContain("export const evolveAccountFrozen: types.AccountFrozenEvolver");
+
+    const result = typecheck(new Map([["project", filesUnder(host, "src", { skip: /\.json$/ })]]));
+    expect(result.output).toBe("");
+    expect(result.status).toBe(0);
+  }, 60_000);
+
+  test("a handler whose action was removed is kept and reported", async () => {
+    const host = fixtureProject(banking);
+    await generateInto(host);
+    const spec = host.text("spec/banking.yaml")!;
+    await host.writeFile(`${host.cwd}/spec/banking.yaml`, spec.replace("account:deposit, ", "").replace(/      deposit:\n(        .*\n)+?(?=      withdraw:)/, ""));
+    const before = host.text(handlerPath)!;
+    const plan = await generateInto(host);
+    expect(codes(plan)).toContain("orphaned-handler");
+    const orphan = plan.diagnostics.find((d) => d.code === "orphaned-handler")!;
+    expect(orphan.range.file).toBe(handlerPath);
+    expect(orphan.message).toContain("handleDeposit");
+    expect(host.text(handlerPath)).toBe(before);
+  });
+
+  test("a generated file edited by hand is not overwritten without --force, and the message names it", async () => {
+    const host = fixtureProject(banking);
+    await generateInto(host);
+    await host.writeFile(`${host.cwd}/${generatedPath}`, `${host.text(generatedPath)}\n// my precious edit\n`);
+    const spec = host.text("spec/banking.yaml")!;
+    await host.writeFile(`${host.cwd}/spec/banking.yaml`, spec.replace("description: Retail accounts", "description: Retail and business accounts"));
+    const refused = await generateInto(host);
+    expect(codes(refused)).toEqual(["generated-file-edited"]);
+    expect(refused.diagnostics[0]?.message).toContain(generatedPath);
+    expect(refused.changes).toEqual([]);
+    expect(host.text(generatedPath)).toContain("my precious edit");
+    expect(host.text("src/generated/banking/index.ts")).toContain('"Retail accounts"');
+
+    const forced = await generateInto(host, { force: true });
+    expect(forced.diagnostics).toEqual([]);
+    expect(host.text(generatedPath)).not.toContain("my precious edit");
+    expect(host.text("src/generated/banking/index.ts")).toContain('"Retail and business accounts"');
+  });
+
+  test("files it made and no longer needs are deleted, and only those", async () => {
+    const host = fixtureProject(banking);
+    const spec = host.text("spec/banking.yaml")!;
+    const card = "  card:\n    actions:\n      issue-card: { creates: true, emits: card-issued }\n    events:\n      card-issued: {}\n";
+    await host.writeFile(`${host.cwd}/spec/banking.yaml`, spec.replace("\npolicies:", `\n${card}\npolicies:`).replace("allow: [account:*]", "allow: [account:*, card:*]"));
+    await generateInto(host);
+    expect(host.text("src/generated/banking/card.ts")).toBeDefined();
+    await host.writeFile(`${host.cwd}/src/generated/banking/notes.md`, "mine\n");
+
+    await host.writeFile(`${host.cwd}/spec/banking.yaml`, spec);
+    const plan = await generateInto(host);
+    expect(plan.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(plan.changes.filter((c) => c.kind === "delete").map((c) => c.path.slice(host.cwd.length + 1))).toEqual(["src/generated/banking/card.ts"]);
+    expect(host.text("src/generated/banking/card.ts")).toBeUndefined();
+    expect(host.text("src/domain/banking/card.ts")).toBeDefined(); // hand-written: never deleted
+    expect(host.text("src/generated/banking/notes.md")).toBe("mine\n");
+  });
+
+  test("a file fluvius did not make is not overwritten", async () => {
+    const host = fixtureProject(banking, { [generatedPath]: "// someone else's file\n" });
+    const plan = await generateInto(host);
+    expect(codes(plan)).toEqual(["generated-file-not-ours"]);
+    expect(host.text(generatedPath)).toBe("// someone else's file\n");
+    expect(host.text(handlerPath)).toBeUndefined(); // nothing at all was written
+  });
+
+  test("specs with errors: nothing is written", async () => {
+    const host = fixtureProject(banking);
+    const spec = host.text("spec/banking.yaml")!;
+    await host.writeFile(`${host.cwd}/spec/banking.yaml`, spec.replace("emits: deposit-made", "emits: deposit-mad"));
+    const plan = await generateInto(host);
+    expect(codes(plan)).toContain("unknown-event");
+    expect(plan.changes).toEqual([]);
+    expect(filesUnder(host, "src").size).toBe(0);
+  });
+});

@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { planGeneration } from "../../src/generate/generate.js";
+import { memoryHost, type MemoryHost } from "../../src/host/memory-host.js";
+import { applyChanges } from "../../src/write/apply.js";
+
+/** An in-memory project whose specs are a fixture's spec/ folder. */
+export function fixtureProject(fixtureDir: string, extra: Record<string, string> = {}): MemoryHost {
+  const files: Record<string, string> = { "fluvius.yaml": "specs: [spec/**/*.yaml]\n", ...extra };
+  const specDir = path.join(fixtureDir, "spec");
+  for (const name of readdirSync(specDir)) files[`spec/${name}`] = readFileSync(path.join(specDir, name), "utf8");
+  return memoryHost(files);
+}
+
+/** Runs `fluvius generate` against the host and applies what it plans, like the command does. */
+export async function generateInto(host: MemoryHost, options: { force?: boolean } = {}) {
+  const plan = await planGeneration({ host, ...options });
+  const errors = plan.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length === 0) {
+    await applyChanges(host, plan.changes);
+    if (plan.manifest) await host.writeFile(plan.manifest.path, plan.manifest.content);
+  }
+  return plan;
+}
+
+/** The files under a folder of the host, relative to it. */
+export function filesUnder(host: MemoryHost, folder: string, options: { skip?: RegExp } = {}): Map<string, string> {
+  const prefix = `${host.cwd}/${folder}/`;
+  const result = new Map<string, string>();
+  for (const [p, bytes] of host.files) {
+    if (!p.startsWith(prefix)) continue;
+    const relative = p.slice(prefix.length);
+    if (options.skip?.test(relative)) continue;
+    result.set(relative, new TextDecoder().decode(bytes));
+  }
+  return new Map([...result].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
