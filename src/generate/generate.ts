@@ -74,7 +74,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
   const manifest: Manifest = { version: 1, files: generated.files, handlers: handlers.entries };
   const manifestPath = `${generatedDir}/${MANIFEST_NAME}`;
   const content = serializeManifest(manifest);
-  const current = (await host.stat(manifestPath)) ? new TextDecoder().decode(await host.readFile(manifestPath)) : undefined;
+  const current = await host.readText(manifestPath);
   return {
     ...result,
     changes: [...generated.changes, ...handlers.changes].sort((a, b) => (a.path < b.path ? -1 : 1)),

@@ -1,5 +1,5 @@
 import type { DiagnosticCollector } from "../diagnostics/collector.js";
-import { stubsFor, freshHandlerModule } from "../emit/handlers/stubs.js";
+import { freshHandlerModule, type Stub, stubsFor } from "../emit/handlers/stubs.js";
 import { mergeStubs } from "../emit/handlers/merge.js";
 import { importSpecifier, layout } from "../emit/paths.js";
 import type { Host } from "../host/host.js";
@@ -40,42 +40,73 @@ export async function planHandlers(
   const appended: { path: string; names: readonly string[] }[] = [];
   const { generated, handlers } = config.output;
 
-  for (const domain of model.domains) {
-    for (const aggregate of domain.aggregates) {
+  const modules = model.domains.flatMap((domain) =>
+    domain.aggregates.map((aggregate) => {
       const relative = layout.handlerModule(domain.name, aggregate.name);
       const path = `${handlers}/${relative}`;
       const typesImport = importSpecifier(path, `${generated}/${layout.aggregateModule(domain.name, aggregate.name)}`);
-      const stubs = stubsFor(domain, aggregate);
-      const stubsHash = hash([typesImport, stubs.map((s) => [s.name, s.text])]);
-      const key = `${domain.name}.${aggregate.name}`;
-      const existing = (await host.stat(path)) ? new TextDecoder().decode(await host.readFile(path)) : undefined;
-      const recorded = previous.handlers[relative];
-
-      if (existing !== undefined && recorded && recorded.content === contentHash(existing) && recorded.stubs === stubsHash) {
-        entries[relative] = recorded;
-        if (recorded.evolve !== undefined) evolveHashes.set(key, recorded.evolve);
-        continue;
-      }
-      // A new module is formatted once, with the project's prettier settings; later only added stubs are.
-      const text = existing ?? (await format(freshHandlerModule(domain, aggregate, typesImport, stubs)));
-      const merged = await mergeStubs(text, stubs, typesImport, format);
-      if (existing === undefined) changes.push({ kind: "create", path, after: merged.text });
-      else if (merged.text !== existing) {
-        changes.push({ kind: "update", path, before: existing, after: merged.text });
-        appended.push({ path, names: merged.added });
-      }
-      for (const orphan of merged.orphans) {
-        diagnostics.report(
-          "orphaned-handler",
-          { name: orphan.name, what: orphanReason(orphan.name) },
-          { file: displayPath(host.cwd, path), start: { line: orphan.line, column: orphan.column }, end: { line: orphan.line, column: orphan.column + orphan.name.length } },
-        );
-      }
-      const evolvers = stubs.filter((s) => s.kind === "evolver").map((s) => merged.declarations.get(s.name) ?? "");
-      const evolve = evolvers.length === 0 ? undefined : hash(evolvers);
-      if (evolve !== undefined) evolveHashes.set(key, evolve);
-      entries[relative] = { content: contentHash(merged.text), stubs: stubsHash, ...(evolve === undefined ? {} : { evolve }) };
+      return { domain, aggregate, relative, path, typesImport };
+    }),
+  );
+  const texts = await Promise.all(modules.map((m) => host.readText(m.path)));
+  const reportOrphans = (orphans: NonNullable<HandlerEntry["orphans"]>, path: string) => {
+    for (const orphan of orphans) {
+      diagnostics.report(
+        "orphaned-handler",
+        { name: orphan.name, what: orphanReason(orphan.name) },
+        { file: displayPath(host.cwd, path), start: { line: orphan.line, column: orphan.column }, end: { line: orphan.line, column: orphan.column + orphan.name.length } },
+      );
     }
+  };
+
+  const pending: { module: (typeof modules)[number]; existing: string | undefined; stubs: Stub[]; stubsHash: string; key: string }[] = [];
+  for (const [index, module] of modules.entries()) {
+    const { domain, aggregate, relative, path, typesImport } = module;
+    const existing = texts[index];
+    // The stubs are a function of the aggregate's model: compare that, render only when needed.
+    const stubsHash = hash([typesImport, aggregate.modelHash]);
+    const key = `${domain.name}.${aggregate.name}`;
+    const recorded = previous.handlers[relative];
+    if (existing !== undefined && recorded && recorded.content === contentHash(existing) && recorded.stubs === stubsHash) {
+      entries[relative] = recorded;
+      if (recorded.evolve !== undefined) evolveHashes.set(key, recorded.evolve);
+      reportOrphans(recorded.orphans ?? [], path);
+      continue;
+    }
+    pending.push({ module, existing, stubs: stubsFor(domain, aggregate), stubsHash, key });
+  }
+  // New modules are formatted once, all together, with the project's prettier settings.
+  const fresh = pending.filter((p) => p.existing === undefined);
+  const formatted = await formatter.formatAll(
+    fresh.map((p) => ({ text: freshHandlerModule(p.module.domain, p.module.aggregate, p.module.typesImport, p.stubs), language: "typescript" as const })),
+  );
+  const freshText = new Map(fresh.map((p, i) => [p, formatted[i]!]));
+
+  for (const item of pending) {
+    const { module, existing, stubs, stubsHash, key } = item;
+    const { relative, path, typesImport } = module;
+    const text = existing ?? freshText.get(item)!;
+    // A fresh module has every stub; it needs parsing only to read back its evolve functions.
+    // Later, only the stubs that are added get formatted.
+    const merged =
+      existing === undefined && !stubs.some((s) => s.kind === "evolver")
+        ? { text, added: [], orphans: [], declarations: new Map<string, string>() }
+        : await mergeStubs(text, stubs, typesImport, format);
+    if (existing === undefined) changes.push({ kind: "create", path, after: merged.text });
+    else if (merged.text !== existing) {
+      changes.push({ kind: "update", path, before: existing, after: merged.text });
+      appended.push({ path, names: merged.added });
+    }
+    reportOrphans(merged.orphans, path);
+    const evolvers = stubs.filter((s) => s.kind === "evolver").map((s) => merged.declarations.get(s.name) ?? "");
+    const evolve = evolvers.length === 0 ? undefined : hash(evolvers);
+    if (evolve !== undefined) evolveHashes.set(key, evolve);
+    entries[relative] = {
+      content: contentHash(merged.text),
+      stubs: stubsHash,
+      ...(evolve === undefined ? {} : { evolve }),
+      ...(merged.orphans.length === 0 ? {} : { orphans: merged.orphans }),
+    };
   }
   return { changes, evolveHashes, entries, appended };
 }

@@ -10,6 +10,8 @@ export interface Host {
   stat(path: string): Promise<FileStat | undefined>;
   /** Throws a HostError when the file cannot be read (the loader turns it into a diagnostic). */
   readFile(path: string): Promise<Uint8Array>;
+  /** A UTF-8 text file, or undefined when nothing is there (other failures throw a HostError). */
+  readText(path: string): Promise<string | undefined>;
   /** Files under `root` matching the globs (relative to root), sorted, absolute. */
   glob(root: string, patterns: readonly string[]): Promise<string[]>;
   /** Writes atomically: a crash never leaves a half-written file. Creates folders. */

@@ -32,6 +32,10 @@ export function memoryHost(initial: Record<string, string | Uint8Array> = {}, cw
       if (!bytes) throw new HostError(p, "no such file");
       return bytes;
     },
+    async readText(p: string): Promise<string | undefined> {
+      const bytes = files.get(p);
+      return bytes && new TextDecoder().decode(bytes);
+    },
     async glob(root: string, patterns: readonly string[]): Promise<string[]> {
       const prefix = root.endsWith("/") ? root : `${root}/`;
       // As in tinyglobby, a pattern starting with "!" excludes what it matches.

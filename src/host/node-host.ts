@@ -24,6 +24,14 @@ export function nodeHost(cwd: string = process.cwd()): Host {
         throw new HostError(p, describeIoError(error));
       }
     },
+    async readText(p: string): Promise<string | undefined> {
+      try {
+        return await readFile(p, "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw new HostError(p, describeIoError(error));
+      }
+    },
     async glob(root: string, patterns: readonly string[]): Promise<string[]> {
       const found = await glob([...patterns], { cwd: root, absolute: true, onlyFiles: true, dot: false, followSymbolicLinks: true });
       return found.map(toPosix).sort();

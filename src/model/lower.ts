@@ -33,20 +33,27 @@ function lowerDomain(domain: BoundDomain): DomainModel {
       ...(typeof spec !== "string" && spec.description !== undefined ? { description: spec.description } : {}),
     };
   });
+  // Hashing the (small) spec text of an aggregate plus the domain's named types is much
+  // cheaper than hashing its lowered model, where every named type is expanded at each use.
+  const typesJson = JSON.stringify([...domain.types.values()].map((t) => [t.name, t.spec]));
   const aggregates = [...domain.aggregates.values()].map((a): AggregateModel => {
     const spec = a.spec;
     const state = resolver.fields(spec.state);
     const actions = Object.entries(spec.actions ?? {}).map(([name, action]) => lowerAction(domain, name, action));
     const events = Object.entries(spec.events ?? {}).map(([name, event]) => lowerEvent(domain, name, event));
-    return {
-      kind: "aggregate",
+    const body = {
+      kind: "aggregate" as const,
       name: a.name,
       ...(spec.description === undefined ? {} : { description: spec.description }),
       ...(spec.snapshotEvery === undefined ? {} : { snapshotEvery: spec.snapshotEvery }),
       state,
       actions,
       events,
-      evolveHash: hash({ state, events }),
+    };
+    return {
+      ...body,
+      evolveHash: hash([typesJson, spec.state ?? null, spec.events ?? null]),
+      modelHash: hash([typesJson, a.name, spec]),
     };
   });
   const roles = [...domain.roles.values()].map((r) => ({
@@ -65,7 +72,7 @@ function lowerDomain(domain: BoundDomain): DomainModel {
     roles,
     rules,
   };
-  return { ...body, specHash: hash(body) };
+  return { ...body, specHash: hash(domain.files.map((f) => f.file.text)) };
 }
 
 function lowerAction(domain: BoundDomain, name: string, action: ActionSpec): ActionModel {
@@ -125,18 +132,10 @@ function lowerRule(rule: RuleSpec): RuleModel {
   };
 }
 
-/** A short, stable hash of plain data (object keys sorted, so key order never matters). */
+/**
+ * A short hash of plain data. The model is built by code in a fixed order, so its JSON is
+ * stable; a spec whose text changes order may change the hash, which only costs a rebuild.
+ */
 export function hash(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, 16);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
+  return createHash("sha256").update(JSON.stringify(value) ?? "null").digest("hex").slice(0, 16);
 }

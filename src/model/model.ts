@@ -19,7 +19,7 @@ export interface DomainModel {
   readonly aggregates: readonly AggregateModel[];
   readonly roles: readonly RoleModel[];
   readonly rules: readonly RuleModel[];
-  /** A hash of this domain's lowered model: changes whenever anything in the spec does. */
+  /** A hash of the domain's spec files: changes whenever anything in them does. */
   readonly specHash: string;
 }
 
@@ -43,6 +43,8 @@ export interface AggregateModel {
   readonly events: readonly EventModel[];
   /** A hash of what evolving the state depends on (state, events, apply); keys snapshots. */
   readonly evolveHash: string;
+  /** A hash of the whole aggregate: what its generated module and stubs are made from. */
+  readonly modelHash: string;
 }
 
 export interface ActionModel {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
@@ -30,4 +31,16 @@ export function listTemplates(folder: string): string[] {
     .filter((d) => d.isFile())
     .map((d) => `${d.parentPath ?? d.path}/${d.name}`.slice(root.length).replace(/^\/+/, ""))
     .sort();
+}
+
+let fingerprint: string | undefined;
+
+/** A hash of every template: generated files are made again when a template changes. */
+export function templatesFingerprint(): string {
+  if (fingerprint === undefined) {
+    const hash = createHash("sha256");
+    for (const file of listTemplates("")) hash.update(file).update(readTemplate(file));
+    fingerprint = hash.digest("hex").slice(0, 16);
+  }
+  return fingerprint;
 }

@@ -5,7 +5,7 @@ import type { Host } from "../host/host.js";
 export const MANIFEST_NAME = ".fluvius-manifest.json";
 
 export interface ManifestEntry {
-  /** Hash of the emitted text before formatting: unchanged input means no need to format again. */
+  /** Hash of what the file was made from: unchanged input means no need to render or format again. */
   readonly source: string;
   /** Hash of what was written: a different file on disk means a person edited it. */
   readonly written: string;
@@ -19,6 +19,8 @@ export interface HandlerEntry {
   readonly stubs: string;
   /** Hash of its hand-written evolve functions, folded into the snapshot key. */
   readonly evolve?: string;
+  /** Functions the spec no longer asks for, warned about on every run until they are removed. */
+  readonly orphans?: readonly { readonly name: string; readonly line: number; readonly column: number }[];
 }
 
 export interface Manifest {
@@ -36,9 +38,10 @@ export function contentHash(text: string): string {
 export async function readManifest(host: Host, generatedDir: string): Promise<Manifest> {
   const path = `${generatedDir}/${MANIFEST_NAME}`;
   const empty: Manifest = { version: 1, files: {}, handlers: {} };
-  if (!(await host.stat(path))) return empty;
+  const text = await host.readText(path);
+  if (text === undefined) return empty;
   try {
-    const parsed = JSON.parse(new TextDecoder().decode(await host.readFile(path))) as Partial<Manifest>;
+    const parsed = JSON.parse(text) as Partial<Manifest>;
     if (parsed.version === 1 && parsed.files && typeof parsed.files === "object") {
       return { version: 1, files: parsed.files, handlers: parsed.handlers && typeof parsed.handlers === "object" ? parsed.handlers : {} };
     }

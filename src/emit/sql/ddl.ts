@@ -39,7 +39,7 @@ export function createTableSql(table: ReadModelTable): string {
     const check = checkConstraint(c);
     if (check) lines.push({ text: check });
   }
-  const width = Math.max(...lines.map((l) => l.text.length + 1));
+  const width = Math.max(...lines.filter((l) => l.comment !== undefined).map((l) => l.text.length + 1));
   const body = lines.map((l, i) => {
     const text = i < lines.length - 1 ? `${l.text},` : l.text;
     return l.comment === undefined ? `  ${text}` : `  ${text.padEnd(width)} -- ${commentText(l.comment)}`;

@@ -229,7 +229,7 @@ function describe(type: ValueType): string {
   const base = (() => {
     switch (type.kind) {
       case "primitive":
-        return type.primitive + (type.constraints.scale === undefined ? "" : `(${type.constraints.scale})`);
+        return type.primitive + (type.constraints.scale === undefined ? "" : `, scale ${type.constraints.scale}`);
       case "enum":
         return "enum";
       case "object":

@@ -1,7 +1,7 @@
 import { hash } from "../../model/lower.js";
 import type { DomainModel } from "../../model/model.js";
 import { camelCase, identifiers } from "../../model/naming.js";
-import { renderTemplate } from "../../templates/render.js";
+import { renderTemplate, templatesFingerprint } from "../../templates/render.js";
 import type { GeneratedFile } from "../../write/plan.js";
 import { domainSources, type EmitContext, type Emitter } from "../emitter.js";
 import { generatedHeader } from "../header.js";
@@ -15,33 +15,48 @@ export const typescriptEmitter: Emitter = {
   emit(context) {
     const files: GeneratedFile[] = [];
     for (const domain of context.model.domains) files.push(...domainFiles(context, domain));
-    const header = generatedHeader([], hash(context.model.domains.map((d) => d.specHash)));
     const domains = context.model.domains.map((d) => ({ alias: `${camelCase(d.name)}Domain`, folder: layout.domainFolder(d.name) }));
+    const input = hash([templatesFingerprint(), domains]);
+    const header = generatedHeader([], input);
     files.push({
       path: "index.ts",
       language: "typescript",
-      content: renderTemplate("typescript/root-index.ts.hbs", { header, domains, domainList: domains.map((d) => d.alias).join(", ") }),
+      input,
+      render: () => renderTemplate("typescript/root-index.ts.hbs", { header, domains, domainList: domains.map((d) => d.alias).join(", ") }),
     });
     return files;
   },
 };
 
 function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[] {
-  const header = generatedHeader(domainSources(context, domain), domain.specHash);
+  const sources = domainSources(context, domain);
+  const header = generatedHeader(sources, domain.specHash);
+  const domainInput = hash([templatesFingerprint(), sources, domain.specHash]);
   const folder = layout.domainFolder(domain.name);
   const files: GeneratedFile[] = [];
   const { generated, handlers } = context.config.output;
   for (const aggregate of domain.aggregates) {
     const modulePath = layout.aggregateModule(domain.name, aggregate.name);
     const handwritten = context.handwrittenEvolveHashes.get(`${domain.name}.${aggregate.name}`);
-    const view = aggregateView({
-      domain,
-      aggregate,
-      header,
-      handlersImport: importSpecifier(`${generated}/${modulePath}`, `${handlers}/${layout.handlerModule(domain.name, aggregate.name)}`),
-      ...(handwritten === undefined ? {} : { handwrittenEvolveHash: handwritten }),
+    const handlersImport = importSpecifier(`${generated}/${modulePath}`, `${handlers}/${layout.handlerModule(domain.name, aggregate.name)}`);
+    // The module depends on its aggregate only (and the domain's name): a change elsewhere does not touch it.
+    const input = hash([templatesFingerprint(), sources, domain.name, aggregate.modelHash, handlersImport, handwritten ?? null]);
+    files.push({
+      path: modulePath,
+      language: "typescript",
+      input,
+      render: () =>
+        renderTemplate(
+          "typescript/aggregate.ts.hbs",
+          aggregateView({
+            domain,
+            aggregate,
+            header: generatedHeader(sources, aggregate.modelHash),
+            handlersImport,
+            ...(handwritten === undefined ? {} : { handwrittenEvolveHash: handwritten }),
+          }),
+        ),
     });
-    files.push({ path: modulePath, language: "typescript", content: renderTemplate("typescript/aggregate.ts.hbs", view) });
   }
   const types = domain.types.map((t) => {
     const doc = fieldDoc({ name: t.name, type: t.type, optional: false, hasDefault: false, pii: false, ...(t.description === undefined ? {} : { description: t.description }) });
@@ -51,7 +66,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
     }
     return { ...base, type: typeExpression(t.type, false) };
   });
-  files.push({ path: `${folder}/_types.ts`, language: "typescript", content: renderTemplate("typescript/types.ts.hbs", { header, types }) });
+  files.push({ path: `${folder}/_types.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/types.ts.hbs", { header, types }) });
   const rules = domain.rules.map((r) => ({
     role: r.role,
     allow: r.allow,
@@ -59,12 +74,13 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       ? {}
       : { where: Object.fromEntries(r.where.map((w) => [w.field, w.value.kind === "actor" ? { actor: w.value.attribute } : { value: w.value.value }])) }),
   }));
-  files.push({ path: `${folder}/_policy.ts`, language: "typescript", content: renderTemplate("typescript/policy.ts.hbs", { header, rules: JSON.stringify(rules) }) });
+  files.push({ path: `${folder}/_policy.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/policy.ts.hbs", { header, rules: JSON.stringify(rules) }) });
   const aggregates = domain.aggregates.map((a) => ({ alias: identifiers.definitionAlias(a.name), module: a.name }));
   files.push({
     path: `${folder}/index.ts`,
     language: "typescript",
-    content: renderTemplate("typescript/domain-index.ts.hbs", {
+    input: domainInput,
+    render: () => renderTemplate("typescript/domain-index.ts.hbs", {
       header,
       name: domain.name,
       revision: domain.revision,
