@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { readTree } from "../helpers/tree.js";
+import { typecheck } from "../helpers/typecheck.js";
+
+function newProject(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "fluvius-gen-"));
+  expect(runCli(["init", "."], { cwd: dir }).status).toBe(0);
+  return dir;
+}
+
+describe("fluvius generate in a project made by fluvius init", () => {
+  test("generates code that compiles; a second run changes nothing; --check passes, then fails with a diff after a spec edit", () => {
+    const dir = newProject();
+    const first = runCli(["generate"], { cwd: dir });
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain("create  src/generated/banking/account.ts");
+    expect(first.stdout).toContain("create  src/domain/banking/account.ts");
+
+    const compiled = typecheck(new Map([["project", readTree(path.join(dir, "src"))]]));
+    expect(compiled.output).toBe("");
+
+    const second = runCli(["generate"], { cwd: dir });
+    expect(second.stdout).toContain("everything is up to date");
+    expect(runCli(["generate", "--check"], { cwd: dir }).status).toBe(0);
+
+    const spec = path.join(dir, "domains/banking.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("      tags: string[]\n", "      tags: string[]\n      nickname: string?\n"));
+    const before = readFileSync(path.join(dir, "src/generated/banking/account.ts"), "utf8");
+    const check = runCli(["generate", "--check"], { cwd: dir });
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain("+++ b/src/generated/banking/account.ts");
+    expect(check.stdout).toMatch(/^\+\s+nickname\?: string;$/m);
+    expect(check.stderr).toContain("out of date");
+    expect(readFileSync(path.join(dir, "src/generated/banking/account.ts"), "utf8")).toBe(before);
+
+    const dry = runCli(["generate", "--dry-run"], { cwd: dir });
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain("update  src/generated/banking/account.ts");
+    expect(readFileSync(path.join(dir, "src/generated/banking/account.ts"), "utf8")).toBe(before);
+  }, 60_000);
+
+  test("honours the project's prettier configuration", () => {
+    const dir = newProject();
+    writeFileSync(path.join(dir, ".prettierrc"), JSON.stringify({ semi: false, singleQuote: true }));
+    expect(runCli(["generate"], { cwd: dir }).status).toBe(0);
+    const generated = readFileSync(path.join(dir, "src/generated/banking/account.ts"), "utf8");
+    expect(generated).toContain("} from 'fluvius/runtime'\n");
+    expect(generated).not.toMatch(/;\n/);
+  });
+
+  test("specs with errors: exit 1, the diagnostics, and nothing written", () => {
+    const dir = newProject();
+    const spec = path.join(dir, "domains/banking.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("emits: deposit-made", "emits: deposit-mad"));
+    const result = runCli(["generate"], { cwd: dir });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("error unknown-event");
+    expect(result.stderr).toContain("nothing was generated");
+    expect(readTree(path.join(dir, "src")).size).toBe(0);
+  });
+});
