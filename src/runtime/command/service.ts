@@ -1,0 +1,339 @@
+import { randomUUID } from "node:crypto";
+import { assertTenant, streamIdOf, type Actor } from "../actor.js";
+import { isUniqueViolation } from "../db/database.js";
+import { streamTypeOf, type ActionDefinition, type AggregateDefinition, type EventShape } from "../definition.js";
+import {
+  ForbiddenError,
+  IdempotencyKeyReusedError,
+  InvalidArgumentError,
+  InvalidEventError,
+  NotFoundError,
+  StreamExistsError,
+  VersionConflictError,
+} from "../errors.js";
+import { itemOf, rowColumns, type Item } from "../read-model.js";
+import type { CommandRecord, EventRecord, EventStore, LoadedStream, TenantStore } from "../store/types.js";
+import type { AggregateService, CommandInput, CommandResult, ServiceOptions } from "./types.js";
+import { actionOf, checkPayload, checkWhen, runHandler } from "./decide.js";
+import { applyNew, stateOf, toEventRecord } from "./fold.js";
+import { decodeRejection, encodeRejection, isRecordableRejection } from "./rejection.js";
+import { requestHash } from "./request-hash.js";
+import { StreamCache } from "./stream-cache.js";
+
+/** What a command decides on: a state at a version. */
+interface Base<S> {
+  readonly state: S;
+  readonly version: number;
+  readonly createdAt: string | null;
+  readonly updatedAt: string | null;
+  readonly snapshotVersion: number;
+}
+
+/** An attempt that lost a race: decide again on a freshly loaded state. */
+const RETRY = Symbol("retry");
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The time to record: the clock, but never before the stream's latest event. */
+function clock(updatedAt: string | null): string {
+  const now = new Date().toISOString();
+  return updatedAt !== null && updatedAt > now ? updatedAt : now;
+}
+
+export function createAggregateService<S, E extends EventShape, A extends object>(
+  store: EventStore,
+  definition: AggregateDefinition<S, E, A>,
+  options: ServiceOptions,
+): AggregateService<S, E, A> {
+  const { policy } = options;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const cache = new StreamCache(options.cacheSize ?? 1000);
+  const streamType = streamTypeOf(definition);
+  const readPermission = `${definition.aggregate}:read`;
+  const historyPermission = `${definition.aggregate}:history`;
+  const cacheKey = (tenant: string, streamId: string) => `${tenant}\u0000${streamId}`;
+
+  type Command = CommandInput<A, keyof A & string>;
+  type Action = ActionDefinition<S, unknown, E>;
+
+  function scope(actor: Actor): TenantStore {
+    assertTenant(actor?.tenant);
+    return store.forTenant(actor.tenant);
+  }
+
+  function itemFrom(state: S, id: string, loaded: LoadedStream): Item<S> {
+    return itemOf(state, id, loaded.version, loaded.createdAt ?? "", loaded.updatedAt ?? "");
+  }
+
+  /** Loads the current state for a query and authorizes it: 404 before 403, as for commands. */
+  async function authorizedCurrent(actor: Actor, streamId: string, permission: string) {
+    const tenant = scope(actor);
+    if (!policy.mayAllow(actor, permission)) throw new ForbiddenError(permission);
+    const id = streamIdOf(streamId);
+    const loaded = await tenant.load(streamType, id, { specHash: definition.specHash });
+    if (loaded.version === 0) throw new NotFoundError(id);
+    const state = stateOf(definition, loaded.snapshot, loaded.events);
+    if (!policy.can(actor, permission, state as object)) throw new ForbiddenError(permission);
+    return { tenant, id, loaded, state };
+  }
+
+  /** A retry of a command already recorded: its first outcome, nothing appended. */
+  async function previousOutcome(tenant: TenantStore, record: CommandRecord, hash: string, commandId: string): Promise<CommandResult<S, E>> {
+    if (record.requestHash !== hash) throw new IdempotencyKeyReusedError(commandId);
+    if (record.rejection) throw decodeRejection(record.rejection);
+    const at = await tenant.load(streamType, record.streamId, { specHash: definition.specHash, toVersion: record.toVersion });
+    const state = stateOf(definition, at.snapshot, at.events);
+    const count = record.toVersion - record.fromVersion;
+    const stored = count > 0 ? await tenant.readStream(streamType, record.streamId, { afterVersion: record.fromVersion, limit: count }) : [];
+    return {
+      streamId: record.streamId,
+      version: record.toVersion,
+      events: stored.map((e) => toEventRecord(definition, e)),
+      state,
+      item: itemFrom(state, record.streamId, at),
+      duplicate: true,
+    };
+  }
+
+  /** Runs `when` and the handler on a base state. */
+  function decide(tenant: TenantStore, command: Command, action: Action, streamId: string, base: Base<S>, now: string): Promise<E[]> {
+    checkWhen(command.action, action, base.state);
+    return runHandler(definition, command.action, action, {
+      state: base.state,
+      payload: command.payload,
+      actor: command.actor,
+      tenant: tenant.tenant,
+      streamId,
+      version: base.version,
+      now,
+    });
+  }
+
+  /** Applies the events and writes everything in one statement; RETRY when the stream or the command id moved on. */
+  async function write(
+    tenant: TenantStore,
+    command: Command,
+    action: Action,
+    streamId: string,
+    hash: string | undefined,
+    base: Base<S>,
+    events: E[],
+    now: string,
+  ): Promise<CommandResult<S, E> | typeof RETRY> {
+    const { actor } = command;
+    const next = applyNew(definition, base.state, events, { recordedAt: now, actorId: actor.id, fromVersion: base.version });
+    if (action.creates && !policy.can(actor, action.permission, next as object)) throw new ForbiddenError(action.permission);
+    const newVersion = base.version + events.length;
+    const every = definition.snapshotEvery;
+    const snapshotDue = every !== undefined && every > 0 && newVersion - base.snapshotVersion >= every;
+    const key = cacheKey(tenant.tenant, streamId);
+    let appended;
+    try {
+      appended = await tenant.commit({
+        streamType,
+        streamId,
+        expected: action.creates ? "no-stream" : base.version,
+        events: events.map((e) => ({ type: e.type, schemaVersion: e.version, data: e.data })),
+        recordedAt: now,
+        actorId: actor.id,
+        ...(command.commandId !== undefined && { commandId: command.commandId }),
+        ...(command.correlationId !== undefined && { correlationId: command.correlationId }),
+        ...(command.causationId !== undefined && { causationId: command.causationId }),
+        ...(command.metadata !== undefined && { metadata: command.metadata }),
+        ...(definition.readModel && { readModel: { definition: definition.readModel, columns: rowColumns(definition.readModel, next) } }),
+        ...(snapshotDue && { snapshot: { specHash: definition.specHash, state: next } }),
+        ...(hash !== undefined && { idempotency: { requestHash: hash, action: command.action } }),
+      });
+    } catch (error) {
+      // Another writer got the stream first, or a duplicate of this command id committed first.
+      if (error instanceof VersionConflictError || isUniqueViolation(error, "commands_pkey")) {
+        cache.delete(key);
+        return RETRY;
+      }
+      throw error;
+    }
+    cache.set(key, {
+      version: appended.version,
+      stateJson: JSON.stringify(next),
+      createdAt: appended.createdAt,
+      updatedAt: appended.recordedAt,
+      snapshotVersion: snapshotDue ? appended.version : base.snapshotVersion,
+    });
+    const records: EventRecord<E>[] = appended.events.map((a, i) => ({
+      tenant: tenant.tenant,
+      streamType,
+      streamId,
+      version: a.version,
+      eventId: a.eventId,
+      recordedAt: appended.recordedAt,
+      actorId: actor.id,
+      commandId: command.commandId ?? null,
+      correlationId: command.correlationId ?? null,
+      causationId: command.causationId ?? null,
+      metadata: command.metadata ?? {},
+      transactionId: a.transactionId,
+      position: a.position,
+      event: events[i] as E,
+      storedSchemaVersion: (events[i] as E).version,
+    }));
+    return {
+      streamId,
+      version: appended.version,
+      events: records,
+      state: next,
+      item: itemOf(next, streamId, appended.version, appended.createdAt, appended.recordedAt),
+      duplicate: false,
+    };
+  }
+
+  /**
+   * One round trip: decide on the cached state (or, for a creating action, the initial
+   * state) and write with its version. Only a success that appends is answered from here;
+   * anything else (a rejection, a conflict, a known command id) is decided again on
+   * freshly loaded state, so a stale cache can cost time but never change an answer.
+   */
+  async function fast(tenant: TenantStore, command: Command, action: Action, streamId: string, hash: string | undefined) {
+    let base: Base<S>;
+    if (action.creates) {
+      base = { state: definition.initialState(), version: 0, createdAt: null, updatedAt: null, snapshotVersion: 0 };
+    } else {
+      const cached = cache.get(cacheKey(tenant.tenant, streamId));
+      if (cached === undefined) return undefined;
+      base = { ...cached, state: JSON.parse(cached.stateJson) as S };
+      if (!policy.can(command.actor, action.permission, base.state as object)) return undefined;
+    }
+    if (command.expectedVersion !== undefined && command.expectedVersion !== base.version) return undefined;
+    const now = clock(base.updatedAt);
+    let events: E[];
+    try {
+      events = await decide(tenant, command, action, streamId, base, now);
+    } catch {
+      return undefined; // a rejection is only ever answered from freshly loaded state
+    }
+    if (events.length === 0) return undefined;
+    try {
+      const result = await write(tenant, command, action, streamId, hash, base, events, now);
+      return result === RETRY ? undefined : result;
+    } catch (error) {
+      if (error instanceof ForbiddenError) return undefined;
+      throw error;
+    }
+  }
+
+  /** Two round trips: load (with the command id's recorded outcome), then decide and write. */
+  async function fresh(
+    tenant: TenantStore,
+    loaded: LoadedStream,
+    command: Command,
+    action: Action,
+    streamId: string,
+    hash: string | undefined,
+  ): Promise<CommandResult<S, E> | typeof RETRY> {
+    const { actor } = command;
+    if (action.creates ? loaded.version > 0 : loaded.version === 0) {
+      throw action.creates ? new StreamExistsError(streamId) : new NotFoundError(streamId);
+    }
+    const base: Base<S> = {
+      state: stateOf(definition, loaded.snapshot, loaded.events),
+      version: loaded.version,
+      createdAt: loaded.createdAt,
+      updatedAt: loaded.updatedAt,
+      snapshotVersion: loaded.snapshot?.version ?? 0,
+    };
+    if (base.createdAt !== null && base.updatedAt !== null) {
+      cache.set(cacheKey(tenant.tenant, streamId), {
+        version: base.version,
+        stateJson: JSON.stringify(base.state),
+        createdAt: base.createdAt,
+        updatedAt: base.updatedAt,
+        snapshotVersion: base.snapshotVersion,
+      });
+    }
+    if (!action.creates && !policy.can(actor, action.permission, base.state as object)) throw new ForbiddenError(action.permission);
+    if (command.expectedVersion !== undefined && command.expectedVersion !== loaded.version) {
+      throw new VersionConflictError(streamId, command.expectedVersion, loaded.version, true);
+    }
+    const outcome =
+      command.commandId !== undefined && hash !== undefined
+        ? { streamType, streamId, action: command.action, version: loaded.version, commandId: command.commandId, requestHash: hash }
+        : undefined;
+    const now = clock(base.updatedAt);
+    let events: E[];
+    try {
+      events = await decide(tenant, command, action, streamId, base, now);
+    } catch (error) {
+      if (isRecordableRejection(error) && outcome) {
+        const recorded = await tenant.recordOutcome({ ...outcome, rejection: encodeRejection(error) });
+        if (!recorded) return RETRY; // the same command id finished meanwhile: answer with its outcome
+      }
+      throw error;
+    }
+    if (events.length === 0) {
+      if (action.creates) throw new InvalidEventError(`Action ${command.action} creates a stream but returned no event.`);
+      if (outcome && !(await tenant.recordOutcome({ ...outcome, rejection: null }))) return RETRY;
+      return { streamId, version: loaded.version, events: [], state: base.state, item: itemFrom(base.state, streamId, loaded), duplicate: false };
+    }
+    return write(tenant, command, action, streamId, hash, base, events, now);
+  }
+
+  return {
+    definition,
+    streamType,
+
+    async execute(command) {
+      const tenant = scope(command.actor);
+      const action = actionOf(definition, command.action);
+      if (!policy.mayAllow(command.actor, action.permission)) throw new ForbiddenError(action.permission);
+      checkPayload(command.action, action, command.payload);
+      if (command.expectedVersion !== undefined && (!Number.isInteger(command.expectedVersion) || command.expectedVersion < 0)) {
+        throw new InvalidArgumentError("The expected version must be a non-negative integer.");
+      }
+      const namedId = command.streamId === undefined ? undefined : streamIdOf(command.streamId);
+      if (namedId === undefined && !action.creates) throw new InvalidArgumentError(`Action ${command.action} needs a stream id.`);
+      const streamId = namedId ?? randomUUID();
+      const hash =
+        command.commandId === undefined
+          ? undefined
+          : requestHash({ streamType, action: command.action, streamId: namedId ?? null, actorId: command.actor.id, payload: command.payload });
+
+      const quick = await fast(tenant, command, action, streamId, hash);
+      if (quick !== undefined) return quick;
+      for (let n = 1; ; n++) {
+        const loaded = await tenant.load(streamType, streamId, {
+          specHash: definition.specHash,
+          ...(command.commandId !== undefined && { commandId: command.commandId }),
+        });
+        if (loaded.command && hash !== undefined && command.commandId !== undefined) {
+          return previousOutcome(tenant, loaded.command, hash, command.commandId);
+        }
+        const result = await fresh(tenant, loaded, command, action, streamId, hash);
+        if (result !== RETRY) return result;
+        if (n >= maxAttempts) throw new VersionConflictError(streamId, loaded.version, undefined, false);
+        // Jittered backoff spreads writers racing for one hot stream.
+        await sleep(Math.random() * Math.min(50, 2 ** n));
+      }
+    },
+
+    async get(actor, streamId) {
+      const { id, loaded, state } = await authorizedCurrent(actor, streamId, readPermission);
+      return itemFrom(state, id, loaded);
+    },
+
+    async getAt(actor, streamId, target) {
+      const { tenant, id, loaded: current } = await authorizedCurrent(actor, streamId, historyPermission);
+      if ("version" in target && target.version > current.version) throw new NotFoundError(id);
+      const at = await tenant.load(streamType, id, {
+        specHash: definition.specHash,
+        ...("version" in target ? { toVersion: target.version } : { at: target.at }),
+      });
+      if (at.version === 0) throw new NotFoundError(id);
+      return itemFrom(stateOf(definition, at.snapshot, at.events), id, at);
+    },
+
+    async history(actor, streamId, options = {}) {
+      const { tenant, id } = await authorizedCurrent(actor, streamId, historyPermission);
+      const stored = await tenant.readStream(streamType, id, options);
+      return stored.map((e) => toEventRecord(definition, e));
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { Actor } from "../actor.js";
+import type { AggregateDefinition, EventShape } from "../definition.js";
+import type { Policy } from "../policy.js";
+import type { Item } from "../read-model.js";
+import type { EventRecord } from "../store/types.js";
+
+export interface CommandInput<A extends object, K extends keyof A> {
+  readonly action: K;
+  readonly payload: A[K];
+  readonly actor: Actor;
+  /** Required, except for a creating action: there absent means a new random id. */
+  readonly streamId?: string;
+  /** The caller's If-Match: a mismatch is a 412 VersionConflictError and nothing is retried. */
+  readonly expectedVersion?: number;
+  /** Idempotency key: a retry with the same id returns the first outcome and appends nothing. */
+  readonly commandId?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export interface CommandResult<S, E extends EventShape> {
+  readonly streamId: string;
+  readonly version: number;
+  /** The events this command appended (on a duplicate: those the first run appended). */
+  readonly events: readonly EventRecord<E>[];
+  readonly state: S;
+  readonly item: Item<S>;
+  /** True when this answers a retry of a command already done. */
+  readonly duplicate: boolean;
+}
+
+export type TimeTravelTarget = { readonly version: number } | { readonly at: string };
+
+export interface AggregateService<S, E extends EventShape, A extends object> {
+  readonly definition: AggregateDefinition<S, E, A>;
+  readonly streamType: string;
+  /** Load, authorize, check `when`, decide, then append + read model + outcome in one atomic write. */
+  execute<K extends keyof A & string>(command: CommandInput<A, K>): Promise<CommandResult<S, E>>;
+  /** The current item (`<aggregate>:read`). */
+  get(actor: Actor, streamId: string): Promise<Item<S>>;
+  /** The item as it was at a version or a time (`<aggregate>:history`). */
+  getAt(actor: Actor, streamId: string, target: TimeTravelTarget): Promise<Item<S>>;
+  /** The audit trail: events with who, when and which command (`<aggregate>:history`). */
+  history(actor: Actor, streamId: string, options?: { readonly afterVersion?: number; readonly limit?: number }): Promise<EventRecord<E>[]>;
+}
+
+export interface ServiceOptions {
+  readonly policy: Policy;
+  /** Attempts when the stream moves between load and write and the caller gave no expected version (default 10). */
+  readonly maxAttempts?: number;
+  /**
+   * Streams whose last known state is kept in memory, so a command on them is one round
+   * trip (the write, still version-checked) instead of two (default 1000; 0 turns it off).
+   */
+  readonly cacheSize?: number;
+}

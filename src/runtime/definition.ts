@@ -1,0 +1,123 @@
+import type { Actor } from "./actor.js";
+import type { PreconditionFailure } from "./errors.js";
+
+/**
+ * What generated code hands the runtime for one aggregate (docs/runtime.md). Type
+ * parameters flow from it into handlers and results: S the state, E the union of its
+ * events (current versions), A the map action name → payload type.
+ */
+
+/** An event as code sees it: discriminated on `type`, at its current schema `version`. */
+export interface EventShape {
+  readonly type: string;
+  readonly version: number;
+  readonly data: unknown;
+}
+
+/** Recorded facts about an event, available to `evolve` (`$meta.*` in the spec). */
+export interface EventMeta {
+  /** ISO 8601 UTC with milliseconds; never earlier than the previous event of the stream. */
+  readonly recordedAt: string;
+  readonly actorId: string | null;
+  /** This event's version in its stream (1 for the first). */
+  readonly version: number;
+}
+
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/**
+ * fromVersion → the function turning that version's data into the next version's.
+ * `never` lets each upcaster keep its precise parameter type.
+ */
+export type Upcasters = Readonly<Record<number, (data: never) => unknown>>;
+
+export interface EventDefinition<E extends EventShape = EventShape> {
+  /** The current schema version; events are written with it. */
+  readonly version: E["version"];
+  readonly upcasters?: Upcasters;
+  /** JSON Schema of the current version's data; when given, produced events are checked against it. */
+  readonly schema?: JsonSchema;
+}
+
+export interface CommandContext<S, P> {
+  readonly state: S;
+  readonly payload: P;
+  readonly actor: Actor;
+  readonly tenant: string;
+  readonly streamId: string;
+  /** The stream's version before the command (0 for a `creates` action). */
+  readonly version: number;
+  /** The time the events will be recorded at (ISO 8601 UTC). */
+  readonly now: string;
+}
+
+export type PreconditionResult = null | string | PreconditionFailure;
+
+export type HandlerResult<E> = E | readonly E[];
+
+export interface ActionDefinition<S, P, E extends EventShape> {
+  /** Starts a new stream: no prior state, the stream must not exist. */
+  readonly creates: boolean;
+  /** "<aggregate>:<action>", checked with the policy. */
+  readonly permission: string;
+  /** JSON Schema (2020-12) of the payload; compiled once, checked before anything is loaded. */
+  readonly payloadSchema: JsonSchema;
+  /** The spec's `when`: null when the state allows the action, else what failed. */
+  when?(state: S): PreconditionResult;
+  /** Decides the events. May throw BusinessRuleError; must not have side effects (it can run more than once). */
+  handle(ctx: CommandContext<S, P>): HandlerResult<E> | Promise<HandlerResult<E>>;
+}
+
+/** Column kinds of read-model tables and their SQL types (docs/runtime.md). */
+export type ColumnKind =
+  | "string" | "text" | "email" | "url" | "enum"
+  | "decimal" | "integer" | "number" | "boolean"
+  | "uuid" | "ref" | "date" | "datetime"
+  | "object" | "array" | "json";
+
+export interface ReadModelColumn {
+  /** State field (camelCase). */
+  readonly field: string;
+  /** SQL column (snake_case of the field). */
+  readonly column: string;
+  readonly kind: ColumnKind;
+}
+
+/** The aggregate's table: `"<schema>"."<table>"` with the system columns `_tenant _id _version _created _updated`. */
+export interface ReadModelDefinition {
+  readonly schema: string;
+  readonly table: string;
+  readonly columns: readonly ReadModelColumn[];
+}
+
+export interface AggregateDefinition<S, E extends EventShape, A extends object> {
+  readonly domain: string;
+  readonly aggregate: string;
+  /** Hash of what `evolve` depends on; snapshots are only read back under the same hash. */
+  readonly specHash: string;
+  readonly snapshotEvery?: number;
+  initialState(): S;
+  /** Pure: returns the next state (may return a new object or the same one updated). */
+  evolve(state: S, event: E, meta: EventMeta): S;
+  readonly events: { readonly [T in E["type"]]: EventDefinition<Extract<E, { type: T }>> };
+  readonly actions: { readonly [K in keyof A]: ActionDefinition<S, A[K], E> };
+  readonly readModel?: ReadModelDefinition;
+}
+
+/** Identity, for inference: `defineAggregate<AccountState, AccountEvent, AccountPayloads>({ ... })`. */
+export function defineAggregate<S, E extends EventShape, A extends object>(definition: AggregateDefinition<S, E, A>): AggregateDefinition<S, E, A> {
+  return definition;
+}
+
+/**
+ * Any aggregate's definition, for code that handles several (replay, subscriptions).
+ * `any` is the narrow boundary here: state, event and payload types differ per aggregate
+ * and such code only passes values between a definition's own functions.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyAggregateDefinition = AggregateDefinition<any, any, any>;
+
+/** "<domain>.<aggregate>": the stream type in the event store. */
+export function streamTypeOf(definition: { readonly domain: string; readonly aggregate: string }): string {
+  return `${definition.domain}.${definition.aggregate}`;
+}

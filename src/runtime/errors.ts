@@ -1,0 +1,205 @@
+/**
+ * Expected failures of the runtime. Each class has a stable `code` (never renamed) and an
+ * HTTP status the API layer answers with; `toWireError` maps any of them to the wire shape.
+ * Unexpected failures (bugs, a lost database) stay plain `Error`s.
+ */
+export abstract class FluviusError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  /** Structured detail for the `errdata` of an HTTP error. */
+  get details(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export type ExpectedVersion = number | "no-stream" | "any";
+
+/** The stream moved on: a caller's `If-Match` (412) or, after bounded retries, a hot stream (409). */
+export class VersionConflictError extends FluviusError {
+  readonly code = "version-conflict";
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number | undefined,
+    /** true when the caller asked for the expected version (If-Match). */
+    readonly callerExpected: boolean,
+  ) {
+    super(
+      actual === undefined
+        ? `Stream ${streamId} was changed concurrently (expected ${String(expected)}).`
+        : `Stream ${streamId} is at version ${actual}, not ${String(expected)}.`,
+    );
+  }
+  get status(): number {
+    return this.callerExpected ? 412 : 409;
+  }
+  override get details(): Record<string, unknown> {
+    return { streamId: this.streamId, expected: this.expected, actual: this.actual ?? null };
+  }
+}
+
+/** A `creates` action on an id that already has a stream. */
+export class StreamExistsError extends FluviusError {
+  readonly code = "stream-exists";
+  readonly status = 409;
+  constructor(readonly streamId: string) {
+    super(`Stream ${streamId} already exists.`);
+  }
+  override get details(): Record<string, unknown> {
+    return { streamId: this.streamId };
+  }
+}
+
+/** Unknown id, or another tenant's id: the two are indistinguishable on purpose. */
+export class NotFoundError extends FluviusError {
+  readonly code = "not-found";
+  readonly status = 404;
+  constructor(readonly streamId: string) {
+    super(`No stream ${streamId}.`);
+  }
+  override get details(): Record<string, unknown> {
+    return { id: this.streamId };
+  }
+}
+
+export class ForbiddenError extends FluviusError {
+  readonly code = "forbidden";
+  readonly status = 403;
+  constructor(readonly permission: string) {
+    super(`Not allowed: ${permission}.`);
+  }
+  override get details(): Record<string, unknown> {
+    return { permission: this.permission };
+  }
+}
+
+export interface PreconditionFailure {
+  readonly message: string;
+  readonly field?: string;
+  readonly expected?: readonly unknown[];
+  readonly actual?: unknown;
+}
+
+/** An action's `when` rejects the current state. */
+export class PreconditionFailedError extends FluviusError {
+  readonly code = "precondition-failed";
+  readonly status = 409;
+  constructor(
+    readonly action: string,
+    readonly failure: PreconditionFailure,
+  ) {
+    super(failure.message);
+  }
+  override get details(): Record<string, unknown> {
+    return { action: this.action, ...this.failure };
+  }
+}
+
+/** Thrown by hand-written handlers: `throw new BusinessRuleError("insufficient-funds", "…")`. */
+export class BusinessRuleError extends FluviusError {
+  readonly code = "business-rule";
+  readonly status = 409;
+  constructor(
+    /** Kebab-case name of the rule; the HTTP `errcode`. */
+    readonly rule: string,
+    message: string,
+    readonly data: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+  override get details(): Record<string, unknown> {
+    return { rule: this.rule, ...this.data };
+  }
+}
+
+export interface PayloadIssue {
+  /** Dotted path of the field ("amount", "address.city", "tags.0"); "" for the payload itself. */
+  readonly path: string;
+  readonly message: string;
+  readonly keyword: string;
+}
+
+export class InvalidPayloadError extends FluviusError {
+  readonly code = "invalid-payload";
+  readonly status = 422;
+  constructor(
+    readonly action: string,
+    readonly issues: readonly PayloadIssue[],
+  ) {
+    super(`Invalid payload for ${action}: ${issues.map((i) => `${i.path || "(payload)"} ${i.message}`).join("; ")}.`);
+  }
+  override get details(): Record<string, unknown> {
+    return { action: this.action, fields: this.issues };
+  }
+}
+
+/** The same idempotency key (command id) with another request. */
+export class IdempotencyKeyReusedError extends FluviusError {
+  readonly code = "idempotency-key-reused";
+  readonly status = 422;
+  constructor(readonly commandId: string) {
+    super(`Command id ${commandId} was already used for a different request.`);
+  }
+  override get details(): Record<string, unknown> {
+    return { commandId: this.commandId };
+  }
+}
+
+export class UnknownActionError extends FluviusError {
+  readonly code = "unknown-action";
+  readonly status = 404;
+  constructor(readonly action: string) {
+    super(`Unknown action ${action}.`);
+  }
+}
+
+/** A malformed argument from the caller: an empty tenant, a stream id that is not a UUID, a negative version. */
+export class InvalidArgumentError extends FluviusError {
+  readonly code = "invalid-argument";
+  readonly status = 400;
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** An event with the id of one already stored (the event log never holds an event twice). */
+export class DuplicateEventError extends FluviusError {
+  readonly code = "duplicate-event";
+  readonly status = 409;
+  constructor(readonly eventIds: readonly string[]) {
+    super(`An event with id ${eventIds.join(", ")} is already stored.`);
+  }
+}
+
+/** A stored event the code cannot read: unknown type, a missing upcaster, a version from newer code. */
+export class EventSchemaError extends FluviusError {
+  readonly code = "event-schema";
+  readonly status = 500;
+  constructor(
+    readonly eventType: string,
+    readonly schemaVersion: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A handler returned an event that does not fit its definition (a bug in the handler). */
+export class InvalidEventError extends FluviusError {
+  readonly code = "invalid-event";
+  readonly status = 500;
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export interface WireError {
+  readonly status: number;
+  readonly body: { readonly errcode: string; readonly errmesg: string; readonly errdata: Record<string, unknown> };
+}
+
+/** The HTTP shape of DESIGN §4; a business rule answers with its own name as `errcode`. */
+export function toWireError(error: FluviusError): WireError {
+  const errcode = error instanceof BusinessRuleError ? error.rule : error.code;
+  return { status: error.status, body: { errcode, errmesg: error.message, errdata: error.details } };
+}

@@ -1,0 +1,100 @@
+/**
+ * fluvius/runtime: the event store and command pipeline generated code runs on.
+ * It knows nothing of YAML; docs/runtime.md describes what generated code hands it.
+ */
+
+// Opening a store
+export { openStore, createStore, defaultDataDir, type OpenStoreOptions } from "./open.js";
+export { pgDatabase, type PgOptions } from "./db/pg.js";
+export { pgliteDatabase, openPglite } from "./db/pglite.js";
+export type { Database, Sql, Row } from "./db/database.js";
+export { systemSchemaSql, systemSchemaVersion, applySystemSchema } from "./store/schema.js";
+
+// The event store contract
+export { START } from "./store/types.js";
+export type {
+  EventStore,
+  TenantStore,
+  TransactionScope,
+  EventEnvelope,
+  StoredEvent,
+  EventRecord,
+  NewEvent,
+  AppendOptions,
+  AppendResult,
+  AppendedEvent,
+  StreamInfo,
+  Checkpoint,
+  ReadCommittedOptions,
+  LoadRequest,
+  LoadedStream,
+  LoadedEvent,
+  CommitRequest,
+  OutcomeRequest,
+  CommandRecord,
+  RecordedRejection,
+} from "./store/types.js";
+
+// What generated code defines
+export { defineAggregate, streamTypeOf } from "./definition.js";
+export type {
+  AggregateDefinition,
+  AnyAggregateDefinition,
+  ActionDefinition,
+  EventDefinition,
+  EventShape,
+  EventMeta,
+  CommandContext,
+  HandlerResult,
+  PreconditionResult,
+  JsonSchema,
+  Upcasters,
+  ReadModelDefinition,
+  ReadModelColumn,
+  ColumnKind,
+} from "./definition.js";
+
+export { fieldIn, allOf } from "./preconditions.js";
+
+// Running commands and queries
+export { createAggregateService } from "./command/service.js";
+export type { AggregateService, CommandInput, CommandResult, ServiceOptions, TimeTravelTarget } from "./command/types.js";
+export { requestHash, canonicalJson } from "./command/request-hash.js";
+export { itemOf, rowColumns, type Item } from "./read-model.js";
+export { upcast } from "./upcast.js";
+export { replay, type ReplayOptions, type ReplayReport } from "./replay.js";
+export { catchUp, startSubscription, createUpcaster } from "./subscription.js";
+export type { Subscription, SubscriptionOptions, RunningSubscriptionOptions } from "./subscription.js";
+
+// Actors and policies
+export { ALL_TENANTS, assertTenant, isUuid, streamIdOf, type Actor } from "./actor.js";
+export { createPolicy, permissionMatches, unrestrictedPolicy } from "./policy.js";
+export type { Policy, PolicyRule, WhereOperand, Literal, FieldCondition, AccessFilter } from "./policy.js";
+
+// Values
+export { decimal, add, subtract, compare, normalise, isDecimal, scaleOf } from "./decimal.js";
+export { validatorFor } from "./json-schema.js";
+
+// Errors
+export {
+  FluviusError,
+  VersionConflictError,
+  StreamExistsError,
+  NotFoundError,
+  ForbiddenError,
+  PreconditionFailedError,
+  BusinessRuleError,
+  InvalidPayloadError,
+  IdempotencyKeyReusedError,
+  UnknownActionError,
+  InvalidArgumentError,
+  DuplicateEventError,
+  EventSchemaError,
+  InvalidEventError,
+  toWireError,
+} from "./errors.js";
+export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError } from "./errors.js";
+
+// Test helpers for users' handler tests
+export { given, testActor, testTime, testStreamId } from "./testing.js";
+export type { Given, Then, Outcome, WhenOptions } from "./testing.js";

@@ -1,0 +1,50 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Database } from "./db/database.js";
+import { pgDatabase } from "./db/pg.js";
+import { openPglite, pgliteDatabase } from "./db/pglite.js";
+import { applySystemSchema } from "./store/schema.js";
+import { SqlEventStore } from "./store/sql-event-store.js";
+import type { EventStore } from "./store/types.js";
+
+export interface OpenStoreOptions {
+  /**
+   * `postgres://…` / `postgresql://…`: a PostgreSQL server (pg pool);
+   * `memory://`: PGlite in memory; a path or `file://` URL: PGlite on disk there.
+   * Default: PGlite on disk at `<projectDir>/.fluvius/pgdata`.
+   */
+  readonly url?: string;
+  /** Where the default on-disk database lives (default: the working directory). */
+  readonly projectDir?: string;
+  /** PostgreSQL pool size (default 10). */
+  readonly maxConnections?: number;
+  /** Create the system tables when missing (the embedded default; servers use migrations). */
+  readonly ensureSchema?: boolean;
+}
+
+export function defaultDataDir(projectDir: string = process.cwd()): string {
+  return join(resolve(projectDir), ".fluvius", "pgdata");
+}
+
+async function openDatabase(options: OpenStoreOptions): Promise<Database> {
+  const url = options.url;
+  if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) {
+    return pgDatabase({ connectionString: url, ...(options.maxConnections !== undefined && { max: options.maxConnections }) });
+  }
+  if (url === "memory://") return pgliteDatabase(await openPglite());
+  const dir = url === undefined ? defaultDataDir(options.projectDir) : url.startsWith("file://") ? fileURLToPath(url) : resolve(url);
+  mkdirSync(dir, { recursive: true });
+  return pgliteDatabase(await openPglite(dir));
+}
+
+export async function openStore(options: OpenStoreOptions = {}): Promise<EventStore> {
+  const database = await openDatabase(options);
+  if (options.ensureSchema) await applySystemSchema(database);
+  return new SqlEventStore(database);
+}
+
+/** A store on a connection you manage (a shared PGlite or pool in tests, say). */
+export function createStore(database: Database): EventStore {
+  return new SqlEventStore(database);
+}

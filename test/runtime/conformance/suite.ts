@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe } from "vitest";
+import type { Backend } from "../helpers/backends.js";
+import { commandTests } from "./commands.js";
+import type { SuiteContext } from "./context.js";
+import { idempotencyTests } from "./idempotency.js";
+import { isolationTests } from "./isolation.js";
+import { replayTests } from "./replay.js";
+import { snapshotTests } from "./snapshots.js";
+import { storeTests } from "./store.js";
+import { subscriptionTests } from "./subscriptions.js";
+
+/**
+ * One conformance suite for every EventStore backend: the same behaviour is required of
+ * PostgreSQL and PGlite. Tests share the backend and stay apart by tenant.
+ */
+export function conformanceSuite(open: () => Promise<Backend>): void {
+  let backend: Backend | undefined;
+  const ctx: SuiteContext = {
+    get backend() {
+      if (!backend) throw new Error("backend not open");
+      return backend;
+    },
+  };
+  beforeAll(async () => {
+    backend = await open();
+  });
+  afterAll(async () => {
+    await backend?.close();
+  });
+
+  describe("event store", () => storeTests(ctx));
+  describe("command pipeline", () => commandTests(ctx));
+  describe("idempotency", () => idempotencyTests(ctx));
+  describe("snapshots, time travel, upcasting", () => snapshotTests(ctx));
+  describe("tenant isolation", () => isolationTests(ctx));
+  describe("replay", () => replayTests(ctx));
+  describe("subscriptions", () => subscriptionTests(ctx));
+}
