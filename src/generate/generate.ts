@@ -3,6 +3,7 @@ import { DiagnosticCollector } from "../diagnostics/collector.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { wholeFile } from "../diagnostics/diagnostic.js";
 import type { EmitContext, Emitter } from "../emit/emitter.js";
+import { openApiEmitter } from "../emit/openapi/emitter.js";
 import { typescriptEmitter } from "../emit/typescript/emitter.js";
 import type { Host } from "../host/host.js";
 import { displayPath } from "../host/paths.js";
@@ -15,7 +16,7 @@ import { type Change, planGenerated } from "../write/plan.js";
 import { planHandlers } from "./handlers.js";
 
 /** Every emitter of the generated folder, in order. */
-export const emitters: readonly Emitter[] = [typescriptEmitter];
+export const emitters: readonly Emitter[] = [typescriptEmitter, openApiEmitter];
 
 export interface GenerateOptions {
   readonly host: Host;

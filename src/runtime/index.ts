@@ -55,6 +55,7 @@ export type {
 } from "./definition.js";
 
 export { fieldIn, allOf } from "./preconditions.js";
+export { defineDomain, type DomainDefinition, type AggregateMeta, type FieldMeta, type ActionMeta } from "./domain.js";
 
 // Running commands and queries
 export { createAggregateService } from "./command/service.js";

@@ -1,12 +1,13 @@
 import { hash } from "../../model/lower.js";
-import type { DomainModel } from "../../model/model.js";
-import { camelCase, identifiers } from "../../model/naming.js";
+import type { AggregateModel, DomainModel } from "../../model/model.js";
+import { camelCase, humanise, identifiers } from "../../model/naming.js";
 import { renderTemplate, templatesFingerprint } from "../../templates/render.js";
 import type { GeneratedFile } from "../../write/plan.js";
 import { domainSources, type EmitContext, type Emitter } from "../emitter.js";
 import { generatedHeader } from "../header.js";
 import { importSpecifier, layout } from "../paths.js";
 import { aggregateView } from "./aggregate-view.js";
+import { columnKind } from "./read-model.js";
 import { fieldDoc, propertyName, typeExpression } from "./type-expression.js";
 
 /** Types, schemas, evolve, the command table and policies: one module per aggregate, a few per domain. */
@@ -75,7 +76,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       : { where: Object.fromEntries(r.where.map((w) => [w.field, w.value.kind === "actor" ? { actor: w.value.attribute } : { value: w.value.value }])) }),
   }));
   files.push({ path: `${folder}/_policy.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/policy.ts.hbs", { header, rules: JSON.stringify(rules) }) });
-  const aggregates = domain.aggregates.map((a) => ({ alias: identifiers.definitionAlias(a.name), module: a.name }));
+  const aggregates = domain.aggregates.map((a) => ({ alias: identifiers.definitionAlias(a.name), module: a.name, meta: aggregateMeta(a) }));
   files.push({
     path: `${folder}/index.ts`,
     language: "typescript",
@@ -86,8 +87,25 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       revision: domain.revision,
       description: JSON.stringify(domain.description ?? ""),
       aggregates,
-      aggregateList: aggregates.map((a) => a.alias).join(", "),
     }),
   });
   return files;
+}
+
+/** What the API shows of an aggregate (`/_meta`, OpenAPI): titles, labels, descriptions, field kinds. */
+function aggregateMeta(aggregate: AggregateModel): string {
+  const fields = aggregate.state.map((f) => ({
+    name: f.name,
+    label: f.label ?? humanise(f.name),
+    ...(f.description === undefined ? {} : { description: f.description }),
+    kind: columnKind(f.type),
+    ...(f.type.kind === "enum" ? { values: f.type.values } : {}),
+    optional: f.optional,
+    ...(f.pii ? { pii: true } : {}),
+  }));
+  const actions = Object.fromEntries(
+    aggregate.actions.map((a) => [a.name, { label: humanise(a.name), ...(a.description === undefined ? {} : { description: a.description }) }]),
+  );
+  const meta = { title: humanise(aggregate.name), ...(aggregate.description === undefined ? {} : { description: aggregate.description }), fields, actions };
+  return JSON.stringify(meta).slice(1, -1);
 }

@@ -1,0 +1,146 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Flags } from "@oclif/core";
+import { EXIT, FluviusCommand } from "../cli/base-command.js";
+import { DiagnosticCollector } from "../diagnostics/collector.js";
+import { formatText } from "../diagnostics/format/text.js";
+import { planGeneration } from "../generate/generate.js";
+import { createAuthenticator } from "../http/auth.js";
+import { createServer } from "../http/server.js";
+import { nodeHost } from "../host/node-host.js";
+import { loadConfig } from "../load/config.js";
+import { configFlag, databaseUrlFlag, diagnosticsText } from "../migrate/cli.js";
+import { readMigrationsFolder } from "../migrate/files.js";
+import { migrateUp, migrationStatus } from "../migrate/runner.js";
+import { chooseTarget, openTarget } from "../migrate/target.js";
+import { loadProjectCode, ProjectCodeError } from "../project/load-code.js";
+import { resolveSecret } from "../project/secret.js";
+import { pgDatabase } from "../runtime/db/pg.js";
+import { createStore } from "../runtime/open.js";
+
+export default class Serve extends FluviusCommand {
+  static override summary = "Run the project's HTTP API on the embedded database or on PostgreSQL.";
+  static override description = `Loads the generated code and your handlers straight from TypeScript (no build step) and
+serves the API of DESIGN §4 under api.basePath, with the OpenAPI document at /openapi.json and
+Swagger UI at /docs. The database is --database-url, else the environment variable named by
+database.urlEnv (default DATABASE_URL), else the embedded PGlite database (.fluvius/pgdata).
+Tokens are verified with auth.secretEnv's secret (default FLUVIUS_JWT_SECRET), or the project's
+development secret that \`fluvius token\` signs with, or auth.jwksUrl.`;
+
+  static override examples = [
+    { command: "<%= config.bin %> serve --migrate", description: "Apply pending migrations, then serve on the embedded database." },
+    { command: "<%= config.bin %> serve --port 8080 --database-url postgres://app@localhost/shop", description: "On PostgreSQL." },
+  ];
+
+  static override flags = {
+    port: Flags.integer({ char: "p", description: "Port to listen on.", default: 3000, min: 0, max: 65535 }),
+    host: Flags.string({ description: "Address to listen on.", default: "127.0.0.1" }),
+    migrate: Flags.boolean({ description: "Apply pending migrations before serving." }),
+    "database-url": databaseUrlFlag,
+    config: configFlag,
+    log: Flags.boolean({ description: "Log every request (JSON lines)." }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Serve);
+    const host = nodeHost();
+    const color = this.useColor();
+    const diagnostics = new DiagnosticCollector();
+    const stop = (message: string): never => {
+      if (diagnostics.sorted().length > 0) this.log(diagnosticsText(diagnostics.sorted(), color));
+      this.logToStderr(`fluvius: ${message}`);
+      return this.exit(EXIT.problems);
+    };
+
+    const config = await loadConfig(host, diagnostics, flags.config === undefined ? {} : { explicitPath: flags.config });
+    if (!config || diagnostics.hasErrors()) return stop("fluvius.yaml has errors.");
+    const generation = await planGeneration({ host, ...(flags.config === undefined ? {} : { configPath: flags.config }) });
+    if (generation.diagnostics.some((d) => d.severity === "error")) {
+      this.log(formatText(generation.diagnostics, { color, sources: generation.sources }));
+      return stop("the specs have errors; fix them, then run `fluvius generate`.");
+    }
+    if (generation.changes.length > 0) this.warn("The generated code is out of date with the specs; run `fluvius generate`. Serving what is there.");
+
+    const folder = await readMigrationsFolder(host, config.output.migrations, diagnostics);
+    if (diagnostics.hasErrors()) return stop("the migrations folder has errors.");
+    const choice = chooseTarget({ config, cwd: host.cwd, ...(flags["database-url"] === undefined ? {} : { url: flags["database-url"] }) }, diagnostics);
+    if (!choice) return stop("no usable database.");
+    const target = await openTarget(choice, { command: "fluvius serve", create: true }, diagnostics);
+    if (target === undefined || target === "absent") return stop("cannot open the database.");
+
+    const closers: (() => Promise<unknown>)[] = [() => target.close()];
+    const shutdown = async () => {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
+    };
+    try {
+      if (flags.migrate) {
+        const result = await migrateUp(target, folder.migrations, folder.displayDir, {
+          onProgress: (p) => {
+            if (p.kind === "applying") process.stdout.write(`applying ${p.file.name} … `);
+            else if (p.kind === "applied") process.stdout.write(`ok (${p.ms} ms)\n`);
+            else if (p.kind === "failed") process.stdout.write("failed\n");
+          },
+        });
+        diagnostics.add(result.diagnostics);
+        if (diagnostics.hasErrors()) throw new StopError("a migration failed.");
+      } else {
+        const status = await migrationStatus(target, folder.migrations, folder.displayDir);
+        diagnostics.add(status.diagnostics);
+        if (diagnostics.hasErrors()) throw new StopError("the database and the migrations folder disagree.");
+        if (folder.migrations.length === 0) throw new StopError("there are no migrations yet: run `fluvius migrate new init`, then `fluvius serve --migrate`.");
+        if (status.pending.length > 0) throw new StopError(`${status.pending.length} migration(s) are not applied: run \`fluvius migrate up\` or \`fluvius serve --migrate\`.`);
+      }
+
+      // The embedded database stays on the connection migrations used (one process owns it);
+      // a server gets a pool of its own.
+      const database = target.kind === "pglite" ? target.db : pgDatabase({ connectionString: choice.kind === "postgres" ? choice.url : "", max: 16 });
+      if (target.kind === "postgres") closers.push(() => database.close());
+      const store = createStore(database);
+      const code = await loadProjectCode(config);
+      const authenticate =
+        config.auth.jwksUrl !== undefined
+          ? createAuthenticator({ ...config.auth })
+          : createAuthenticator({ ...config.auth, secret: resolveSecret(config).secret });
+      const project = readProjectPackage(config.root);
+      const app = await createServer({
+        store,
+        domains: code.domains,
+        authenticate,
+        basePath: config.api.basePath,
+        ...(code.openApi === undefined ? {} : { openApi: code.openApi }),
+        name: project.name,
+        version: project.version,
+        logger: flags.log,
+      });
+      closers.push(() => app.close());
+      const address = await app.listen({ port: flags.port, host: flags.host });
+      this.log(`database: ${target.description}`);
+      this.log(`listening on ${address}${config.api.basePath}  (docs: ${address}/docs)`);
+      if (config.auth.jwksUrl === undefined && resolveSecret(config).source === "development") {
+        this.log("tokens: the development secret; mint one with `fluvius token --sub <id> --tenant <tenant> --role <role>`");
+      }
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      this.log("stopping…");
+    } catch (error) {
+      await shutdown();
+      if (error instanceof StopError) return stop(error.message);
+      if (error instanceof ProjectCodeError) return stop(error.message);
+      throw error;
+    }
+    await shutdown();
+  }
+}
+
+class StopError extends Error {}
+
+function readProjectPackage(root: string): { name: string; version: string } {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+    return { name: typeof pkg.name === "string" ? pkg.name : path.basename(root), version: typeof pkg.version === "string" ? pkg.version : "0.0.0" };
+  } catch {
+    return { name: path.basename(root), version: "0.0.0" };
+  }
+}

@@ -1,0 +1,101 @@
+import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import type { Actor } from "../runtime/actor.js";
+import { UnauthorizedError } from "./errors.js";
+
+/** How claims become the actor, and how tokens are verified (fluvius.yaml `auth:`). */
+export interface AuthOptions {
+  /** HS256 shared secret. */
+  readonly secret?: string;
+  /** Verify against a JSON Web Key Set instead (RS256/ES256… from an identity provider). */
+  readonly jwksUrl?: string;
+  readonly issuer?: string;
+  readonly audience?: string;
+  readonly idClaim: string;
+  readonly tenantClaim: string;
+  /** A claim name or a dotted path, e.g. `realm_access.roles` (Keycloak). */
+  readonly rolesClaim: string;
+}
+
+export interface Authenticated {
+  readonly actor: Actor;
+  readonly claims: JWTPayload;
+}
+
+export type Authenticator = (authorization: string | undefined) => Promise<Authenticated>;
+
+export function createAuthenticator(options: AuthOptions): Authenticator {
+  if (options.secret === undefined && options.jwksUrl === undefined) throw new Error("Authentication needs a secret or a JWKS URL.");
+  const verifyOptions = {
+    ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+    ...(options.audience === undefined ? {} : { audience: options.audience }),
+    ...(options.jwksUrl === undefined ? { algorithms: ["HS256"] } : {}),
+  };
+  const verify =
+    options.jwksUrl !== undefined
+      ? ((jwks) => (token: string) => jwtVerify(token, jwks, verifyOptions))(createRemoteJWKSet(new URL(options.jwksUrl)))
+      : ((secret) => (token: string) => jwtVerify(token, secret, verifyOptions))(new TextEncoder().encode(options.secret));
+  return async (authorization) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+    if (!match?.[1]) throw new UnauthorizedError("Send `Authorization: Bearer <token>`.");
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await verify(match[1]));
+    } catch (error) {
+      throw new UnauthorizedError(`The token is not valid: ${error instanceof Error ? error.message : String(error)}.`);
+    }
+    return { actor: actorFrom(claims, options), claims };
+  };
+}
+
+function claimAt(claims: JWTPayload, path: string): unknown {
+  if (path in claims) return claims[path];
+  return path.split(".").reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), claims);
+}
+
+export function actorFrom(claims: JWTPayload, options: Pick<AuthOptions, "idClaim" | "tenantClaim" | "rolesClaim">): Actor {
+  const id = claimAt(claims, options.idClaim);
+  const tenant = claimAt(claims, options.tenantClaim);
+  const roles = claimAt(claims, options.rolesClaim);
+  if (typeof id !== "string" || id === "") throw new UnauthorizedError(`The token has no '${options.idClaim}' claim (the actor's id).`);
+  if (typeof tenant !== "string" || tenant === "" || tenant === "*") throw new UnauthorizedError(`The token has no '${options.tenantClaim}' claim (the tenant).`);
+  const roleList = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : typeof roles === "string" ? roles.split(/[\s,]+/).filter(Boolean) : [];
+  return { id, tenant, roles: roleList, claims };
+}
+
+export interface TokenRequest {
+  readonly secret: string;
+  readonly subject: string;
+  readonly tenant: string;
+  readonly roles: readonly string[];
+  readonly claims?: Readonly<Record<string, unknown>>;
+  /** e.g. "8h". */
+  readonly expiresIn?: string;
+  readonly names?: Partial<Pick<AuthOptions, "idClaim" | "tenantClaim" | "rolesClaim">>;
+}
+
+/** A development token signed with the local secret (`fluvius token`). */
+export async function mintToken(request: TokenRequest): Promise<string> {
+  const tenantClaim = request.names?.tenantClaim ?? "tenant";
+  const rolesClaim = request.names?.rolesClaim ?? "roles";
+  const idClaim = request.names?.idClaim ?? "sub";
+  const payload: Record<string, unknown> = { ...request.claims, [tenantClaim]: request.tenant };
+  if (idClaim !== "sub") setPath(payload, idClaim, request.subject);
+  setPath(payload, rolesClaim, [...request.roles]);
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(request.subject)
+    .setIssuedAt()
+    .setExpirationTime(request.expiresIn ?? "8h")
+    .sign(new TextEncoder().encode(request.secret));
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    node[key] = next !== null && typeof next === "object" ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] ?? path] = value;
+}

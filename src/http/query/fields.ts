@@ -1,0 +1,68 @@
+/** What a list query may filter and sort on: the read-model columns plus the system ones. */
+export type FilterKind = "string" | "uuid" | "number" | "date" | "datetime" | "boolean" | "enum" | "array" | "none";
+
+export interface QueryField {
+  /** The name in queries and rows: a state field, or `_id`, `_version`, `_created`, `_updated`. */
+  readonly name: string;
+  /** The SQL column (quoted when used). */
+  readonly column: string;
+  readonly kind: FilterKind;
+  /** For decimals: compare as numeric, never as text or float. */
+  readonly numeric?: "integer" | "number" | "decimal";
+  readonly values?: readonly string[];
+}
+
+/** Operators per kind (DESIGN §4). */
+export const OPERATORS: Readonly<Record<FilterKind, readonly string[]>> = {
+  string: ["has", "eq", "ne"],
+  uuid: ["eq", "in", "ne"],
+  number: ["eq", "gt", "gte", "lt", "lte"],
+  date: ["eq", "gt", "gte", "lt", "lte", "between"],
+  datetime: ["eq", "gt", "gte", "lt", "lte", "between"],
+  boolean: ["eq", "ne"],
+  enum: ["eq", "ne", "in"],
+  array: ["eq", "ov"],
+  none: [],
+};
+
+/** The column kinds of the runtime's read-model description, mapped to filter kinds. */
+export function filterKindOf(kind: string): FilterKind {
+  switch (kind) {
+    case "string":
+    case "text":
+    case "email":
+    case "url":
+      return "string";
+    case "uuid":
+    case "ref":
+      return "uuid";
+    case "integer":
+    case "number":
+    case "decimal":
+      return "number";
+    case "date":
+      return "date";
+    case "datetime":
+      return "datetime";
+    case "boolean":
+      return "boolean";
+    case "enum":
+      return "enum";
+    case "array":
+      return "array";
+    default:
+      return "none";
+  }
+}
+
+/** The system columns every read-model row has. */
+export const SYSTEM_FIELDS: readonly QueryField[] = [
+  { name: "_id", column: "_id", kind: "uuid" },
+  { name: "_version", column: "_version", kind: "number", numeric: "integer" },
+  { name: "_created", column: "_created", kind: "datetime" },
+  { name: "_updated", column: "_updated", kind: "datetime" },
+];
+
+export function isSortable(field: QueryField): boolean {
+  return field.kind !== "array" && field.kind !== "none";
+}

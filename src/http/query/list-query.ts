@@ -1,0 +1,107 @@
+import { InvalidQueryError } from "./errors.js";
+import { isSortable, type QueryField } from "./fields.js";
+import { parseFilter } from "./filter.js";
+import { accessSql, filterSql, Params, quote } from "./sql.js";
+import type { AccessFilter } from "../../runtime/policy.js";
+
+export const DEFAULT_LIMIT = 25;
+export const MAX_LIMIT = 1000;
+
+/** The query string of a list request, as it arrives (all strings). */
+export interface ListParameters {
+  readonly limit?: string;
+  readonly page?: string;
+  readonly sort?: string;
+  readonly query?: string;
+  readonly text?: string;
+}
+
+export interface ListSql {
+  /** SELECT … LIMIT/OFFSET and the matching COUNT(*), sharing one WHERE and parameters. */
+  readonly select: string;
+  readonly count: string;
+  readonly params: readonly unknown[];
+  readonly limit: number;
+  readonly page: number;
+  readonly offset: number;
+}
+
+/**
+ * Builds the SQL of a list query over one read-model table: always scoped to the tenant,
+ * narrowed to what the policy lets the actor read, then the request's filter, text search,
+ * sort and page. Field names are checked against the table; values only ever go in as
+ * parameters.
+ */
+export function buildListQuery(input: {
+  readonly table: { readonly schema: string; readonly table: string };
+  /** The SELECT list (column expressions); the row's fields. */
+  readonly columns: string;
+  readonly fields: readonly QueryField[];
+  readonly tenant: string;
+  readonly access: AccessFilter;
+  readonly parameters: ListParameters;
+}): ListSql {
+  const fields = new Map(input.fields.map((f) => [f.name, f]));
+  const params = new Params();
+  const where = [`"_tenant" = ${params.add(input.tenant)}`];
+  const access = accessSql(input.access, fields, params);
+  if (access !== undefined) where.push(`(${access})`);
+
+  const { query, text, sort } = input.parameters;
+  if (query !== undefined && query !== "") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(query);
+    } catch {
+      throw new InvalidQueryError("`query` is not valid JSON.", { query });
+    }
+    where.push(`(${filterSql(parseFilter(parsed, fields), params)})`);
+  }
+  if (text !== undefined && text.trim() !== "") {
+    const searchable = input.fields.filter((f) => f.kind === "string" || f.kind === "enum");
+    const pattern = params.add(`%${text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where.push(searchable.length === 0 ? "FALSE" : `(${searchable.map((f) => `${quote(f.column)} ILIKE ${pattern} ESCAPE '\\'`).join(" OR ")})`);
+  }
+
+  const order = sortSql(sort, fields);
+  const limit = integer(input.parameters.limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+  const page = integer(input.parameters.page, "page", 1, 1, 1_000_000);
+  const offset = (page - 1) * limit;
+  const from = `${quote(input.table.schema)}.${quote(input.table.table)}`;
+  const condition = where.join(" AND ");
+  return {
+    select: `SELECT ${input.columns} FROM ${from} WHERE ${condition} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+    count: `SELECT count(*)::int AS total FROM ${from} WHERE ${condition}`,
+    params: params.values,
+    limit,
+    page,
+    offset,
+  };
+}
+
+/** `sort=f.asc,g.desc` → ORDER BY, always ending with `_id` so pages never overlap. */
+function sortSql(sort: string | undefined, fields: ReadonlyMap<string, { column: string } & QueryField>): string {
+  const parts: string[] = [];
+  for (const item of (sort ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.(asc|desc))?$/.exec(item);
+    const field = match ? fields.get(match[1] ?? "") : undefined;
+    if (!match || !field) throw new InvalidQueryError(`Cannot sort by '${item}'; write field.asc or field.desc with a field of this resource.`, { sort: item });
+    if (!isSortable(field)) throw new InvalidQueryError(`Field '${field.name}' cannot be sorted.`, { sort: item });
+    parts.push(`${quote(field.column)} ${match[2] === "desc" ? "DESC" : "ASC"} NULLS LAST`);
+  }
+  if (parts.length === 0) parts.push(`"_created" DESC`);
+  parts.push(`"_id" ASC`);
+  return parts.join(", ");
+}
+
+function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidQueryError(`\`${name}\` must be an integer from ${min} to ${max}.`, { [name]: value });
+  return n;
+}
+
+/** The pagination block of a list reply; `pages` is 0 only when there is nothing at all. */
+export function pagination(total: number, limit: number, page: number) {
+  return { limit, offset: (page - 1) * limit, page, total, pages: Math.ceil(total / limit) };
+}

@@ -1,0 +1,144 @@
+import type { AccessFilter } from "../../runtime/policy.js";
+import { InvalidQueryError } from "./errors.js";
+import type { QueryField } from "./fields.js";
+import type { Filter } from "./filter.js";
+
+/** Collects parameters and hands out their placeholders: nothing from a request is spliced into SQL. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+export function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+const COMPARISONS: Record<string, string> = { eq: "=", ne: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A filter tree as a SQL condition over the read-model table. */
+export function filterSql(filter: Filter, params: Params): string {
+  if (filter.kind === "condition") return conditionSql(filter, params);
+  if (filter.items.length === 0) return filter.negated ? "FALSE" : "TRUE";
+  const joined = filter.items.map((item) => `(${filterSql(item, params)})`).join(filter.kind === "and" ? " AND " : " OR ");
+  return filter.negated ? `NOT (${joined})` : joined;
+}
+
+function conditionSql(condition: Extract<Filter, { kind: "condition" }>, params: Params): string {
+  const { field, operator, value } = condition;
+  const column = quote(field.column);
+  let sql: string;
+  switch (operator) {
+    case "has": {
+      const text = expectString(field, value);
+      sql = `${column} ILIKE ${params.add(`%${escapeLike(text)}%`)} ESCAPE '\\'`;
+      break;
+    }
+    case "in": {
+      if (!Array.isArray(value) || value.length === 0) throw invalid(field, operator, "a non-empty list");
+      const items = value.map((v) => scalar(field, v));
+      sql = `${column} = ANY(${params.add(items)}::${arrayCast(field)})`;
+      break;
+    }
+    case "between": {
+      if (!Array.isArray(value) || value.length !== 2) throw invalid(field, operator, "a list of two values [from, to]");
+      sql = `${column} BETWEEN ${params.add(scalar(field, value[0]))}${cast(field)} AND ${params.add(scalar(field, value[1]))}${cast(field)}`;
+      break;
+    }
+    case "ov": {
+      if (!Array.isArray(value)) throw invalid(field, operator, "a list");
+      // jsonb arrays of strings overlap a text[] with ?| ; other elements compare as JSON.
+      sql = `${column} ?| ${params.add(value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))))}::text[]`;
+      break;
+    }
+    default: {
+      if (field.kind === "array") {
+        if (!Array.isArray(value)) throw invalid(field, operator, "a list");
+        sql = `${column} = ${params.add(JSON.stringify(value))}::jsonb`;
+        break;
+      }
+      if (value === null && (operator === "eq" || operator === "ne")) {
+        sql = `${column} IS ${operator === "eq" ? "" : "NOT "}NULL`;
+        break;
+      }
+      sql = `${column} ${COMPARISONS[operator] ?? "="} ${params.add(scalar(field, value))}${cast(field)}`;
+    }
+  }
+  return condition.negated ? `NOT (${sql})` : sql;
+}
+
+/** A value checked against the field's kind, in the form the driver sends. */
+function scalar(field: QueryField, value: unknown): string | number | boolean {
+  switch (field.kind) {
+    case "uuid":
+      if (typeof value === "string" && UUID.test(value)) return value;
+      throw invalid(field, "eq", "a UUID");
+    case "number":
+      if (typeof value === "number" && Number.isFinite(value)) return field.numeric === "decimal" ? String(value) : value;
+      if (typeof value === "string" && DECIMAL.test(value)) return value;
+      throw invalid(field, "eq", "a number");
+    case "boolean":
+      if (typeof value === "boolean") return value;
+      throw invalid(field, "eq", "true or false");
+    case "date":
+      if (typeof value === "string" && DATE.test(value) && !Number.isNaN(Date.parse(value))) return value;
+      throw invalid(field, "eq", "a date (YYYY-MM-DD)");
+    case "datetime":
+      if (typeof value === "string" && !Number.isNaN(Date.parse(value))) return value;
+      throw invalid(field, "eq", "an ISO 8601 date-time");
+    case "enum":
+      if (typeof value === "string" && (field.values ?? []).includes(value)) return value;
+      throw invalid(field, "eq", `one of ${(field.values ?? []).join(", ")}`);
+    default:
+      return expectString(field, value);
+  }
+}
+
+function expectString(field: QueryField, value: unknown): string {
+  if (typeof value === "string") return value;
+  throw invalid(field, "eq", "a string");
+}
+
+function cast(field: QueryField): string {
+  if (field.kind === "number") return field.numeric === "integer" ? "::bigint" : "::numeric";
+  if (field.kind === "date") return "::date";
+  if (field.kind === "datetime") return "::timestamptz";
+  if (field.kind === "uuid") return "::uuid";
+  return "";
+}
+
+function arrayCast(field: QueryField): string {
+  return field.kind === "uuid" ? "uuid[]" : "text[]";
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function invalid(field: QueryField, operator: string, expected: string): InvalidQueryError {
+  return new InvalidQueryError(`'${field.name}.${operator}' needs ${expected}.`, { field: field.name, operator, expected });
+}
+
+/** What a policy lets the actor see, as SQL: all rows, none, or those matching a rule's `where`. */
+export function accessSql(access: AccessFilter, columns: ReadonlyMap<string, QueryField>, params: Params): string | undefined {
+  if (access.kind === "all") return undefined;
+  if (access.kind === "none") return "FALSE";
+  const alternatives = access.anyOf.map((conjunction) => {
+    if (conjunction.length === 0) return "TRUE";
+    return conjunction
+      .map((c) => {
+        const field = columns.get(c.field);
+        // A rule on a field the table lacks can match nothing.
+        if (!field) return "FALSE";
+        if (c.equals === null) return `${quote(field.column)} IS NULL`;
+        return `${quote(field.column)}${field.kind === "uuid" || field.kind === "number" || field.kind === "boolean" ? "::text" : ""} = ${params.add(String(c.equals))}`;
+      })
+      .join(" AND ");
+  });
+  return alternatives.map((a) => `(${a})`).join(" OR ");
+}

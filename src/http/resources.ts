@@ -1,0 +1,47 @@
+import { createAggregateService } from "../runtime/command/service.js";
+import type { AggregateService } from "../runtime/command/types.js";
+import type { AnyAggregateDefinition } from "../runtime/definition.js";
+import type { AggregateMeta, DomainDefinition } from "../runtime/domain.js";
+import type { EventStore } from "../runtime/store/types.js";
+import { filterKindOf, type QueryField, SYSTEM_FIELDS } from "./query/fields.js";
+
+/** One aggregate as the API serves it: its service, metadata and queryable columns. */
+export interface Resource {
+  readonly domain: DomainDefinition;
+  readonly meta: AggregateMeta;
+  readonly name: string;
+  // The service's state/event/payload types differ per aggregate; the API only passes values through.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly service: AggregateService<any, any, any>;
+  readonly table: { readonly schema: string; readonly table: string };
+  readonly fields: readonly QueryField[];
+}
+
+export function resourcesOf(store: EventStore, domains: readonly DomainDefinition[]): Resource[] {
+  return domains.flatMap((domain) =>
+    domain.aggregates.map((meta) => {
+      const definition: AnyAggregateDefinition = meta.definition;
+      const readModel = definition.readModel;
+      if (!readModel) throw new Error(`Aggregate ${domain.name}.${definition.aggregate} has no read model; regenerate the code.`);
+      const columns = new Map(readModel.columns.map((c) => [c.field, c]));
+      const fields: QueryField[] = [
+        ...SYSTEM_FIELDS,
+        ...meta.fields.map((f) => ({
+          name: f.name,
+          column: columns.get(f.name)?.column ?? f.name,
+          kind: filterKindOf(f.kind),
+          ...(f.kind === "integer" || f.kind === "number" || f.kind === "decimal" ? { numeric: f.kind } : {}),
+          ...(f.values ? { values: f.values } : {}),
+        })),
+      ];
+      return {
+        domain,
+        meta,
+        name: definition.aggregate,
+        service: createAggregateService(store, definition, { policy: domain.policy }),
+        table: { schema: readModel.schema, table: readModel.table },
+        fields,
+      };
+    }),
+  );
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from "fastify";
+import { InvalidHeaderError } from "../errors.js";
+import type { Resource } from "../resources.js";
+import { wireItem } from "../rows.js";
+import type { RequestContext } from "../server.js";
+
+/** `POST {basePath}/{domain}:{action}/{aggregate}/{id}` and `…/:new` for a creating action. */
+export function registerCommands(app: FastifyInstance, resources: readonly Resource[], context: RequestContext): void {
+  for (const resource of resources) {
+    for (const [action, definition] of Object.entries(resource.meta.definition.actions)) {
+      // find-my-way reads "::" as a literal colon.
+      const prefix = `${context.basePath}/${resource.domain.name}::${action}/${resource.name}`;
+      const path = definition.creates ? `${prefix}/::new` : `${prefix}/:id`;
+      app.post(path, async (request) => {
+        const { actor } = await context.authenticate(request.headers.authorization);
+        const params = request.params as { id?: string };
+        const query = request.query as { identifier?: string };
+        const expectedVersion = definition.creates ? undefined : ifMatch(request.headers["if-match"]);
+        const commandId = header(request.headers["idempotency-key"]);
+        const result = await resource.service.execute({
+          action,
+          payload: request.body ?? {},
+          actor,
+          ...(definition.creates ? (query.identifier === undefined ? {} : { streamId: query.identifier }) : { streamId: params.id }),
+          ...(expectedVersion === undefined ? {} : { expectedVersion }),
+          ...(commandId === undefined ? {} : { commandId }),
+          ...(request.headers["x-correlation-id"] === undefined ? {} : { correlationId: header(request.headers["x-correlation-id"]) }),
+        });
+        return { status: "OK", data: { [resource.name]: wireItem(result.item) } };
+      });
+    }
+  }
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `If-Match: 3`, `"3"` or `W/"3"`: the version the command expects. */
+function ifMatch(value: string | string[] | undefined): number | undefined {
+  const raw = header(value);
+  if (raw === undefined || raw.trim() === "" || raw.trim() === "*") return undefined;
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(raw.trim());
+  if (!match) throw new InvalidHeaderError("If-Match", `If-Match must be the resource's version (an integer), not ${JSON.stringify(raw)}.`);
+  return Number(match[1]);
+}

@@ -1,0 +1,80 @@
+import type { FastifyInstance } from "fastify";
+import { ForbiddenError } from "../../runtime/errors.js";
+import type { EventRecord } from "../../runtime/store/types.js";
+import { InvalidQueryError } from "../query/errors.js";
+import { buildListQuery, type ListParameters, pagination } from "../query/list-query.js";
+import type { Resource } from "../resources.js";
+import { itemOfRow, selectList, wireItem } from "../rows.js";
+import type { RequestContext } from "../server.js";
+
+/** Lists, items (with time travel) and event logs of every aggregate. */
+export function registerQueries(app: FastifyInstance, resources: readonly Resource[], context: RequestContext): void {
+  for (const resource of resources) {
+    const base = `${context.basePath}/${resource.domain.name}.${resource.name}`;
+    const readPermission = `${resource.name}:read`;
+    const columns = selectList(resource);
+
+    app.get(`${base}/`, async (request) => {
+      const { actor } = await context.authenticate(request.headers.authorization);
+      const policy = resource.domain.policy;
+      if (!policy.mayAllow(actor, readPermission)) throw new ForbiddenError(readPermission);
+      const sql = buildListQuery({
+        table: resource.table,
+        columns,
+        fields: resource.fields,
+        tenant: actor.tenant,
+        access: policy.filter(actor, readPermission),
+        parameters: request.query as ListParameters,
+      });
+      const database = context.store.database;
+      const [rows, counted] = await Promise.all([
+        database.query<Record<string, unknown>>(sql.select, sql.params),
+        database.query<{ total: number }>(sql.count, sql.params),
+      ]);
+      return { data: rows.map(itemOfRow), pagination: pagination(Number(counted[0]?.total ?? 0), sql.limit, sql.page) };
+    });
+
+    app.get(`${base}/:id`, async (request) => {
+      const { actor } = await context.authenticate(request.headers.authorization);
+      const { id } = request.params as { id: string };
+      const { version, at } = request.query as { version?: string; at?: string };
+      if (version !== undefined && at !== undefined) throw new InvalidQueryError("Give `version` or `at`, not both.");
+      if (version !== undefined) {
+        const n = Number(version);
+        if (!Number.isInteger(n) || n < 1) throw new InvalidQueryError("`version` must be a positive integer.", { version });
+        return wireItem(await resource.service.getAt(actor, id, { version: n }));
+      }
+      if (at !== undefined) {
+        if (Number.isNaN(Date.parse(at))) throw new InvalidQueryError("`at` must be an ISO 8601 date-time.", { at });
+        return wireItem(await resource.service.getAt(actor, id, { at: new Date(at).toISOString() }));
+      }
+      return wireItem(await resource.service.get(actor, id));
+    });
+
+    app.get(`${base}/:id/_events`, async (request) => {
+      const { actor } = await context.authenticate(request.headers.authorization);
+      const { id } = request.params as { id: string };
+      const records = await resource.service.history(actor, id);
+      return { data: records.map(eventOf) };
+    });
+  }
+}
+
+/** An event of the audit trail as JSON: what, when, who, which command. */
+function eventOf(record: EventRecord): Record<string, unknown> {
+  return {
+    version: record.version,
+    type: record.event.type,
+    schemaVersion: record.event.version,
+    storedSchemaVersion: record.storedSchemaVersion,
+    data: record.event.data,
+    eventId: record.eventId,
+    recordedAt: record.recordedAt,
+    actorId: record.actorId,
+    commandId: record.commandId,
+    correlationId: record.correlationId,
+    causationId: record.causationId,
+    metadata: record.metadata,
+    position: String(record.position),
+  };
+}

@@ -1,0 +1,86 @@
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import type { DomainDefinition } from "../runtime/domain.js";
+import type { EventStore } from "../runtime/store/types.js";
+import type { Authenticator } from "./auth.js";
+import { wireErrorOf } from "./errors.js";
+import { resourcesOf } from "./resources.js";
+import { registerCommands } from "./routes/commands.js";
+import { registerMeta } from "./routes/meta.js";
+import { registerQueries } from "./routes/queries.js";
+
+export interface ServerOptions {
+  readonly store: EventStore;
+  readonly domains: readonly DomainDefinition[];
+  readonly authenticate: Authenticator;
+  /** Prefix of every route, e.g. "/api" ("" for none). */
+  readonly basePath: string;
+  /** The generated OpenAPI document: served at /openapi.json, with Swagger UI at /docs. */
+  readonly openApi?: Record<string, unknown>;
+  /** Shown by `/_meta`. */
+  readonly name?: string;
+  readonly version?: string;
+  readonly logger?: boolean;
+}
+
+/** What every route needs. */
+export interface RequestContext {
+  readonly store: EventStore;
+  readonly basePath: string;
+  readonly authenticate: Authenticator;
+  readonly name: string;
+  readonly version: string;
+}
+
+/**
+ * The HTTP API of DESIGN §4 over the given domains: commands, queries, history, time travel,
+ * metadata and docs. Errors always have the shape `{ errcode, errmesg, errdata }`.
+ */
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, routerOptions: { ignoreTrailingSlash: true }, bodyLimit: 1024 * 1024 });
+  const context: RequestContext = {
+    store: options.store,
+    basePath: options.basePath,
+    authenticate: options.authenticate,
+    name: options.name ?? "fluvius",
+    version: options.version ?? "0.0.0",
+  };
+
+  // A command without a payload may come with no body at all.
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.trim() === "") return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error("The body is not valid JSON."), { statusCode: 400, code: "invalid-json" }), undefined);
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const wire = wireErrorOf(error);
+    if (wire) return reply.status(wire.status).send(wire.body);
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.status(error.statusCode).send({ errcode: error.code === "invalid-json" ? "invalid-json" : "bad-request", errmesg: error.message, errdata: {} });
+    }
+    request.log.error(error);
+    return reply.status(500).send({ errcode: "internal-error", errmesg: "An internal error occurred; it has been logged.", errdata: {} });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ errcode: "not-found", errmesg: `No route ${request.method} ${request.url}.`, errdata: {} }),
+  );
+
+  if (options.openApi) {
+    const document = options.openApi;
+    app.get("/openapi.json", async () => document);
+    const swagger = (await import("@fastify/swagger")).default;
+    const swaggerUi = (await import("@fastify/swagger-ui")).default;
+    await app.register(swagger, { mode: "static", specification: { document: document as never } });
+    await app.register(swaggerUi, { routePrefix: "/docs" });
+  }
+
+  const resources = resourcesOf(options.store, options.domains);
+  registerCommands(app, resources, context);
+  registerQueries(app, resources, context);
+  registerMeta(app, resources, context);
+  return app;
+}

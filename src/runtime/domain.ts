@@ -1,0 +1,46 @@
+import type { AnyAggregateDefinition, ColumnKind } from "./definition.js";
+import type { Policy } from "./policy.js";
+
+/**
+ * A domain as generated code describes it: its aggregates with the metadata an API needs
+ * (labels, descriptions, field kinds), and its policy. Plain data; nothing here runs.
+ */
+export interface FieldMeta {
+  readonly name: string;
+  readonly label: string;
+  readonly description?: string;
+  readonly kind: ColumnKind;
+  /** Allowed values of an enum field. */
+  readonly values?: readonly string[];
+  readonly optional: boolean;
+  /** Personal data. */
+  readonly pii?: boolean;
+}
+
+export interface ActionMeta {
+  readonly label: string;
+  readonly description?: string;
+}
+
+export interface AggregateMeta {
+  readonly definition: AnyAggregateDefinition;
+  readonly title: string;
+  readonly description?: string;
+  /** State fields, in spec order. */
+  readonly fields: readonly FieldMeta[];
+  /** By action name. */
+  readonly actions: Readonly<Record<string, ActionMeta>>;
+}
+
+export interface DomainDefinition {
+  readonly name: string;
+  readonly revision: number;
+  readonly description?: string;
+  readonly policy: Policy;
+  readonly aggregates: readonly AggregateMeta[];
+}
+
+/** Identity, for inference and a single place to document the shape. */
+export function defineDomain(domain: DomainDefinition): DomainDefinition {
+  return domain;
+}
