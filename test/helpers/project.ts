@@ -1,0 +1,49 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { expect } from "vitest";
+import { runCli } from "./cli.js";
+import { fixturesRoot, repoRoot } from "./fixtures.js";
+
+export interface BuiltProject {
+  readonly dir: string;
+  /** migrations/*.sql, in order. */
+  readonly migrations: readonly string[];
+  importGenerated<T = Record<string, unknown>>(): Promise<T>;
+}
+
+/**
+ * A real project from a valid fixture's specs, built the way a user builds one: `fluvius
+ * generate` and `fluvius migrate new init` through the CLI, with this package linked as its
+ * node_modules/fluvius.
+ */
+export function buildProject(fixture: string, edit?: (dir: string) => void): BuiltProject {
+  const base = path.join(repoRoot, "test/.tmp");
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(path.join(base, `${fixture}-`));
+  cpSync(path.join(fixturesRoot, "valid", fixture, "spec"), path.join(dir, "domains"), { recursive: true });
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `${fixture}-app`, version: "1.2.3", type: "module", private: true }));
+  // As after `npm install fluvius`: the project's imports of fluvius/runtime reach this package.
+  mkdirSync(path.join(dir, "node_modules"));
+  symlinkSync(repoRoot, path.join(dir, "node_modules/fluvius"), "dir");
+  for (const args of [["generate"], ["migrate", "new", "init"]]) {
+    const result = runCli(args, { cwd: dir });
+    expect(result.status, `fluvius ${args.join(" ")}:\n${result.stdout}\n${result.stderr}`).toBe(0);
+  }
+  edit?.(dir);
+  const migrationsDir = path.join(dir, "migrations");
+  const migrations = ["0001_init.sql"].map((f) => readFileSync(path.join(migrationsDir, f), "utf8"));
+  return {
+    dir,
+    migrations,
+    importGenerated: async <T>() => (await import(pathToFileURL(path.join(dir, "src/generated/index.ts")).href)) as T,
+  };
+}
+
+/** Replaces a hand-written handler's body, the way a developer edits the module. */
+export function editHandler(dir: string, file: string, find: string, replace: string): void {
+  const target = path.join(dir, file);
+  const text = readFileSync(target, "utf8");
+  if (!text.includes(find)) throw new Error(`${file} does not contain ${JSON.stringify(find)}`);
+  writeFileSync(target, text.replace(find, replace));
+}
