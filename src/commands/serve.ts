@@ -12,11 +12,9 @@ import { loadConfig } from "../load/config.js";
 import { configFlag, databaseUrlFlag, diagnosticsText } from "../migrate/cli.js";
 import { readMigrationsFolder } from "../migrate/files.js";
 import { migrateUp, migrationStatus } from "../migrate/runner.js";
-import { chooseTarget, openTarget } from "../migrate/target.js";
+import { openProjectDatabase } from "../project/database.js";
 import { loadProjectCode, ProjectCodeError } from "../project/load-code.js";
 import { resolveSecret } from "../project/secret.js";
-import { pgDatabase } from "../runtime/db/pg.js";
-import { createStore } from "../runtime/open.js";
 
 export default class Serve extends FluviusCommand {
   static override summary = "Run the project's HTTP API on the embedded database or on PostgreSQL.";
@@ -63,12 +61,15 @@ development secret that \`fluvius token\` signs with, or auth.jwksUrl.`;
 
     const folder = await readMigrationsFolder(host, config.output.migrations, diagnostics);
     if (diagnostics.hasErrors()) return stop("the migrations folder has errors.");
-    const choice = chooseTarget({ config, cwd: host.cwd, ...(flags["database-url"] === undefined ? {} : { url: flags["database-url"] }) }, diagnostics);
-    if (!choice) return stop("no usable database.");
-    const target = await openTarget(choice, { command: "fluvius serve", create: true }, diagnostics);
-    if (target === undefined || target === "absent") return stop("cannot open the database.");
+    const opened = await openProjectDatabase(
+      config,
+      { cwd: host.cwd, command: "fluvius serve", ...(flags["database-url"] === undefined ? {} : { url: flags["database-url"] }) },
+      diagnostics,
+    );
+    if (!opened) return stop("cannot open the database.");
+    const { target, store } = opened;
 
-    const closers: (() => Promise<unknown>)[] = [() => target.close()];
+    const closers: (() => Promise<unknown>)[] = [() => opened.close()];
     const shutdown = async () => {
       for (const close of closers.reverse()) await close().catch(() => undefined);
     };
@@ -91,11 +92,6 @@ development secret that \`fluvius token\` signs with, or auth.jwksUrl.`;
         if (status.pending.length > 0) throw new StopError(`${status.pending.length} migration(s) are not applied: run \`fluvius migrate up\` or \`fluvius serve --migrate\`.`);
       }
 
-      // The embedded database stays on the connection migrations used (one process owns it);
-      // a server gets a pool of its own.
-      const database = target.kind === "pglite" ? target.db : pgDatabase({ connectionString: choice.kind === "postgres" ? choice.url : "", max: 16 });
-      if (target.kind === "postgres") closers.push(() => database.close());
-      const store = createStore(database);
       const code = await loadProjectCode(config);
       const authenticate =
         config.auth.jwksUrl !== undefined

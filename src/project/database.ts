@@ -1,0 +1,41 @@
+import type { DiagnosticCollector } from "../diagnostics/collector.js";
+import type { ProjectConfig } from "../load/config.js";
+import { chooseTarget, type MigrationTarget, openTarget } from "../migrate/target.js";
+import type { Database } from "../runtime/db/database.js";
+import { pgDatabase } from "../runtime/db/pg.js";
+import { createStore } from "../runtime/open.js";
+import type { EventStore } from "../runtime/store/types.js";
+
+export interface ProjectDatabase {
+  /** The migrations' connection (holding the embedded folder's lock, or PostgreSQL's for migrations). */
+  readonly target: MigrationTarget;
+  /** The event store the app runs on: the same PGlite, or a pool of its own on PostgreSQL. */
+  readonly store: EventStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the project's database the way every command does: --database-url, else the
+ * environment variable of database.urlEnv, else the embedded PGlite folder (locked while open).
+ * Undefined when it cannot be opened (diagnostics say why).
+ */
+export async function openProjectDatabase(
+  config: ProjectConfig,
+  options: { readonly url?: string; readonly cwd: string; readonly command: string; readonly poolSize?: number },
+  diagnostics: DiagnosticCollector,
+): Promise<ProjectDatabase | undefined> {
+  const choice = chooseTarget({ config, cwd: options.cwd, ...(options.url === undefined ? {} : { url: options.url }) }, diagnostics);
+  if (!choice) return undefined;
+  const target = await openTarget(choice, { command: options.command, create: true }, diagnostics);
+  if (target === undefined || target === "absent") return undefined;
+  // One process owns the embedded database: the app shares the migrations' connection.
+  const database: Database = choice.kind === "pglite" ? target.db : pgDatabase({ connectionString: choice.url, max: options.poolSize ?? 16 });
+  return {
+    target,
+    store: createStore(database),
+    async close() {
+      if (choice.kind === "postgres") await database.close().catch(() => undefined);
+      await target.close().catch(() => undefined);
+    },
+  };
+}
