@@ -431,6 +431,142 @@ there is left alone unless you pass \`--force\`.`,
 spec (or whose event gained an \`apply\`). fluvius never deletes code you wrote; it points at
 it so you can remove it yourself.`,
   }),
+  // ─── migrate: SQL migrations (`fluvius migrate new | up | status`) ──────────
+  "invalid-sql-name": entry<{ name: S; kind: S; reason: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `The ${p.kind} name '${p.name}' cannot be used in PostgreSQL: ${p.reason}.`,
+    hint: "Rename it in the spec (shorter, or another word).",
+    explain: `Every domain becomes a PostgreSQL schema, every aggregate a table, every state field a
+column (snake_case). PostgreSQL keeps only the first 63 bytes of a name and silently cuts the
+rest, so two long names could become one; some names belong to PostgreSQL (schemas \`pg_*\` and
+\`information_schema\`, the system columns \`xmin\`, \`ctid\`, \`oid\`…) or to fluvius (schemas
+\`fluvius\` and \`public\`). fluvius refuses such names instead of generating SQL that fails or
+truncates. Names are always quoted in the generated SQL as well.`,
+  }),
+  "sql-name-collision": entry<{ name: S; first: S; second: S; schema: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `${p.second} and ${p.first} would both be named '${p.name}' in schema ${p.schema}.`,
+    hint: "Rename one of the aggregates.",
+    explain: `Tables and indexes share one namespace per PostgreSQL schema. Index and primary-key
+names are derived from table and column names the way PostgreSQL names them itself
+(\`account_pkey\`, \`account__tenant__created__id_idx\`), so an aggregate named, say,
+\`account-pkey\` would clash with the primary key of \`account\`.`,
+  }),
+  "destructive-change": entry<{ change: S; loss: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `Destructive change refused: ${p.change}. It would lose ${p.loss}.`,
+    hint: "If that is intended, run the command again with --allow-destructive, and review the migration.",
+    explain: `\`fluvius migrate new\` never drops or narrows anything silently. Dropping a table or a
+column, removing an enum value, adding a CHECK to existing values, a type change PostgreSQL
+cannot make without loss (text to integer, a smaller decimal scale, …) and making an optional
+field NOT NULL are refused unless you pass \`--allow-destructive\`. A field that was renamed
+rather than removed keeps its data with \`renamedFrom: <old name>\` on the new field.
+docs/migrations.md lists exactly what is allowed.`,
+  }),
+  "migration-snapshot-missing": entry<{ folder: S; last: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `${p.folder} has migrations up to ${p.last} but no schema snapshot (meta/NNNN_snapshot.json) to compare the spec with.`,
+    hint: "Restore the meta/ folder from version control.",
+    explain: `\`fluvius migrate new\` compares the spec with the snapshot saved with the last migration,
+never with a database. Each generated migration has one (meta/0002_snapshot.json for
+0002_….sql); a hand-written migration uses the latest snapshot before it. Without any, the
+next migration cannot be computed.`,
+  }),
+  "invalid-migration-snapshot": entry<{ detail: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `The schema snapshot cannot be read: ${p.detail}.`,
+    hint: "Restore it from version control (a merge conflict marker, perhaps); never edit snapshots by hand.",
+    explain: `Snapshots (migrations/meta/NNNN_snapshot.json) are written by \`fluvius migrate new\` and
+describe the database after that migration. They must stay as written.`,
+  }),
+  "invalid-migration-file-name": entry<{ file: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `'${p.file}' is not named like a migration (NNNN_name.sql), so it would never be applied.`,
+    hint: "Rename it, e.g. 0003_backfill.sql, numbered after the last migration; or move it out of the migrations folder.",
+    explain: `Migrations are applied in the order of their number: \`0001_init.sql\`, \`0002_add_tags.sql\`.
+A .sql file in the folder that does not follow the pattern is reported rather than ignored.`,
+  }),
+  "migration-unreadable": entry<{ reason: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `The migration cannot be read: ${p.reason}.`,
+    explain: `A migration must be a readable UTF-8 text file.`,
+  }),
+  "duplicate-migration-number": entry<{ number: S; first: S; second: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `Two migrations are numbered ${p.number}: ${p.first} and ${p.second}.`,
+    hint: "Typically two branches each added one: delete the unapplied one (and its meta/ snapshot) and run `fluvius migrate new` again.",
+    explain: `Numbers give the order migrations are applied in, so each is used once. After merging two
+branches that both created a migration, keep the one already applied somewhere and regenerate
+the other on top of it.`,
+  }),
+  "applied-migration-edited": entry<{ file: S; appliedAt: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `${p.file} was applied to this database (${p.appliedAt}) and has been edited since: its checksum differs.`,
+    hint: "Restore the applied version from version control and put the change in a new migration.",
+    explain: `A database that applied the old text and a fresh database that applies the new one would
+differ, silently. \`fluvius migrate up\` records a sha256 checksum of every migration it applies
+(line endings do not count) and refuses to run while an applied migration differs.`,
+  }),
+  "applied-migration-missing": entry<{ name: S; detail: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `Migration ${p.name} was applied to this database but is not in the migrations folder${p.detail}.`,
+    hint: "Restore it from version control, or check that you deploy the right branch to the right database.",
+    explain: `The database records every migration applied to it (table public.fluvius_migrations). One
+of them has no file: deleted or renamed after it was applied, or the database was migrated
+from another branch.`,
+  }),
+  "migration-out-of-order": entry<{ file: S; last: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `${p.file} is not applied, but the later ${p.last} is: applying it now would give this database a different order than a fresh one.`,
+    hint: "Give it a number after the last applied migration: delete it (and its snapshot) and regenerate it with `fluvius migrate new`.",
+    explain: `Migrations run in number order on every database. A file numbered below the last applied
+one usually comes from a merged branch; it must be renumbered (regenerated) after the last one.`,
+  }),
+  "migration-failed": entry<{ file: S; message: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `Applying ${p.file} failed: ${p.message}`,
+    hint: "Nothing of this migration was applied (it ran in one transaction). Fix the cause, or edit the migration if it is not applied anywhere yet.",
+    explain: `PostgreSQL refused a statement of the migration; the position points at it. The migration ran
+in a transaction, so the database is as it was before it; later migrations were not applied.`,
+  }),
+  "embedded-database-locked": entry<{ path: S; holder: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `The embedded database ${p.path} is in use by ${p.holder}.`,
+    hint: "Stop that process (fluvius serve, another migrate) and try again. If none is running, delete the .lock file named here.",
+    explain: `The embedded database (PGlite) is a folder that only one process may open at a time: two
+would corrupt it. fluvius takes a lock file next to it (<embeddedPath>.lock) and refuses when
+another live process holds it. A lock left by a process that died is taken over.`,
+  }),
+  "database-connection-failed": entry<{ target: S; reason: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `Cannot open the database ${p.target}: ${p.reason}.`,
+    hint: "Check the URL (--database-url or the variable named by database.urlEnv in fluvius.yaml) and that the server runs.",
+    explain: `\`fluvius migrate up\` and \`status\` connect to the PostgreSQL server named by --database-url or
+the environment variable of \`database.urlEnv\` (default DATABASE_URL); without one, they open the
+embedded database at \`database.embeddedPath\` (default .fluvius/pgdata).`,
+  }),
+  "invalid-database-url": entry<{ source: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `${p.source} is not a PostgreSQL URL (postgres://user@host:port/database).`,
+    hint: "Unset it to use the embedded database, or set a postgres:// or postgresql:// URL.",
+    explain: `The database URL must be a PostgreSQL connection URL. To use the embedded database, leave
+the variable unset (or empty).`,
+  }),
 } as const;
 
 export type Code = keyof typeof catalog;

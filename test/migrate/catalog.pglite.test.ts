@@ -1,0 +1,23 @@
+import { afterAll, beforeAll } from "vitest";
+import { pgliteTarget, type MigrationTarget } from "../../src/migrate/target.js";
+import { openPglite, pgliteDatabase, type Database } from "../../src/runtime/index.js";
+import { resetDatabase } from "./helpers/databases.js";
+import { migrationSuite } from "./helpers/suite.js";
+
+// One PGlite per file (it takes seconds to start); each test empties it first.
+let db: Database;
+beforeAll(async () => {
+  db = pgliteDatabase(await openPglite());
+});
+afterAll(async () => {
+  await db.close();
+});
+
+migrationSuite({
+  name: "PGlite (embedded)",
+  async fresh() {
+    await resetDatabase(db);
+    const target: MigrationTarget = { ...pgliteTarget(db), close: async () => undefined };
+    return { target, done: async () => undefined };
+  },
+});
