@@ -43,12 +43,18 @@ overwritten without --force.`;
       this.exit(EXIT.problems);
     }
     if (flags.check) {
-      if (plan.changes.length === 0) {
-        this.log("✔ generated code is up to date");
+      if (plan.changes.length > 0) this.log(unifiedDiff(host.cwd, plan.changes));
+      if (plan.migrationDrift.length > 0) {
+        this.log(["The specs changed the database schema, and no migration captures it:", ...plan.migrationDrift.map((c) => `  - ${c}`)].join("\n"));
+      }
+      if (plan.changes.length === 0 && plan.migrationDrift.length === 0) {
+        this.log("✔ generated code and migrations are up to date");
         return;
       }
-      this.log(unifiedDiff(host.cwd, plan.changes));
-      this.logToStderr(`fluvius: ${plan.changes.length} ${plan.changes.length === 1 ? "file is" : "files are"} out of date; run \`fluvius generate\`.`);
+      if (plan.changes.length > 0) {
+        this.logToStderr(`fluvius: ${plan.changes.length} ${plan.changes.length === 1 ? "file is" : "files are"} out of date; run \`fluvius generate\`.`);
+      }
+      if (plan.migrationDrift.length > 0) this.logToStderr("fluvius: a migration is missing; run `fluvius migrate new <name>`.");
       this.exit(EXIT.problems);
     }
     if (flags["dry-run"]) {
@@ -58,12 +64,13 @@ overwritten without --force.`;
     }
     await applyChanges(host, plan.changes);
     if (plan.manifest) await host.writeFile(plan.manifest.path, plan.manifest.content);
+    const driftNote = plan.migrationDrift.length > 0 ? "\nThe database schema changed too: run `fluvius migrate new <name>` to capture it." : "";
     if (plan.changes.length === 0) {
-      this.log("✔ everything is up to date");
+      this.log(`✔ everything is up to date${driftNote}`);
       return;
     }
     this.log(describeChanges(host.cwd, plan.changes).join("\n"));
     for (const { path, names } of plan.appended) this.log(`  stubs added to ${path.slice(host.cwd.length + 1)}: ${names.join(", ")}`);
-    this.log(`✔ ${plan.changes.length} ${plan.changes.length === 1 ? "file" : "files"} written`);
+    this.log(`✔ ${plan.changes.length} ${plan.changes.length === 1 ? "file" : "files"} written${driftNote}`);
   }
 }

@@ -8,6 +8,7 @@ import { typescriptEmitter } from "../emit/typescript/emitter.js";
 import type { Host } from "../host/host.js";
 import { displayPath } from "../host/paths.js";
 import type { ProjectConfig } from "../load/config.js";
+import { migrationDrift } from "../migrate/plan.js";
 import { lower } from "../model/lower.js";
 import type { Model } from "../model/model.js";
 import { Formatter } from "../write/format.js";
@@ -33,6 +34,8 @@ export interface GeneratePlan {
   readonly model?: Model;
   /** What would change on disk (empty: everything is up to date). */
   readonly changes: readonly Change[];
+  /** Schema changes of the specs that no migration captures yet (empty: none, or no migrations at all). */
+  readonly migrationDrift: readonly string[];
   /** The manifest to write afterwards (undefined: unchanged). */
   readonly manifest?: { readonly path: string; readonly content: string };
   readonly appended: readonly { readonly path: string; readonly names: readonly string[] }[];
@@ -46,7 +49,7 @@ export interface GeneratePlan {
 export async function planGeneration(options: GenerateOptions): Promise<GeneratePlan> {
   const { host } = options;
   const compiled = await compile({ host, ...(options.configPath === undefined ? {} : { configPath: options.configPath }) });
-  const base = { sources: compiled.sources, fileCount: compiled.fileCount, changes: [], appended: [] };
+  const base = { sources: compiled.sources, fileCount: compiled.fileCount, changes: [], appended: [], migrationDrift: [] };
   if (!compiled.domains || !compiled.config) return { ...base, diagnostics: compiled.diagnostics };
   const { config } = compiled;
   const model = lower(compiled.domains);
@@ -72,6 +75,10 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
   const result = { ...base, config, model, diagnostics: diagnostics.sorted() };
   if (diagnostics.hasErrors()) return result;
 
+  const drift = await migrationDriftOf(host, config, model, compiled.domains);
+  diagnostics.add(drift.diagnostics);
+  if (diagnostics.hasErrors()) return { ...result, diagnostics: diagnostics.sorted() };
+
   const manifest: Manifest = { version: 1, files: generated.files, handlers: handlers.entries };
   const manifestPath = `${generatedDir}/${MANIFEST_NAME}`;
   const content = serializeManifest(manifest);
@@ -81,7 +88,19 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
     changes: [...generated.changes, ...handlers.changes].sort((a, b) => (a.path < b.path ? -1 : 1)),
     ...(current === content ? {} : { manifest: { path: manifestPath, content } }),
     appended: handlers.appended,
+    migrationDrift: drift.changes,
   };
+}
+
+/**
+ * The schema changes no migration captures. A project without migrations does not use them
+ * (yet): that is not drift, or `generate --check` would fail every new project's CI.
+ */
+async function migrationDriftOf(host: Host, config: ProjectConfig, model: Model, domains: NonNullable<Awaited<ReturnType<typeof compile>>["domains"]>) {
+  const folder = await host.stat(config.output.migrations);
+  if (!folder) return { changes: [], diagnostics: [] };
+  const drift = await migrationDrift(model, config, host, domains);
+  return { changes: drift.changes, diagnostics: drift.diagnostics };
 }
 
 /** Spec files of each domain, relative to the project root (stable across machines). */

@@ -18,14 +18,32 @@ export function selectList(resource: Resource): string {
   return [...system, ...fields].join(", ");
 }
 
-/** A database row as the API's item: system fields, then state fields without NULLs. */
-export function itemOfRow(row: Record<string, unknown>): Record<string, unknown> {
+/**
+ * A database row as the API's item: system fields, then state fields without NULLs.
+ * Integers are bigint columns, which the pg driver returns as strings: they become numbers
+ * again (spec integers are safe JavaScript integers).
+ */
+export function itemOfRow(resource: Resource, row: Record<string, unknown>): Record<string, unknown> {
+  const integers = integerFields(resource);
   const item: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
     if (value === null) continue;
-    item[key] = value instanceof Date ? value.toISOString() : typeof value === "bigint" ? Number(value) : value;
+    if (value instanceof Date) item[key] = value.toISOString();
+    else if (typeof value === "bigint" || (typeof value === "string" && integers.has(key))) item[key] = Number(value);
+    else item[key] = value;
   }
   return item;
+}
+
+const integerFieldsOf = new WeakMap<Resource, ReadonlySet<string>>();
+
+function integerFields(resource: Resource): ReadonlySet<string> {
+  let set = integerFieldsOf.get(resource);
+  if (!set) {
+    set = new Set(resource.meta.fields.filter((f) => f.kind === "integer").map((f) => f.name));
+    integerFieldsOf.set(resource, set);
+  }
+  return set;
 }
 
 /** The runtime's item with the system fields first, as the wire shape lists them. */

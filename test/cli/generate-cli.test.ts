@@ -43,6 +43,26 @@ describe("fluvius generate in a project made by fluvius init", () => {
     expect(readFileSync(path.join(dir, "src/generated/banking/account.ts"), "utf8")).toBe(before);
   }, 60_000);
 
+  test("--check also fails when the specs changed the schema and no migration captures it", () => {
+    const dir = newProject();
+    expect(runCli(["generate"], { cwd: dir }).status).toBe(0);
+    // Without migrations the project does not use them yet: not drift.
+    expect(runCli(["generate", "--check"], { cwd: dir }).status).toBe(0);
+    expect(runCli(["migrate", "new", "init"], { cwd: dir }).status).toBe(0);
+    expect(runCli(["generate", "--check"], { cwd: dir }).status).toBe(0);
+
+    const spec = path.join(dir, "domains/banking.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("      tags: string[]\n", "      tags: string[]\n      nickname: string?\n"));
+    const generated = runCli(["generate"], { cwd: dir });
+    expect(generated.stdout).toContain("fluvius migrate new");
+    const check = runCli(["generate", "--check"], { cwd: dir });
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain("no migration captures it");
+    expect(check.stdout).toContain("nickname");
+    expect(runCli(["migrate", "new", "add-nickname"], { cwd: dir }).status).toBe(0);
+    expect(runCli(["generate", "--check"], { cwd: dir }).status).toBe(0);
+  }, 60_000);
+
   test("honours the project's prettier configuration", () => {
     const dir = newProject();
     writeFileSync(path.join(dir, ".prettierrc"), JSON.stringify({ semi: false, singleQuote: true }));

@@ -29,7 +29,7 @@ describe("fluvius validate on the command line", () => {
     const result = runCli(["validate", "spec", "--format", "json"], { cwd: invalid("duplicate-name") });
     expect(result.status).toBe(1);
     const json = JSON.parse(result.stdout) as { diagnostics: Record<string, unknown>[] };
-    expect(json.diagnostics).toHaveLength(2);
+    expect(json.diagnostics).toHaveLength(3);
     expect(json.diagnostics[0]).toMatchObject({
       code: "duplicate-name",
       severity: "error",

@@ -1,5 +1,5 @@
 import type { AggregateModel, DomainModel } from "../../model/model.js";
-import { identifiers } from "../../model/naming.js";
+import { readModelTable } from "../sql/read-model-table.js";
 import type { ValueType } from "../../model/types.js";
 
 /** The runtime's column kinds (src/runtime/definition.ts). */
@@ -15,13 +15,13 @@ export interface ReadModelView {
   readonly columns: readonly { readonly field: string; readonly column: string; readonly kind: ColumnKind }[];
 }
 
-/** What the runtime writes after every command: the aggregate's row, one column per state field. */
+/**
+ * What the runtime writes after every command: the aggregate's row, one column per state
+ * field. Taken from the migrations' own table description, so the two cannot disagree.
+ */
 export function readModelColumns(domain: DomainModel, aggregate: AggregateModel): ReadModelView {
-  return {
-    schema: identifiers.schema(domain.name),
-    table: identifiers.table(aggregate.name),
-    columns: aggregate.state.map((f) => ({ field: f.name, column: identifiers.column(f.name), kind: columnKind(f.type) })),
-  };
+  const table = readModelTable(domain, aggregate);
+  return { schema: table.schema, table: table.table, columns: table.columns.map((c) => ({ field: c.field, column: c.column, kind: c.kind })) };
 }
 
 export function columnKind(type: ValueType): ColumnKind {

@@ -31,7 +31,7 @@ export function registerQueries(app: FastifyInstance, resources: readonly Resour
         database.query<Record<string, unknown>>(sql.select, sql.params),
         database.query<{ total: number }>(sql.count, sql.params),
       ]);
-      return { data: rows.map(itemOfRow), pagination: pagination(Number(counted[0]?.total ?? 0), sql.limit, sql.page) };
+      return { data: rows.map((row) => itemOfRow(resource, row)), pagination: pagination(Number(counted[0]?.total ?? 0), sql.limit, sql.page) };
     });
 
     app.get(`${base}/:id`, async (request) => {
