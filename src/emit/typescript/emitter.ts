@@ -7,7 +7,7 @@ import { domainSources, type EmitContext, type Emitter } from "../emitter.js";
 import { generatedHeader } from "../header.js";
 import { importSpecifier, layout } from "../paths.js";
 import { aggregateView } from "./aggregate-view.js";
-import { columnKind } from "./read-model.js";
+import { columnKind } from "../sql/read-model-table.js";
 import { fieldDoc, propertyName, typeExpression } from "./type-expression.js";
 
 /** Types, schemas, evolve, the command table and policies: one module per aggregate, a few per domain. */
