@@ -34,6 +34,8 @@ overwritten without --force.`;
     const plan = await planGeneration({
       host,
       force: flags.force,
+      // Progress goes to the terminal only: it would be noise in a CI log or a pipe.
+      ...(process.stderr.isTTY ? { progress: (message: string) => process.stderr.write(`${message}\n`) } : {}),
       ...(flags.config === undefined ? {} : { configPath: flags.config }),
     });
     const color = this.useColor();

@@ -24,6 +24,8 @@ export interface GenerateOptions {
   readonly configPath?: string;
   /** Overwrite generated files a person edited (and delete stale ones). */
   readonly force?: boolean;
+  /** Told about long steps, so a big project shows progress. */
+  readonly progress?: (message: string) => void;
 }
 
 export interface GeneratePlan {
@@ -58,7 +60,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
 
   const generatedDir = config.output.generated;
   const previous = await readManifest(host, generatedDir);
-  const formatter = new Formatter(config.root);
+  const formatter = new Formatter(config.root, options.progress);
   const handlers = await planHandlers(host, config, model, previous, formatter, diagnostics);
   const context: EmitContext = {
     model,

@@ -20,8 +20,12 @@ export class Formatter {
   #prettier: Promise<typeof import("prettier")> | undefined;
   #options: Promise<Options> | undefined;
 
-  constructor(projectRoot: string) {
+  readonly #progress: ((message: string) => void) | undefined;
+
+  /** `progress` hears about long formatting runs (many files), for a line on the terminal. */
+  constructor(projectRoot: string, progress?: (message: string) => void) {
     this.#projectRoot = projectRoot;
+    this.#progress = progress;
   }
 
   /** prettier is loaded on first use: a run that changes nothing never needs it. */
@@ -62,6 +66,7 @@ export class Formatter {
     }
     const options = await this.#resolve();
     const size = Math.max(1, Math.min(availableParallelism(), 8));
+    this.#progress?.(`formatting ${items.length} files on ${size} threads…`);
     const workers = Array.from({ length: size }, () => new Worker(fileURLToPath(workerUrl)));
     try {
       const results = new Array<string>(items.length);
