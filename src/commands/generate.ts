@@ -1,9 +1,9 @@
 import { Flags } from "@oclif/core";
 import { EXIT, FluviusCommand } from "../cli/base-command.js";
 import { formatText } from "../diagnostics/format/text.js";
-import { planGeneration } from "../generate/generate.js";
+import { applyGeneration, planGeneration } from "../generate/generate.js";
 import { nodeHost } from "../host/node-host.js";
-import { applyChanges, describeChanges, unifiedDiff } from "../write/apply.js";
+import { describeChanges, unifiedDiff } from "../write/apply.js";
 
 export default class Generate extends FluviusCommand {
   static override summary = "Generate typed TypeScript from the specs and merge new stubs into your handlers.";
@@ -64,8 +64,7 @@ overwritten without --force.`;
       else this.log(["Would change:", ...describeChanges(host.cwd, plan.changes)].join("\n"));
       return;
     }
-    await applyChanges(host, plan.changes);
-    if (plan.manifest) await host.writeFile(plan.manifest.path, plan.manifest.content);
+    await applyGeneration(host, plan);
     const driftNote = plan.migrationDrift.length > 0 ? "\nThe database schema changed too: run `fluvius migrate new <name>` to capture it." : "";
     if (plan.changes.length === 0) {
       this.log(`✔ everything is up to date${driftNote}`);

@@ -12,7 +12,8 @@ import { migrationDrift } from "../migrate/plan.js";
 import { lower } from "../model/lower.js";
 import type { Model } from "../model/model.js";
 import { Formatter } from "../write/format.js";
-import { MANIFEST_NAME, type Manifest, readManifest, serializeManifest } from "../write/manifest.js";
+import { applyChanges } from "../write/apply.js";
+import { MANIFEST_NAME, type Manifest, readManifest, serializeManifest, stampOf } from "../write/manifest.js";
 import { type Change, planGenerated } from "../write/plan.js";
 import { planHandlers } from "./handlers.js";
 
@@ -38,8 +39,8 @@ export interface GeneratePlan {
   readonly changes: readonly Change[];
   /** Schema changes of the specs that no migration captures yet (empty: none, or no migrations at all). */
   readonly migrationDrift: readonly string[];
-  /** The manifest to write afterwards (undefined: unchanged). */
-  readonly manifest?: { readonly path: string; readonly content: string };
+  /** The manifest after the changes, and where it lives (written by `applyGeneration`). */
+  readonly manifest?: { readonly path: string; readonly value: Manifest; readonly current?: string };
   readonly appended: readonly { readonly path: string; readonly names: readonly string[] }[];
 }
 
@@ -83,12 +84,11 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
 
   const manifest: Manifest = { version: 1, files: generated.files, handlers: handlers.entries };
   const manifestPath = `${generatedDir}/${MANIFEST_NAME}`;
-  const content = serializeManifest(manifest);
   const current = await host.readText(manifestPath);
   return {
     ...result,
     changes: [...generated.changes, ...handlers.changes].sort((a, b) => (a.path < b.path ? -1 : 1)),
-    ...(current === content ? {} : { manifest: { path: manifestPath, content } }),
+    manifest: { path: manifestPath, value: manifest, ...(current === undefined ? {} : { current }) },
     appended: handlers.appended,
     migrationDrift: drift.changes,
   };
@@ -103,6 +103,32 @@ async function migrationDriftOf(host: Host, config: ProjectConfig, model: Model,
   if (!folder) return { changes: [], diagnostics: [] };
   const drift = await migrationDrift(model, config, host, domains);
   return { changes: drift.changes, diagnostics: drift.diagnostics };
+}
+
+/**
+ * Writes the plan: every change (atomically, file by file), then the manifest, with the
+ * stat of each written file so the next run need not read it. Returns whether the manifest
+ * itself changed.
+ */
+export async function applyGeneration(host: Host, plan: GeneratePlan): Promise<{ manifestWritten: boolean }> {
+  await applyChanges(host, plan.changes);
+  if (!plan.manifest || !plan.config) return { manifestWritten: false };
+  const { generated, handlers } = plan.config.output;
+  const files = { ...plan.manifest.value.files };
+  const handlerEntries = { ...plan.manifest.value.handlers };
+  for (const change of plan.changes) {
+    if (change.kind === "delete") continue;
+    const stamp = stampOf(await host.stat(change.path));
+    if (stamp === undefined) continue;
+    const inGenerated = change.path.startsWith(`${generated}/`) ? change.path.slice(generated.length + 1) : undefined;
+    const inHandlers = change.path.startsWith(`${handlers}/`) ? change.path.slice(handlers.length + 1) : undefined;
+    if (inGenerated !== undefined && files[inGenerated]) files[inGenerated] = { ...files[inGenerated], stamp };
+    else if (inHandlers !== undefined && handlerEntries[inHandlers]) handlerEntries[inHandlers] = { ...handlerEntries[inHandlers], stamp };
+  }
+  const content = serializeManifest({ version: 1, files, handlers: handlerEntries });
+  if (content === plan.manifest.current) return { manifestWritten: false };
+  await host.writeFile(plan.manifest.path, content);
+  return { manifestWritten: true };
 }
 
 /** Spec files of each domain, relative to the project root (stable across machines). */

@@ -7,7 +7,7 @@ import { displayPath } from "../host/paths.js";
 import type { ProjectConfig } from "../load/config.js";
 import { hash } from "../model/lower.js";
 import type { Model } from "../model/model.js";
-import { contentHash, type HandlerEntry, type Manifest } from "../write/manifest.js";
+import { contentHash, type HandlerEntry, type Manifest, stampOf } from "../write/manifest.js";
 import type { Formatter } from "../write/format.js";
 import type { Change } from "../write/plan.js";
 
@@ -48,7 +48,14 @@ export async function planHandlers(
       return { domain, aggregate, relative, path, typesImport };
     }),
   );
-  const texts = await Promise.all(modules.map((m) => host.readText(m.path)));
+  const stamps = await Promise.all(modules.map(async (m) => stampOf(await host.stat(m.path))));
+  // A module whose stat is what the manifest recorded is not read: nobody touched it.
+  const texts = await Promise.all(
+    modules.map((m, i) => {
+      const recorded = previous.handlers[m.relative];
+      return recorded?.stamp !== undefined && recorded.stamp === stamps[i] ? undefined : host.readText(m.path);
+    }),
+  );
   const reportOrphans = (orphans: NonNullable<HandlerEntry["orphans"]>, path: string) => {
     for (const orphan of orphans) {
       diagnostics.report(
@@ -59,21 +66,25 @@ export async function planHandlers(
     }
   };
 
-  const pending: { module: (typeof modules)[number]; existing: string | undefined; stubs: Stub[]; stubsHash: string; key: string }[] = [];
+  const pending: { module: (typeof modules)[number]; index: number; existing: string | undefined; stubs: Stub[]; stubsHash: string; key: string }[] = [];
   for (const [index, module] of modules.entries()) {
     const { domain, aggregate, relative, path, typesImport } = module;
-    const existing = texts[index];
     // The stubs are a function of the aggregate's model: compare that, render only when needed.
     const stubsHash = hash([typesImport, aggregate.modelHash]);
     const key = `${domain.name}.${aggregate.name}`;
     const recorded = previous.handlers[relative];
-    if (existing !== undefined && recorded && recorded.content === contentHash(existing) && recorded.stubs === stubsHash) {
-      entries[relative] = recorded;
+    const stamp = stamps[index];
+    const untouched = recorded?.stamp !== undefined && recorded.stamp === stamp;
+    const existing = untouched ? undefined : texts[index];
+    if (recorded && recorded.stubs === stubsHash && (untouched || (existing !== undefined && recorded.content === contentHash(existing)))) {
+      entries[relative] = untouched || stamp === undefined ? recorded : { ...recorded, stamp };
       if (recorded.evolve !== undefined) evolveHashes.set(key, recorded.evolve);
       reportOrphans(recorded.orphans ?? [], path);
       continue;
     }
-    pending.push({ module, existing, stubs: stubsFor(domain, aggregate), stubsHash, key });
+    // Touched, or the spec asks for other stubs: read it (if not read already) and merge.
+    const text = existing ?? (untouched ? await host.readText(module.path) : undefined);
+    pending.push({ module, index, existing: text, stubs: stubsFor(domain, aggregate), stubsHash, key });
   }
   // New modules are formatted once, all together, with the project's prettier settings.
   const fresh = pending.filter((p) => p.existing === undefined);
@@ -83,7 +94,7 @@ export async function planHandlers(
   const freshText = new Map(fresh.map((p, i) => [p, formatted[i]!]));
 
   for (const item of pending) {
-    const { module, existing, stubs, stubsHash, key } = item;
+    const { module, index, existing, stubs, stubsHash, key } = item;
     const { relative, path, typesImport } = module;
     const text = existing ?? freshText.get(item)!;
     // A fresh module has every stub; it needs parsing only to read back its evolve functions.
@@ -102,6 +113,8 @@ export async function planHandlers(
     const evolve = evolvers.length === 0 ? undefined : hash(evolvers);
     if (evolve !== undefined) evolveHashes.set(key, evolve);
     entries[relative] = {
+      // The stamp of an unchanged module is known now; a written one is stamped after writing.
+      ...(merged.text === existing && stamps[index] !== undefined ? { stamp: stamps[index] } : {}),
       content: contentHash(merged.text),
       stubs: stubsHash,
       ...(evolve === undefined ? {} : { evolve }),

@@ -23,6 +23,8 @@ export interface Host {
 export interface FileStat {
   readonly kind: "file" | "directory" | "other";
   readonly size: number;
+  /** Last modification, in milliseconds: with the size, tells an untouched file without reading it. */
+  readonly mtimeMs: number;
 }
 
 /** An I/O failure with the operating system's reason, e.g. "permission denied". */

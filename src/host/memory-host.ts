@@ -10,6 +10,9 @@ export interface MemoryHost extends Host {
 
 export function memoryHost(initial: Record<string, string | Uint8Array> = {}, cwd = "/project"): MemoryHost {
   const files = new Map<string, Uint8Array>();
+  // A logical clock stands in for modification times.
+  const written = new Map<string, number>();
+  let clock = 0;
   const encoder = new TextEncoder();
   for (const [p, content] of Object.entries(initial)) {
     files.set(resolvePath(cwd, p), typeof content === "string" ? encoder.encode(content) : content);
@@ -24,8 +27,8 @@ export function memoryHost(initial: Record<string, string | Uint8Array> = {}, cw
     },
     async stat(p: string): Promise<FileStat | undefined> {
       const bytes = files.get(p);
-      if (bytes) return { kind: "file", size: bytes.byteLength };
-      return isDirectory(p) ? { kind: "directory", size: 0 } : undefined;
+      if (bytes) return { kind: "file", size: bytes.byteLength, mtimeMs: written.get(p) ?? 0 };
+      return isDirectory(p) ? { kind: "directory", size: 0, mtimeMs: 0 } : undefined;
     },
     async readFile(p: string): Promise<Uint8Array> {
       const bytes = files.get(p);
@@ -49,6 +52,7 @@ export function memoryHost(initial: Record<string, string | Uint8Array> = {}, cw
     },
     async writeFile(p: string, content: string): Promise<void> {
       files.set(p, encoder.encode(content));
+      written.set(p, ++clock);
     },
     async removeFile(p: string): Promise<void> {
       files.delete(p);

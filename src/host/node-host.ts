@@ -12,7 +12,7 @@ export function nodeHost(cwd: string = process.cwd()): Host {
     async stat(p: string): Promise<FileStat | undefined> {
       try {
         const s = await stat(p);
-        return { kind: s.isFile() ? "file" : s.isDirectory() ? "directory" : "other", size: s.size };
+        return { kind: s.isFile() ? "file" : s.isDirectory() ? "directory" : "other", size: s.size, mtimeMs: s.mtimeMs };
       } catch {
         return undefined;
       }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Host } from "../host/host.js";
+import type { FileStat, Host } from "../host/host.js";
 
 /** Written into output.generated: the files fluvius made there, so it deletes only those. */
 export const MANIFEST_NAME = ".fluvius-manifest.json";
@@ -9,12 +9,16 @@ export interface ManifestEntry {
   readonly source: string;
   /** Hash of what was written: a different file on disk means a person edited it. */
   readonly written: string;
+  /** Size and modification time after writing: while they hold, the file is not even read. */
+  readonly stamp?: string;
 }
 
 /** What fluvius last saw of a hand-written module, so an unchanged one is not parsed again. */
 export interface HandlerEntry {
   /** Hash of the module's text. */
   readonly content: string;
+  /** Size and modification time when last seen: while they hold, the module is not read. */
+  readonly stamp?: string;
   /** Hash of the stubs the spec asked for. */
   readonly stubs: string;
   /** Hash of its hand-written evolve functions, folded into the snapshot key. */
@@ -29,6 +33,11 @@ export interface Manifest {
   readonly files: Readonly<Record<string, ManifestEntry>>;
   /** Hand-written modules by path relative to the handlers folder. */
   readonly handlers: Readonly<Record<string, HandlerEntry>>;
+}
+
+/** What `stat` says of a file, compared to tell that nobody touched it. */
+export function stampOf(stat: FileStat | undefined): string | undefined {
+  return stat?.kind === "file" ? `${stat.size}:${stat.mtimeMs}` : undefined;
 }
 
 export function contentHash(text: string): string {

@@ -1,6 +1,6 @@
 import type { Host } from "../host/host.js";
 import type { FileLanguage, Formatter } from "./format.js";
-import { contentHash, type Manifest, type ManifestEntry } from "./manifest.js";
+import { contentHash, type Manifest, type ManifestEntry, stampOf } from "./manifest.js";
 
 /** A file an emitter produces for the generated folder, before formatting. */
 export interface GeneratedFile {
@@ -58,18 +58,33 @@ export async function planGenerated(options: {
   const changes: Change[] = [];
   const conflicts: Conflict[] = [];
   const entries: Record<string, ManifestEntry> = {};
-  // Read everything at once: thousands of small files are I/O-bound, not CPU-bound.
-  const onDisk = await Promise.all(options.files.map((f) => host.readText(`${generatedDir}/${f.path}`)));
+  // A file whose inputs and stat are what the manifest recorded is not even read.
+  const stamps = await Promise.all(options.files.map(async (f) => stampOf(await host.stat(`${generatedDir}/${f.path}`))));
+  const untouched = (file: GeneratedFile, index: number, source: string) => {
+    const recorded = previous.files[file.path];
+    return recorded !== undefined && recorded.source === source && recorded.stamp !== undefined && recorded.stamp === stamps[index];
+  };
+  const sources = options.files.map((f) => contentHash(`${fingerprint}\n${f.input}`));
+  // Read the rest at once: thousands of small files are I/O-bound, not CPU-bound.
+  const onDisk = await Promise.all(
+    options.files.map((f, i) => (untouched(f, i, sources[i]!) ? undefined : host.readText(`${generatedDir}/${f.path}`))),
+  );
 
   // First decide which files must be rendered and formatted; then format them all at once.
   const pending: { file: GeneratedFile; path: string; source: string; disk: string | undefined; recorded: ManifestEntry | undefined }[] = [];
   for (const [index, file] of options.files.entries()) {
     const path = `${generatedDir}/${file.path}`;
-    const source = contentHash(`${fingerprint}\n${file.input}`);
-    const disk = onDisk[index];
+    const source = sources[index]!;
     const recorded = previous.files[file.path];
-    if (recorded && recorded.source === source && disk !== undefined && contentHash(disk) === recorded.written) {
+    if (recorded && untouched(file, index, source)) {
       entries[file.path] = recorded;
+      continue;
+    }
+    const disk = onDisk[index];
+    if (recorded && recorded.source === source && disk !== undefined && contentHash(disk) === recorded.written) {
+      // Touched but not changed (a checkout, say): remember the new stamp.
+      const stamp = stamps[index];
+      entries[file.path] = stamp === undefined ? recorded : { ...recorded, stamp };
       continue;
     }
     pending.push({ file, path, source, disk, recorded });

@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { planGeneration } from "../../src/generate/generate.js";
+import { applyGeneration, planGeneration } from "../../src/generate/generate.js";
 import { memoryHost, type MemoryHost } from "../../src/host/memory-host.js";
-import { applyChanges } from "../../src/write/apply.js";
 
 /** An in-memory project whose specs are a fixture's spec/ folder. */
 export function fixtureProject(fixtureDir: string, extra: Record<string, string> = {}): MemoryHost {
@@ -16,11 +15,8 @@ export function fixtureProject(fixtureDir: string, extra: Record<string, string>
 export async function generateInto(host: MemoryHost, options: { force?: boolean } = {}) {
   const plan = await planGeneration({ host, ...options });
   const errors = plan.diagnostics.filter((d) => d.severity === "error");
-  if (errors.length === 0) {
-    await applyChanges(host, plan.changes);
-    if (plan.manifest) await host.writeFile(plan.manifest.path, plan.manifest.content);
-  }
-  return plan;
+  const { manifestWritten } = errors.length === 0 ? await applyGeneration(host, plan) : { manifestWritten: false };
+  return { ...plan, manifestWritten };
 }
 
 /** The files under a folder of the host, relative to it. */

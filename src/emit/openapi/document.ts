@@ -18,8 +18,13 @@ const ERROR_RESPONSES: Record<string, string> = {
   "422": "The payload is invalid (`errdata` lists the field paths), or an Idempotency-Key was reused with another request.",
 };
 
+/** Error responses are shared components: a big API would otherwise repeat them thousands of times. */
 function errors(...codes: string[]): Record<string, Json> {
-  return Object.fromEntries(codes.map((c) => [c, { description: ERROR_RESPONSES[c] ?? c, ...json(ref("Error")) }]));
+  return Object.fromEntries(codes.map((c) => [c, { $ref: `#/components/responses/Error${c}` }]));
+}
+
+function errorResponses(): Record<string, Json> {
+  return Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([code, description]) => [`Error${code}`, { description, ...json(ref("Error")) }]));
 }
 
 /** The OpenAPI 3.1 document of the whole project, from the model. */
@@ -56,7 +61,7 @@ export function openApiDocument(model: Model, basePath: string): Json {
     tags: [...model.domains.map((d) => ({ name: d.name, ...(d.description ? { description: d.description } : {}) })), { name: "meta" }],
     security: [{ bearer: [] }],
     paths,
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } }, schemas },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } }, schemas, responses: errorResponses() },
   };
 }
 

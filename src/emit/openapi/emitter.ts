@@ -3,12 +3,16 @@ import { templatesFingerprint } from "../../templates/render.js";
 import type { Emitter } from "../emitter.js";
 import { openApiDocument } from "./document.js";
 
-/** openapi.json in the generated folder; `fluvius serve` serves it at /openapi.json and /docs. */
+/**
+ * openapi.json in the generated folder; `fluvius serve` serves it at /openapi.json and /docs.
+ * Written as JSON.stringify's two-space JSON, not through prettier: for a large API the
+ * document is megabytes, which prettier formats slowly and JSON needs no styling.
+ */
 export const openApiEmitter: Emitter = {
   name: "openapi",
   emit(context) {
     const basePath = context.config.api.basePath;
-    const input = hash([templatesFingerprint(), "openapi-1", basePath, context.model.domains.map((d) => d.specHash)]);
-    return [{ path: "openapi.json", language: "json", input, render: () => `${JSON.stringify(openApiDocument(context.model, basePath), null, 2)}\n` }];
+    const input = hash([templatesFingerprint(), "openapi-2", basePath, context.model.domains.map((d) => d.specHash)]);
+    return [{ path: "openapi.json", language: "none", input, render: () => `${JSON.stringify(openApiDocument(context.model, basePath), null, 2)}\n` }];
   },
 };

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { PGlite } from "@electric-sql/pglite";
 import type { Database, Sql } from "./database.js";
 import { Mutex } from "./mutex.js";
+import { PreparedStatements } from "./pglite-prepared.js";
 
 /**
  * PGlite is one connection: a statement issued while another caller's transaction is open
@@ -18,11 +19,10 @@ export function pgliteDatabase(db: PGlite): Database {
     }
     return lock.run(task);
   };
+  // Statements run as named prepared statements, parsed and planned once (as on a server).
+  const prepared = new PreparedStatements(db);
   const raw: Sql = {
-    async query<R extends object>(text: string, params: readonly unknown[] = []) {
-      const result = await db.query<R>(text, [...params]);
-      return result.rows;
-    },
+    query: <R extends object>(text: string, params: readonly unknown[] = []) => prepared.query<R>(text, params),
     async exec(script: string) {
       await db.exec(script);
     },
