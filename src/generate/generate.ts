@@ -7,7 +7,7 @@ import { openApiEmitter } from "../emit/openapi/emitter.js";
 import { typescriptEmitter } from "../emit/typescript/emitter.js";
 import type { Host } from "../host/host.js";
 import { displayPath } from "../host/paths.js";
-import type { ProjectConfig } from "../load/config.js";
+import { loadConfig, type ProjectConfig } from "../load/config.js";
 import { migrationDrift } from "../migrate/plan.js";
 import { lower } from "../model/lower.js";
 import type { Model } from "../model/model.js";
@@ -15,6 +15,7 @@ import { Formatter } from "../write/format.js";
 import { applyChanges } from "../write/apply.js";
 import { MANIFEST_NAME, type Manifest, readManifest, serializeManifest, stampOf } from "../write/manifest.js";
 import { type Change, planGenerated } from "../write/plan.js";
+import { inputsFingerprint, unchangedSince } from "./fingerprint.js";
 import { planHandlers } from "./handlers.js";
 
 /** Every emitter of the generated folder, in order. */
@@ -51,6 +52,17 @@ export interface GeneratePlan {
  */
 export async function planGeneration(options: GenerateOptions): Promise<GeneratePlan> {
   const { host } = options;
+  // The fast path: nothing the generation depends on has changed since a clean run.
+  const early = await loadConfig(host, new DiagnosticCollector(), options.configPath === undefined ? {} : { explicitPath: options.configPath });
+  const formatter = early ? new Formatter(early.root, options.progress) : undefined;
+  const fingerprint = early && formatter ? await inputsFingerprint(host, early, formatter) : undefined;
+  if (early && fingerprint !== undefined && !options.force) {
+    const previous = await readManifest(host, early.output.generated);
+    if (await unchangedSince(host, early, previous, fingerprint)) {
+      return { diagnostics: [], sources: new Map(), fileCount: 0, changes: [], appended: [], migrationDrift: [], config: early };
+    }
+  }
+
   const compiled = await compile({ host, ...(options.configPath === undefined ? {} : { configPath: options.configPath }) });
   const base = { sources: compiled.sources, fileCount: compiled.fileCount, changes: [], appended: [], migrationDrift: [] };
   if (!compiled.domains || !compiled.config) return { ...base, diagnostics: compiled.diagnostics };
@@ -61,8 +73,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
 
   const generatedDir = config.output.generated;
   const previous = await readManifest(host, generatedDir);
-  const formatter = new Formatter(config.root, options.progress);
-  const handlers = await planHandlers(host, config, model, previous, formatter, diagnostics);
+  const handlers = await planHandlers(host, config, model, previous, formatter ?? new Formatter(config.root, options.progress), diagnostics);
   const context: EmitContext = {
     model,
     config,
@@ -70,7 +81,14 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
     handwrittenEvolveHashes: handlers.evolveHashes,
   };
   const files = emitters.flatMap((e) => e.emit(context));
-  const generated = await planGenerated({ host, generatedDir, files, previous, formatter, force: options.force ?? false });
+  const generated = await planGenerated({
+    host,
+    generatedDir,
+    files,
+    previous,
+    formatter: formatter ?? new Formatter(config.root, options.progress),
+    force: options.force ?? false,
+  });
   for (const conflict of generated.conflicts) {
     const shown = displayPath(host.cwd, conflict.path);
     diagnostics.report(conflict.reason === "not-ours" ? "generated-file-not-ours" : "generated-file-edited", { path: shown }, wholeFile(shown));
@@ -82,7 +100,9 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
   diagnostics.add(drift.diagnostics);
   if (diagnostics.hasErrors()) return { ...result, diagnostics: diagnostics.sorted() };
 
-  const manifest: Manifest = { version: 1, files: generated.files, handlers: handlers.entries };
+  // Only a run that had nothing to say may let the next one skip everything.
+  const clean = diagnostics.sorted().length === 0 && drift.changes.length === 0 && fingerprint !== undefined;
+  const manifest: Manifest = { version: 1, ...(clean ? { inputs: fingerprint } : {}), files: generated.files, handlers: handlers.entries };
   const manifestPath = `${generatedDir}/${MANIFEST_NAME}`;
   const current = await host.readText(manifestPath);
   return {
@@ -125,7 +145,8 @@ export async function applyGeneration(host: Host, plan: GeneratePlan): Promise<{
     if (inGenerated !== undefined && files[inGenerated]) files[inGenerated] = { ...files[inGenerated], stamp };
     else if (inHandlers !== undefined && handlerEntries[inHandlers]) handlerEntries[inHandlers] = { ...handlerEntries[inHandlers], stamp };
   }
-  const content = serializeManifest({ version: 1, files, handlers: handlerEntries });
+  const inputs = plan.manifest.value.inputs === undefined ? {} : { inputs: plan.manifest.value.inputs };
+  const content = serializeManifest({ version: 1, ...inputs, files, handlers: handlerEntries });
   if (content === plan.manifest.current) return { manifestWritten: false };
   await host.writeFile(plan.manifest.path, content);
   return { manifestWritten: true };

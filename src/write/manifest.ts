@@ -29,6 +29,8 @@ export interface HandlerEntry {
 
 export interface Manifest {
   readonly version: 1;
+  /** The inputs of the last generation, when it ended without a diagnostic (see generate/fingerprint.ts). */
+  readonly inputs?: string;
   /** Paths relative to the generated folder, sorted. */
   readonly files: Readonly<Record<string, ManifestEntry>>;
   /** Hand-written modules by path relative to the handlers folder. */
@@ -52,7 +54,12 @@ export async function readManifest(host: Host, generatedDir: string): Promise<Ma
   try {
     const parsed = JSON.parse(text) as Partial<Manifest>;
     if (parsed.version === 1 && parsed.files && typeof parsed.files === "object") {
-      return { version: 1, files: parsed.files, handlers: parsed.handlers && typeof parsed.handlers === "object" ? parsed.handlers : {} };
+      return {
+        version: 1,
+        ...(typeof parsed.inputs === "string" ? { inputs: parsed.inputs } : {}),
+        files: parsed.files,
+        handlers: parsed.handlers && typeof parsed.handlers === "object" ? parsed.handlers : {},
+      };
     }
   } catch {
     // A damaged manifest only costs us the knowledge of what we made; start over.
@@ -62,5 +69,6 @@ export async function readManifest(host: Host, generatedDir: string): Promise<Ma
 
 export function serializeManifest(manifest: Manifest): string {
   const sorted = <T>(record: Readonly<Record<string, T>>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return `${JSON.stringify({ version: 1, files: sorted(manifest.files), handlers: sorted(manifest.handlers) }, null, 2)}\n`;
+  const inputs = manifest.inputs === undefined ? {} : { inputs: manifest.inputs };
+  return `${JSON.stringify({ version: 1, ...inputs, files: sorted(manifest.files), handlers: sorted(manifest.handlers) }, null, 2)}\n`;
 }

@@ -21,6 +21,15 @@ describe("regeneration", () => {
     expect(again.manifestWritten).toBe(false);
   });
 
+  test("a run after a clean one notices a hand edit of a generated file even when the specs did not change", async () => {
+    const host = fixtureProject(banking);
+    await generateInto(host);
+    await generateInto(host); // the fast path: nothing to do
+    await host.writeFile(`${host.cwd}/${generatedPath}`, `${host.text(generatedPath)}// edited\n`);
+    const plan = await generateInto(host);
+    expect(codes(plan)).toEqual(["generated-file-edited"]);
+  });
+
   test("a hand edit survives byte for byte; new actions and events get stubs that compile", async () => {
     const host = fixtureProject(banking);
     await generateInto(host);
