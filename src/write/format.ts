@@ -6,7 +6,8 @@ import type { Options } from "prettier";
 /** Which formatter a file gets; prettier does not know SQL, so SQL is emitted formatted. */
 export type FileLanguage = "typescript" | "json" | "none";
 
-const PARSERS: Record<Exclude<FileLanguage, "none">, string> = { typescript: "typescript", json: "json" };
+// babel-ts prints the same as the typescript parser for the code we generate, about a third faster.
+const PARSERS: Record<Exclude<FileLanguage, "none">, string> = { typescript: "babel-ts", json: "json" };
 
 /** Below this many files, starting worker threads costs more than it saves. */
 const WORKER_THRESHOLD = 48;
