@@ -1,7 +1,8 @@
 /**
  * Issue 3's benchmark: `fluvius generate` on the synthetic 1,000-aggregate spec, from cold
  * (empty output folders) and again with no change. Targets here: cold under 15 s, no change
- * under 1 s. Each figure is the median of `--runs` runs, with min and max.
+ * under 1 s. Each figure is the median of `--runs` runs, with min and max. `npm run bench`
+ * runs it too (bench/generator.ts), with the floor and a one-field change.
  *
  *   npx tsx bench/generate.ts [--aggregates 1000] [--runs 3]
  */
@@ -9,10 +10,10 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { mib, runCliMeasured, type Sample, stats } from "./lib/measure.js";
-import { writeSyntheticProject } from "./validate.js";
+import { writeSyntheticProject } from "./generator.js";
 
 export function benchGenerate(aggregates: number, runs: number) {
-  const dir = writeSyntheticProject(aggregates);
+  const { dir } = writeSyntheticProject(aggregates);
   try {
     const cold: Sample[] = [];
     const unchanged: Sample[] = [];

@@ -1,0 +1,100 @@
+/** The machine-readable results (bench-results.json) and the targets checked against them. */
+import type { GeneratorResult, GeneratorSize } from "./generator.js";
+import type { HttpResult } from "./http.js";
+import type { Machine } from "./lib/machine.js";
+import type { Stats } from "./lib/measure.js";
+import type { BackendFigures, ContenderId, RuntimeResult } from "./runtime/index.js";
+
+export interface Skipped {
+  readonly status: "skipped";
+  readonly reason: string;
+}
+
+export interface Settings {
+  readonly generator: { readonly sizes: readonly number[]; readonly runs: number };
+  readonly runtime: {
+    readonly runs: number;
+    readonly seconds: number;
+    readonly warmupSeconds: number;
+    readonly concurrency: readonly number[];
+    readonly poolSize: number;
+    readonly loadEvents: number;
+    readonly loadSeconds: number;
+    readonly subscriptionEvents: number;
+  };
+}
+
+export interface Target {
+  readonly id: string;
+  readonly issue: string;
+  readonly description: string;
+  /** The figure compared, as text ("1.92× (1.71–2.05)"). */
+  readonly figure: string;
+  /** true met, false missed, null not measured in this run. */
+  readonly met: boolean | null;
+  readonly note?: string;
+}
+
+export interface BenchResults {
+  readonly format: 1;
+  readonly mode: "full" | "quick";
+  /** Databases of this run were named fluvius_bench_<runId>_… (all dropped at the end). */
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly machine: Machine;
+  readonly settings: Settings;
+  readonly generator: GeneratorResult | Skipped;
+  readonly runtime: RuntimeResult | Skipped;
+  readonly http: HttpResult | Skipped;
+  readonly targets: Target[];
+}
+
+export const isSkipped = (value: object): value is Skipped => "status" in value && (value as Skipped).status === "skipped";
+
+const times = (s: Stats, digits = 2) => `${s.median.toFixed(digits)}× (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+const seconds = (s: Stats) => `${(s.median / 1000).toFixed(2)} s (${(s.min / 1000).toFixed(2)}–${(s.max / 1000).toFixed(2)})`;
+
+function generatorTargets(generator: GeneratorResult | Skipped): Target[] {
+  const size: GeneratorSize | undefined = isSkipped(generator) ? undefined : generator.sizes.find((s) => s.aggregates === 1000);
+  const why = isSkipped(generator) ? `generator not run: ${generator.reason}` : "the 1,000-aggregate spec is not run in quick mode";
+  const check = (id: string, issue: string, description: string, pick: (s: GeneratorSize) => Stats, limitMs: number): Target => {
+    if (!size) return { id, issue, description, figure: "—", met: null, note: why };
+    const s = pick(size);
+    return { id, issue, description, figure: seconds(s), met: s.median < limitMs };
+  };
+  return [
+    check("validate-1000", "2", "validate, 1,000 aggregates: < 1.5 s", (s) => s.validate.time, 1500),
+    check("generate-cold-1000", "3", "generate from cold, 1,000 aggregates: < 15 s", (s) => s.cold.time, 15_000),
+    check("generate-unchanged-1000", "3", "generate with no change, 1,000 aggregates: < 1 s", (s) => s.unchanged.time, 1000),
+  ];
+}
+
+function runtimeTargets(runtime: RuntimeResult | Skipped): Target[] {
+  const pg: BackendFigures | undefined = isSkipped(runtime) ? undefined : runtime.backends.find((b) => b.backend === "postgres");
+  const why = isSkipped(runtime) ? `runtime not run: ${runtime.reason}` : "PostgreSQL not in this run";
+  const out: Target[] = [];
+  for (const clients of [1, 16]) {
+    const figures = pg?.commands.find((c) => c.clients === clients)?.contenders.find((c) => c.id === ("fluvius" satisfies ContenderId));
+    const label = `${clients} client${clients === 1 ? "" : "s"}`;
+    out.push(
+      figures?.vsEmmett
+        ? { id: `vs-emmett-${clients}`, issue: "4", description: `PostgreSQL, ${label}: fluvius ≥ 1.5× Emmett`, figure: times(figures.vsEmmett), met: figures.vsEmmett.median >= 1.5 }
+        : { id: `vs-emmett-${clients}`, issue: "4", description: `PostgreSQL, ${label}: fluvius ≥ 1.5× Emmett`, figure: "—", met: null, note: why },
+      figures
+        ? { id: `vs-raw-${clients}`, issue: "4", description: `PostgreSQL, ${label}: fluvius ≥ 50% of raw INSERT transactions`, figure: times(figures.vsRawTransaction), met: figures.vsRawTransaction.median >= 0.5 }
+        : { id: `vs-raw-${clients}`, issue: "4", description: `PostgreSQL, ${label}: fluvius ≥ 50% of raw INSERT transactions`, figure: "—", met: null, note: why },
+    );
+  }
+  const load = pg?.load;
+  const description = "PostgreSQL: loading a 10,000-event stream with a snapshot ≥ 10× faster than without";
+  if (!load) out.push({ id: "snapshot-10000", issue: "4", description, figure: "—", met: null, note: why });
+  else if (load.events !== 10_000)
+    out.push({ id: "snapshot-10000", issue: "4", description, figure: times(load.snapshotSpeedup, 1), met: null, note: `this run used a ${load.events.toLocaleString("en-US")}-event stream (quick mode)` });
+  else out.push({ id: "snapshot-10000", issue: "4", description, figure: times(load.snapshotSpeedup, 1), met: load.snapshotSpeedup.median >= 10 });
+  return out;
+}
+
+export function evaluateTargets(generator: GeneratorResult | Skipped, runtime: RuntimeResult | Skipped): Target[] {
+  return [...generatorTargets(generator), ...runtimeTargets(runtime)];
+}
