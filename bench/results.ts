@@ -22,6 +22,13 @@ export interface Settings {
     readonly loadSeconds: number;
     readonly subscriptionEvents: number;
   };
+  readonly http: {
+    readonly runs: number;
+    readonly seconds: number;
+    readonly warmupSeconds: number;
+    readonly connections: number;
+    readonly poolSize: number;
+  };
 }
 
 export interface Target {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the generator, the runtime and (once it lands) the HTTP API, measured on
+ * `npm run bench`: the generator, the runtime and the HTTP API, measured on
  * this machine, written to BENCHMARKS.md, bench-results.json and bench/runtime-chart.svg.
  *
  *   npm run bench                       full run (about 10–15 minutes)
@@ -36,7 +36,7 @@ const USAGE = `usage: npm run bench -- [options]
   --sections LIST         comma-separated: generator,runtime,http (default: all)
   --backends LIST         comma-separated: postgres,pglite (default: both)
   --runs N                runs per figure (default 5, quick 3; at least 1)
-  --seconds S             measured seconds per command run (default 2, quick 0.25)
+  --seconds S             measured seconds per command run (default 2, quick 0.25; HTTP runs: default 5, quick 1, at least 1)
   --from-results PATH     measure nothing: write BENCHMARKS.md and the chart again from a results file
   -h, --help
 
@@ -113,6 +113,13 @@ function parse(argv: string[]): Options | "help" {
         loadSeconds: quick ? 0.15 : 0.5,
         subscriptionEvents: quick ? 2000 : 20_000,
       },
+      http: {
+        runs: runs ?? (quick ? 3 : 5),
+        seconds: Math.max(1, seconds ?? (quick ? 1 : 5)),
+        warmupSeconds: 1,
+        connections: 16,
+        poolSize: 16,
+      },
     },
   };
 }
@@ -143,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
   let postgres: Awaited<ReturnType<typeof checkPostgres>> | undefined;
 
   // Fail before measuring anything when a service the run needs is missing.
-  if (options.sections.has("runtime") && options.backends.includes("postgres")) {
+  if ((options.sections.has("runtime") || options.sections.has("http")) && options.backends.includes("postgres")) {
     postgres = await checkPostgres();
     log(`PostgreSQL: ${postgres.version}`);
   }
@@ -165,8 +172,10 @@ async function main(argv: string[]): Promise<number> {
   }
   let http: HttpResult | Skipped = skipped("not selected (--sections)");
   if (options.sections.has("http")) {
-    http = benchHttp();
-    log(`http: ${http.status}: ${http.reason}`);
+    const t = performance.now();
+    log("http");
+    http = await benchHttp({ ...options.settings.http, backends: options.backends, log });
+    log(`http: ${((performance.now() - t) / 1000).toFixed(0)} s`);
   }
 
   const results: BenchResults = {

@@ -1,5 +1,6 @@
 /** BENCHMARKS.md from the results of one run. */
 import type { GeneratorResult, GeneratorSize, Measured } from "../generator.js";
+import type { HttpBackendFigures, HttpResult } from "../http.js";
 import type { Stats } from "../lib/measure.js";
 import { isSkipped, type BenchResults, type Skipped, type Target } from "../results.js";
 import { CONTENDERS, type BackendFigures, type ContenderFigures, type RuntimeResult } from "../runtime/index.js";
@@ -179,19 +180,21 @@ function runtimeSection(r: RuntimeResult | Skipped, chartLink: string | undefine
   return lines;
 }
 
-function httpSection(r: BenchResults): string[] {
-  const h = r.http;
+function httpSection(h: HttpResult | Skipped): string[] {
+  const title = "## 3. HTTP";
+  if (isSkipped(h)) return skippedSection(title, h);
+  const failed = (b: HttpBackendFigures) => (b.failed === 0 ? "0" : `**${n(b.failed)}** of ${n(b.requests)}`);
   return [
-    "## 3. HTTP",
+    title,
     "",
-    "<!-- PLACEHOLDER: filled by bench/http.ts once the HTTP API (`fluvius serve`) is ready to be measured. -->",
+    `A project made by \`fluvius init\` (the banking example), generated and migrated, served by \`fluvius serve\` in its own process; autocannon sends \`POST /api/banking:deposit/account/{id}\` with \`{"amount":"1.00"}\` and a bearer token over ${h.connections} keep-alive connections, each request on the next of ${h.accounts} accounts in turn, for ${h.seconds} s per run. Every request is authenticated, validated against the payload's JSON Schema, checked against the generated policy, executed and answered with the DESIGN §4 envelope. The baseline is the runtime **in-process** at ${h.connections} clients (§2.1's *fluvius*, on its own database), run in the same rounds, interleaved; median of ${h.runs} rounds <sub>(min–max)</sub>. autocannon, the server and the database share this machine's cores.`,
     "",
-    `**Not measured yet.** ${h.reason}`,
-    "",
-    "| contender (16 connections) | commands per second | p50 latency | p99 latency | × in-process runtime, 16 clients |",
-    "|---|---:|---:|---:|---:|",
-    "| `POST …/banking:deposit/account/{id}` on PostgreSQL | — | — | — | — |",
-    "| `POST …/banking:deposit/account/{id}` on PGlite | — | — | — | — |",
+    `| backend | HTTP commands per second | p50 latency | p99 latency | failed requests | in-process, ${h.connections} clients | HTTP × in-process |`,
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...h.backends.map(
+      (b) =>
+        `| ${BACKEND[b.backend]} | ${range(b.perSecond, perSecond)} | ${range(b.p50, millis)} | ${range(b.p99, millis)} | ${failed(b)} | ${range(b.inProcess, perSecond)} | ${range(b.vsInProcess, ratio())} |`,
+    ),
     "",
   ];
 }
@@ -209,7 +212,7 @@ export function renderMarkdown(r: BenchResults, chartLink: string | undefined): 
     ...targets(r),
     ...generatorSection(r.generator),
     ...runtimeSection(r.runtime, chartLink),
-    ...httpSection(r),
+    ...httpSection(r.http),
   ];
   return `${lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
 }

@@ -105,7 +105,7 @@ export interface RuntimeResult {
   readonly backends: BackendFigures[];
 }
 
-function rotate<T>(items: readonly T[], by: number): T[] {
+export function rotate<T>(items: readonly T[], by: number): T[] {
   const k = by % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
 }
@@ -120,7 +120,7 @@ async function targetFor(backend: Backend, label: string, poolSize: number): Pro
 }
 
 /** One worker per subject, each on its own database; `stop()` ends them and drops the databases. */
-async function startAll<K extends string>(backend: Backend, subjects: readonly K[], poolSize: number) {
+export async function startAll<K extends string>(backend: Backend, subjects: readonly K[], poolSize: number) {
   const workers = new Map<K, Worker>();
   const disposers: (() => Promise<void>)[] = [];
   const stop = async () => {

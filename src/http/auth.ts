@@ -34,17 +34,57 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     options.jwksUrl !== undefined
       ? ((jwks) => (token: string) => jwtVerify(token, jwks, verifyOptions))(createRemoteJWKSet(new URL(options.jwksUrl)))
       : ((secret) => (token: string) => jwtVerify(token, secret, verifyOptions))(new TextEncoder().encode(options.secret));
+  const verified = new VerifiedTokens();
   return async (authorization) => {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
-    if (!match?.[1]) throw new UnauthorizedError("Send `Authorization: Bearer <token>`.");
+    const token = match?.[1];
+    if (token === undefined) throw new UnauthorizedError("Send `Authorization: Bearer <token>`.");
+    const known = verified.get(token);
+    if (known !== undefined) return known;
     let claims: JWTPayload;
     try {
-      ({ payload: claims } = await verify(match[1]));
+      ({ payload: claims } = await verify(token));
     } catch (error) {
       throw new UnauthorizedError(`The token is not valid: ${error instanceof Error ? error.message : String(error)}.`);
     }
-    return { actor: actorFrom(claims, options), claims };
+    const authenticated = { actor: actorFrom(claims, options), claims };
+    verified.set(token, authenticated);
+    return authenticated;
   };
+}
+
+/**
+ * Tokens verified in the last minute, by their exact text (signature included), so a client
+ * sending the same token on every request pays for one signature check a minute instead of
+ * one per request. An entry never outlives the token's `exp`; only successes are kept; the
+ * short lifetime bounds how long a key removed from a JWKS keeps being honoured.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { readonly value: Authenticated; readonly until: number }>();
+
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  get(token: string): Authenticated | undefined {
+    const entry = this.entries.get(token);
+    if (entry === undefined) return undefined;
+    if (Date.now() < entry.until) return entry.value;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, value: Authenticated): void {
+    const exp = value.claims.exp;
+    const until = Math.min(Date.now() + this.ttlMs, exp === undefined ? Infinity : exp * 1000);
+    if (this.entries.size >= this.maxEntries) {
+      // Drop the oldest entry (a Map iterates in insertion order).
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+    this.entries.set(token, { value, until });
+  }
 }
 
 function claimAt(claims: JWTPayload, path: string): unknown {

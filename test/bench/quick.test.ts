@@ -19,7 +19,7 @@ function bench(args: string[], env: Record<string, string> = {}) {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: "utf8",
-    timeout: 280_000,
+    timeout: 400_000,
     maxBuffer: 16 * 1024 * 1024,
   });
 }
@@ -28,7 +28,7 @@ describe("npm run bench -- --quick", () => {
   const out = mkdtempSync(path.join(tmpdir(), "fluvius-bench-quick-"));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  test("writes BENCHMARKS.md with every table, bench-results.json and the chart", { timeout: 300_000 }, async () => {
+  test("writes BENCHMARKS.md with every table, bench-results.json and the chart", { timeout: 420_000 }, async () => {
     const real = path.join(root, "BENCHMARKS.md");
     const before = existsSync(real) ? statSync(real).mtimeMs : undefined;
 
@@ -76,6 +76,9 @@ describe("npm run bench -- --quick", () => {
     expect(md).toContain("× Emmett");
     expect(md).toContain("![Commands per second");
     expect(md).toContain("(runtime-chart.svg)");
+    // HTTP: both backends, next to the in-process rate.
+    for (const backend of ["PostgreSQL", "PGlite"]) expect(md).toMatch(new RegExp(`\\| ${backend} \\| [\\d,]+ <sub>`));
+    expect(md).toContain("| HTTP × in-process |");
     expect(md).not.toMatch(/NaN|undefined|Infinity/);
 
     const svg = readFileSync(path.join(out, "runtime-chart.svg"), "utf8");
@@ -100,6 +103,15 @@ describe("npm run bench -- --quick", () => {
       }
     }
     expect(results.targets.length).toBeGreaterThanOrEqual(8);
+    expect(results.http.backends.map((b: { backend: string }) => b.backend)).toEqual(["postgres", "pglite"]);
+    for (const backend of results.http.backends) {
+      expect(backend.perSecond.n).toBe(3);
+      expect(backend.perSecond.median).toBeGreaterThan(0);
+      expect(backend.p99.median).toBeGreaterThanOrEqual(backend.p50.median);
+      expect(backend.inProcess.median).toBeGreaterThan(0);
+      // Every request of the load answered 2xx: nothing conflicts, times out or fails.
+      expect(backend.failed).toBe(0);
+    }
 
     // Cleaned up: no database of this run is left on the server.
     const client = new pg.Client({ connectionString: SERVER_URL });

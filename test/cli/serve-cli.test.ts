@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
-import pg from "pg";
 import { afterEach, describe, expect, test } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/fixtures.js";
+import { createDatabase } from "../helpers/postgres.js";
 import { buildProject } from "../helpers/project.js";
 
-const SERVER_URL = process.env["FLUVIUS_TEST_PG"] ?? "postgres://postgres@127.0.0.1:5432/test";
 const running: ChildProcess[] = [];
 afterEach(() => {
   for (const child of running.splice(0)) child.kill("SIGKILL");
@@ -81,11 +80,8 @@ describe("fluvius serve", () => {
 
   test("on the PostgreSQL server", async () => {
     const project = buildProject("banking");
-    const name = `fluvius_serve_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: SERVER_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = SERVER_URL.replace(/\/[^/]*$/, `/${name}`);
+    const database = await createDatabase("fluvius_serve");
+    const url = database.url;
     try {
       const server = await serve(project.dir, ["--migrate", "--database-url", url]);
       expect(server.output()).toContain("PostgreSQL");
@@ -95,8 +91,7 @@ describe("fluvius serve", () => {
       const status = runCli(["migrate", "status", "--database-url", url], { cwd: project.dir });
       expect(status.stdout).toContain("0001_init.sql");
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      await database.drop();
     }
   }, 180_000);
 });

@@ -1,12 +1,16 @@
 import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { createAuthenticator, mintToken } from "../../src/http/auth.js";
 import { UnauthorizedError } from "../../src/http/errors.js";
 
 const names = { idClaim: "sub", tenantClaim: "tenant", rolesClaim: "roles" };
 const secret = "a-secret-of-at-least-thirty-two-bytes!!";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("authentication", () => {
   test("HS256: a minted token becomes the actor; another secret, expiry and missing claims are 401", async () => {
@@ -25,6 +29,25 @@ describe("authentication", () => {
     // "none" and other algorithms are refused for a shared secret.
     const unsigned = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from('{"sub":"x","tenant":"acme"}').toString("base64url")}.`;
     await expect(authenticate(`Bearer ${unsigned}`)).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
+  test("a verified token is remembered for a minute at most, and never past its expiry", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    const authenticate = createAuthenticator({ secret, ...names });
+    const shortLived = await mintToken({ secret, subject: "alice", tenant: "acme", roles: ["teller"], expiresIn: "30s" });
+    const longLived = await mintToken({ secret, subject: "bob", tenant: "acme", roles: ["teller"], expiresIn: "1h" });
+    const first = await authenticate(`Bearer ${longLived}`);
+    expect(await authenticate(`Bearer ${longLived}`)).toBe(first); // answered from memory
+    await authenticate(`Bearer ${shortLived}`);
+    vi.setSystemTime(start + 45_000);
+    await expect(authenticate(`Bearer ${shortLived}`)).rejects.toThrow(/not valid/);
+    vi.setSystemTime(start + 61_000);
+    const again = await authenticate(`Bearer ${longLived}`);
+    expect(again).not.toBe(first); // verified afresh
+    expect(again.actor).toEqual(first.actor);
+    // A tampered token is never taken for a remembered one.
+    await expect(authenticate(`Bearer ${longLived.slice(0, -2)}xx`)).rejects.toBeInstanceOf(UnauthorizedError);
   });
 
   test("claim names come from configuration: Keycloak-style org and realm_access.roles", async () => {

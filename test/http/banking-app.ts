@@ -1,11 +1,9 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import type { FastifyInstance } from "fastify";
 import { createAuthenticator, createServer, mintToken } from "fluvius/http";
 import { createStore, openPglite, pgDatabase, pgliteDatabase, type Database, type DomainDefinition } from "fluvius/runtime";
 import { buildProject, editHandler } from "../helpers/project.js";
+import { createDatabase } from "../helpers/postgres.js";
 
-export const SERVER_URL = process.env["FLUVIUS_TEST_PG"] ?? "postgres://postgres@127.0.0.1:5432/test";
 export const SECRET = "test-secret-of-at-least-32-characters!";
 
 export interface BankingApp {
@@ -29,16 +27,6 @@ export function bankingProject() {
   });
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** The API of the banking example on PGlite (in memory) or on a fresh PostgreSQL database. */
 export async function startBankingApp(backend: "pglite" | "postgres"): Promise<BankingApp> {
   const project = bankingProject();
@@ -47,10 +35,9 @@ export async function startBankingApp(backend: "pglite" | "postgres"): Promise<B
   if (backend === "pglite") {
     db = pgliteDatabase(await openPglite());
   } else {
-    const name = `fluvius_http_${randomBytes(6).toString("hex")}`;
-    await admin((c) => c.query(`CREATE DATABASE ${name}`));
-    db = pgDatabase({ connectionString: SERVER_URL.replace(/\/[^/]*$/, `/${name}`), max: 16 });
-    drop = () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    const database = await createDatabase("fluvius_http");
+    db = pgDatabase({ connectionString: database.url, max: 16 });
+    drop = () => database.drop();
   }
   for (const sql of project.migrations) await db.exec(sql);
   const { domains } = await project.importGenerated<{ domains: DomainDefinition[] }>();

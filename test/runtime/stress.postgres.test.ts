@@ -5,7 +5,9 @@ import { freshTenant, postgresBackend, type Backend } from "./helpers/backends.j
 import { accountRow, accounts, openAccount, teller, type AccountService } from "./helpers/banking.js";
 
 /**
- * 16 concurrent writers on one stream, then on many streams, on the PostgreSQL server.
+ * 16 concurrent writers on one stream, then on many streams, on the PostgreSQL server. Each
+ * writer has its own service, as 16 processes would (one service queues its own commands on
+ * a stream, so only separate services race for it and meet the version check).
  * Meanwhile a catch-up subscription and a naive "position > last" reader read the tenant's
  * events. The load also has a few batch transactions that stay open a little before they
  * commit (an import, say): exactly the late commits that make position-only readers skip.
@@ -30,10 +32,11 @@ interface Outcome {
 }
 
 /** Each writer deposits 1.00 per command; every command either commits or is cleanly rejected. */
-async function writers(service: AccountService, tenant: string, pickStream: () => string): Promise<Outcome[]> {
+async function writers(tenant: string, pickStream: () => string): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   await Promise.all(
     Array.from({ length: WRITERS }, async () => {
+      const service = accounts(backend.store);
       for (let i = 0; i < COMMANDS_PER_WRITER; i++) {
         const commandId = randomUUID();
         const streamId = pickStream();
@@ -112,10 +115,10 @@ it(
 
     // Phase 1: one hot stream.
     const hot = await openAccount(service, tenant);
-    const hotOutcomes = await writers(service, tenant, () => hot);
+    const hotOutcomes = await writers(tenant, () => hot);
     // Phase 2: many streams.
     const many = await Promise.all(Array.from({ length: 32 }, () => openAccount(service, tenant)));
-    const manyOutcomes = await writers(service, tenant, () => many[Math.floor(Math.random() * many.length)]!);
+    const manyOutcomes = await writers(tenant, () => many[Math.floor(Math.random() * many.length)]!);
 
     done = true;
     await Promise.all([naive, batches]);

@@ -17,10 +17,12 @@ export interface ListParameters {
 }
 
 export interface ListSql {
-  /** SELECT … LIMIT/OFFSET and the matching COUNT(*), sharing one WHERE and parameters. */
+  /** SELECT … LIMIT/OFFSET and the matching COUNT(*), sharing one WHERE. */
   readonly select: string;
   readonly count: string;
+  /** The parameters of `count`; `select` takes these plus the limit and the offset. */
   readonly params: readonly unknown[];
+  readonly selectParams: readonly unknown[];
   readonly limit: number;
   readonly page: number;
   readonly offset: number;
@@ -69,10 +71,14 @@ export function buildListQuery(input: {
   const offset = (page - 1) * limit;
   const from = `${quote(input.table.schema)}.${quote(input.table.table)}`;
   const condition = where.join(" AND ");
+  // Limit and offset are parameters too, so one query shape is one statement text (prepared once).
+  const pageParams = [...params.values, limit, offset];
+  const n = params.values.length;
   return {
-    select: `SELECT ${input.columns} FROM ${from} WHERE ${condition} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+    select: `SELECT ${input.columns} FROM ${from} WHERE ${condition} ORDER BY ${order} LIMIT $${n + 1}::integer OFFSET $${n + 2}::integer`,
     count: `SELECT count(*)::int AS total FROM ${from} WHERE ${condition}`,
     params: params.values,
+    selectParams: pageParams,
     limit,
     page,
     offset,

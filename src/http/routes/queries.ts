@@ -28,7 +28,7 @@ export function registerQueries(app: FastifyInstance, resources: readonly Resour
       });
       const database = context.store.database;
       const [rows, counted] = await Promise.all([
-        database.query<Record<string, unknown>>(sql.select, sql.params),
+        database.query<Record<string, unknown>>(sql.select, sql.selectParams),
         database.query<{ total: number }>(sql.count, sql.params),
       ]);
       return { data: rows.map((row) => itemOfRow(resource, row)), pagination: pagination(Number(counted[0]?.total ?? 0), sql.limit, sql.page) };

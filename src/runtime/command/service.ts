@@ -19,6 +19,7 @@ import { applyNew, stateOf, toEventRecord } from "./fold.js";
 import { decodeRejection, encodeRejection, isRecordableRejection } from "./rejection.js";
 import { requestHash } from "./request-hash.js";
 import { StreamCache } from "./stream-cache.js";
+import { StreamQueue } from "./stream-queue.js";
 
 /** What a command decides on: a state at a version. */
 interface Base<S> {
@@ -48,6 +49,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
   const { policy } = options;
   const maxAttempts = options.maxAttempts ?? 10;
   const cache = new StreamCache(options.cacheSize ?? 1000);
+  const queue = new StreamQueue();
   const streamType = streamTypeOf(definition);
   const readPermission = `${definition.aggregate}:read`;
   const historyPermission = `${definition.aggregate}:history`;
@@ -276,6 +278,26 @@ export function createAggregateService<S, E extends EventShape, A extends object
     return write(tenant, command, action, streamId, hash, base, events, now);
   }
 
+  /** The fast path, then load-decide-write until it sticks (bounded, with jittered backoff). */
+  async function run(tenant: TenantStore, command: Command, action: Action, streamId: string, hash: string | undefined): Promise<CommandResult<S, E>> {
+    const quick = await fast(tenant, command, action, streamId, hash);
+    if (quick !== undefined) return quick;
+    for (let n = 1; ; n++) {
+      const loaded = await tenant.load(streamType, streamId, {
+        specHash: definition.specHash,
+        ...(command.commandId !== undefined && { commandId: command.commandId }),
+      });
+      if (loaded.command && hash !== undefined && command.commandId !== undefined) {
+        return previousOutcome(tenant, loaded.command, hash, command.commandId);
+      }
+      const result = await fresh(tenant, loaded, command, action, streamId, hash);
+      if (result !== RETRY) return result;
+      if (n >= maxAttempts) throw new VersionConflictError(streamId, loaded.version, undefined, false);
+      // Jittered backoff spreads writers (in other processes) racing for one hot stream.
+      await sleep(Math.random() * Math.min(50, 2 ** n));
+    }
+  }
+
   return {
     definition,
     streamType,
@@ -296,22 +318,9 @@ export function createAggregateService<S, E extends EventShape, A extends object
           ? undefined
           : requestHash({ streamType, action: command.action, streamId: namedId ?? null, actorId: command.actor.id, payload: command.payload });
 
-      const quick = await fast(tenant, command, action, streamId, hash);
-      if (quick !== undefined) return quick;
-      for (let n = 1; ; n++) {
-        const loaded = await tenant.load(streamType, streamId, {
-          specHash: definition.specHash,
-          ...(command.commandId !== undefined && { commandId: command.commandId }),
-        });
-        if (loaded.command && hash !== undefined && command.commandId !== undefined) {
-          return previousOutcome(tenant, loaded.command, hash, command.commandId);
-        }
-        const result = await fresh(tenant, loaded, command, action, streamId, hash);
-        if (result !== RETRY) return result;
-        if (n >= maxAttempts) throw new VersionConflictError(streamId, loaded.version, undefined, false);
-        // Jittered backoff spreads writers racing for one hot stream.
-        await sleep(Math.random() * Math.min(50, 2 ** n));
-      }
+      // A new stream with a generated id cannot collide with anyone: no need to queue.
+      if (namedId === undefined) return run(tenant, command, action, streamId, hash);
+      return queue.run(cacheKey(tenant.tenant, streamId), () => run(tenant, command, action, streamId, hash));
     },
 
     async get(actor, streamId) {

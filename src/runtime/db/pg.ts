@@ -4,22 +4,36 @@ import type { Database, Sql } from "./database.js";
 
 /**
  * Statements run as named prepared statements: PostgreSQL parses and plans each one once
- * per connection instead of on every command (the runtime's SQL text is fixed per shape).
+ * per connection instead of on every call (the runtime's SQL text is fixed per shape).
+ * Every connection keeps each named statement for its lifetime and the driver offers no way
+ * to drop one, so naming is bounded: a text is named from its second use on (a one-off
+ * query never is), and at most MAX_NAMED texts ever are; anything else runs unnamed,
+ * parsed on each call, exactly as without this.
  */
+const MAX_NAMED = 500;
+const SEEN_ONCE_LIMIT = 2000;
 const names = new Map<string, string>();
-function statementName(text: string): string {
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `fluvius_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
-    names.set(text, name);
+const seenOnce = new Set<string>();
+
+function statementName(text: string): string | undefined {
+  const known = names.get(text);
+  if (known !== undefined || names.size >= MAX_NAMED) return known;
+  if (!seenOnce.has(text)) {
+    if (seenOnce.size >= SEEN_ONCE_LIMIT) seenOnce.clear();
+    seenOnce.add(text);
+    return undefined;
   }
+  seenOnce.delete(text);
+  const name = `fluvius_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+  names.set(text, name);
   return name;
 }
 
 function sqlOn(client: pg.Pool | pg.PoolClient): Sql {
   return {
     async query<R extends object>(text: string, params: readonly unknown[] = []) {
-      const result = await client.query<R>({ name: statementName(text), text, values: [...params] });
+      const name = statementName(text);
+      const result = await client.query<R>(name === undefined ? { text, values: [...params] } : { name, text, values: [...params] });
       return result.rows;
     },
     async exec(script: string) {

@@ -1,35 +1,11 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import type { Sql } from "../../../src/runtime/db/database.js";
+import { createDatabase as createTestDatabase, type TestDatabase } from "../../helpers/postgres.js";
 
-/** The PostgreSQL server of the test environment; every test makes its own databases on it. */
-export const SERVER_URL = process.env["FLUVIUS_TEST_PG"] ?? "postgres://postgres@127.0.0.1:5432/test";
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export interface TestDatabase {
-  readonly name: string;
-  readonly url: string;
-  drop(): Promise<void>;
-}
+export type { TestDatabase } from "../../helpers/postgres.js";
 
 /** A new empty database `fluvius_mig_<random>`, so test files can run in parallel. */
-export async function createDatabase(): Promise<TestDatabase> {
-  const name = `fluvius_mig_${randomBytes(6).toString("hex")}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  return {
-    name,
-    url: SERVER_URL.replace(/\/[^/]*$/, `/${name}`),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
-  };
+export function createDatabase(): Promise<TestDatabase> {
+  return createTestDatabase("fluvius_mig");
 }
 
 /** Drops everything a project's migrations created, so one PGlite instance can be reused. */

@@ -165,18 +165,46 @@ export function commandTests(ctx: SuiteContext): void {
     expect(calls).toBe(1);
   });
 
-  it("re-runs the handler on a conflict when the caller gave no expected version: concurrent deposits all land", async () => {
+  it("re-runs the handler on a conflict when the caller gave no expected version: concurrent deposits from many processes all land", async () => {
     for (const cacheSize of [undefined, 0]) {
       const tenant = freshTenant();
-      const service = accounts(ctx.backend.store, account, cacheSize);
-      const id = await openAccount(service, tenant);
+      let calls = 0;
+      const counting = { ...account, actions: { ...account.actions, deposit: { ...account.actions.deposit, handle: (c: Parameters<typeof handlers.deposit>[0]) => (calls++, handlers.deposit(c)) } } };
+      // One service per writer, as separate processes would have: they only meet in the database.
       const n = 12;
-      await Promise.all(Array.from({ length: n }, () => service.execute({ action: "deposit", streamId: id, payload: { amount: "1.25" }, actor: teller(tenant) })));
+      const services = Array.from({ length: n }, () => accounts(ctx.backend.store, counting, cacheSize));
+      const id = await openAccount(services[0]!, tenant);
+      await Promise.all(services.map((service) => service.execute({ action: "deposit", streamId: id, payload: { amount: "1.25" }, actor: teller(tenant) })));
+      expect(calls).toBeGreaterThan(n); // some lost the race and decided again
+      const service = services[0]!;
       const item = await service.get(teller(tenant), id);
       expect(item._version).toBe(n + 1);
       expect(item.balance).toBe("15.00");
       expect((await accountRow(ctx.backend.db, tenant, id))?.balance).toBe("15.00");
     }
+  });
+
+  it("queues concurrent commands on one stream within a process: each handler runs once, no conflict", async () => {
+    const tenant = freshTenant();
+    let calls = 0;
+    const counting = { ...account, actions: { ...account.actions, deposit: { ...account.actions.deposit, handle: (c: Parameters<typeof handlers.deposit>[0]) => (calls++, handlers.deposit(c)) } } };
+    const service = accounts(ctx.backend.store, counting);
+    const [id, other] = [await openAccount(service, tenant), await openAccount(service, tenant)];
+    const n = 16;
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) => service.execute({ action: "deposit", streamId: i % 4 === 0 ? other : id, payload: { amount: "1.00" }, actor: teller(tenant) })),
+    );
+    expect(calls).toBe(n);
+    // In call order on each stream.
+    expect(results.filter((_, i) => i % 4 !== 0).map((r) => r.version)).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
+    expect((await service.get(teller(tenant), id)).balance).toBe("12.00");
+    expect((await service.get(teller(tenant), other)).balance).toBe("4.00");
+    // A failing command does not block the ones queued behind it.
+    const queued = await Promise.allSettled([
+      service.execute({ action: "withdraw", streamId: id, payload: { amount: "1000.00" }, actor: teller(tenant) }),
+      service.execute({ action: "deposit", streamId: id, payload: { amount: "1.00" }, actor: teller(tenant) }),
+    ]);
+    expect(queued[1]).toMatchObject({ status: "fulfilled", value: { version: 14 } });
   });
 
   it("decides again on fresh state when another process changed the stream since this one cached it", async () => {

@@ -1,5 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
+import { randomUUID } from "node:crypto";
 import {
   applySystemSchema,
   createStore,
@@ -9,10 +8,9 @@ import {
   type Database,
   type EventStore,
 } from "../../../src/runtime/index.js";
+import { createDatabase } from "../../helpers/postgres.js";
 import { accountTableSql } from "../fixtures/banking-account.js";
 
-/** The PostgreSQL server of the test environment; each test file gets its own database on it. */
-export const SERVER_URL = process.env["FLUVIUS_TEST_PG"] ?? "postgres://postgres@127.0.0.1:5432/test";
 
 export interface Backend {
   readonly name: "pglite" | "postgres";
@@ -23,21 +21,10 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A throwaway database `fluvius_rt_<random>` with the system schema and the account table. */
 export async function postgresBackend(poolSize = 8): Promise<Backend> {
-  const name = `fluvius_rt_${randomBytes(6).toString("hex")}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = SERVER_URL.replace(/\/[^/]*$/, `/${name}`);
+  const database = await createDatabase("fluvius_rt");
+  const url = database.url;
   const db = pgDatabase({ connectionString: url, max: poolSize });
   await applySystemSchema(db);
   await db.exec(accountTableSql);
@@ -48,7 +35,7 @@ export async function postgresBackend(poolSize = 8): Promise<Backend> {
     url,
     async close() {
       await db.close();
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await database.drop();
     },
   };
 }
