@@ -11,7 +11,11 @@ import { fileURLToPath } from "node:url";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const bin = path.join(repo, "bin/run.js");
-const dir = process.argv[2] ?? mkdtempSync(path.join(tmpdir(), "fluvius-demo-"));
+// `npm run demo -- [dir] [--keep-serving]`: --keep-serving leaves the server up afterwards,
+// so /docs can be opened in a browser (Ctrl-C stops it).
+const args = process.argv.slice(2);
+const keepServing = args.includes("--keep-serving");
+const dir = path.resolve(args.find((a) => !a.startsWith("--")) ?? mkdtempSync(path.join(tmpdir(), "fluvius-demo-")));
 
 function fluvius(...args) {
   console.log(`\n$ fluvius ${args.join(" ")}`);
@@ -21,8 +25,11 @@ function fluvius(...args) {
   return result.stdout;
 }
 
+let serverProcess; // stopped by fail(), so a failed demo leaves no server behind
+
 function fail(message) {
   console.error(`\nThe demo stopped: ${message}`);
+  serverProcess?.kill("SIGTERM");
   process.exit(1);
 }
 
@@ -54,6 +61,7 @@ fluvius("migrate", "up");
 
 console.log("\n$ fluvius serve --port 0");
 const server = spawn(process.execPath, [bin, "serve", "--port", "0"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+serverProcess = server;
 let output = "";
 const base = await new Promise((resolve) => {
   const timer = setTimeout(() => fail(`the server did not start:\n${output}`), 60_000);
@@ -110,8 +118,20 @@ try {
   expectStatus(then, 200, "time travel");
   console.log(`\nThe balance is ${now.json.balance} at version ${now.json._version}; two versions ago it was ${then.json.balance}.`);
   console.log(`The history has ${history.json.data.length} events: ${history.json.data.map((e) => e.type).join(", ")}.`);
-} finally {
+} catch (error) {
+  server.kill("SIGTERM");
+  throw error;
+}
+if (keepServing) {
+  console.log(`\nThe API is still running: open ${base}/docs (Swagger UI) or ${base}/openapi.json; Ctrl-C stops it.`);
+  server.stdout.pipe(process.stdout);
+  server.stderr.pipe(process.stderr);
+  process.on("SIGINT", () => server.kill("SIGTERM"));
+  server.removeAllListeners("exit");
+  server.on("exit", () => process.exit(0));
+} else {
   server.removeAllListeners("exit");
   server.kill("SIGTERM");
+  console.log(`\nDemo finished. To browse the API (Swagger UI at /docs): npm run demo -- --keep-serving,`);
+  console.log(`or serve this project again: cd ${dir} && node ${bin} serve`);
 }
-console.log("\nDemo finished.");
