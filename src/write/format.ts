@@ -68,9 +68,7 @@ export class Formatter {
     const options = await this.#resolve();
     const size = Math.max(1, Math.min(availableParallelism(), 8));
     this.#progress?.(`formatting ${items.length} files on ${size} threads…`);
-    // A larger young generation: prettier allocates many short-lived objects per file, and
-    // with the default size the workers spend about a tenth of their time collecting them.
-    const workers = Array.from({ length: size }, () => new Worker(fileURLToPath(workerUrl), { resourceLimits: { maxYoungGenerationSizeMb: 96 } }));
+    const workers = Array.from({ length: size }, () => new Worker(fileURLToPath(workerUrl)));
     try {
       const results = new Array<string>(items.length);
       let next = 0;
