@@ -1,7 +1,12 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import formatsModule, { type FormatsPlugin } from "ajv-formats";
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import type { FormatsPlugin } from "ajv-formats";
+import { AJV_OPTIONS, PRECOMPILED_FILE } from "./ajv-options.js";
+import { schemasHash } from "./schemas-hash.js";
+
+const packageRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The schemas ship in the package's schemas/ folder (editors read them too). */
 function loadSchema(name: string): Record<string, unknown> {
@@ -9,19 +14,45 @@ function loadSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(fileURLToPath(url), "utf8")) as Record<string, unknown>;
 }
 
-// ajv-formats is CommonJS: under NodeNext its default import is the module object.
-const addFormats = (formatsModule as unknown as { default: FormatsPlugin }).default;
+const require = createRequire(import.meta.url);
 
-let compiled: { domain: ValidateFunction; config: ValidateFunction; domainSchema: Record<string, unknown>; configSchema: Record<string, unknown> } | undefined;
+interface Validators {
+  readonly domain: ValidateFunction;
+  readonly config: ValidateFunction;
+}
 
-/** Compiled once per process: compiling is the expensive part of ajv. */
+/**
+ * The validators `npm run build` precompiled (scripts/compile-schemas.mjs), when they exist
+ * and were made from the schemas as they are now; running from sources (tests) or after a
+ * schema edit without a build, there are none and ajv compiles them here.
+ */
+function precompiled(): Validators | undefined {
+  try {
+    const loaded = require(`./${PRECOMPILED_FILE}`) as Validators & { schemasHash?: string };
+    return loaded.schemasHash === schemasHash(packageRoot) ? loaded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** ajv itself is only loaded here (both packages are CommonJS), so a precompiled run never pays for it. */
+function compileNow(domainSchema: Record<string, unknown>, configSchema: Record<string, unknown>): Validators {
+  const { Ajv2020 } = require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+  const addFormats = (require("ajv-formats") as { default: FormatsPlugin }).default;
+  const ajv = new Ajv2020({ ...AJV_OPTIONS });
+  addFormats(ajv);
+  return { domain: ajv.compile(domainSchema), config: ajv.compile(configSchema) };
+}
+
+let loaded: (Validators & { domainSchema: Record<string, unknown>; configSchema: Record<string, unknown>; precompiled: boolean }) | undefined;
+
+/** Loaded (or compiled) once per process: compiling is the expensive part of ajv. */
 export function schemas() {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    addFormats(ajv);
+  if (!loaded) {
     const domainSchema = loadSchema("domain.schema.json");
     const configSchema = loadSchema("config.schema.json");
-    compiled = { domain: ajv.compile(domainSchema), config: ajv.compile(configSchema), domainSchema, configSchema };
+    const ready = precompiled();
+    loaded = { ...(ready ?? compileNow(domainSchema, configSchema)), domainSchema, configSchema, precompiled: ready !== undefined };
   }
-  return compiled;
+  return loaded;
 }
