@@ -71,47 +71,53 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
   const diagnostics = new DiagnosticCollector();
   diagnostics.add(compiled.diagnostics);
 
-  const generatedDir = config.output.generated;
-  const previous = await readManifest(host, generatedDir);
-  const handlers = await planHandlers(host, config, model, previous, formatter ?? new Formatter(config.root, options.progress), diagnostics);
-  const context: EmitContext = {
-    model,
-    config,
-    sources: sourcesByDomain(compiled.domains, config.root),
-    handwrittenEvolveHashes: handlers.evolveHashes,
-  };
-  const files = emitters.flatMap((e) => e.emit(context));
-  const generated = await planGenerated({
-    host,
-    generatedDir,
-    files,
-    previous,
-    formatter: formatter ?? new Formatter(config.root, options.progress),
-    force: options.force ?? false,
-  });
-  for (const conflict of generated.conflicts) {
-    const shown = displayPath(host.cwd, conflict.path);
-    diagnostics.report(conflict.reason === "not-ours" ? "generated-file-not-ours" : "generated-file-edited", { path: shown }, wholeFile(shown));
+  // One formatter (and its threads) for the handlers and the generated files.
+  const fmt = formatter ?? new Formatter(config.root, options.progress);
+  try {
+    const generatedDir = config.output.generated;
+    const previous = await readManifest(host, generatedDir);
+    const handlers = await planHandlers(host, config, model, previous, fmt, diagnostics);
+    const context: EmitContext = {
+      model,
+      config,
+      sources: sourcesByDomain(compiled.domains, config.root),
+      handwrittenEvolveHashes: handlers.evolveHashes,
+    };
+    const files = emitters.flatMap((e) => e.emit(context));
+    const generated = await planGenerated({
+      host,
+      generatedDir,
+      files,
+      previous,
+      formatter: fmt,
+      force: options.force ?? false,
+    });
+    for (const conflict of generated.conflicts) {
+      const shown = displayPath(host.cwd, conflict.path);
+      diagnostics.report(conflict.reason === "not-ours" ? "generated-file-not-ours" : "generated-file-edited", { path: shown }, wholeFile(shown));
+    }
+    const result = { ...base, config, model, diagnostics: diagnostics.sorted() };
+    if (diagnostics.hasErrors()) return result;
+
+    const drift = await migrationDriftOf(host, config, model, compiled.domains);
+    diagnostics.add(drift.diagnostics);
+    if (diagnostics.hasErrors()) return { ...result, diagnostics: diagnostics.sorted() };
+
+    // Only a run that had nothing to say may let the next one skip everything.
+    const clean = diagnostics.sorted().length === 0 && drift.changes.length === 0 && fingerprint !== undefined;
+    const manifest: Manifest = { version: 1, ...(clean ? { inputs: fingerprint } : {}), files: generated.files, handlers: handlers.entries };
+    const manifestPath = `${generatedDir}/${MANIFEST_NAME}`;
+    const current = await host.readText(manifestPath);
+    return {
+      ...result,
+      changes: [...generated.changes, ...handlers.changes].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      manifest: { path: manifestPath, value: manifest, ...(current === undefined ? {} : { current }) },
+      appended: handlers.appended,
+      migrationDrift: drift.changes,
+    };
+  } finally {
+    await fmt.close();
   }
-  const result = { ...base, config, model, diagnostics: diagnostics.sorted() };
-  if (diagnostics.hasErrors()) return result;
-
-  const drift = await migrationDriftOf(host, config, model, compiled.domains);
-  diagnostics.add(drift.diagnostics);
-  if (diagnostics.hasErrors()) return { ...result, diagnostics: diagnostics.sorted() };
-
-  // Only a run that had nothing to say may let the next one skip everything.
-  const clean = diagnostics.sorted().length === 0 && drift.changes.length === 0 && fingerprint !== undefined;
-  const manifest: Manifest = { version: 1, ...(clean ? { inputs: fingerprint } : {}), files: generated.files, handlers: handlers.entries };
-  const manifestPath = `${generatedDir}/${MANIFEST_NAME}`;
-  const current = await host.readText(manifestPath);
-  return {
-    ...result,
-    changes: [...generated.changes, ...handlers.changes].sort((a, b) => (a.path < b.path ? -1 : 1)),
-    manifest: { path: manifestPath, value: manifest, ...(current === undefined ? {} : { current }) },
-    appended: handlers.appended,
-    migrationDrift: drift.changes,
-  };
 }
 
 /**

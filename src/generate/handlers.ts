@@ -89,7 +89,7 @@ export async function planHandlers(
   // New modules are formatted once, all together, with the project's prettier settings.
   const fresh = pending.filter((p) => p.existing === undefined);
   const formatted = await formatter.formatAll(
-    fresh.map((p) => ({ text: freshHandlerModule(p.module.domain, p.module.aggregate, p.module.typesImport, p.stubs), language: "typescript" as const })),
+    fresh.map((p) => ({ text: () => freshHandlerModule(p.module.domain, p.module.aggregate, p.module.typesImport, p.stubs), language: "typescript" as const })),
   );
   const freshText = new Map(fresh.map((p, i) => [p, formatted[i]!]));
 

@@ -22,6 +22,7 @@ export class Formatter {
   #options: Promise<Options> | undefined;
 
   readonly #progress: ((message: string) => void) | undefined;
+  #pool: Worker[] | undefined;
 
   /** `progress` hears about long formatting runs (many files), for a line on the terminal. */
   constructor(projectRoot: string, progress?: (message: string) => void) {
@@ -55,20 +56,25 @@ export class Formatter {
     return prettier.format(text, { ...options, parser: PARSERS[language], endOfLine: "lf" });
   }
 
-  /** Formats many texts, in parallel worker threads when there are enough of them. */
-  async formatAll(items: readonly { readonly text: string; readonly language: FileLanguage }[]): Promise<string[]> {
-    const workerUrl = new URL("./format-worker.js", import.meta.url);
+  /**
+   * Formats many texts, in parallel worker threads when there are enough of them. A text may
+   * be given as a function: it is rendered only when a thread is ready for it, so rendering
+   * on this thread overlaps formatting on the others. The threads stay up for the next call
+   * until `close()`.
+   */
+  async formatAll(items: readonly { readonly text: string | (() => string); readonly language: FileLanguage }[]): Promise<string[]> {
+    const textOf = (item: (typeof items)[number]) => (typeof item.text === "string" ? item.text : item.text());
     // Running from TypeScript sources (tests), there is no compiled worker: format here.
     const canUseWorkers = items.length >= WORKER_THRESHOLD && import.meta.url.endsWith(".js");
     if (!canUseWorkers) {
       const results: string[] = [];
-      for (const item of items) results.push(await this.format(item.text, item.language));
+      for (const item of items) results.push(await this.format(textOf(item), item.language));
       return results;
     }
     const options = await this.#resolve();
-    const size = Math.max(1, Math.min(availableParallelism(), 8));
-    this.#progress?.(`formatting ${items.length} files on ${size} threads…`);
-    const workers = Array.from({ length: size }, () => new Worker(fileURLToPath(workerUrl)));
+    const workers = this.#startPool();
+    this.#progress?.(`formatting ${items.length} files on ${workers.length} threads…`);
+    for (const worker of workers) worker.ref();
     try {
       const results = new Array<string>(items.length);
       let next = 0;
@@ -77,14 +83,33 @@ export class Formatter {
           while (next < items.length) {
             const id = next++;
             const item = items[id]!;
-            results[id] = item.language === "none" ? item.text : await run(worker, id, item.text, { ...options, parser: PARSERS[item.language], endOfLine: "lf" });
+            const text = textOf(item);
+            results[id] = item.language === "none" ? text : await run(worker, id, text, { ...options, parser: PARSERS[item.language], endOfLine: "lf" });
           }
         }),
       );
       return results;
     } finally {
-      await Promise.all(workers.map((w) => w.terminate()));
+      // Idle threads must not keep the process alive should a caller forget `close()`.
+      for (const worker of workers) worker.unref();
     }
+  }
+
+  /** One thread per core (at most 8), started once: loading prettier and warming it up is not free. */
+  #startPool(): Worker[] {
+    if (this.#pool === undefined) {
+      const workerPath = fileURLToPath(new URL("./format-worker.js", import.meta.url));
+      const size = Math.max(1, Math.min(availableParallelism(), 8));
+      this.#pool = Array.from({ length: size }, () => new Worker(workerPath));
+    }
+    return this.#pool;
+  }
+
+  /** Stops the formatting threads, if any were started. */
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    if (pool) await Promise.all(pool.map((w) => w.terminate()));
   }
 }
 

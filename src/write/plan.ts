@@ -89,7 +89,7 @@ export async function planGenerated(options: {
     }
     pending.push({ file, path, source, disk, recorded });
   }
-  const formatted = await formatter.formatAll(pending.map((p) => ({ text: p.file.render(), language: p.file.language })));
+  const formatted = await formatter.formatAll(pending.map((p) => ({ text: () => p.file.render(), language: p.file.language })));
 
   for (const [index, { file, path, source, disk, recorded }] of pending.entries()) {
     const after = formatted[index]!;
