@@ -4,7 +4,7 @@
 // compile them with ajv first (about 0.1 s of every `fluvius validate`). The file records a
 // hash of the two schemas; src/validate/schemas.ts compiles at run time instead when it is
 // missing or the schemas changed since (a development checkout between builds).
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -12,12 +12,12 @@ import { _ } from "ajv/dist/compile/codegen/index.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import addFormats from "ajv-formats";
 import { AJV_OPTIONS, PRECOMPILED_FILE } from "../dist/validate/ajv-options.js";
-import { schemasHash } from "../dist/validate/schemas-hash.js";
+import { readSchemaTexts, schemasHash } from "../dist/validate/schemas-hash.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const read = (name) => JSON.parse(readFileSync(path.join(root, "schemas", name), "utf8"));
-const domain = read("domain.schema.json");
-const config = read("config.schema.json");
+const texts = readSchemaTexts(root);
+const domain = JSON.parse(texts.domain);
+const config = JSON.parse(texts.config);
 
 const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
 // The formats' code is referenced by name in the output (see `code.formats`), not inlined.
@@ -25,5 +25,5 @@ const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, formats: _`requi
 ajv.addSchema(domain).addSchema(config);
 const code = standaloneCode.default(ajv, { domain: domain.$id, config: config.$id });
 const out = path.join(root, "dist/validate", PRECOMPILED_FILE);
-writeFileSync(out, `${code}\nmodule.exports.schemasHash = ${JSON.stringify(schemasHash(root))};\n`);
+writeFileSync(out, `${code}\nmodule.exports.schemasHash = ${JSON.stringify(schemasHash(texts))};\n`);
 console.log(`${path.relative(root, out)}: domain and config validators`);

@@ -1,18 +1,11 @@
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import type { FormatsPlugin } from "ajv-formats";
 import { AJV_OPTIONS, PRECOMPILED_FILE } from "./ajv-options.js";
-import { schemasHash } from "./schemas-hash.js";
+import { readSchemaTexts, type SchemaTexts, schemasHash } from "./schemas-hash.js";
 
 const packageRoot = fileURLToPath(new URL("../../", import.meta.url));
-
-/** The schemas ship in the package's schemas/ folder (editors read them too). */
-function loadSchema(name: string): Record<string, unknown> {
-  const url = new URL(`../../schemas/${name}`, import.meta.url);
-  return JSON.parse(readFileSync(fileURLToPath(url), "utf8")) as Record<string, unknown>;
-}
 
 const require = createRequire(import.meta.url);
 
@@ -26,33 +19,32 @@ interface Validators {
  * and were made from the schemas as they are now; running from sources (tests) or after a
  * schema edit without a build, there are none and ajv compiles them here.
  */
-function precompiled(): Validators | undefined {
+function precompiled(texts: SchemaTexts): Validators | undefined {
   try {
     const loaded = require(`./${PRECOMPILED_FILE}`) as Validators & { schemasHash?: string };
-    return loaded.schemasHash === schemasHash(packageRoot) ? loaded : undefined;
+    return loaded.schemasHash === schemasHash(texts) ? loaded : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** ajv itself is only loaded here (both packages are CommonJS), so a precompiled run never pays for it. */
-function compileNow(domainSchema: Record<string, unknown>, configSchema: Record<string, unknown>): Validators {
+function compileNow(texts: SchemaTexts): Validators {
   const { Ajv2020 } = require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
   const addFormats = (require("ajv-formats") as { default: FormatsPlugin }).default;
   const ajv = new Ajv2020({ ...AJV_OPTIONS });
   addFormats(ajv);
-  return { domain: ajv.compile(domainSchema), config: ajv.compile(configSchema) };
+  return { domain: ajv.compile(JSON.parse(texts.domain) as object), config: ajv.compile(JSON.parse(texts.config) as object) };
 }
 
-let loaded: (Validators & { domainSchema: Record<string, unknown>; configSchema: Record<string, unknown>; precompiled: boolean }) | undefined;
+let loaded: (Validators & { readonly precompiled: boolean }) | undefined;
 
 /** Loaded (or compiled) once per process: compiling is the expensive part of ajv. */
 export function schemas() {
   if (!loaded) {
-    const domainSchema = loadSchema("domain.schema.json");
-    const configSchema = loadSchema("config.schema.json");
-    const ready = precompiled();
-    loaded = { ...(ready ?? compileNow(domainSchema, configSchema)), domainSchema, configSchema, precompiled: ready !== undefined };
+    const texts = readSchemaTexts(packageRoot);
+    const ready = precompiled(texts);
+    loaded = { ...(ready ?? compileNow(texts)), precompiled: ready !== undefined };
   }
   return loaded;
 }
