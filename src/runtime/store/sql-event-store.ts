@@ -42,7 +42,9 @@ interface CommitRow {
 }
 
 /** How often an "any" append retries when another transaction got ahead (see commitStatement). */
-const ANY_ATTEMPTS = 5;
+const ANY_ATTEMPTS = 10;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function checkVersion(value: number | undefined, name: string): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new InvalidArgumentError(`${name} must be a non-negative integer.`);
@@ -117,6 +119,8 @@ class TenantScope implements TenantStore {
       }
       // The actual version is not read here: the command pipeline reloads on a conflict anyway.
       if (attempt >= attempts) throw new VersionConflictError(streamId, expected, undefined, false);
+      // Jittered backoff: writers that keep meeting on one stream spread out instead of colliding again.
+      await sleep(Math.random() * Math.min(50, 2 ** attempt));
     }
   }
 
