@@ -55,6 +55,9 @@ export type PreconditionResult = null | string | PreconditionFailure;
 
 export type HandlerResult<E> = E | readonly E[];
 
+/** A hand-written command handler: decides the events from the state and the payload (may be async). */
+export type CommandHandler<S, P, E> = (context: CommandContext<S, P>) => HandlerResult<E> | Promise<HandlerResult<E>>;
+
 export interface ActionDefinition<S, P, E extends EventShape> {
   /** Starts a new stream: no prior state, the stream must not exist. */
   readonly creates: boolean;

@@ -45,6 +45,7 @@ export type {
   EventShape,
   EventMeta,
   CommandContext,
+  CommandHandler,
   HandlerResult,
   PreconditionResult,
   JsonSchema,

@@ -51,6 +51,7 @@ export interface ActionView {
   readonly permission: string;
   readonly when?: string;
   readonly emits: string;
+  readonly emitted: readonly string[];
   /** The body of a fresh handler: builds the event(s) from the payload, or says what is left to write. */
   readonly stub: HandlerStub;
 }
@@ -101,14 +102,14 @@ export interface AggregateViewInput {
 
 export function aggregateView(input: AggregateViewInput): AggregateView {
   const { domain, aggregate } = input;
-  const events = aggregate.events.map((e) => eventView(e, aggregate));
   const actions = aggregate.actions.map((a) => actionView(a, aggregate));
+  const events = aggregate.events.map((e) => eventView(e, aggregate, actions));
   const helpers = evolveHelpers(aggregate.events, aggregate.state);
   const whens = aggregate.actions.filter((a) => a.when.length > 0);
   const runtimeValues = ["defineAggregate", ...helpers.filter((h) => h !== "isDeepStrictEqual")];
   if (whens.length > 0) runtimeValues.push("fieldIn");
   if (whens.some((a) => a.when.length > 1)) runtimeValues.push("allOf");
-  const runtimeTypes = actions.length > 0 ? ["CommandContext", "HandlerResult"] : [];
+  const runtimeTypes = actions.length > 0 ? ["CommandHandler"] : [];
   if (events.length > 0) runtimeTypes.push("EventMeta");
   const usesHandlers = actions.length > 0 || events.some((e) => e.handwritten || e.upcasters.length > 0);
   const usesMeta = aggregate.events.some((e) => e.apply === undefined || (e.apply ?? []).some((op) => op.kind !== "unset" && op.value.kind === "meta"));
@@ -169,11 +170,22 @@ function actionView(action: ActionModel, aggregate: AggregateModel): ActionView 
     permission: `${aggregate.name}:${action.name}`,
     ...(when.length === 0 ? {} : { when: when.length === 1 ? when[0]! : `allOf(${when.join(", ")})` }),
     emits: action.emits.join(", "),
+    emitted: action.emits,
     stub: handlerStub(action, aggregate),
   };
 }
 
-function eventView(event: EventModel, aggregate: AggregateModel): EventView {
+/**
+ * An event whose data has exactly the schema of the payload of an action that emits it (the
+ * common case: the event records the command) points at that schema instead of repeating it.
+ */
+function eventSchema(event: EventModel, actions: readonly ActionView[]): string {
+  const schema = JSON.stringify(objectSchema(event.payload));
+  const source = actions.find((a) => a.emitted.includes(event.name) && a.schema === schema);
+  return source === undefined ? schema : `payloadSchemas[${source.literal}]`;
+}
+
+function eventView(event: EventModel, aggregate: AggregateModel, actions: readonly ActionView[]): EventView {
   const upcasters = Array.from({ length: event.version - 1 }, (_, i) => ({ from: i + 1, to: i + 2, function: identifiers.upcaster(event.name, i + 1) }));
   return {
     name: event.name,
@@ -183,7 +195,7 @@ function eventView(event: EventModel, aggregate: AggregateModel): EventView {
     eventType: identifiers.event(event.name),
     dataType: identifiers.eventData(event.name),
     data: event.payload.map((f) => property(f, f.optional)),
-    schema: JSON.stringify(objectSchema(event.payload)),
+    schema: eventSchema(event, actions),
     ...(event.description === undefined ? {} : { description: event.description }),
     statements: evolveStatements(event, aggregate.state),
     handwritten: event.apply === undefined,
