@@ -18,6 +18,9 @@ import { type Change, planGenerated } from "../write/plan.js";
 import { inputsFingerprint, unchangedSince } from "./fingerprint.js";
 import { planHandlers } from "./handlers.js";
 
+/** Spec text from which on a generation is big enough to start formatting threads early. */
+const PREWARM_SPEC_BYTES = 64 * 1024;
+
 /** Every emitter of the generated folder, in order. */
 export const emitters: readonly Emitter[] = [typescriptEmitter, openApiEmitter];
 
@@ -55,14 +58,26 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
   // The fast path: nothing the generation depends on has changed since a clean run.
   const early = await loadConfig(host, new DiagnosticCollector(), options.configPath === undefined ? {} : { explicitPath: options.configPath });
   const formatter = early ? new Formatter(early.root, options.progress) : undefined;
-  const fingerprint = early && formatter ? await inputsFingerprint(host, early, formatter) : undefined;
+  const inputs = early && formatter ? await inputsFingerprint(host, early, formatter) : undefined;
+  const fingerprint = inputs?.hash;
   if (early && fingerprint !== undefined && !options.force) {
     const previous = await readManifest(host, early.output.generated);
     if (await unchangedSince(host, early, previous, fingerprint)) {
       return { diagnostics: [], sources: new Map(), fileCount: 0, changes: [], appended: [], migrationDrift: [], config: early };
     }
   }
+  // Big specs mean many files to format: start prettier's threads now, while the specs compile.
+  if (inputs && inputs.specBytes >= PREWARM_SPEC_BYTES) formatter?.prewarm();
+  try {
+    return await planFromSpecs(options, formatter, fingerprint);
+  } finally {
+    await formatter?.close();
+  }
+}
 
+/** The full run: compile, lower, plan the handlers and the generated files. */
+async function planFromSpecs(options: GenerateOptions, formatter: Formatter | undefined, fingerprint: string | undefined): Promise<GeneratePlan> {
+  const { host } = options;
   const compiled = await compile({ host, ...(options.configPath === undefined ? {} : { configPath: options.configPath }) });
   const base = { sources: compiled.sources, fileCount: compiled.fileCount, changes: [], appended: [], migrationDrift: [] };
   if (!compiled.domains || !compiled.config) return { ...base, diagnostics: compiled.diagnostics };
@@ -142,9 +157,10 @@ export async function applyGeneration(host: Host, plan: GeneratePlan): Promise<{
   const { generated, handlers } = plan.config.output;
   const files = { ...plan.manifest.value.files };
   const handlerEntries = { ...plan.manifest.value.handlers };
-  for (const change of plan.changes) {
-    if (change.kind === "delete") continue;
-    const stamp = stampOf(await host.stat(change.path));
+  const written = plan.changes.filter((change) => change.kind !== "delete");
+  const stamps = await Promise.all(written.map(async (change) => stampOf(await host.stat(change.path))));
+  for (const [index, change] of written.entries()) {
+    const stamp = stamps[index];
     if (stamp === undefined) continue;
     const inGenerated = change.path.startsWith(`${generated}/`) ? change.path.slice(generated.length + 1) : undefined;
     const inHandlers = change.path.startsWith(`${handlers}/`) ? change.path.slice(handlers.length + 1) : undefined;

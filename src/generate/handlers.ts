@@ -66,7 +66,7 @@ export async function planHandlers(
     }
   };
 
-  const pending: { module: (typeof modules)[number]; index: number; existing: string | undefined; stubs: Stub[]; stubsHash: string; key: string }[] = [];
+  const pending: { module: (typeof modules)[number]; index: number; existing: string | undefined; stubs: () => Stub[]; stubsHash: string; key: string }[] = [];
   for (const [index, module] of modules.entries()) {
     const { domain, aggregate, relative, path, typesImport } = module;
     // The stubs are a function of the aggregate's model: compare that, render only when needed.
@@ -84,17 +84,20 @@ export async function planHandlers(
     }
     // Touched, or the spec asks for other stubs: read it (if not read already) and merge.
     const text = existing ?? (untouched ? await host.readText(module.path) : undefined);
-    pending.push({ module, index, existing: text, stubs: stubsFor(domain, aggregate), stubsHash, key });
+    // Stubs are rendered when first needed: for new modules, while other threads format.
+    let stubs: Stub[] | undefined;
+    pending.push({ module, index, existing: text, stubs: () => (stubs ??= stubsFor(domain, aggregate)), stubsHash, key });
   }
   // New modules are formatted once, all together, with the project's prettier settings.
   const fresh = pending.filter((p) => p.existing === undefined);
   const formatted = await formatter.formatAll(
-    fresh.map((p) => ({ text: () => freshHandlerModule(p.module.domain, p.module.aggregate, p.module.typesImport, p.stubs), language: "typescript" as const })),
+    fresh.map((p) => ({ text: () => freshHandlerModule(p.module.domain, p.module.aggregate, p.module.typesImport, p.stubs()), language: "typescript" as const })),
   );
   const freshText = new Map(fresh.map((p, i) => [p, formatted[i]!]));
 
   for (const item of pending) {
-    const { module, index, existing, stubs, stubsHash, key } = item;
+    const { module, index, existing, stubsHash, key } = item;
+    const stubs = item.stubs();
     const { relative, path, typesImport } = module;
     const text = existing ?? freshText.get(item)!;
     // A fresh module has every stub; it needs parsing only to read back its evolve functions.

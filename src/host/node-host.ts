@@ -1,17 +1,22 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { glob } from "tinyglobby";
 import { type FileStat, type Host, HostError } from "./host.js";
 import { toPosix } from "./paths.js";
 
-/** The real file system. */
+/**
+ * The real file system. File calls are synchronous inside the async interface: the CLI has
+ * nothing else to do meanwhile, and for thousands of small files they are several times
+ * faster than fs/promises, whose every call is a round trip through the thread pool.
+ */
 export function nodeHost(cwd: string = process.cwd()): Host {
   return {
     cwd: toPosix(path.resolve(cwd)),
     async stat(p: string): Promise<FileStat | undefined> {
       try {
-        const s = await stat(p);
+        const s = statSync(p, { throwIfNoEntry: false });
+        if (s === undefined) return undefined;
         return { kind: s.isFile() ? "file" : s.isDirectory() ? "directory" : "other", size: s.size, mtimeMs: s.mtimeMs };
       } catch {
         return undefined;
@@ -19,14 +24,14 @@ export function nodeHost(cwd: string = process.cwd()): Host {
     },
     async readFile(p: string): Promise<Uint8Array> {
       try {
-        return await readFile(p);
+        return readFileSync(p);
       } catch (error) {
         throw new HostError(p, describeIoError(error));
       }
     },
     async readText(p: string): Promise<string | undefined> {
       try {
-        return await readFile(p, "utf8");
+        return readFileSync(p, "utf8");
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
         throw new HostError(p, describeIoError(error));
@@ -37,19 +42,19 @@ export function nodeHost(cwd: string = process.cwd()): Host {
       return found.map(toPosix).sort();
     },
     async writeFile(p: string, content: string): Promise<void> {
-      await mkdir(path.dirname(p), { recursive: true });
       // Write beside the target, then rename: rename is atomic on POSIX file systems.
       const temp = `${p}.${randomBytes(6).toString("hex")}.tmp`;
       try {
-        await writeFile(temp, content, "utf8");
-        await rename(temp, p);
+        mkdirSync(path.dirname(p), { recursive: true });
+        writeFileSync(temp, content, "utf8");
+        renameSync(temp, p);
       } catch (error) {
-        await rm(temp, { force: true });
+        rmSync(temp, { force: true });
         throw new HostError(p, describeIoError(error));
       }
     },
     async removeFile(p: string): Promise<void> {
-      await rm(p, { force: true });
+      rmSync(p, { force: true });
     },
   };
 }

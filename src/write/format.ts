@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { Options } from "prettier";
+import { FormatThread } from "./format-thread.js";
 
 /** Which formatter a file gets; prettier does not know SQL, so SQL is emitted formatted. */
 export type FileLanguage = "typescript" | "json" | "none";
@@ -11,6 +11,12 @@ const PARSERS: Record<Exclude<FileLanguage, "none">, string> = { typescript: "ba
 
 /** Below this many files, starting worker threads costs more than it saves. */
 const WORKER_THRESHOLD = 48;
+
+/** Texts handed to a thread before it has finished the first: it never waits for the next. */
+const JOBS_PER_THREAD = 2;
+
+/** Texts queued per thread before this thread renders the unformatted ones (about half a second of work). */
+const QUEUE_BEFORE_UNFORMATTED = 48;
 
 /**
  * Formats with the project's prettier configuration (resolved once per run), so generated
@@ -22,7 +28,7 @@ export class Formatter {
   #options: Promise<Options> | undefined;
 
   readonly #progress: ((message: string) => void) | undefined;
-  #pool: Worker[] | undefined;
+  #pool: FormatThread[] | undefined;
 
   /** `progress` hears about long formatting runs (many files), for a line on the terminal. */
   constructor(projectRoot: string, progress?: (message: string) => void) {
@@ -59,48 +65,73 @@ export class Formatter {
   /**
    * Formats many texts, in parallel worker threads when there are enough of them. A text may
    * be given as a function: it is rendered only when a thread is ready for it, so rendering
-   * on this thread overlaps formatting on the others. The threads stay up for the next call
-   * until `close()`.
+   * on this thread overlaps formatting on the others. `onResult` hears of each result as it
+   * arrives (to hash it while the threads work). The threads stay up for the next call until
+   * `close()`.
    */
-  async formatAll(items: readonly { readonly text: string | (() => string); readonly language: FileLanguage }[]): Promise<string[]> {
+  async formatAll(
+    items: readonly { readonly text: string | (() => string); readonly language: FileLanguage }[],
+    onResult?: (index: number, text: string) => void,
+  ): Promise<string[]> {
     const textOf = (item: (typeof items)[number]) => (typeof item.text === "string" ? item.text : item.text());
+    const results = new Array<string>(items.length);
+    const settle = (index: number, text: string) => {
+      results[index] = text;
+      onResult?.(index, text);
+    };
     // Running from TypeScript sources (tests), there is no compiled worker: format here.
     const canUseWorkers = items.length >= WORKER_THRESHOLD && import.meta.url.endsWith(".js");
     if (!canUseWorkers) {
-      const results: string[] = [];
-      for (const item of items) results.push(await this.format(textOf(item), item.language));
+      for (const [index, item] of items.entries()) settle(index, await this.format(textOf(item), item.language));
       return results;
     }
     const options = await this.#resolve();
     const workers = this.#startPool();
     this.#progress?.(`formatting ${items.length} files on ${workers.length} threads…`);
-    for (const worker of workers) worker.ref();
+    for (const worker of workers) worker.hold(true);
     try {
-      const results = new Array<string>(items.length);
+      const toFormat = items.flatMap((item, id) => (item.language === "none" ? [] : [{ id, item, parser: PARSERS[item.language] }]));
       let next = 0;
-      await Promise.all(
-        workers.map(async (worker) => {
-          while (next < items.length) {
-            const id = next++;
-            const item = items[id]!;
-            const text = textOf(item);
-            results[id] = item.language === "none" ? text : await run(worker, id, text, { ...options, parser: PARSERS[item.language], endOfLine: "lf" });
-          }
-        }),
-      );
+      const formatNext = async (worker: FormatThread) => {
+        const { id, item, parser } = toFormat[next++]!;
+        settle(id, await worker.format(textOf(item), { ...options, parser, endOfLine: "lf" }));
+      };
+      // Each thread gets JOBS_PER_THREAD texts at a time: while it formats one, this thread
+      // renders the next, so no thread waits for a round trip.
+      const lane = async (worker: FormatThread) => {
+        while (next < toFormat.length) await formatNext(worker);
+      };
+      // Texts that are not formatted (an OpenAPI document of megabytes) take this thread a
+      // while to render: first every thread gets a deep queue, so none waits meanwhile.
+      const queued: Promise<void>[] = [];
+      const unformatted = [...items.keys()].filter((id) => items[id]!.language === "none");
+      if (unformatted.length > 0) {
+        for (const worker of workers) for (let i = 0; i < QUEUE_BEFORE_UNFORMATTED && next < toFormat.length; i++) queued.push(formatNext(worker));
+        for (const id of unformatted) settle(id, textOf(items[id]!));
+      }
+      await Promise.all([...queued, ...workers.flatMap((worker) => Array.from({ length: JOBS_PER_THREAD }, () => lane(worker)))]);
       return results;
     } finally {
       // Idle threads must not keep the process alive should a caller forget `close()`.
-      for (const worker of workers) worker.unref();
+      for (const worker of workers) worker.hold(false);
     }
   }
 
+  /**
+   * Starts the formatting threads ahead of need (a big generation calls this before it
+   * compiles the specs), so loading and warming prettier overlaps with that work.
+   */
+  prewarm(): void {
+    if (!import.meta.url.endsWith(".js")) return;
+    for (const worker of this.#startPool()) worker.hold(false);
+  }
+
   /** One thread per core (at most 8), started once: loading prettier and warming it up is not free. */
-  #startPool(): Worker[] {
+  #startPool(): FormatThread[] {
     if (this.#pool === undefined) {
       const workerPath = fileURLToPath(new URL("./format-worker.js", import.meta.url));
       const size = Math.max(1, Math.min(availableParallelism(), 8));
-      this.#pool = Array.from({ length: size }, () => new Worker(workerPath));
+      this.#pool = Array.from({ length: size }, () => new FormatThread(workerPath));
     }
     return this.#pool;
   }
@@ -111,19 +142,4 @@ export class Formatter {
     this.#pool = undefined;
     if (pool) await Promise.all(pool.map((w) => w.terminate()));
   }
-}
-
-function run(worker: Worker, id: number, text: string, options: Options): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: { id: number; text?: string; error?: string }) => {
-      if (message.id !== id) return;
-      worker.off("message", onMessage);
-      worker.off("error", reject);
-      if (message.text !== undefined) resolve(message.text);
-      else reject(new Error(`prettier could not format generated code (a bug in fluvius): ${message.error ?? "unknown error"}`));
-    };
-    worker.on("message", onMessage);
-    worker.once("error", reject);
-    worker.postMessage({ id, text, options });
-  });
 }

@@ -89,11 +89,16 @@ export async function planGenerated(options: {
     }
     pending.push({ file, path, source, disk, recorded });
   }
-  const formatted = await formatter.formatAll(pending.map((p) => ({ text: () => p.file.render(), language: p.file.language })));
+  // Each result is hashed as it arrives, while the formatting threads are still at work.
+  const written: string[] = [];
+  const formatted = await formatter.formatAll(
+    pending.map((p) => ({ text: () => p.file.render(), language: p.file.language })),
+    (index, text) => (written[index] = contentHash(text)),
+  );
 
   for (const [index, { file, path, source, disk, recorded }] of pending.entries()) {
     const after = formatted[index]!;
-    entries[file.path] = { source, written: contentHash(after) };
+    entries[file.path] = { source, written: written[index]! };
     if (disk === undefined) {
       changes.push({ kind: "create", path, after });
       continue;

@@ -36,29 +36,6 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
   const folder = layout.domainFolder(domain.name);
   const files: GeneratedFile[] = [];
   const { generated, handlers } = context.config.output;
-  for (const aggregate of domain.aggregates) {
-    const modulePath = layout.aggregateModule(domain.name, aggregate.name);
-    const handwritten = context.handwrittenEvolveHashes.get(`${domain.name}.${aggregate.name}`);
-    const handlersImport = importSpecifier(`${generated}/${modulePath}`, `${handlers}/${layout.handlerModule(domain.name, aggregate.name)}`);
-    // The module depends on its aggregate only (and the domain's name): a change elsewhere does not touch it.
-    const input = hash([templatesFingerprint(), sources, domain.name, aggregate.modelHash, handlersImport, handwritten ?? null]);
-    files.push({
-      path: modulePath,
-      language: "typescript",
-      input,
-      render: () =>
-        renderTemplate(
-          "typescript/aggregate.ts.hbs",
-          aggregateView({
-            domain,
-            aggregate,
-            header: generatedHeader(sources, aggregate.modelHash),
-            handlersImport,
-            ...(handwritten === undefined ? {} : { handwrittenEvolveHash: handwritten }),
-          }),
-        ),
-    });
-  }
   const types = domain.types.map((t) => {
     const doc = fieldDoc({ name: t.name, type: t.type, optional: false, hasDefault: false, pii: false, ...(t.description === undefined ? {} : { description: t.description }) });
     const base = { name: t.name, ...(doc === undefined ? {} : { doc }) };
@@ -89,6 +66,31 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       aggregates,
     }),
   });
+  // The domain-wide files come first: the index is the biggest file, and formatting it early
+  // keeps one thread from finishing it alone at the end of a large generation.
+  for (const aggregate of domain.aggregates) {
+    const modulePath = layout.aggregateModule(domain.name, aggregate.name);
+    const handwritten = context.handwrittenEvolveHashes.get(`${domain.name}.${aggregate.name}`);
+    const handlersImport = importSpecifier(`${generated}/${modulePath}`, `${handlers}/${layout.handlerModule(domain.name, aggregate.name)}`);
+    // The module depends on its aggregate only (and the domain's name): a change elsewhere does not touch it.
+    const input = hash([templatesFingerprint(), sources, domain.name, aggregate.modelHash, handlersImport, handwritten ?? null]);
+    files.push({
+      path: modulePath,
+      language: "typescript",
+      input,
+      render: () =>
+        renderTemplate(
+          "typescript/aggregate.ts.hbs",
+          aggregateView({
+            domain,
+            aggregate,
+            header: generatedHeader(sources, aggregate.modelHash),
+            handlersImport,
+            ...(handwritten === undefined ? {} : { handwrittenEvolveHash: handwritten }),
+          }),
+        ),
+    });
+  }
   return files;
 }
 
