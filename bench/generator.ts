@@ -8,13 +8,16 @@
  *   floor      read every spec file and write the same number of files, of the same sizes,
  *              that a cold `generate` writes (bench/lib/floor.mjs): the I/O and process
  *              start-up that no generator can avoid;
+ *   formatter  prettier alone on the TypeScript files of that cold `generate`, on as many
+ *              threads (bench/lib/prettier-floor.mjs): what the chosen formatter costs on this
+ *              machine in this round, whoever calls it;
  *   unchanged  `fluvius generate` again, nothing changed;
  *   changed    `fluvius generate` after one state field of one aggregate was added (odd
  *              rounds) or removed again (even rounds).
  * Each figure is the median of the rounds, with min and max, and its ratio to the floor of
  * the same round.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +25,7 @@ import { pairedRatio, runCliMeasured, runNodeMeasured, type Sample, stats, type 
 import { syntheticSpec } from "./synthetic-spec.js";
 
 const floorScript = fileURLToPath(new URL("./lib/floor.mjs", import.meta.url));
+const formatterScript = fileURLToPath(new URL("./lib/prettier-floor.mjs", import.meta.url));
 
 export interface Measured {
   readonly time: Stats;
@@ -38,8 +42,12 @@ export interface GeneratorSize {
   readonly outputFiles: number;
   readonly outputBytes: number;
   readonly floor: Measured;
+  /** prettier alone on the same TypeScript files, on as many threads. */
+  readonly formatter: Measured;
   readonly validate: Measured;
   readonly cold: Measured;
+  /** cold time / formatter time of the same round. */
+  readonly coldVsFormatter: Stats;
   readonly unchanged: Measured;
   readonly changed: Measured;
 }
@@ -121,9 +129,12 @@ export function benchGeneratorSize(aggregates: number, runs: number, log: (line:
     runCliMeasured(["validate"], dir);
     const manifest = path.join(scratch, "manifest.json");
     const floorOut = path.join(scratch, "out");
+    const formatterIn = path.join(scratch, "formatter-in");
+    const formatterOut = path.join(scratch, "formatter-out");
     let output: { path: string; bytes: number }[] = [];
 
     const floor: Sample[] = [];
+    const formatter: Sample[] = [];
     const validate: Sample[] = [];
     const cold: Sample[] = [];
     const unchanged: Sample[] = [];
@@ -136,15 +147,18 @@ export function benchGeneratorSize(aggregates: number, runs: number, log: (line:
         // What a cold generate writes: the floor writes as many files of the same sizes.
         output = listFiles(src);
         writeFileSync(manifest, JSON.stringify(output));
+        cpSync(src, formatterIn, { recursive: true });
       }
       rmSync(floorOut, { recursive: true, force: true });
       floor.push(runNodeMeasured(floorScript, [path.join(dir, "domains"), manifest, floorOut], dir, "floor"));
+      rmSync(formatterOut, { recursive: true, force: true });
+      formatter.push(runNodeMeasured(formatterScript, [formatterIn, formatterOut], dir, "formatter"));
       unchanged.push(runCliMeasured(["generate"], dir));
       toggleOneField(dir, round % 2 === 1);
       changed.push(runCliMeasured(["generate"], dir));
       const last = (s: Sample[]) => `${(s[s.length - 1]!.ms / 1000).toFixed(2)} s`;
       log(
-        `  generator ${aggregates} aggregates, round ${round}/${runs}: floor ${last(floor)}, validate ${last(validate)}, ` +
+        `  generator ${aggregates} aggregates, round ${round}/${runs}: floor ${last(floor)}, formatter ${last(formatter)}, validate ${last(validate)}, ` +
           `cold ${last(cold)}, unchanged ${last(unchanged)}, changed ${last(changed)}`,
       );
     }
@@ -155,8 +169,13 @@ export function benchGeneratorSize(aggregates: number, runs: number, log: (line:
       outputFiles: output.length,
       outputBytes: output.reduce((sum, f) => sum + f.bytes, 0),
       floor: summarise(floor, floor),
+      formatter: summarise(formatter, floor),
       validate: summarise(validate, floor),
       cold: summarise(cold, floor),
+      coldVsFormatter: pairedRatio(
+        cold.map((s) => s.ms),
+        formatter.map((s) => s.ms),
+      ),
       unchanged: summarise(unchanged, floor),
       changed: summarise(changed, floor),
     };

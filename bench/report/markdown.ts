@@ -16,8 +16,9 @@ const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 const BACKEND = { postgres: "PostgreSQL", pglite: "PGlite" } as const;
 
 function verdict(t: Target): string {
-  if (t.met === null) return `not measured${t.note ? ` (${t.note})` : ""}`;
-  return t.met ? "**met**" : "**not met**";
+  const note = t.note ? ` (${t.note})` : "";
+  if (t.met === null) return `not measured${note}`;
+  return `${t.met ? "**met**" : "**not met**"}${note}`;
 }
 
 function machine(r: BenchResults): string[] {
@@ -71,6 +72,7 @@ function generatorSection(g: GeneratorResult | Skipped): string[] {
     `Synthetic specs (bench/synthetic-spec.ts): every aggregate has ${g.shape.actions} actions, ${g.shape.events} events and ${g.shape.fields} state fields; 100 aggregates per domain, at most 50 per file.`,
     `Each step is the real CLI (\`bin/run.js\`) in a fresh process, timed from spawn to exit, with its peak resident memory; median of ${g.runs} rounds <sub>(min–max)</sub>.`,
     "The **floor** is a fresh Node process that reads every spec file and writes as many files, of the same sizes, as a cold `generate` writes — the I/O and start-up no generator can avoid. Each step's ratio is to the floor of the same round.",
+    "The **formatter** row is prettier alone (the formatter DESIGN.md chose) on the TypeScript files of that cold `generate`, on as many threads: what formatting costs on this machine in the same round, whoever calls it.",
     "",
     "| aggregates | step | time | × floor | peak memory |",
     "|---:|---|---:|---:|---:|",
@@ -78,6 +80,7 @@ function generatorSection(g: GeneratorResult | Skipped): string[] {
   for (const size of g.sizes) {
     lines.push(
       row(size, "floor: read specs, write the same bytes", size.floor, true),
+      row(size, "formatter alone: prettier on the same .ts files, same threads", size.formatter),
       row(size, "`fluvius validate`", size.validate),
       row(size, "`fluvius generate`, from cold", size.cold),
       row(size, "`fluvius generate`, no change", size.unchanged),
@@ -89,6 +92,10 @@ function generatorSection(g: GeneratorResult | Skipped): string[] {
     "| aggregates | spec files | spec bytes | files generated (cold) | bytes generated |",
     "|---:|---:|---:|---:|---:|",
     ...g.sizes.map((s) => `| ${n(s.aggregates)} | ${n(s.specFiles)} | ${n(s.specBytes)} | ${n(s.outputFiles)} | ${n(s.outputBytes)} |`),
+    "",
+    "| aggregates | `generate` from cold ÷ formatter alone (same round) |",
+    "|---:|---:|",
+    ...g.sizes.map((s) => `| ${n(s.aggregates)} | ${range(s.coldVsFormatter, ratio(2))} |`),
     "",
     "*One field changed*: odd rounds add an optional state field to the first aggregate of the first file, even rounds remove it again; either way `generate` re-renders that aggregate's module and the domain-wide files that depend on the spec (domain index, types, policy, OpenAPI document) and skips the rest.",
     "",

@@ -58,7 +58,7 @@ describe("npm run bench -- --quick", () => {
     expect(md).toContain(`| Node.js | ${process.version} |`);
     // Generator: every step for both quick sizes, with ratios to the floor.
     for (const size of ["10", "100"]) {
-      for (const step of ["floor: read specs", "`fluvius validate`", "from cold", "no change", "one field changed"]) {
+      for (const step of ["floor: read specs", "formatter alone", "`fluvius validate`", "from cold", "no change", "one field changed"]) {
         expect(md).toMatch(new RegExp(`\\| ${size} \\| [^\\n]*${step.replace(/[.*+?^${}()|[\]\\`]/g, "\\$&")}[^\\n]*\\|`));
       }
     }
