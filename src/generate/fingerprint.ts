@@ -18,14 +18,14 @@ const compilerStamp = (() => {
 /**
  * A hash of everything a generation is made from: the spec files, fluvius.yaml, the
  * migrations folder's listing, the prettier settings, the templates and fluvius itself,
- * and how many bytes of spec text there are (a hint of how big the generation will be).
+ * and how many characters of spec text there are (a hint of how big the generation will be).
  * Undefined when the specs cannot even be found (the full run reports why).
  */
 export async function inputsFingerprint(
   host: Host,
   config: ProjectConfig,
   formatter: Formatter,
-): Promise<{ readonly hash: string; readonly specBytes: number } | undefined> {
+): Promise<{ readonly hash: string; readonly specCharacters: number } | undefined> {
   const diagnostics = new DiagnosticCollector();
   const paths = await discoverSpecFiles(host, config, [], diagnostics);
   if (diagnostics.hasErrors()) return undefined;
@@ -34,11 +34,11 @@ export async function inputsFingerprint(
   if (config.file) hash.update(config.file.text);
   const texts = await Promise.all(paths.map((p) => host.readText(p)));
   paths.forEach((p, i) => hash.update(`\0${p}\0`).update(texts[i] ?? ""));
-  const specBytes = texts.reduce((sum, text) => sum + (text?.length ?? 0), 0);
+  const specCharacters = texts.reduce((sum, text) => sum + (text?.length ?? 0), 0);
   const migrations = await host.glob(config.output.migrations, ["**/*"]);
   const stats = await Promise.all(migrations.map((p) => host.stat(p)));
   migrations.forEach((p, i) => hash.update(`\0${p}\0${stampOf(stats[i]) ?? ""}`));
-  return { hash: hash.digest("hex"), specBytes };
+  return { hash: hash.digest("hex"), specCharacters };
 }
 
 /**

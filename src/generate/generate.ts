@@ -18,8 +18,8 @@ import { type Change, planGenerated } from "../write/plan.js";
 import { inputsFingerprint, unchangedSince } from "./fingerprint.js";
 import { planHandlers } from "./handlers.js";
 
-/** Spec text from which on a generation is big enough to start formatting threads early. */
-const PREWARM_SPEC_BYTES = 64 * 1024;
+/** From this much spec text (characters) on, a generation starts its formatting threads early. */
+const PREWARM_SPEC_CHARACTERS = 64 * 1024;
 
 /** Every emitter of the generated folder, in order. */
 export const emitters: readonly Emitter[] = [typescriptEmitter, openApiEmitter];
@@ -67,7 +67,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
     }
   }
   // Big specs mean many files to format: start prettier's threads now, while the specs compile.
-  if (inputs && inputs.specBytes >= PREWARM_SPEC_BYTES) formatter?.prewarm();
+  if (inputs && inputs.specCharacters >= PREWARM_SPEC_CHARACTERS) formatter?.prewarm();
   try {
     return await planFromSpecs(options, formatter, fingerprint);
   } finally {
