@@ -98,9 +98,10 @@ export interface BenchDatabase {
 export async function createDatabase(label: string): Promise<BenchDatabase> {
   const name = `fluvius_bench_${runId}_${label}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = SERVER_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
   const drop = register(`database ${name}`, () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))));
-  return { name, url, drop };
+  return { name, url: url.toString(), drop };
 }
 
 /** A temporary folder, removed by `remove()` or `cleanup()`. */

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
+import { syntheticSpec } from "../../bench/synthetic-spec.js";
 import { runCli } from "../helpers/cli.js";
 import { readTree } from "../helpers/tree.js";
 import { typecheck } from "../helpers/typecheck.js";
@@ -82,4 +83,42 @@ describe("fluvius generate in a project made by fluvius init", () => {
     expect(result.stderr).toContain("nothing was generated");
     expect(readTree(path.join(dir, "src")).size).toBe(0);
   });
+
+  // 40 aggregates: over 64 KB of spec (threads start while it compiles) and over 48 files (formatted in threads).
+  function bigProject(): string {
+    const dir = newProject();
+    for (const file of syntheticSpec({ aggregates: 40 }).files) {
+      const target = path.join(dir, "domains", ...file.path.split("/"));
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, file.content);
+    }
+    return dir;
+  }
+
+  test("a big project is formatted in threads with the project's prettier configuration", () => {
+    const dir = bigProject();
+    writeFileSync(path.join(dir, ".prettierrc"), JSON.stringify({ semi: false, singleQuote: true }));
+    const result = runCli(["generate"], { cwd: dir });
+    expect(result.status, result.stderr).toBe(0);
+    const tree = readTree(path.join(dir, "src"));
+    expect(tree.size).toBeGreaterThan(80);
+    for (const [name, text] of tree) {
+      if (!name.endsWith(".ts")) continue;
+      const code = text.split("\n").filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line));
+      expect(code.filter((line) => line.endsWith(";")), name).toEqual([]);
+      expect(code.filter((line) => line.includes('from "')), name).toEqual([]);
+      if (/-\d{4}\.ts$/.test(name)) expect(code.some((line) => line.includes("from '")), name).toBe(true);
+    }
+    expect(runCli(["generate", "--check"], { cwd: dir }).status).toBe(0);
+  }, 60_000);
+
+  test("a big project with an error: exit 1 at once, the diagnostic, nothing written (threads started early do not hold the process)", () => {
+    const dir = bigProject();
+    const spec = path.join(dir, "domains/banking.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("emits: deposit-made", "emits: deposit-mad"));
+    const result = runCli(["generate"], { cwd: dir });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("error unknown-event");
+    expect(readTree(path.join(dir, "src")).size).toBe(0);
+  }, 60_000);
 });

@@ -14,6 +14,13 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** The server's URL with another database; query parameters (sslmode, host) are kept. */
+function databaseUrl(name: string): string {
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 export interface TestDatabase {
   readonly name: string;
   readonly url: string;
@@ -26,7 +33,7 @@ export async function createDatabase(prefix: string): Promise<TestDatabase> {
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
   return {
     name,
-    url: SERVER_URL.replace(/\/[^/]*$/, `/${name}`),
+    url: databaseUrl(name),
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
