@@ -9,7 +9,7 @@ import type { ProjectConfig } from "../load/config.js";
 import type { Database } from "../runtime/db/database.js";
 import { pgDatabase } from "../runtime/db/pg.js";
 import { openPglite, pgliteDatabase } from "../runtime/db/pglite.js";
-import { describeHolder, lockEmbeddedDatabase } from "./lock.js";
+import { describeHolder, lockEmbeddedDatabase } from "../runtime/db/embedded-lock.js";
 
 /** The database migrations are applied to, and how migrators on it are kept apart. */
 export interface MigrationTarget {

@@ -1,3 +1,5 @@
+import type { LockHolder } from "./db/embedded-lock.js";
+
 /**
  * Expected failures of the runtime. Each class has a stable `code` (never renamed) and an
  * HTTP status the API layer answers with; `toWireError` maps any of them to the wire shape.
@@ -190,6 +192,31 @@ export class InvalidEventError extends FluviusError {
   readonly status = 500;
   constructor(message: string) {
     super(message);
+  }
+}
+
+/**
+ * The embedded database (a PGlite folder) is open in another process, or already in this
+ * one: a second writer would corrupt it, so the second opener is refused, never let in.
+ */
+export class EmbeddedDatabaseLockedError extends FluviusError {
+  readonly code = "embedded-database-locked";
+  readonly status = 503;
+  readonly hint =
+    "Stop that process (fluvius serve, a migrate, a script with openStore) or talk to it instead of opening the folder; several processes need a PostgreSQL server (url: postgres://…). If no such process is running any more, delete the lock file.";
+  constructor(
+    readonly path: string,
+    readonly lockPath: string,
+    readonly holder: LockHolder | undefined,
+  ) {
+    super(
+      `The embedded database ${path} is in use by ${
+        holder ? `\`${holder.command}\` (pid ${holder.pid} on host ${holder.hostname}, since ${holder.since})` : "another process"
+      }; lock file ${lockPath}.`,
+    );
+  }
+  override get details(): Record<string, unknown> {
+    return { path: this.path, lockPath: this.lockPath, holder: this.holder ?? null, hint: this.hint };
   }
 }
 

@@ -7,6 +7,7 @@
 export { openStore, createStore, defaultDataDir, type OpenStoreOptions } from "./open.js";
 export { pgDatabase, type PgOptions } from "./db/pg.js";
 export { pgliteDatabase, openPglite } from "./db/pglite.js";
+export type { LockHolder } from "./db/embedded-lock.js";
 export type { Database, Sql, Row } from "./db/database.js";
 export { systemSchemaSql, systemSchemaVersion, applySystemSchema } from "./store/schema.js";
 
@@ -93,6 +94,7 @@ export {
   DuplicateEventError,
   EventSchemaError,
   InvalidEventError,
+  EmbeddedDatabaseLockedError,
   toWireError,
 } from "./errors.js";
 export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError } from "./errors.js";

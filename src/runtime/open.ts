@@ -1,9 +1,11 @@
 import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Database } from "./db/database.js";
+import { lockEmbeddedDatabase } from "./db/embedded-lock.js";
 import { pgDatabase } from "./db/pg.js";
 import { openPglite, pgliteDatabase } from "./db/pglite.js";
+import { EmbeddedDatabaseLockedError } from "./errors.js";
 import { applySystemSchema } from "./store/schema.js";
 import { SqlEventStore } from "./store/sql-event-store.js";
 import type { EventStore } from "./store/types.js";
@@ -21,6 +23,11 @@ export interface OpenStoreOptions {
   readonly maxConnections?: number;
   /** Create the system tables when missing (the embedded default; servers use migrations). */
   readonly ensureSchema?: boolean;
+  /**
+   * How this process is named to another one that finds the embedded database locked
+   * (default: `openStore` and the script this process runs).
+   */
+  readonly owner?: string;
 }
 
 export function defaultDataDir(projectDir: string = process.cwd()): string {
@@ -34,8 +41,35 @@ async function openDatabase(options: OpenStoreOptions): Promise<Database> {
   }
   if (url === "memory://") return pgliteDatabase(await openPglite());
   const dir = url === undefined ? defaultDataDir(options.projectDir) : url.startsWith("file://") ? fileURLToPath(url) : resolve(url);
-  mkdirSync(dir, { recursive: true });
-  return pgliteDatabase(await openPglite(dir));
+  // The folder is one process's: the same lock file the CLI takes (fluvius serve, migrate).
+  const lock = lockEmbeddedDatabase(dir, options.owner ?? defaultOwner());
+  if (!lock.ok) throw new EmbeddedDatabaseLockedError(dir, lock.lockPath, lock.holder);
+  try {
+    mkdirSync(dir, { recursive: true });
+    return releasingOnClose(pgliteDatabase(await openPglite(dir)), lock.release);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/** "openStore (node scripts/import.js)": the script, not its arguments (they may hold secrets). */
+function defaultOwner(): string {
+  const script = process.argv[1];
+  return `openStore (${basename(process.argv0 || process.execPath)}${script === undefined ? "" : ` ${script}`})`;
+}
+
+function releasingOnClose(database: Database, release: () => void): Database {
+  return {
+    ...database,
+    async close() {
+      try {
+        await database.close();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 export async function openStore(options: OpenStoreOptions = {}): Promise<EventStore> {
