@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
-import type { Actor } from "../runtime/actor.js";
+import { type Actor, canonicalId } from "../runtime/actor.js";
 import { UnauthorizedError } from "./errors.js";
 
 /** How claims become the actor, and how tokens are verified (fluvius.yaml `auth:`). */
@@ -99,7 +99,8 @@ export function actorFrom(claims: JWTPayload, options: Pick<AuthOptions, "idClai
   if (typeof id !== "string" || id === "") throw new UnauthorizedError(`The token has no '${options.idClaim}' claim (the actor's id).`);
   if (typeof tenant !== "string" || tenant === "" || tenant === "*") throw new UnauthorizedError(`The token has no '${options.tenantClaim}' claim (the tenant).`);
   const roleList = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : typeof roles === "string" ? roles.split(/[\s,]+/).filter(Boolean) : [];
-  return { id, tenant, roles: roleList, claims };
+  // A UUID subject in lower case: it is what `$meta.actorId` records and `where` compares.
+  return { id: canonicalId(id), tenant, roles: roleList, claims };
 }
 
 export interface TokenRequest {

@@ -46,8 +46,18 @@ function integerFields(resource: Resource): ReadonlySet<string> {
   return set;
 }
 
-/** The runtime's item with the system fields first, as the wire shape lists them. */
-export function wireItem(item: Readonly<Record<string, unknown>>): Record<string, unknown> {
+/**
+ * The runtime's item in the wire shape: the system fields, then the state fields in the
+ * order of the resource's fields, as a list row has them (a state read back from a
+ * snapshot has jsonb's key order, a folded one evolve's), so every answer is the same bytes.
+ */
+export function wireItem(resource: Resource, item: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const { _id, _version, _created, _updated, ...state } = item;
-  return { _id, _version, _created, _updated, ...state };
+  const wire: Record<string, unknown> = { _id, _version, _created, _updated };
+  for (const field of resource.meta.fields) {
+    const value = state[field.name];
+    if (value !== undefined && value !== null) wire[field.name] = value;
+  }
+  for (const [key, value] of Object.entries(state)) if (!(key in wire) && value !== undefined && value !== null) wire[key] = value;
+  return wire;
 }

@@ -18,6 +18,11 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+/** A UUID in lower case (PostgreSQL's spelling, so ids compare as strings); any other string as it is. */
+export function canonicalId(value: string): string {
+  return isUuid(value) ? value.toLowerCase() : value;
+}
+
 export function assertTenant(tenant: unknown): asserts tenant is string {
   if (typeof tenant !== "string" || tenant.length === 0 || tenant.length > 200 || tenant === ALL_TENANTS) {
     throw new InvalidArgumentError(`Invalid tenant ${JSON.stringify(tenant)}: a non-empty string (at most 200 characters, not "*").`);

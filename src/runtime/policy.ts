@@ -1,4 +1,4 @@
-import type { Actor } from "./actor.js";
+import { type Actor, canonicalId } from "./actor.js";
 
 /**
  * Role-based rules with resource-level `where` conditions. Deny by default: a permission is
@@ -46,8 +46,17 @@ export function permissionMatches(pattern: string, permission: string): boolean 
   return pattern.endsWith(":*") && permission.startsWith(pattern.slice(0, -1));
 }
 
-/** undefined when the actor lacks the attribute: a condition on it can never hold. */
+/**
+ * undefined when the actor lacks the attribute: a condition on it can never hold. A UUID
+ * (the actor's id, a claim, a literal) is compared in lower case, the spelling state and
+ * read model keep, so a token's letter case never changes what its actor sees.
+ */
 function resolve(operand: WhereOperand, actor: Actor): Literal | undefined {
+  const value = resolveRaw(operand, actor);
+  return typeof value === "string" ? canonicalId(value) : value;
+}
+
+function resolveRaw(operand: WhereOperand, actor: Actor): Literal | undefined {
   if ("value" in operand) return operand.value;
   const name = operand.actor;
   if (name === "id") return actor.id;

@@ -48,7 +48,7 @@ export function given<S, E extends EventShape, A extends object>(definition: Agg
         try {
           const action = actionOf(definition, name);
           if (options.policy && !options.policy.mayAllow(actor, action.permission)) throw new ForbiddenError(action.permission);
-          checkPayload(name, action, payload);
+          const canonical = checkPayload(name, action, payload);
           if (action.creates && history.length > 0) throw new StreamExistsError(testStreamId);
           if (!action.creates && history.length === 0) throw new NotFoundError(testStreamId);
           let state = definition.initialState();
@@ -57,7 +57,7 @@ export function given<S, E extends EventShape, A extends object>(definition: Agg
           });
           if (!action.creates && options.policy && !options.policy.can(actor, action.permission, state as object)) throw new ForbiddenError(action.permission);
           checkWhen(name, action, state);
-          const ctx = { state, payload, actor, tenant: actor.tenant, streamId: testStreamId, version: history.length, now };
+          const ctx = { state, payload: canonical, actor, tenant: actor.tenant, streamId: testStreamId, version: history.length, now };
           const events = await runHandler(definition, name, action, ctx);
           const next = applyNew(definition, state, events, { recordedAt: now, actorId: actor.id, fromVersion: history.length });
           if (action.creates && options.policy && !options.policy.can(actor, action.permission, next as object)) throw new ForbiddenError(action.permission);

@@ -18,11 +18,27 @@ export interface BuiltProject {
  * node_modules/fluvius.
  */
 export function buildProject(fixture: string, edit?: (dir: string) => void): BuiltProject {
+  return buildProjectOf(fixture, (domains) => cpSync(path.join(fixturesRoot, "valid", fixture, "spec"), domains, { recursive: true }), edit);
+}
+
+/** The same, from spec files given here (file name → YAML), for a test's own small domain. */
+export function buildProjectFromSpecs(name: string, specs: Readonly<Record<string, string>>, edit?: (dir: string) => void): BuiltProject {
+  return buildProjectOf(
+    name,
+    (domains) => {
+      mkdirSync(domains, { recursive: true });
+      for (const [file, text] of Object.entries(specs)) writeFileSync(path.join(domains, file), text);
+    },
+    edit,
+  );
+}
+
+function buildProjectOf(name: string, writeSpecs: (domainsDir: string) => void, edit?: (dir: string) => void): BuiltProject {
   const base = path.join(repoRoot, "test/.tmp");
   mkdirSync(base, { recursive: true });
-  const dir = mkdtempSync(path.join(base, `${fixture}-`));
-  cpSync(path.join(fixturesRoot, "valid", fixture, "spec"), path.join(dir, "domains"), { recursive: true });
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `${fixture}-app`, version: "1.2.3", type: "module", private: true }));
+  const dir = mkdtempSync(path.join(base, `${name}-`));
+  writeSpecs(path.join(dir, "domains"));
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `${name}-app`, version: "1.2.3", type: "module", private: true }));
   // As after `npm install fluvius`: the project's imports of fluvius/runtime reach this package.
   mkdirSync(path.join(dir, "node_modules"));
   symlinkSync(repoRoot, path.join(dir, "node_modules/fluvius"), "dir");

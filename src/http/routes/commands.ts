@@ -26,7 +26,7 @@ export function registerCommands(app: FastifyInstance, resources: readonly Resou
           ...(commandId === undefined ? {} : { commandId }),
           ...(request.headers["x-correlation-id"] === undefined ? {} : { correlationId: header(request.headers["x-correlation-id"]) }),
         });
-        return { status: "OK", data: { [resource.name]: wireItem(result.item) } };
+        return { status: "OK", data: { [resource.name]: wireItem(resource, result.item) } };
       });
     }
   }

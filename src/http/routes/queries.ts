@@ -42,13 +42,13 @@ export function registerQueries(app: FastifyInstance, resources: readonly Resour
       if (version !== undefined) {
         const n = Number(version);
         if (!Number.isInteger(n) || n < 1) throw new InvalidQueryError("`version` must be a positive integer.", { version });
-        return wireItem(await resource.service.getAt(actor, id, { version: n }));
+        return wireItem(resource, await resource.service.getAt(actor, id, { version: n }));
       }
       if (at !== undefined) {
         if (Number.isNaN(Date.parse(at))) throw new InvalidQueryError("`at` must be an ISO 8601 date-time.", { at });
-        return wireItem(await resource.service.getAt(actor, id, { at: new Date(at).toISOString() }));
+        return wireItem(resource, await resource.service.getAt(actor, id, { at: new Date(at).toISOString() }));
       }
-      return wireItem(await resource.service.get(actor, id));
+      return wireItem(resource, await resource.service.get(actor, id));
     });
 
     app.get(`${base}/:id/_events`, async (request) => {

@@ -1,5 +1,6 @@
 import type { ActionDefinition, AggregateDefinition, CommandContext, EventDefinition, EventShape } from "../definition.js";
 import { InvalidEventError, InvalidPayloadError, PreconditionFailedError, UnknownActionError } from "../errors.js";
+import { canonicalValue } from "../canonical.js";
 import { validatorFor } from "../json-schema.js";
 
 /**
@@ -17,9 +18,11 @@ export function actionOf<S, E extends EventShape, A extends object>(
   return action;
 }
 
-export function checkPayload(name: string, action: ActionDefinition<unknown, unknown, EventShape>, payload: unknown): void {
+/** Checks the payload against its schema; returns it in its canonical spelling (canonical.ts), what handlers see. */
+export function checkPayload<P>(name: string, action: ActionDefinition<unknown, unknown, EventShape>, payload: P): P {
   const issues = validatorFor(action.payloadSchema)(payload);
   if (issues.length > 0) throw new InvalidPayloadError(name, issues);
+  return canonicalValue(action.payloadSchema, payload) as P;
 }
 
 export function checkWhen<S>(name: string, action: ActionDefinition<S, unknown, EventShape>, state: S): void {
@@ -27,7 +30,10 @@ export function checkWhen<S>(name: string, action: ActionDefinition<S, unknown, 
   if (failed !== null) throw new PreconditionFailedError(name, typeof failed === "string" ? { message: failed } : failed);
 }
 
-/** Runs the handler and checks what it returns: known types, current versions, data matching the schema if given. */
+/**
+ * Runs the handler and checks what it returns: known types, current versions, data matching
+ * the schema if given, and then in its canonical spelling (as it will be recorded).
+ */
 export async function runHandler<S, P, E extends EventShape>(
   definition: Pick<AggregateDefinition<S, E, object>, "events">,
   name: string,
@@ -37,7 +43,7 @@ export async function runHandler<S, P, E extends EventShape>(
   const result = await action.handle(ctx);
   const events: readonly E[] = Array.isArray(result) ? result : [result as E];
   const known = definition.events as Readonly<Record<string, EventDefinition | undefined>>;
-  for (const event of events) {
+  return events.map((event) => {
     const spec = typeof event?.type === "string" && Object.hasOwn(known, event.type) ? known[event.type] : undefined;
     if (spec === undefined) throw new InvalidEventError(`Action ${name} returned an event of unknown type ${String(event?.type)}.`);
     if (event.version !== spec.version) {
@@ -48,7 +54,8 @@ export async function runHandler<S, P, E extends EventShape>(
       if (issues.length > 0) {
         throw new InvalidEventError(`Action ${name} returned ${event.type} with invalid data: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}.`);
       }
+      return { ...event, data: canonicalValue(spec.schema, event.data ?? {}) };
     }
-  }
-  return [...events];
+    return event;
+  });
 }

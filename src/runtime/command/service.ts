@@ -302,11 +302,12 @@ export function createAggregateService<S, E extends EventShape, A extends object
     definition,
     streamType,
 
-    async execute(command) {
-      const tenant = scope(command.actor);
-      const action = actionOf(definition, command.action);
-      if (!policy.mayAllow(command.actor, action.permission)) throw new ForbiddenError(action.permission);
-      checkPayload(command.action, action, command.payload);
+    async execute(input) {
+      const tenant = scope(input.actor);
+      const action = actionOf(definition, input.action);
+      if (!policy.mayAllow(input.actor, action.permission)) throw new ForbiddenError(action.permission);
+      // From here on the payload is in its canonical spelling: the handler, the request hash and the events see that.
+      const command = { ...input, payload: checkPayload(input.action, action, input.payload) };
       if (command.expectedVersion !== undefined && (!Number.isInteger(command.expectedVersion) || command.expectedVersion < 0)) {
         throw new InvalidArgumentError("The expected version must be a non-negative integer.");
       }
