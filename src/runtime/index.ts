@@ -61,7 +61,7 @@ export { defineDomain, type DomainDefinition, type AggregateMeta, type FieldMeta
 
 // Running commands and queries
 export { createAggregateService } from "./command/service.js";
-export type { AggregateService, CommandInput, CommandResult, ServiceOptions, TimeTravelTarget } from "./command/types.js";
+export type { AggregateService, CommandInput, CommandResult, HistoryPage, ServiceOptions, TimeTravelTarget } from "./command/types.js";
 export { requestHash, canonicalJson } from "./command/request-hash.js";
 export { itemOf, rowColumns, type Item } from "./read-model.js";
 export { upcast } from "./upcast.js";

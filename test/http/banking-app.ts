@@ -9,6 +9,7 @@ export const SECRET = "test-secret-of-at-least-32-characters!";
 export interface BankingApp {
   readonly app: FastifyInstance;
   readonly db: Database;
+  readonly domains: readonly DomainDefinition[];
   token(subject: string, tenant: string, roles: readonly string[]): Promise<string>;
   close(): Promise<void>;
 }
@@ -59,6 +60,7 @@ export async function startApp(backend: "pglite" | "postgres", project: BuiltPro
   return {
     app,
     db,
+    domains,
     token: (subject, tenant, roles) => mintToken({ secret: SECRET, subject, tenant, roles }),
     async close() {
       await app.close();

@@ -129,8 +129,13 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
       tags,
       operationId: `history.${itemName}`,
       summary: `The event log of one ${humanise(aggregate.name).toLowerCase()}: who, when, which command`,
-      parameters: [idParameter],
-      responses: { "200": { description: "Events, oldest first" }, ...errors("401", "403", "404") },
+      parameters: [
+        idParameter,
+        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 }, description: "Events per page." },
+        { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 }, description: "Page number, from 1." },
+        { name: "afterVersion", in: "query", schema: { type: "integer", minimum: 0 }, description: "Instead of `page`: the events after this version." },
+      ],
+      responses: { "200": { description: "Events, oldest first, and `pagination` with the stream's `total`" }, ...errors("400", "401", "403", "404") },
     },
   };
   paths[`${basePath}/_meta/${domain.name}.${aggregate.name}/`] = {

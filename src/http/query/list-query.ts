@@ -100,7 +100,8 @@ function sortSql(sort: string | undefined, fields: ReadonlyMap<string, { column:
   return parts.join(", ");
 }
 
-function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+/** A query-string integer within bounds, else a 400 naming the parameter. */
+export function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new InvalidQueryError(`\`${name}\` must be an integer from ${min} to ${max}.`, { [name]: value });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { ForbiddenError } from "../../runtime/errors.js";
 import type { EventRecord } from "../../runtime/store/types.js";
 import { InvalidQueryError } from "../query/errors.js";
-import { buildListQuery, type ListParameters, pagination } from "../query/list-query.js";
+import { buildListQuery, integer, type ListParameters, pagination } from "../query/list-query.js";
 import type { Resource } from "../resources.js";
 import { itemOfRow, selectList, wireItem } from "../rows.js";
 import type { RequestContext } from "../server.js";
@@ -54,10 +54,37 @@ export function registerQueries(app: FastifyInstance, resources: readonly Resour
     app.get(`${base}/:id/_events`, async (request) => {
       const { actor } = await context.authenticate(request.headers.authorization);
       const { id } = request.params as { id: string };
-      const records = await resource.service.history(actor, id);
-      return { data: records.map(eventOf) };
+      const { limit, page, afterVersion } = eventsPage(request.query as EventsParameters);
+      const history = await resource.service.history(actor, id, { afterVersion, limit });
+      return { data: history.events.map(eventOf), pagination: { ...pagination(history.total, limit, page), offset: afterVersion } };
     });
   }
+}
+
+export const EVENTS_DEFAULT_LIMIT = 100;
+export const EVENTS_MAX_LIMIT = 1000;
+
+interface EventsParameters {
+  readonly limit?: string;
+  readonly page?: string;
+  readonly afterVersion?: string;
+}
+
+/**
+ * `limit` (100, at most 1000) with `page` (from 1) or `afterVersion` (the last version the
+ * client has; for walking a stream that grows). The offset is the versions skipped.
+ */
+function eventsPage(parameters: EventsParameters): { limit: number; page: number; afterVersion: number } {
+  const limit = integer(parameters.limit, "limit", EVENTS_DEFAULT_LIMIT, 1, EVENTS_MAX_LIMIT);
+  if (parameters.afterVersion !== undefined && parameters.afterVersion !== "") {
+    if (parameters.page !== undefined && parameters.page !== "") {
+      throw new InvalidQueryError("Give `page` or `afterVersion`, not both.", { page: parameters.page, afterVersion: parameters.afterVersion });
+    }
+    const afterVersion = integer(parameters.afterVersion, "afterVersion", 0, 0, 2_147_483_647);
+    return { limit, afterVersion, page: Math.floor(afterVersion / limit) + 1 };
+  }
+  const page = integer(parameters.page, "page", 1, 1, 1_000_000);
+  return { limit, page, afterVersion: (page - 1) * limit };
 }
 
 /** An event of the audit trail as JSON: what, when, who, which command. */

@@ -341,9 +341,15 @@ export function createAggregateService<S, E extends EventShape, A extends object
     },
 
     async history(actor, streamId, options = {}) {
-      const { tenant, id } = await authorizedCurrent(actor, streamId, historyPermission);
-      const stored = await tenant.readStream(streamType, id, options);
-      return stored.map((e) => toEventRecord(definition, e));
+      const { tenant, id, loaded } = await authorizedCurrent(actor, streamId, historyPermission);
+      const { afterVersion = 0, limit } = options;
+      if (!Number.isInteger(afterVersion) || afterVersion < 0) throw new InvalidArgumentError("afterVersion must be a non-negative integer.");
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new InvalidArgumentError("limit must be a positive integer.");
+      // Up to the version authorized and counted, so a page never runs past its total.
+      const remaining = Math.max(0, loaded.version - afterVersion);
+      const count = limit === undefined ? remaining : Math.min(limit, remaining);
+      const stored = count === 0 ? [] : await tenant.readStream(streamType, id, { afterVersion, limit: count });
+      return { events: stored.map((e) => toEventRecord(definition, e)), total: loaded.version };
     },
   };
 }

@@ -41,8 +41,17 @@ export interface AggregateService<S, E extends EventShape, A extends object> {
   get(actor: Actor, streamId: string): Promise<Item<S>>;
   /** The item as it was at a version or a time (`<aggregate>:history`). */
   getAt(actor: Actor, streamId: string, target: TimeTravelTarget): Promise<Item<S>>;
-  /** The audit trail: events with who, when and which command (`<aggregate>:history`). */
-  history(actor: Actor, streamId: string, options?: { readonly afterVersion?: number; readonly limit?: number }): Promise<EventRecord<E>[]>;
+  /**
+   * The audit trail: events with who, when and which command (`<aggregate>:history`), after
+   * `afterVersion` (default 0), at most `limit` (all without one), with the stream's total.
+   */
+  history(actor: Actor, streamId: string, options?: { readonly afterVersion?: number; readonly limit?: number }): Promise<HistoryPage<E>>;
+}
+
+/** A page of a stream's events; `total` is the stream's event count (its version) when read. */
+export interface HistoryPage<E extends EventShape> {
+  readonly events: readonly EventRecord<E>[];
+  readonly total: number;
 }
 
 export interface ServiceOptions {

@@ -146,7 +146,7 @@ class TenantScope implements TenantStore {
   async readStream(streamType: string, streamId: string, options: { afterVersion?: number; limit?: number } = {}): Promise<StoredEvent[]> {
     checkVersion(options.afterVersion, "afterVersion");
     checkVersion(options.limit, "limit");
-    const rows = await this.sql.query<EventRow>(READ_STREAM_SQL, [this.tenant, streamType, streamIdOf(streamId), options.afterVersion ?? 0, options.limit ?? 1000]);
+    const rows = await this.sql.query<EventRow>(READ_STREAM_SQL, [this.tenant, streamType, streamIdOf(streamId), options.afterVersion ?? 0, options.limit ?? null]);
     return rows.map(toStoredEvent);
   }
 

@@ -183,7 +183,7 @@ export const RECORD_OUTCOME_SQL = `INSERT INTO fluvius.commands
   (tenant, command_id, request_hash, stream_type, stream_id, action, from_version, to_version, rejection, recorded_at)
   VALUES ($1::text, $2::text, $3::text, $4::text, $5::text::uuid, $6::text, $7::integer, $7::integer, $8::text::jsonb, ${NOW_MS})`;
 
-/** $1 tenant, $2 type, $3 id, $4 after version, $5 limit. */
+/** $1 tenant, $2 type, $3 id, $4 after version, $5 limit (NULL: no limit). */
 export const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM fluvius.events e
  WHERE e.tenant = $1::text AND e.stream_type = $2::text AND e.stream_id = $3::text::uuid AND e.version > $4::integer
  ORDER BY e.version LIMIT $5::integer`;

@@ -165,7 +165,7 @@ export interface OutcomeRequest {
 export interface TenantStore {
   readonly tenant: string;
   append(streamType: string, streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
-  /** Events after `afterVersion` (default 0), oldest first, at most `limit` (default 1000). */
+  /** Events after `afterVersion` (default 0), oldest first: at most `limit`, all of them without one. */
   readStream(streamType: string, streamId: string, options?: { readonly afterVersion?: number; readonly limit?: number }): Promise<StoredEvent[]>;
   streamInfo(streamType: string, streamId: string): Promise<StreamInfo | null>;
   /** Snapshot + tail (+ a command's recorded outcome) in one statement. */

@@ -3,6 +3,7 @@ import { expect, it } from "vitest";
 import {
   BusinessRuleError,
   ForbiddenError,
+  InvalidArgumentError,
   InvalidPayloadError,
   NotFoundError,
   PreconditionFailedError,
@@ -105,7 +106,7 @@ export function commandTests(ctx: SuiteContext): void {
     // Auditors read and see history but change nothing; no role, nothing.
     expect(await deposit(auditor(tenant))).toBeInstanceOf(ForbiddenError);
     expect(await deposit({ id: "x", tenant, roles: [] })).toBeInstanceOf(ForbiddenError);
-    expect((await service.history(auditor(tenant), id)).length).toBe(2);
+    expect((await service.history(auditor(tenant), id)).events.length).toBe(2);
     await expect(service.history(customer(tenant, alice), id)).rejects.toBeInstanceOf(ForbiddenError);
     // A customer may not open accounts at all: refused before anything is read or written.
     const before = await footprint(ctx.backend.db, tenant);
@@ -286,10 +287,13 @@ export function commandTests(ctx: SuiteContext): void {
       payload: { amount: "2.00" },
       actor: teller(tenant),
     });
-    const history = await service.history(auditor(tenant), id);
+    const { events: history, total } = await service.history(auditor(tenant), id);
+    expect(total).toBe(2);
     expect(history.map((e) => e.event.type)).toEqual(["account-opened", "deposit-made"]);
     expect(history[1]).toMatchObject({ version: 2, actorId: "teller-1", commandId: "cmd-42", correlationId: "corr-9", causationId: "cause-3", metadata: { channel: "branch" } });
     expect(history[1]!.recordedAt >= history[0]!.recordedAt).toBe(true);
-    expect((await service.history(auditor(tenant), id, { afterVersion: 1, limit: 5 })).map((e) => e.version)).toEqual([2]);
+    expect((await service.history(auditor(tenant), id, { afterVersion: 1, limit: 5 })).events.map((e) => e.version)).toEqual([2]);
+    expect(await service.history(auditor(tenant), id, { afterVersion: 2 })).toEqual({ events: [], total: 2 });
+    await expect(service.history(auditor(tenant), id, { limit: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 }

@@ -103,7 +103,7 @@ export function snapshotTests(ctx: SuiteContext): void {
       { expected: 1 },
     );
     expect((await service.get(teller(tenant), id)).balance).toBe("7.00");
-    const history = await service.history(auditor(tenant), id);
+    const { events: history } = await service.history(auditor(tenant), id);
     expect(history[2]).toMatchObject({ storedSchemaVersion: 1, event: { type: "withdrawal-made", version: 2, data: { amount: "3.00", reference: "rent" } } });
     // The stored row is untouched.
     const [raw] = await store.readStream(TYPE, id, { afterVersion: 2 });
