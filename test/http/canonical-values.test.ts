@@ -20,6 +20,7 @@ aggregates:
     state:
       customerId: uuid
       amount: { type: Money, default: "0.00" }
+      fee: { type: Money, default: "0" }
       dueAt: datetime?
       issuedOn: date?
       lines: Line[]
@@ -99,6 +100,7 @@ describe.each(["pglite", "postgres"] as const)("canonical values on %s", (backen
     expect(replied).toMatchObject({
       customerId,
       amount: "5.00",
+      fee: "0.00",
       dueAt: "2026-03-01T09:00:00.000Z",
       issuedOn: "2026-03-01",
       lines: [{ sku: "A-1", price: "1.50", addedAt: "2026-03-01T09:00:00.123Z" }],

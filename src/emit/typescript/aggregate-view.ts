@@ -4,7 +4,8 @@ import { identifiers } from "../../model/naming.js";
 import type { ValueType } from "../../model/types.js";
 import { readModelColumns } from "./read-model.js";
 import { evolveHelpers, evolveStatements } from "./evolve.js";
-import { objectSchema } from "./json-schema.js";
+import { canonicalValue } from "../../runtime/canonical.js";
+import { objectSchema, schemaOf } from "./json-schema.js";
 import { fieldDoc, propertyName, typeExpression } from "./type-expression.js";
 
 /** Everything aggregate.ts.hbs prints; all decisions are made here, the template only lays out. */
@@ -233,7 +234,8 @@ function handlerStub(action: ActionModel, aggregate: AggregateModel): HandlerStu
 function initialStateLiteral(state: readonly FieldModel[]): string {
   const entries: string[] = [];
   for (const field of state) {
-    if (field.hasDefault) entries.push(`${propertyName(field.name)}: ${JSON.stringify(field.default)}`);
+    // In the runtime's one spelling (a default "0" of a scale-2 decimal is "0.00"), as the row will have it.
+    if (field.hasDefault) entries.push(`${propertyName(field.name)}: ${JSON.stringify(canonicalValue(schemaOf(field.type), field.default))}`);
     else if (!field.optional && field.type.kind === "array") entries.push(`${propertyName(field.name)}: []`);
   }
   return `{ ${entries.join(", ")} }`;
