@@ -34,6 +34,8 @@ aggregates:
       reschedule:
         payload: { dueAt: datetime, amount: Money }
         emits: rescheduled
+      charge-fee:
+        emits: fee-charged
     events:
       issued:
         payload: { customerId: uuid, amount: Money, dueAt: datetime, issuedOn: date, lines: "Line[]", rates: "Money[]", billing: Line }
@@ -42,6 +44,8 @@ aggregates:
       rescheduled:
         payload: { dueAt: datetime, amount: Money }
         apply: { set: { dueAt: $payload.dueAt, amount: $payload.amount } }
+      fee-charged:
+        apply: { set: { fee: "1" } }
 policies:
   roles: { clerk: {}, customer: {} }
   rules:
@@ -121,6 +125,13 @@ describe.each(["pglite", "postgres"] as const)("canonical values on %s", (backen
     const itemAfter = await call("GET", `/api/billing.invoice/${id}`, clerk);
     expect(JSON.stringify(itemAfter.body)).toBe(JSON.stringify(after));
     expect(JSON.stringify(await listRowOf(id, clerk))).toBe(JSON.stringify(after));
+
+    // A literal of the spec's `apply` is in the same spelling.
+    const charged = await call("POST", `/api/billing:charge-fee/invoice/${id}`, clerk);
+    expect(charged.status, charged.text).toBe(200);
+    const feeRow = (charged.body.data as Json).invoice as Json;
+    expect(feeRow.fee).toBe("1.00");
+    expect(JSON.stringify(await listRowOf(id, clerk))).toBe(JSON.stringify(feeRow));
 
     // The event log records the canonical spelling too.
     const events = await call("GET", `/api/billing.invoice/${id}/_events`, clerk);

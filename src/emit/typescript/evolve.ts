@@ -1,4 +1,7 @@
 import type { ApplyOperation, EventModel, FieldModel, ValueSource } from "../../model/model.js";
+import type { ValueType } from "../../model/types.js";
+import { canonicalValue } from "../../runtime/canonical.js";
+import { schemaOf } from "./json-schema.js";
 
 /**
  * The statements of one `case` of the generated evolve function: they change a copy of the
@@ -30,8 +33,10 @@ function statement(op: ApplyOperation, fields: ReadonlyMap<string, FieldModel>):
   const field = fields.get(op.field);
   const target = `next.${op.field}`;
   if (op.kind === "unset") return `delete ${target};`;
-  const value = valueExpression(op.value, field);
   const type = field?.type;
+  // push and pull take an element of the array; the others a value of the field.
+  const valueType = (op.kind === "push" || op.kind === "pull") && type?.kind === "array" ? type.element : type;
+  const value = valueExpression(op.value, field, valueType);
   const decimal = type?.kind === "primitive" && type.primitive === "decimal";
   // A required field without a default is absent until an event sets it.
   const mayBeAbsent = field === undefined || field.optional || !field.hasDefault;
@@ -50,7 +55,7 @@ function statement(op: ApplyOperation, fields: ReadonlyMap<string, FieldModel>):
   }
 }
 
-function valueExpression(source: ValueSource, field: FieldModel | undefined): string {
+function valueExpression(source: ValueSource, field: FieldModel | undefined, type: ValueType | undefined): string {
   switch (source.kind) {
     case "payload":
       return `event.data.${source.field}`;
@@ -59,6 +64,7 @@ function valueExpression(source: ValueSource, field: FieldModel | undefined): st
       // Commands always have an actor; events appended by a system process may not.
       return field?.optional ? "meta.actorId ?? undefined" : 'meta.actorId ?? ""';
     case "literal":
-      return JSON.stringify(source.value);
+      // In the runtime's one spelling, as payloads are (a scale-2 decimal "0" is "0.00").
+      return JSON.stringify(type === undefined ? source.value : canonicalValue(schemaOf(type), source.value));
   }
 }
