@@ -76,7 +76,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   if (diagnostics.hasErrors()) return done({ config, fileCount });
 
   // check (semantic rules)
-  const domains = checkDomains(specs, diagnostics);
+  const domains = checkDomains(specs, diagnostics, { integrations: Object.keys(config.integrations) });
   if (diagnostics.hasErrors()) return done({ config, fileCount });
   return done({ config, fileCount, domains });
 }

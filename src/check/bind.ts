@@ -1,7 +1,7 @@
 import type { SourceFile } from "../parse/source-file.js";
 import type { DataPath } from "../parse/source-file.js";
 import { TypeResolver } from "../model/resolve.js";
-import type { AggregateSpec, FieldSpec, RuleSpec, SpecFileContent } from "../validate/spec.js";
+import type { AggregateSpec, FieldSpec, ReactionSpec, RuleSpec, SpecFileContent } from "../validate/spec.js";
 
 /** A spec file that passed the schema. */
 export interface SpecFile {
@@ -30,12 +30,13 @@ export interface BoundDomain {
   readonly aggregates: ReadonlyMap<string, Declaration<AggregateSpec>>;
   readonly roles: ReadonlyMap<string, Declaration<RoleSpec>>;
   readonly rules: readonly Declaration<RuleSpec>[];
+  readonly reactions: ReadonlyMap<string, Declaration<ReactionSpec>>;
   readonly duplicates: readonly Duplicate[];
   readonly resolver: TypeResolver;
 }
 
 export interface Duplicate {
-  readonly kind: "Type" | "Aggregate" | "Role" | "Action";
+  readonly kind: "Type" | "Aggregate" | "Role" | "Action" | "Reaction";
   readonly first: Declaration<unknown>;
   readonly again: Declaration<unknown>;
 }
@@ -59,6 +60,7 @@ function bindDomain(name: string, files: readonly SpecFile[]): BoundDomain {
   // Commands are `{domain}:{action}`: an action name is unique in its domain, not just its aggregate.
   const actions = new Map<string, Declaration<unknown>>();
   const rules: Declaration<RuleSpec>[] = [];
+  const reactions = new Map<string, Declaration<ReactionSpec>>();
 
   function declare<T>(table: Map<string, Declaration<T>>, kind: Duplicate["kind"], declaration: Declaration<T>): void {
     const first = table.get(declaration.name);
@@ -81,7 +83,8 @@ function bindDomain(name: string, files: readonly SpecFile[]): BoundDomain {
       declare(roles, "Role", { name: n, spec, file, path: ["policies", "roles", n] });
     for (const [i, spec] of (content.policies?.rules ?? []).entries())
       rules.push({ name: `#${i + 1}`, spec, file, path: ["policies", "rules", i] });
+    for (const [n, spec] of Object.entries(content.reactions ?? {})) declare(reactions, "Reaction", { name: n, spec, file, path: ["reactions", n] });
   }
   const resolver = new TypeResolver(new Map([...types].map(([n, d]) => [n, d.spec])));
-  return { name, files, types, aggregates, roles, rules, duplicates, resolver };
+  return { name, files, types, aggregates, roles, rules, reactions, duplicates, resolver };
 }

@@ -15,7 +15,15 @@ export interface RelatedSite extends Site {
   readonly message: string;
 }
 
+/** What a rule may look up beyond its own domain: the project's other domains and fluvius.yaml. */
+export interface ProjectScope {
+  readonly domains: ReadonlyMap<string, BoundDomain>;
+  /** Names of fluvius.yaml's `integrations`. */
+  readonly integrations: readonly string[];
+}
+
 export interface CheckContext {
+  readonly project: ProjectScope;
   report<C extends Code>(code: C, params: ParamsOf<C>, at: Site, options?: { related?: readonly RelatedSite[]; hint?: string }): void;
 }
 
@@ -27,9 +35,10 @@ export interface Rule {
   check(domain: BoundDomain, context: CheckContext): void;
 }
 
-export function createContext(diagnostics: DiagnosticCollector): CheckContext {
+export function createContext(diagnostics: DiagnosticCollector, project: ProjectScope): CheckContext {
   // Positions are looked up only when something is reported: a clean spec pays nothing.
   return {
+    project,
     report(code, params, at, options = {}) {
       const related = (options.related ?? []).map((r) => ({ ...rangeAt(r.file, r.path, r.part ?? "key"), message: r.message }));
       diagnostics.report(code, params, rangeAt(at.file, at.path, at.part ?? "value"), {

@@ -402,6 +402,115 @@ a missing entry in \`emits\`. Keep events that exist in stored streams.`,
     hint: "Add a rule for it, or remove it.",
     explain: `A role without rules may do nothing (deny by default); it is likely a rule was forgotten.`,
   }),
+  // ─── check: reactions (event → command, timers, integrations) ───────────────
+  "unknown-domain": entry<{ name: S; suggestion: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `No domain '${p.name}' in this project.${p.suggestion}`,
+    hint: "A reaction may name another domain's event or action only when that domain's spec files are part of the run.",
+    explain: `\`on: <domain>.<aggregate>.<event>\` and \`do: <domain>:<aggregate>:<action>\` reach into another
+domain of the same project. That domain's files must be among the specs being checked (the
+\`specs\` globs of fluvius.yaml, or the paths given to the command).`,
+  }),
+  "unknown-reaction-event": entry<{ reaction: S; relation: S; event: S; aggregate: S; suggestion: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `Reaction '${p.reaction}' ${p.relation} '${p.event}', which is not an event of aggregate '${p.aggregate}'.${p.suggestion}`,
+    explain: `A reaction's \`on\` names an event as \`<aggregate>.<event>\` (or \`<domain>.<aggregate>.<event>\`),
+and every entry of \`cancelledBy\` is an event of that same aggregate: a waiting reaction is
+cancelled by later events of the stream that started it.`,
+  }),
+  "unknown-event-field": entry<{ field: S; event: S; suggestion: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `'${p.field}' is not a field of the data of event '${p.event}'.${p.suggestion}`,
+    hint: "Declare it under the event's `payload:`, or read another field.",
+    explain: `\`$event.data.<field>\` (and the keys of a reaction's \`when\`) name fields of the event's data,
+as declared under the event's \`payload:\`. A path may go into object fields
+(\`$event.data.address.city\`); \`$item.<field>\` reads a field of the \`forEach\` element.`,
+  }),
+  "unknown-command-field": entry<{ field: S; action: S; suggestion: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `Action '${p.action}' has no payload field '${p.field}'.${p.suggestion}`,
+    explain: `The keys of a reaction's \`payload\` are the payload fields of the action it issues (\`do\`).`,
+  }),
+  "missing-command-field": entry<{ reaction: S; field: S; action: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `Reaction '${p.reaction}' does not give '${p.field}', a required payload field of action '${p.action}'.`,
+    hint: "Map it in the reaction's `payload`, or make the field optional.",
+    explain: `A command a reaction issues must be a valid command: every required payload field of the
+target action needs a value, from the event (\`$event.data.<field>\`, \`$event.streamId\`, …),
+the \`forEach\` element (\`$item\`) or a literal.`,
+  }),
+  "reaction-type-mismatch": entry<{ reaction: S; slot: S; slotType: S; value: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `Reaction '${p.reaction}' cannot use ${p.value} for ${p.slot}, which takes ${p.slotType}.`,
+    explain: `Values a reaction passes on are type-checked like \`apply\`: a payload field takes a value of
+its own type (an email into a string, an integer into a number, a decimal with no more
+digits after the point), \`id\` takes a UUID, \`at\` a datetime, \`forEach\` an array. An
+optional event field cannot fill a required payload field.`,
+  }),
+  "invalid-reaction": entry<{ reaction: S; detail: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `Reaction '${p.reaction}': ${p.detail}.`,
+    explain: `A reaction does exactly one thing: \`do: <aggregate>:<action>\` (with \`id\` unless the action
+creates, and \`payload\`), \`handler: true\` (a hand-written reactor) or \`notify: <integration>\`.
+\`forEach\`, \`id\` and \`payload\` go only with \`do\`; \`after\` and \`at\` exclude each other;
+\`cancelledBy\` needs a delay (\`after\` or \`at\`) to cancel.`,
+  }),
+  "invalid-duration": entry<{ text: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `'${p.text}' is not a duration.`,
+    hint: "Write a number and a unit, units largest first: 90s, 30m, 1h30m, 2d, 1w (ms s m h d w); at most 10 years.",
+    explain: `\`after\` (on reactions) and \`timeout\` (on webhooks) take a duration: one or more
+\`<number><unit>\` with the units \`ms\`, \`s\`, \`m\`, \`h\`, \`d\`, \`w\`, e.g. \`5m\` or \`1h30m\`.`,
+  }),
+  "unknown-integration": entry<{ name: S; suggestion: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `No integration '${p.name}' in fluvius.yaml.${p.suggestion}`,
+    hint: "Declare it under `integrations:` in fluvius.yaml (a `webhook` or `nats`).",
+    explain: `\`notify: <name>\` delivers the event to an integration declared in fluvius.yaml, e.g.
+\`integrations: { shipping-webhook: { webhook: { url: $env.SHIP_HOOK_URL } } }\`.`,
+  }),
+  "unknown-reaction": entry<{ name: S; suggestion: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `Unknown reaction '${p.name}'.${p.suggestion}`,
+    explain: `A policy rule's \`reaction:\` names a reaction of the same domain, or \`<domain>.<reaction>\` for a
+reaction of another domain that issues commands into this one.`,
+  }),
+  "invalid-rule": entry<{ detail: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `Policy rule: ${p.detail}.`,
+    explain: `A policy rule is for exactly one \`role\` (of callers) or one \`reaction\` (the system actor its
+commands run under). \`where\` conditions apply to roles only.`,
+  }),
+  "reaction-not-allowed": entry<{ reaction: S; permission: S; domain: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `No policy rule allows reaction '${p.reaction}' to run '${p.permission}', so every command it issues would be denied.`,
+    hint: "Add a rule such as `{ reaction: <name>, allow: [<aggregate>:<action>] }` to the policies of the action's domain.",
+    explain: `Reactions act under a system actor named after them and are denied by default like everyone
+else. The policies of the domain whose action the reaction issues must allow it, e.g.
+\`- { reaction: reserve-stock, allow: [stock:reserve] }\` (\`<domain>.<reaction>\` when the reaction
+belongs to another domain).`,
+  }),
+  "reaction-cycle": entry<{ cycle: S }>({
+    severity: "warning",
+    stage: "check",
+    message: (p) => `Reactions form a cycle with no condition to stop it: ${p.cycle}.`,
+    hint: "Give one of the reactions a `when` on the event, or one of the actions a `when` on the state.",
+    explain: `Each event in the cycle leads to a command whose event starts the cycle again, forever. A
+\`when\` on a reaction (on the event's data) or on an action (on the state) can end it;
+this warning is only given when none of the reactions and actions of the cycle has one.`,
+  }),
 
   // ─── generate: writing the generated and hand-written files ─────────────────
   "generated-file-edited": entry<{ path: S }>({

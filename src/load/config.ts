@@ -3,8 +3,10 @@ import { wholeFile } from "../diagnostics/diagnostic.js";
 import type { Host } from "../host/host.js";
 import { dirname, displayPath, resolvePath } from "../host/paths.js";
 import { parseYaml } from "../parse/parse.js";
+import { rangeAt } from "../parse/locate.js";
+import { parseDuration } from "../model/reaction-values.js";
 import type { SourceFile } from "../parse/source-file.js";
-import type { ConfigFileContent } from "../validate/spec.js";
+import type { ConfigFileContent, IntegrationSpec } from "../validate/spec.js";
 import { validateConfigFile } from "../validate/validate.js";
 import { type ReadOptions, readTextFile } from "./read-text.js";
 
@@ -30,6 +32,8 @@ export interface ProjectConfig {
     readonly audience?: string;
   };
   readonly database: { readonly urlEnv: string; readonly embeddedPath: string };
+  /** Webhooks and brokers by name, as written (`$env.NAME` is read when the server starts). */
+  readonly integrations: Readonly<Record<string, IntegrationSpec>>;
 }
 
 /** The nearest fluvius.yaml in the folder or its parents. */
@@ -73,6 +77,7 @@ export async function loadConfig(
   if (!file) return undefined;
   const content = validateConfigFile(file, diagnostics);
   if (!content) return undefined;
+  if (!checkIntegrations(content, file, diagnostics)) return undefined;
   return resolveConfig(dirname(path), content, file);
 }
 
@@ -101,7 +106,21 @@ export function resolveConfig(root: string, content: ConfigFileContent, file?: S
       urlEnv: content.database?.urlEnv ?? "DATABASE_URL",
       embeddedPath: at(content.database?.embeddedPath ?? ".fluvius/pgdata"),
     },
+    integrations: content.integrations ?? {},
   };
+}
+
+/** What the schema cannot say about integrations: durations. False when something is wrong (reported). */
+function checkIntegrations(content: ConfigFileContent, file: SourceFile, diagnostics: DiagnosticCollector): boolean {
+  let ok = true;
+  for (const [name, integration] of Object.entries(content.integrations ?? {})) {
+    const timeout = integration.webhook?.timeout;
+    if (timeout !== undefined && parseDuration(timeout) === undefined) {
+      diagnostics.report("invalid-duration", { text: timeout }, rangeAt(file, ["integrations", name, "webhook", "timeout"], "value"));
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 /** "/api/" and "api" both mean "/api"; "/" means no prefix (""). */

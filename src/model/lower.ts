@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { BoundDomain } from "../check/bind.js";
-import type { ActionSpec, ApplySpec, EventSpec, RuleSpec } from "../validate/spec.js";
+import type { ActionSpec, ApplySpec, EventSpec, ReactionSpec, RuleSpec } from "../validate/spec.js";
+import { parseDuration, parseReactionValue, splitCommandRef, splitEventRef } from "./reaction-values.js";
 import type {
   ActionModel,
   AggregateModel,
@@ -8,6 +9,10 @@ import type {
   DomainModel,
   EventModel,
   Model,
+  ReactionEffect,
+  ReactionModel,
+  ReactionRuleModel,
+  ReactionValue,
   RuleModel,
   ValueSource,
   WhereCondition,
@@ -61,7 +66,9 @@ function lowerDomain(domain: BoundDomain): DomainModel {
     name: r.name,
     ...(r.spec?.description === undefined ? {} : { description: r.spec.description }),
   }));
-  const rules = domain.rules.map((r) => lowerRule(r.spec));
+  const rules = domain.rules.flatMap((r) => (r.spec.role === undefined ? [] : [lowerRule(r.spec, r.spec.role)]));
+  const reactionRules = domain.rules.flatMap((r) => (r.spec.reaction === undefined ? [] : [lowerReactionRule(r.spec, r.spec.reaction)]));
+  const reactions = [...domain.reactions.values()].map((r) => lowerReaction(domain.name, r.name, r.spec));
   const body = {
     kind: "domain" as const,
     name: domain.name,
@@ -71,6 +78,8 @@ function lowerDomain(domain: BoundDomain): DomainModel {
     aggregates,
     roles,
     rules,
+    reactions,
+    reactionRules,
   };
   return { ...body, specHash: hash(domain.files.map((f) => f.file.text)) };
 }
@@ -95,6 +104,7 @@ function lowerEvent(domain: BoundDomain, name: string, event: EventSpec | null):
     version: event?.version ?? 1,
     payload: domain.resolver.fields(event?.payload),
     ...(event?.apply === undefined ? {} : { apply: lowerApply(event.apply) }),
+    public: event?.public ?? false,
   };
 }
 
@@ -117,7 +127,7 @@ export function lowerValue(value: unknown): ValueSource {
   return { kind: "meta", name: value === "$meta.actorId" ? "actorId" : "recordedAt" };
 }
 
-function lowerRule(rule: RuleSpec): RuleModel {
+function lowerRule(rule: RuleSpec, role: string): RuleModel {
   const where: WhereCondition[] = Object.entries(rule.where ?? {}).map(([field, value]) => {
     if (typeof value === "string" && value.startsWith("$actor.")) return { field, value: { kind: "actor", attribute: value.slice("$actor.".length) } };
     const literal = typeof value === "string" && value.startsWith("$$") ? value.slice(1) : value;
@@ -125,11 +135,49 @@ function lowerRule(rule: RuleSpec): RuleModel {
   });
   return {
     kind: "rule",
-    role: rule.role,
+    role,
     ...(rule.description === undefined ? {} : { description: rule.description }),
     allow: rule.allow,
     where,
   };
+}
+
+function lowerReactionRule(rule: RuleSpec, reaction: string): ReactionRuleModel {
+  return { kind: "reaction-rule", reaction, ...(rule.description === undefined ? {} : { description: rule.description }), allow: rule.allow };
+}
+
+function lowerReaction(home: string, name: string, spec: ReactionSpec): ReactionModel {
+  const delay =
+    spec.after !== undefined
+      ? { kind: "after" as const, milliseconds: parseDuration(spec.after) ?? 0 }
+      : spec.at !== undefined
+        ? { kind: "at" as const, value: reactionValue(spec.at) }
+        : undefined;
+  const forEach = spec.forEach === undefined ? undefined : reactionValue(spec.forEach);
+  return {
+    kind: "reaction",
+    name,
+    ...(spec.description === undefined ? {} : { description: spec.description }),
+    on: splitEventRef(spec.on, home),
+    when: Object.entries(spec.when ?? {}).map(([field, v]) => ({ field, values: Array.isArray(v) ? v : [v as string | number | boolean | null] })),
+    ...(forEach?.kind === "event-data" ? { forEach: forEach.path } : {}),
+    ...(delay === undefined ? {} : { delay }),
+    cancelledBy: spec.cancelledBy ?? [],
+    effect: lowerEffect(home, spec),
+  };
+}
+
+function lowerEffect(home: string, spec: ReactionSpec): ReactionEffect {
+  if (spec.notify !== undefined) return { kind: "notify", integration: spec.notify };
+  if (spec.do === undefined) return { kind: "handler" };
+  const target = spec.id === undefined || spec.id === "new" ? { kind: "new" as const } : { kind: "stream" as const, id: reactionValue(spec.id) };
+  const payload = Object.entries(spec.payload ?? {}).map(([field, value]) => ({ field, value: reactionValue(value) }));
+  return { kind: "command", ...splitCommandRef(spec.do, home), target, payload };
+}
+
+/** The check stage guarantees reaction values are well-formed. */
+function reactionValue(value: unknown): ReactionValue {
+  return parseReactionValue(value) ?? { kind: "literal", value };
 }
 
 /**

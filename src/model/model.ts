@@ -19,6 +19,9 @@ export interface DomainModel {
   readonly aggregates: readonly AggregateModel[];
   readonly roles: readonly RoleModel[];
   readonly rules: readonly RuleModel[];
+  readonly reactions: readonly ReactionModel[];
+  /** Policy rules for reactions' system actors (`{ reaction: <name>, allow: [...] }`). */
+  readonly reactionRules: readonly ReactionRuleModel[];
   /** A hash of the domain's spec files: changes whenever anything in them does. */
   readonly specHash: string;
 }
@@ -71,6 +74,8 @@ export interface EventModel {
   readonly payload: readonly FieldModel[];
   /** undefined: the event has no `apply`, its evolve step is hand-written. */
   readonly apply?: readonly ApplyOperation[];
+  /** Published to the broker for other services; events are internal by default. */
+  readonly public: boolean;
 }
 
 export type ApplyOperation =
@@ -101,3 +106,65 @@ export interface WhereCondition {
   readonly field: string;
   readonly value: { readonly kind: "literal"; readonly value: string | number | boolean } | { readonly kind: "actor"; readonly attribute: string };
 }
+
+export interface ReactionRuleModel {
+  readonly kind: "reaction-rule";
+  /** The reaction whose commands are allowed: `<name>` of this domain or `<domain>.<name>`. */
+  readonly reaction: string;
+  readonly description?: string;
+  readonly allow: readonly string[];
+}
+
+/** An event of the project, named in full. */
+export interface EventRef {
+  readonly domain: string;
+  readonly aggregate: string;
+  readonly event: string;
+}
+
+/**
+ * A value a reaction reads, parsed once from `$event.…`, `$item…` or a literal:
+ * `event-data` and `item` carry a path through the event's data (empty: the item itself).
+ */
+export type ReactionValue =
+  | { readonly kind: "literal"; readonly value: unknown }
+  | { readonly kind: "event-data"; readonly path: readonly string[] }
+  | { readonly kind: "event-meta"; readonly name: EventMetaName }
+  | { readonly kind: "item"; readonly path: readonly string[] };
+
+export type EventMetaName = "id" | "streamId" | "recordedAt" | "actorId" | "correlationId";
+
+/** When an event happens, do something: issue a command, run a reactor, notify outside. */
+export interface ReactionModel {
+  readonly kind: "reaction";
+  readonly name: string;
+  readonly description?: string;
+  readonly on: EventRef;
+  /** Every condition must hold for the reaction to act on an event. */
+  readonly when: readonly ReactionCondition[];
+  /** One command per element of this array of the event's data. */
+  readonly forEach?: readonly string[];
+  readonly delay?: { readonly kind: "after"; readonly milliseconds: number } | { readonly kind: "at"; readonly value: ReactionValue };
+  /** Events of the same stream that cancel a waiting reaction. */
+  readonly cancelledBy: readonly string[];
+  readonly effect: ReactionEffect;
+}
+
+export interface ReactionCondition {
+  /** A field of the event's data. */
+  readonly field: string;
+  readonly values: readonly (string | number | boolean | null)[];
+}
+
+export type ReactionEffect =
+  | {
+      readonly kind: "command";
+      readonly domain: string;
+      readonly aggregate: string;
+      readonly action: string;
+      /** `new`: a stream id derived from (reaction, event, index), so a redelivery creates nothing twice. */
+      readonly target: { readonly kind: "new" } | { readonly kind: "stream"; readonly id: ReactionValue };
+      readonly payload: readonly { readonly field: string; readonly value: ReactionValue }[];
+    }
+  | { readonly kind: "handler" }
+  | { readonly kind: "notify"; readonly integration: string };

@@ -54,6 +54,7 @@ export interface EventSpec {
   readonly version?: number;
   readonly payload?: FieldsSpec;
   readonly apply?: ApplySpec;
+  readonly public?: boolean;
 }
 
 export interface AggregateSpec {
@@ -66,7 +67,9 @@ export interface AggregateSpec {
 }
 
 export interface RuleSpec {
-  readonly role: string;
+  /** Exactly one of `role` and `reaction` (the check stage says so when not). */
+  readonly role?: string;
+  readonly reaction?: string;
   readonly description?: string;
   readonly allow: readonly string[];
   readonly where?: Readonly<Record<string, string | number | boolean>>;
@@ -83,7 +86,30 @@ export interface SpecFileContent {
   readonly description?: string;
   readonly types?: FieldsSpec;
   readonly aggregates?: Readonly<Record<string, AggregateSpec>>;
+  readonly reactions?: Readonly<Record<string, ReactionSpec>>;
   readonly policies?: PoliciesSpec;
+}
+
+export type ConditionSpec = Readonly<Record<string, ScalarValue | readonly ScalarValue[]>>;
+
+export interface ReactionSpec {
+  readonly description?: string;
+  readonly on: string;
+  readonly when?: ConditionSpec;
+  readonly forEach?: string;
+  readonly do?: string;
+  readonly id?: string;
+  readonly payload?: Readonly<Record<string, unknown>>;
+  readonly after?: string;
+  readonly at?: string;
+  readonly cancelledBy?: readonly string[];
+  readonly handler?: true;
+  readonly notify?: string;
+}
+
+export interface IntegrationSpec {
+  readonly webhook?: { readonly url: string; readonly secretEnv?: string; readonly timeout?: string };
+  readonly nats?: { readonly url: string; readonly subjectPrefix?: string };
 }
 
 export interface ConfigFileContent {
@@ -100,4 +126,5 @@ export interface ConfigFileContent {
     readonly audience?: string;
   };
   readonly database?: { readonly urlEnv?: string; readonly embeddedPath?: string };
+  readonly integrations?: Readonly<Record<string, IntegrationSpec>>;
 }

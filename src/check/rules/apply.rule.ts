@@ -1,11 +1,9 @@
 import { didYouMean } from "../../diagnostics/suggest.js";
-import { assignable } from "../../model/compat.js";
 import { describeType, type FieldInfo, NUMERIC_PRIMITIVES, type ValueType } from "../../model/types.js";
 import type { DataPath } from "../../parse/source-file.js";
-import { describeActual } from "../../validate/map-errors.js";
 import type { ApplySpec } from "../../validate/spec.js";
 import type { CheckContext, Rule, Site } from "../context.js";
-import { valueProblem } from "../values.js";
+import { describeSlotValue, fitsSlot, type SlotValue } from "../slot.js";
 
 /** The `$meta` values an apply may read, and their types. */
 export const META_VALUES: Readonly<Record<string, ValueType>> = {
@@ -126,18 +124,16 @@ function checkOperation(operation: (typeof OPERATIONS)[number], field: FieldInfo
   if (!fits(source, field.type, field.optional)) mismatch();
 }
 
-/** Whether the value can go into a slot of this type (optional: may the slot be empty). */
 function fits(source: Exclude<Source, { kind: "invalid" }>, type: ValueType, optional: boolean): boolean {
-  if (source.kind === "literal") return valueProblem(source.value, type, optional) === undefined;
-  if (source.optional && !optional) return false;
-  // An actor id comes from the token's subject; it may go into any string-like or id field.
-  if (source.text === "$meta.actorId" && (type.kind === "ref" || (type.kind === "primitive" && ["uuid", "text"].includes(type.primitive)))) return true;
-  return assignable(source.type, type);
+  return fitsSlot(asSlot(source), type, optional);
 }
 
 function describeSource(source: Exclude<Source, { kind: "invalid" }>): string {
-  if (source.kind === "literal") return describeActual(source.value);
-  return `${source.text} (${describeType(source.type)}${source.optional ? ", optional" : ""})`;
+  return describeSlotValue(asSlot(source));
+}
+
+function asSlot(source: Exclude<Source, { kind: "invalid" }>): SlotValue {
+  return source.kind === "literal" ? source : { ...source, isActorId: source.text === "$meta.actorId" };
 }
 
 function resolveSource(value: unknown, scope: ApplyScope, path: DataPath): Source {

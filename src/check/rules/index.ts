@@ -6,11 +6,13 @@ import { emitsRule } from "./emits.rule.js";
 import { fieldTypesRule } from "./field-types.rule.js";
 import { nameCollisionsRule } from "./name-collisions.rule.js";
 import { policiesRule } from "./policies.rule.js";
+import { reactionCyclesRule } from "./reaction-cycles.rule.js";
+import { reactionsRule } from "./reactions.rule.js";
 import { recursiveTypesRule } from "./recursive-types.rule.js";
 import { reservedNamesRule } from "./reserved-names.rule.js";
 import { whenRule } from "./when.rule.js";
 
-/** Every semantic rule of DESIGN §3. Each is independent; they all run and report together. */
+/** Every semantic rule of DESIGN §3 (and §7 for reactions). Each is independent; they all run and report together. */
 export const rules: readonly Rule[] = [
   duplicateNamesRule,
   reservedNamesRule,
@@ -22,4 +24,6 @@ export const rules: readonly Rule[] = [
   whenRule,
   applyRule,
   policiesRule,
+  reactionsRule,
+  reactionCyclesRule,
 ];

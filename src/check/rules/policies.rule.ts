@@ -1,7 +1,7 @@
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type { FieldInfo } from "../../model/types.js";
 import type { BoundDomain, Declaration } from "../bind.js";
-import type { CheckContext, Rule } from "../context.js";
+import type { CheckContext, Rule, Site } from "../context.js";
 import { valueProblem } from "../values.js";
 import type { AggregateSpec } from "../../validate/spec.js";
 
@@ -13,11 +13,23 @@ const ACTOR_ATTRIBUTES = ["id", "tenant"] as const;
 /** Rules name declared roles, aggregates, actions and state fields; every role has a rule. */
 export const policiesRule: Rule = {
   name: "policies",
-  codes: ["unknown-role", "unknown-aggregate", "unknown-action", "unknown-field", "unknown-variable", "invalid-condition-value", "unused-role"],
+  codes: ["unknown-role", "unknown-aggregate", "unknown-action", "unknown-field", "unknown-variable", "invalid-condition-value", "unused-role", "unknown-reaction", "invalid-rule"],
   check(domain, context) {
     const usedRoles = new Set<string>();
     for (const rule of domain.rules) {
       const { spec, file, path } = rule;
+      if ((spec.role === undefined) === (spec.reaction === undefined)) {
+        const detail = spec.role === undefined ? "say whom it is for: `role: <role>` or `reaction: <reaction>`" : "it is for a `role` or for a `reaction`, not both";
+        context.report("invalid-rule", { detail }, { file, path, part: "key" });
+        continue;
+      }
+      if (spec.reaction !== undefined) {
+        checkReactionSubject(domain, spec.reaction, { file, path: [...path, "reaction"] }, context);
+        if (spec.where) context.report("invalid-rule", { detail: "`where` conditions apply to roles; a reaction's commands are allowed or not" }, { file, path: [...path, "where"], part: "key" });
+        coveredAggregates(domain, rule, context);
+        continue;
+      }
+      if (spec.role === undefined) continue;
       usedRoles.add(spec.role);
       if (!domain.roles.has(spec.role)) {
         context.report("unknown-role", { name: spec.role, suggestion: didYouMean(spec.role, domain.roles.keys()) }, { file, path: [...path, "role"] });
@@ -30,6 +42,16 @@ export const policiesRule: Rule = {
     }
   },
 };
+
+/** `<reaction>` of this domain, or `<domain>.<reaction>` of another. */
+function checkReactionSubject(domain: BoundDomain, subject: string, at: Site, context: CheckContext): void {
+  const [first = "", second] = subject.split(".");
+  const home = second === undefined ? domain : context.project.domains.get(first);
+  const name = second ?? first;
+  if (home?.reactions.has(name)) return;
+  const candidates = [...domain.reactions.keys(), ...[...context.project.domains.values()].filter((d) => d !== domain).flatMap((d) => [...d.reactions.keys()].map((r) => `${d.name}.${r}`))];
+  context.report("unknown-reaction", { name: subject, suggestion: didYouMean(subject, candidates) }, at);
+}
 
 /** The aggregates a rule's permissions reach; reports the permissions that name nothing. */
 function coveredAggregates(domain: BoundDomain, rule: Declaration<{ allow: readonly string[] }>, context: CheckContext): Declaration<AggregateSpec>[] {
