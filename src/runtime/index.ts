@@ -93,6 +93,7 @@ export {
   DuplicateEventError,
   EventSchemaError,
   InvalidEventError,
+  HandlerNotImplementedError,
   toWireError,
 } from "./errors.js";
 export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError } from "./errors.js";
