@@ -67,7 +67,9 @@ export function serverErrorReply(error: unknown, wire: WireError | undefined, re
     errmesg: wire?.body.errmesg ?? "An internal error occurred; it has been logged.",
     errdata: { ...wire?.body.errdata, errorId },
   };
-  const message = error instanceof Error ? error.message : String(error);
+  // The cause (a driver's error behind "unavailable") is what an operator needs to read.
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message || (error.cause as NodeJS.ErrnoException).code || error.cause.name})` : "";
+  const message = `${error instanceof Error ? error.message : String(error)}${cause}`;
   const line = `fluvius: ${errcode.replaceAll("-", " ")} ${errorId} on ${request}: ${message}`;
   const headers: Record<string, string> = status === 503 ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
   const report: ServerErrorReport = { errorId, status, errcode, line, error };

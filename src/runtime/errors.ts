@@ -213,6 +213,18 @@ export class HandlerNotImplementedError extends FluviusError {
   }
 }
 
+/**
+ * The database cannot be reached (503; the HTTP layer adds Retry-After). The driver's error is
+ * the `cause`: it names hosts and ports, which belong in the server's log, not in replies.
+ */
+export class DatabaseUnavailableError extends FluviusError {
+  readonly code = "database-unavailable";
+  readonly status = 503;
+  constructor(cause: unknown) {
+    super("The database cannot be reached; retry shortly.", { cause });
+  }
+}
+
 export interface WireError {
   readonly status: number;
   readonly body: { readonly errcode: string; readonly errmesg: string; readonly errdata: Record<string, unknown> };

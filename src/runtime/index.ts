@@ -94,6 +94,7 @@ export {
   EventSchemaError,
   InvalidEventError,
   HandlerNotImplementedError,
+  DatabaseUnavailableError,
   toWireError,
 } from "./errors.js";
 export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError } from "./errors.js";

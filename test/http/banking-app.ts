@@ -28,7 +28,7 @@ export function bankingProject() {
 }
 
 /** The API of the banking example on PGlite (in memory) or on a fresh PostgreSQL database. */
-export async function startBankingApp(backend: "pglite" | "postgres"): Promise<BankingApp> {
+export async function startBankingApp(backend: "pglite" | "postgres", options: { connectVia?: (url: string) => string } = {}): Promise<BankingApp> {
   const project = bankingProject();
   let db: Database;
   let drop = async () => undefined as unknown;
@@ -36,7 +36,7 @@ export async function startBankingApp(backend: "pglite" | "postgres"): Promise<B
     db = pgliteDatabase(await openPglite());
   } else {
     const database = await createDatabase("fluvius_http");
-    db = pgDatabase({ connectionString: database.url, max: 16 });
+    db = pgDatabase({ connectionString: options.connectVia?.(database.url) ?? database.url, max: 16 });
     drop = () => database.drop();
   }
   for (const sql of project.migrations) await db.exec(sql);
