@@ -15,6 +15,7 @@ class Proxy {
   port = 0;
 
   async start(): Promise<void> {
+    if (this.server) return;
     const server = net.createServer((client) => {
       const upstream = net.connect(5432, "127.0.0.1");
       for (const socket of [client, upstream]) {
@@ -26,7 +27,10 @@ class Proxy {
       client.on("close", () => upstream.destroy());
       upstream.on("close", () => client.destroy());
     });
-    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.port, "127.0.0.1", resolve);
+    });
     this.port = (server.address() as net.AddressInfo).port;
     this.server = server;
   }
@@ -59,7 +63,8 @@ describe("the API while PostgreSQL is unreachable", () => {
     teller = await api.token("teller-1", `bank-${randomUUID().slice(0, 8)}`, ["teller"]);
   }, 120_000);
   afterAll(async () => {
-    await proxy.start().catch(() => undefined);
+    // Closing the pool needs the database reachable again if a test left it cut.
+    await proxy.start();
     await api?.close();
     await proxy.cut();
   });
