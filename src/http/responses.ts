@@ -114,7 +114,7 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
   },
   {
     status: 415,
-    description: "The body is not `application/json`.",
+    description: "The body is of a type the API does not read (neither JSON nor text).",
     on: COMMANDS,
     errors: [{ errcode: "bad-request", description: "Unsupported content type.", errdata: empty }],
   },
