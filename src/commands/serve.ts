@@ -36,7 +36,7 @@ development secret that \`fluvius token\` signs with, or auth.jwksUrl.`;
     migrate: Flags.boolean({ description: "Apply pending migrations before serving." }),
     "database-url": databaseUrlFlag,
     config: configFlag,
-    log: Flags.boolean({ description: "Log every request (JSON lines)." }),
+    log: Flags.boolean({ description: "Log every request (JSON lines). Server errors are always logged on stderr, one line each; with --log also their stack." }),
   };
 
   async run(): Promise<void> {
@@ -107,6 +107,7 @@ development secret that \`fluvius token\` signs with, or auth.jwksUrl.`;
         name: project.name,
         version: project.version,
         logger: flags.log,
+        stacks: flags.log || (process.env.DEBUG?.includes("fluvius") ?? false),
       });
       closers.push(() => app.close());
       const address = await app.listen({ port: flags.port, host: flags.host });

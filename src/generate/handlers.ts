@@ -86,7 +86,7 @@ export async function planHandlers(
     const text = existing ?? (untouched ? await host.readText(module.path) : undefined);
     // Stubs are rendered when first needed: for new modules, while other threads format.
     let stubs: Stub[] | undefined;
-    pending.push({ module, index, existing: text, stubs: () => (stubs ??= stubsFor(domain, aggregate)), stubsHash, key });
+    pending.push({ module, index, existing: text, stubs: () => (stubs ??= stubsFor(domain, aggregate, displayPath(config.root, path))), stubsHash, key });
   }
   // New modules are formatted once, all together, with the project's prettier settings.
   const fresh = pending.filter((p) => p.existing === undefined);

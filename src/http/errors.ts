@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { FluviusError, toWireError, type WireError } from "../runtime/errors.js";
+import { RETRY_AFTER_SECONDS } from "./responses.js";
 
 /** No token, or a token that does not verify (401). */
 export class UnauthorizedError extends FluviusError {
@@ -34,4 +36,50 @@ export function wireErrorOf(error: unknown): WireError | undefined {
     return { status: e.status, body: { errcode, errmesg: e.message, errdata: details } };
   }
   return undefined;
+}
+
+/** A 4xx that Fastify itself raised (an unreadable body, a body too large, a wrong content type). */
+export function clientErrorOf(error: { statusCode?: number; code?: string; message: string }): WireError | undefined {
+  if (error.statusCode === undefined || error.statusCode < 400 || error.statusCode >= 500) return undefined;
+  return { status: error.statusCode, body: { errcode: error.code === "invalid-json" ? "invalid-json" : "bad-request", errmesg: error.message, errdata: {} } };
+}
+
+/** A server error as the log sees it: one line with the id the reply carries. */
+export interface ServerErrorReport {
+  readonly errorId: string;
+  readonly status: number;
+  readonly errcode: string;
+  /** `fluvius: internal error <id> on POST /api/…: <message>` */
+  readonly line: string;
+  readonly error: unknown;
+}
+
+/**
+ * The reply and the log line of a 5xx. An unexpected error's message stays in the log (it may
+ * hold internals); a runtime error with a 5xx status (501, 503, a broken event) says what it is.
+ */
+export function serverErrorReply(error: unknown, wire: WireError | undefined, request: string) {
+  const errorId = randomUUID();
+  const status = wire?.status ?? 500;
+  const errcode = wire?.body.errcode ?? "internal-error";
+  const body = {
+    errcode,
+    errmesg: wire?.body.errmesg ?? "An internal error occurred; it has been logged.",
+    errdata: { ...wire?.body.errdata, errorId },
+  };
+  // The cause (a driver's error behind "unavailable") is what an operator needs to read.
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message || (error.cause as NodeJS.ErrnoException).code || error.cause.name})` : "";
+  const message = `${error instanceof Error ? error.message : String(error)}${cause}`;
+  const line = `fluvius: ${errcode.replaceAll("-", " ")} ${errorId} on ${request}: ${message}`;
+  const headers: Record<string, string> = status === 503 ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
+  const report: ServerErrorReport = { errorId, status, errcode, line, error };
+  return { report, status, body, headers };
+}
+
+/** The default report: the line on stderr, and the stack under it when asked for. */
+export function stderrReporter(stacks: boolean): (report: ServerErrorReport) => void {
+  return (report) => {
+    const stack = stacks && report.error instanceof Error && report.error.stack ? `\n${report.error.stack}` : "";
+    process.stderr.write(`${report.line}${stack}\n`);
+  };
 }

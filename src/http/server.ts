@@ -2,7 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { DomainDefinition } from "../runtime/domain.js";
 import type { EventStore } from "../runtime/store/types.js";
 import type { Authenticator } from "./auth.js";
-import { wireErrorOf } from "./errors.js";
+import { clientErrorOf, serverErrorReply, stderrReporter, type ServerErrorReport, wireErrorOf } from "./errors.js";
 import { resourcesOf } from "./resources.js";
 import { registerCommands } from "./routes/commands.js";
 import { registerMeta } from "./routes/meta.js";
@@ -20,6 +20,13 @@ export interface ServerOptions {
   readonly name?: string;
   readonly version?: string;
   readonly logger?: boolean;
+  /**
+   * Where a server error (status 5xx) is reported, one line each, with the `errorId` its reply
+   * carries. Default: a line on stderr, with the stack when `stacks` is set.
+   */
+  readonly reportError?: (report: ServerErrorReport) => void;
+  /** Add the stack to the default report (`fluvius serve` sets it with --log or DEBUG=fluvius). */
+  readonly stacks?: boolean;
 }
 
 /** What every route needs. */
@@ -56,14 +63,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }
   });
 
+  const reportError = options.reportError ?? stderrReporter(options.stacks ?? false);
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const wire = wireErrorOf(error);
-    if (wire) return reply.status(wire.status).send(wire.body);
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.status(error.statusCode).send({ errcode: error.code === "invalid-json" ? "invalid-json" : "bad-request", errmesg: error.message, errdata: {} });
-    }
-    request.log.error(error);
-    return reply.status(500).send({ errcode: "internal-error", errmesg: "An internal error occurred; it has been logged.", errdata: {} });
+    const wire = wireErrorOf(error) ?? clientErrorOf(error);
+    if (wire && wire.status < 500) return reply.status(wire.status).send(wire.body);
+    // A server error: logged with an id the reply carries, so "it has been logged" is true.
+    const { report, status, body, headers } = serverErrorReply(error, wire, `${request.method} ${request.url}`);
+    request.log.error({ err: error, errorId: report.errorId }, report.line);
+    reportError(report);
+    return reply.status(status).headers(headers).send(body);
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ errcode: "not-found", errmesg: `No route ${request.method} ${request.url}.`, errdata: {} }),

@@ -8,6 +8,7 @@ import { displayPath, toPosix } from "../host/paths.js";
 import type { ProjectConfig } from "../load/config.js";
 import type { Database } from "../runtime/db/database.js";
 import { pgDatabase } from "../runtime/db/pg.js";
+import { DatabaseUnavailableError } from "../runtime/errors.js";
 import { openPglite, pgliteDatabase } from "../runtime/db/pglite.js";
 import { describeHolder, lockEmbeddedDatabase } from "../runtime/db/embedded-lock.js";
 
@@ -163,6 +164,8 @@ export function describeUrl(url: string): string {
 
 /** A driver error as one line ("connect ECONNREFUSED 127.0.0.1:5432"). */
 export function errorReason(error: unknown): string {
+  // The runtime wraps a lost connection; the driver's own words say why.
+  if (error instanceof DatabaseUnavailableError) return errorReason(error.cause);
   if (error instanceof AggregateError && error.message === "") return error.errors.map(errorReason).join("; ");
   if (error instanceof Error) return error.message || (error as NodeJS.ErrnoException).code || error.name;
   return String(error);

@@ -220,6 +220,38 @@ export class EmbeddedDatabaseLockedError extends FluviusError {
   }
 }
 
+/**
+ * Thrown by a generated handler stub that nobody has written yet (501): the command cannot be
+ * decided until the named function in the named file is written.
+ */
+export class HandlerNotImplementedError extends FluviusError {
+  readonly code = "handler-not-implemented";
+  readonly status = 501;
+  constructor(
+    /** The exported function to write, e.g. handleAddLine. */
+    readonly handler: string,
+    /** The hand-written module it is in, relative to the project, e.g. src/domain/shop/order.ts. */
+    readonly file: string,
+  ) {
+    super(`The handler ${handler} in ${file} is not written yet: write it, then restart the server.`);
+  }
+  override get details(): Record<string, unknown> {
+    return { handler: this.handler, file: this.file };
+  }
+}
+
+/**
+ * The database cannot be reached (503; the HTTP layer adds Retry-After). The driver's error is
+ * the `cause`: it names hosts and ports, which belong in the server's log, not in replies.
+ */
+export class DatabaseUnavailableError extends FluviusError {
+  readonly code = "database-unavailable";
+  readonly status = 503;
+  constructor(cause: unknown) {
+    super("The database cannot be reached; retry shortly.", { cause });
+  }
+}
+
 export interface WireError {
   readonly status: number;
   readonly body: { readonly errcode: string; readonly errmesg: string; readonly errdata: Record<string, unknown> };

@@ -95,6 +95,8 @@ export {
   EventSchemaError,
   InvalidEventError,
   EmbeddedDatabaseLockedError,
+  HandlerNotImplementedError,
+  DatabaseUnavailableError,
   toWireError,
 } from "./errors.js";
 export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError } from "./errors.js";

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/fixtures.js";
 import { createDatabase } from "../helpers/postgres.js";
-import { buildProject } from "../helpers/project.js";
+import { buildProject, editHandler } from "../helpers/project.js";
 
 const running: ChildProcess[] = [];
 afterEach(() => {
@@ -93,5 +93,42 @@ describe("fluvius serve", () => {
     } finally {
       await database.drop();
     }
+  }, 180_000);
+
+  test("an internal error is logged on stderr with the id its 500 carries; an unwritten handler is a 501 naming it", async () => {
+    // Without --log: the reply says "it has been logged", and it is.
+    const project = buildProject("ecommerce", (dir) =>
+      editHandler(dir, "src/domain/ecommerce/order.ts", 'return { type: "coupon-removed", version: 1, data: {} };', 'throw new Error("the coupon table is gone");'),
+    );
+    const server = await serve(project.dir, ["--migrate"]);
+    // The order records its creator's id as its customerId, a uuid.
+    const token = runCli(["token", "--sub", randomUUID(), "--tenant", "shop", "--role", "admin"], { cwd: project.dir }).stdout.trim();
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const created = await fetch(`${server.url}/api/ecommerce:create-order/order/:new`, { method: "POST", headers, body: "{}" });
+    expect(created.status, server.output()).toBe(200);
+    const id = ((await created.json()) as { data: { order: { _id: string } } }).data.order._id;
+
+    const failed = await fetch(`${server.url}/api/ecommerce:remove-coupon/order/${id}`, { method: "POST", headers, body: "{}" });
+    expect(failed.status).toBe(500);
+    const failure = (await failed.json()) as { errcode: string; errmesg: string; errdata: { errorId: string } };
+    expect(failure).toMatchObject({ errcode: "internal-error", errmesg: expect.stringContaining("logged") });
+    expect(failure.errdata.errorId).toMatch(/^[0-9a-f-]{36}$/);
+    // The user sees no detail of the bug; the log has it, under the same id.
+    expect(failure.errmesg).not.toContain("coupon table");
+    await expect.poll(() => server.output(), { timeout: 5000 }).toContain(
+      `fluvius: internal error ${failure.errdata.errorId} on POST /api/ecommerce:remove-coupon/order/${id}: the coupon table is gone`,
+    );
+
+    const unwritten = await fetch(`${server.url}/api/ecommerce:add-line/order/${id}`, { method: "POST", headers, body: JSON.stringify({ sku: "AB12", quantity: 1 }) });
+    expect(unwritten.status).toBe(501);
+    const stub = (await unwritten.json()) as { errcode: string; errmesg: string; errdata: { handler: string; file: string; errorId: string } };
+    expect(stub).toMatchObject({ errcode: "handler-not-implemented", errdata: { handler: "handleAddLine", file: "src/domain/ecommerce/order.ts" } });
+    expect(stub.errmesg).toContain("handleAddLine");
+    expect(stub.errmesg).toContain("src/domain/ecommerce/order.ts");
+    await expect.poll(() => server.output(), { timeout: 5000 }).toContain(`fluvius: handler not implemented ${stub.errdata.errorId} on POST /api/ecommerce:add-line/order/${id}`);
+    // No stack without DEBUG=fluvius or --log.
+    expect(server.output()).not.toMatch(/\n\s+at /);
+    server.child.kill("SIGTERM");
+    expect(await exited(server.child)).toBe(0);
   }, 180_000);
 });

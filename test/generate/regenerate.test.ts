@@ -62,6 +62,28 @@ describe("regeneration", () => {
     expect(result.status).toBe(0);
   }, 60_000);
 
+  test("a new action whose handler cannot be built gets a stub that throws HandlerNotImplementedError, and the import it needs", async () => {
+    const host = fixtureProject(banking);
+    await generateInto(host);
+    const before = host.text(handlerPath)!;
+    expect(before).not.toContain("HandlerNotImplementedError");
+    const spec = host.text("spec/banking.yaml")!;
+    const grown = spec
+      .replace("      close:\n", "      flag:\n        emits: account-flagged\n      close:\n")
+      .replace("      account-closed:\n", "      account-flagged:\n        payload: { note: string }\n      account-closed:\n");
+    await host.writeFile(`${host.cwd}/spec/banking.yaml`, grown);
+    const plan = await generateInto(host);
+    expect(plan.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const merged = host.text(handlerPath)!;
+    expect(merged).toContain('import { HandlerNotImplementedError } from "fluvius/runtime";');
+    expect(merged).toMatch(/throw new HandlerNotImplementedError\(\s*"handleFlag",\s*"src\/domain\/banking\/account\.ts",?\s*\)/);
+    // Nothing of the hand-written text changed: the import line is inserted, the stub appended.
+    expect(merged.replace('import { HandlerNotImplementedError } from "fluvius/runtime";\n', "").startsWith(before)).toBe(true);
+    const result = typecheck(new Map([["project", filesUnder(host, "src", { skip: /\.json$/ })]]));
+    expect(result.output).toBe("");
+    expect(result.status).toBe(0);
+  }, 60_000);
+
   test("a handler whose action was removed is kept and reported", async () => {
     const host = fixtureProject(banking);
     await generateInto(host);

@@ -29,19 +29,24 @@ export function bankingProject() {
 }
 
 /** The API of the banking example on PGlite (in memory) or on a fresh PostgreSQL database. */
-export function startBankingApp(backend: "pglite" | "postgres"): Promise<BankingApp> {
-  return startApp(backend, bankingProject());
+export function startBankingApp(backend: "pglite" | "postgres", options: AppOptions = {}): Promise<BankingApp> {
+  return startApp(backend, bankingProject(), options);
+}
+
+export interface AppOptions {
+  /** Rewrites the PostgreSQL URL, e.g. to go through a proxy the test can cut. */
+  readonly connectVia?: (url: string) => string;
 }
 
 /** The API of a built project on PGlite (in memory) or on a fresh PostgreSQL database, migrated. */
-export async function startApp(backend: "pglite" | "postgres", project: BuiltProject): Promise<BankingApp> {
+export async function startApp(backend: "pglite" | "postgres", project: BuiltProject, options: AppOptions = {}): Promise<BankingApp> {
   let db: Database;
   let drop = async () => undefined as unknown;
   if (backend === "pglite") {
     db = pgliteDatabase(await openPglite());
   } else {
     const database = await createDatabase("fluvius_http");
-    db = pgDatabase({ connectionString: database.url, max: 16 });
+    db = pgDatabase({ connectionString: options.connectVia?.(database.url) ?? database.url, max: 16 });
     drop = () => database.drop();
   }
   for (const sql of project.migrations) await db.exec(sql);

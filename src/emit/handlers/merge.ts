@@ -1,5 +1,5 @@
 import type { SourceFile } from "ts-morph";
-import type { Stub } from "./stubs.js";
+import { runtimeImportLine, RUNTIME_MODULE, type Stub } from "./stubs.js";
 
 /** The result of merging stubs into a hand-written module. */
 export interface MergeResult {
@@ -44,11 +44,16 @@ export async function mergeStubs(
   let text = existing;
   const addedTexts = new Map<string, string>();
   if (missing.length > 0) {
-    if (!hasTypesImport(source, typesImport)) {
+    const lines: string[] = [];
+    // What the new stubs use from the runtime and the module does not import yet.
+    const runtimeLine = runtimeImportLine(missing.map((s) => ({ ...s, runtimeImports: s.runtimeImports.filter((name) => !importsRuntimeValue(source, name)) })));
+    if (runtimeLine !== "") lines.push(runtimeLine);
+    if (!hasTypesImport(source, typesImport)) lines.push(`import type * as types from ${JSON.stringify(typesImport)};`);
+    if (lines.length > 0) {
       const lastImport = source.getImportDeclarations().at(-1);
       const at = lastImport ? lastImport.getEnd() : 0;
-      const line = `import type * as types from ${JSON.stringify(typesImport)};`;
-      text = at === 0 ? `${line}\n${text}` : `${text.slice(0, at)}\n${line}${text.slice(at)}`;
+      const block = lines.join("\n");
+      text = at === 0 ? `${block}\n${text}` : `${text.slice(0, at)}\n${block}${text.slice(at)}`;
     }
     const separator = text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";
     const added = await Promise.all(missing.map(async (s) => (await format(s.text)).trimEnd()));
@@ -97,4 +102,10 @@ function exportedDeclarations(source: SourceFile): Map<string, Declared> {
 
 function hasTypesImport(source: SourceFile, specifier: string): boolean {
   return source.getImportDeclarations().some((d) => d.getModuleSpecifierValue() === specifier && d.getNamespaceImport()?.getText() === "types");
+}
+
+function importsRuntimeValue(source: SourceFile, name: string): boolean {
+  return source
+    .getImportDeclarations()
+    .some((d) => d.getModuleSpecifierValue() === RUNTIME_MODULE && !d.isTypeOnly() && d.getNamedImports().some((n) => (n.getAliasNode()?.getText() ?? n.getName()) === name && !n.isTypeOnly()));
 }

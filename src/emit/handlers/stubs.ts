@@ -7,19 +7,33 @@ export interface Stub {
   readonly name: string;
   readonly kind: "handler" | "evolver" | "upcaster";
   readonly text: string;
+  /** Values the stub imports from fluvius/runtime. */
+  readonly runtimeImports: readonly string[];
 }
 
-/** Every stub an aggregate's hand-written module needs, in spec order. */
-export function stubsFor(domain: DomainModel, aggregate: AggregateModel): Stub[] {
+/** What an unwritten handler stub throws (the API answers 501 naming the function and file). */
+export const NOT_IMPLEMENTED = "HandlerNotImplementedError";
+export const RUNTIME_MODULE = "fluvius/runtime";
+
+/** Every stub an aggregate's hand-written module (at `modulePath`, from the project's root) needs, in spec order. */
+export function stubsFor(domain: DomainModel, aggregate: AggregateModel, modulePath: string): Stub[] {
   const view = aggregateView({ domain, aggregate, header: "", handlersImport: "" });
-  const stubs: Stub[] = view.actions.map((a) => ({ name: a.handlerFunction, kind: "handler", text: renderTemplate("handlers/action-stub.ts.hbs", a).trimEnd() }));
+  const stubs: Stub[] = view.actions.map((a) => ({
+    name: a.handlerFunction,
+    kind: "handler",
+    text: renderTemplate("handlers/action-stub.ts.hbs", { ...a, modulePathLiteral: JSON.stringify(modulePath) }).trimEnd(),
+    runtimeImports: a.stub.body === undefined ? [NOT_IMPLEMENTED] : [],
+  }));
   for (const event of view.events) {
-    if (event.handwritten) stubs.push({ name: event.evolverFunction, kind: "evolver", text: renderTemplate("handlers/evolve-stub.ts.hbs", event).trimEnd() });
+    if (event.handwritten) {
+      stubs.push({ name: event.evolverFunction, kind: "evolver", text: renderTemplate("handlers/evolve-stub.ts.hbs", event).trimEnd(), runtimeImports: [] });
+    }
     for (const step of event.upcasters) {
       stubs.push({
         name: step.function,
         kind: "upcaster",
         text: renderTemplate("handlers/upcaster-stub.ts.hbs", { ...step, name: event.name, upcasterType: event.upcasterType }).trimEnd(),
+        runtimeImports: [],
       });
     }
   }
@@ -32,8 +46,15 @@ export function freshHandlerModule(domain: DomainModel, aggregate: AggregateMode
     domain: domain.name,
     aggregate: aggregate.name,
     typesImport,
+    runtimeImport: runtimeImportLine(stubs),
     hasEvolvers: stubs.some((s) => s.kind === "evolver"),
     hasUpcasters: stubs.some((s) => s.kind === "upcaster"),
     stubs: stubs.map((s) => s.text),
   });
+}
+
+/** `import { HandlerNotImplementedError } from "fluvius/runtime";` when the stubs need it, else "". */
+export function runtimeImportLine(stubs: readonly Stub[]): string {
+  const names = [...new Set(stubs.flatMap((s) => s.runtimeImports))].sort();
+  return names.length === 0 ? "" : `import { ${names.join(", ")} } from ${JSON.stringify(RUNTIME_MODULE)};`;
 }

@@ -1,5 +1,6 @@
 import type { ActionModel, AggregateModel, DomainModel, Model } from "../../model/model.js";
 import { humanise } from "../../model/naming.js";
+import { ERROR_STATUSES, errorStatusesOf, type OperationKind } from "../../http/responses.js";
 import { type JsonSchemaObject, objectSchema } from "../typescript/json-schema.js";
 
 type Json = JsonSchemaObject;
@@ -7,34 +8,62 @@ type Json = JsonSchemaObject;
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json): Json => ({ content: { "application/json": { schema } } });
 
-/** The error shape of every failure (DESIGN §4). */
-const ERROR_RESPONSES: Record<string, string> = {
-  "400": "The query is invalid (unknown field or operator, malformed value).",
-  "401": "No token, or an invalid or expired one.",
-  "403": "The policy does not allow it.",
-  "404": "No such resource (also for another tenant's).",
-  "409": "A `when` precondition or a business rule rejected the command; `errcode` names it.",
-  "412": "If-Match does not match the resource's version.",
-  "422": "The payload is invalid (`errdata` lists the field paths), or an Idempotency-Key was reused with another request.",
+/**
+ * Component names must match ^[a-zA-Z0-9._-]+$. Domains, aggregates and actions are lower-case
+ * kebab names without dots, so an item (one dot), a payload (two dots, `.payload`) and the
+ * fixed names (upper-case first) can never collide.
+ */
+export const componentNames = {
+  item: (domain: string, aggregate: string) => `${domain}.${aggregate}`,
+  payload: (domain: string, action: string) => `${domain}.${action}.payload`,
+  error: (errcode: string) => `Error.${errcode}`,
+  errorResponse: (status: number) => `Error${status}`,
 };
 
 /** Error responses are shared components: a big API would otherwise repeat them thousands of times. */
-function errors(...codes: string[]): Record<string, Json> {
-  return Object.fromEntries(codes.map((c) => [c, { $ref: `#/components/responses/Error${c}` }]));
+function errors(kind: OperationKind): Record<string, Json> {
+  return Object.fromEntries(errorStatusesOf(kind).map((status) => [String(status), { $ref: `#/components/responses/${componentNames.errorResponse(status)}` }]));
 }
 
-function errorResponses(): Record<string, Json> {
-  return Object.fromEntries(Object.entries(ERROR_RESPONSES).map(([code, description]) => [`Error${code}`, { description, ...json(ref("Error")) }]));
+/** One schema per errcode (`Error.<errcode>`, a business rule's is `Error.business-rule`) and one response per status. */
+function errorComponents(): { schemas: Record<string, Json>; responses: Record<string, Json> } {
+  const schemas: Record<string, Json> = {};
+  const responses: Record<string, Json> = {};
+  for (const { status, description, errors: codes, headers } of ERROR_STATUSES) {
+    const refs = codes.map((code) => {
+      const name = componentNames.error(code.errcode ?? "business-rule");
+      schemas[name] ??= {
+        type: "object",
+        description: code.description,
+        required: ["errcode", "errmesg", "errdata"],
+        properties: {
+          errcode: code.errcode === undefined ? { type: "string", description: "The rule's name, kebab-case." } : { const: code.errcode },
+          errmesg: { type: "string" },
+          errdata: code.errdata,
+        },
+      };
+      return ref(name);
+    });
+    responses[componentNames.errorResponse(status)] = {
+      description,
+      ...(headers ? { headers } : {}),
+      ...json(refs.length === 1 ? refs[0]! : { anyOf: refs }),
+    };
+  }
+  return { schemas, responses };
 }
 
 /** The OpenAPI 3.1 document of the whole project, from the model. */
 export function openApiDocument(model: Model, basePath: string): Json {
+  const errorParts = errorComponents();
   const schemas: Record<string, Json> = {
     Error: {
       type: "object",
+      description: "The shape of every error (DESIGN §4); each status lists its errcodes.",
       required: ["errcode", "errmesg", "errdata"],
       properties: { errcode: { type: "string" }, errmesg: { type: "string" }, errdata: { type: "object" } },
     },
+    ...errorParts.schemas,
     Pagination: {
       type: "object",
       required: ["limit", "offset", "page", "total", "pages"],
@@ -42,13 +71,13 @@ export function openApiDocument(model: Model, basePath: string): Json {
     },
   };
   const paths: Record<string, Record<string, Json>> = {
-    [`${basePath}/_meta`]: { get: { tags: ["meta"], summary: "Name and version of the API", responses: { "200": { description: "OK" } } } },
+    [`${basePath}/_meta`]: { get: { tags: ["meta"], summary: "Name and version of the API", responses: { "200": { description: "OK" }, ...errors("meta") } } },
     [`${basePath}/auth/info`]: {
-      get: { tags: ["meta"], summary: "The caller: user, profile, organization, realm, roles", responses: { "200": { description: "OK" }, ...errors("401") } },
+      get: { tags: ["meta"], summary: "The caller: user, profile, organization, realm, roles", responses: { "200": { description: "OK" }, ...errors("auth-info") } },
     },
   };
   for (const domain of model.domains) {
-    paths[`${basePath}/_meta/${domain.name}/`] = { get: { tags: ["meta"], summary: `The commands of ${domain.name}`, responses: { "200": { description: "OK" } } } };
+    paths[`${basePath}/_meta/${domain.name}/`] = { get: { tags: ["meta"], summary: `The commands of ${domain.name}`, responses: { "200": { description: "OK" }, ...errors("meta") } } };
     for (const aggregate of domain.aggregates) addAggregate(domain, aggregate, basePath, paths, schemas);
   }
   return {
@@ -61,12 +90,12 @@ export function openApiDocument(model: Model, basePath: string): Json {
     tags: [...model.domains.map((d) => ({ name: d.name, ...(d.description ? { description: d.description } : {}) })), { name: "meta" }],
     security: [{ bearer: [] }],
     paths,
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } }, schemas, responses: errorResponses() },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } }, schemas, responses: errorParts.responses },
   };
 }
 
 function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: string, paths: Record<string, Record<string, Json>>, schemas: Record<string, Json>): void {
-  const itemName = `${domain.name}.${aggregate.name}`;
+  const itemName = componentNames.item(domain.name, aggregate.name);
   const state = objectSchema(aggregate.state);
   schemas[itemName] = {
     type: "object",
@@ -83,12 +112,12 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
   const tags = [domain.name];
   const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
   for (const action of aggregate.actions) {
-    const payloadName = `${domain.name}:${action.name}`;
+    const payloadName = componentNames.payload(domain.name, action.name);
     schemas[payloadName] = objectSchema(action.payload);
     const path = action.creates ? `${basePath}/${domain.name}:${action.name}/${aggregate.name}/:new` : `${basePath}/${domain.name}:${action.name}/${aggregate.name}/{id}`;
     paths[path] = { post: commandOperation(domain, aggregate, action, payloadName, itemName, tags, action.creates ? [] : [idParameter]) };
     paths[`${basePath}/_meta/${domain.name}:${action.name}/`] = {
-      get: { tags: ["meta"], summary: `The payload schema and URLs of ${domain.name}:${action.name}`, responses: { "200": { description: "OK" } } },
+      get: { tags: ["meta"], summary: `The payload schema and URLs of ${domain.name}:${action.name}`, responses: { "200": { description: "OK" }, ...errors("meta") } },
     };
   }
   const resource = `${basePath}/${domain.name}.${aggregate.name}`;
@@ -107,7 +136,7 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
       ],
       responses: {
         "200": { description: "A page of rows", ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }) },
-        ...errors("400", "401", "403"),
+        ...errors("list"),
       },
     },
   };
@@ -121,7 +150,7 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
         { name: "version", in: "query", schema: { type: "integer", minimum: 1 }, description: "Time travel: the state after this version." },
         { name: "at", in: "query", schema: { type: "string", format: "date-time" }, description: "Time travel: the state at this time." },
       ],
-      responses: { "200": { description: "The row", ...json(ref(itemName)) }, ...errors("400", "401", "403", "404") },
+      responses: { "200": { description: "The row", ...json(ref(itemName)) }, ...errors("item") },
     },
   };
   paths[`${resource}/{id}/_events`] = {
@@ -135,11 +164,11 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
         { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 }, description: "Page number, from 1." },
         { name: "afterVersion", in: "query", schema: { type: "integer", minimum: 0 }, description: "Instead of `page`: the events after this version." },
       ],
-      responses: { "200": { description: "Events, oldest first, and `pagination` with the stream's `total`" }, ...errors("400", "401", "403", "404") },
+      responses: { "200": { description: "Events, oldest first, and `pagination` with the stream's `total`" }, ...errors("history") },
     },
   };
   paths[`${basePath}/_meta/${domain.name}.${aggregate.name}/`] = {
-    get: { tags: ["meta"], summary: `Fields, filters and sorting of ${itemName}`, responses: { "200": { description: "OK" } } },
+    get: { tags: ["meta"], summary: `Fields, filters and sorting of ${itemName}`, responses: { "200": { description: "OK" }, ...errors("meta") } },
   };
 }
 
@@ -161,7 +190,7 @@ function commandOperation(domain: DomainModel, aggregate: AggregateModel, action
         description: "Done: the resource after the command",
         ...json({ type: "object", properties: { status: { const: "OK" }, data: { type: "object", properties: { [aggregate.name]: ref(itemName) } } } }),
       },
-      ...errors("401", "403", ...(action.creates ? [] : ["404"]), "409", ...(action.creates ? [] : ["412"]), "422"),
+      ...errors(action.creates ? "create" : "command"),
     },
   };
 }

@@ -12,7 +12,7 @@ export const openApiEmitter: Emitter = {
   name: "openapi",
   emit(context) {
     const basePath = context.config.api.basePath;
-    const input = hash([templatesFingerprint(), "openapi-2", basePath, context.model.domains.map((d) => d.specHash)]);
+    const input = hash([templatesFingerprint(), "openapi-3", basePath, context.model.domains.map((d) => d.specHash)]);
     return [{ path: "openapi.json", language: "none", input, render: () => `${JSON.stringify(openApiDocument(context.model, basePath), null, 2)}\n` }];
   },
 };

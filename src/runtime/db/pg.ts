@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
+import { DatabaseUnavailableError } from "../errors.js";
+import { isConnectionError } from "./connection-error.js";
 import type { Database, Sql } from "./database.js";
 
 /**
@@ -29,15 +31,24 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
+/** Runs a driver call; a lost or unreachable database becomes DatabaseUnavailableError (503). */
+async function driver<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw isConnectionError(error) ? new DatabaseUnavailableError(error) : error;
+  }
+}
+
 function sqlOn(client: pg.Pool | pg.PoolClient): Sql {
   return {
     async query<R extends object>(text: string, params: readonly unknown[] = []) {
       const name = statementName(text);
-      const result = await client.query<R>(name === undefined ? { text, values: [...params] } : { name, text, values: [...params] });
+      const result = await driver(() => client.query<R>(name === undefined ? { text, values: [...params] } : { name, text, values: [...params] }));
       return result.rows;
     },
     async exec(script: string) {
-      await client.query(script);
+      await driver(() => client.query(script));
     },
   };
 }
@@ -46,10 +57,22 @@ export interface PgOptions {
   readonly connectionString: string;
   /** Pool size (default 10). */
   readonly max?: number;
+  /** How long to wait for a connection before answering "unavailable" (default 5000 ms). */
+  readonly connectionTimeoutMillis?: number;
 }
 
 export function pgDatabase(options: PgOptions | pg.Pool): Database {
-  const pool = options instanceof pg.Pool ? options : new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+  const pool =
+    options instanceof pg.Pool
+      ? options
+      : new pg.Pool({
+          connectionString: options.connectionString,
+          max: options.max ?? 10,
+          // Without a limit, a request waits forever for a database that does not answer.
+          connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
+          // Dead connections (no RST, e.g. a network partition) are noticed instead of hanging.
+          keepAlive: true,
+        });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
   const direct = sqlOn(pool);
@@ -58,17 +81,21 @@ export function pgDatabase(options: PgOptions | pg.Pool): Database {
     query: direct.query,
     exec: direct.exec,
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await driver(() => pool.connect());
+      const sql = sqlOn(client);
+      let broken = false;
       try {
-        await client.query("BEGIN");
-        const result = await fn(sqlOn(client));
-        await client.query("COMMIT");
+        await sql.exec("BEGIN");
+        const result = await fn(sql);
+        await sql.exec("COMMIT");
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        // A connection that failed goes back to the pool destroyed, not to be handed out again.
+        broken = error instanceof DatabaseUnavailableError;
+        if (!broken) await client.query("ROLLBACK").catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     async close() {
