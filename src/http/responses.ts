@@ -67,7 +67,14 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
     status: 403,
     description: "The policy does not allow it.",
     on: DATA,
-    errors: [{ errcode: "forbidden", description: "The permission the policy denies.", errdata: object({ permission: string }) }],
+    errors: [
+      { errcode: "forbidden", description: "The permission the policy denies.", errdata: object({ permission: string }) },
+      {
+        errcode: "actor-id-not-uuid",
+        description: "The command records the caller's id in a uuid field, and the token's subject is not a UUID (commands only).",
+        errdata: object({ field: string, actorId: string }),
+      },
+    ],
   },
   {
     status: 404,

@@ -75,6 +75,26 @@ export class ForbiddenError extends FluviusError {
   }
 }
 
+/**
+ * The command would record the actor's id in a uuid field, but the token's subject is not a
+ * UUID (as with many identity providers): refused before anything is written.
+ */
+export class ActorIdNotUuidError extends FluviusError {
+  readonly code = "actor-id-not-uuid";
+  readonly status = 403;
+  constructor(
+    readonly field: string,
+    readonly actorId: string,
+  ) {
+    super(
+      `This command records your id in '${field}', a uuid field, but your id '${actorId}' is not a UUID. Set auth.idClaim in fluvius.yaml to a claim that holds a UUID, or declare the field as a string.`,
+    );
+  }
+  override get details(): Record<string, unknown> {
+    return { field: this.field, actorId: this.actorId };
+  }
+}
+
 export interface PreconditionFailure {
   readonly message: string;
   readonly field?: string;

@@ -96,6 +96,7 @@ export {
   InvalidEventError,
   EmbeddedDatabaseLockedError,
   HandlerNotImplementedError,
+  ActorIdNotUuidError,
   DatabaseUnavailableError,
   toWireError,
 } from "./errors.js";

@@ -1,3 +1,4 @@
+import { isUuid } from "./actor.js";
 import type { ReadModelDefinition } from "./definition.js";
 
 /** An aggregate as the API returns it: its state plus the system fields of DESIGN §4. */
@@ -18,4 +19,19 @@ export function rowColumns(readModel: ReadModelDefinition, state: unknown): Reco
   const columns: Record<string, unknown> = {};
   for (const c of readModel.columns) columns[c.column] = fields[c.field] ?? null;
   return columns;
+}
+
+/**
+ * The first uuid (or ref) column whose new value is not a UUID, if any. Payloads are checked
+ * before handlers run, so such a value comes from `$meta.actorId` (a token subject that is not
+ * a UUID) or from hand-written code; the database would refuse it mid-write.
+ */
+export function nonUuidColumn(readModel: ReadModelDefinition, state: unknown): { readonly field: string; readonly value: unknown } | undefined {
+  const fields = state as Readonly<Record<string, unknown>>;
+  for (const c of readModel.columns) {
+    if (c.kind !== "uuid" && c.kind !== "ref") continue;
+    const value = fields[c.field];
+    if (value !== undefined && value !== null && (typeof value !== "string" || !isUuid(value))) return { field: c.field, value };
+  }
+  return undefined;
 }

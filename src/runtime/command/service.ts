@@ -3,6 +3,7 @@ import { assertTenant, streamIdOf, type Actor } from "../actor.js";
 import { isUniqueViolation } from "../db/database.js";
 import { streamTypeOf, type ActionDefinition, type AggregateDefinition, type EventShape } from "../definition.js";
 import {
+  ActorIdNotUuidError,
   ForbiddenError,
   IdempotencyKeyReusedError,
   InvalidArgumentError,
@@ -11,7 +12,7 @@ import {
   StreamExistsError,
   VersionConflictError,
 } from "../errors.js";
-import { itemOf, rowColumns, type Item } from "../read-model.js";
+import { itemOf, nonUuidColumn, rowColumns, type Item } from "../read-model.js";
 import type { CommandRecord, EventRecord, EventStore, LoadedStream, TenantStore } from "../store/types.js";
 import type { AggregateService, CommandInput, CommandResult, ServiceOptions } from "./types.js";
 import { actionOf, checkPayload, checkWhen, runHandler } from "./decide.js";
@@ -125,6 +126,11 @@ export function createAggregateService<S, E extends EventShape, A extends object
     const { actor } = command;
     const next = applyNew(definition, base.state, events, { recordedAt: now, actorId: actor.id, fromVersion: base.version });
     if (action.creates && !policy.can(actor, action.permission, next as object)) throw new ForbiddenError(action.permission);
+    const misfit = definition.readModel && nonUuidColumn(definition.readModel, next);
+    if (misfit) {
+      if (misfit.value === actor.id) throw new ActorIdNotUuidError(misfit.field, actor.id);
+      throw new InvalidEventError(`The events of '${command.action}' leave ${JSON.stringify(misfit.value)} in '${misfit.field}', a uuid field; check its handler and evolve code.`);
+    }
     const newVersion = base.version + events.length;
     const every = definition.snapshotEvery;
     const snapshotDue = every !== undefined && every > 0 && newVersion - base.snapshotVersion >= every;
