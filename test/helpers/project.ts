@@ -15,13 +15,13 @@ export interface BuiltProject {
 /**
  * A real project from a valid fixture's specs, built the way a user builds one: `fluvius
  * generate` and `fluvius migrate new init` through the CLI, with this package linked as its
- * node_modules/fluvius.
+ * node_modules/fluvius. `specDir` defaults to the fixture's spec folder.
  */
-export function buildProject(fixture: string, edit?: (dir: string) => void): BuiltProject {
+export function buildProject(fixture: string, edit?: (dir: string) => void, specDir = path.join(fixturesRoot, "valid", fixture, "spec")): BuiltProject {
   const base = path.join(repoRoot, "test/.tmp");
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(path.join(base, `${fixture}-`));
-  cpSync(path.join(fixturesRoot, "valid", fixture, "spec"), path.join(dir, "domains"), { recursive: true });
+  cpSync(specDir, path.join(dir, "domains"), { recursive: true });
   writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `${fixture}-app`, version: "1.2.3", type: "module", private: true }));
   // As after `npm install fluvius`: the project's imports of fluvius/runtime reach this package.
   mkdirSync(path.join(dir, "node_modules"));

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { createAuthenticator, createServer, mintToken } from "fluvius/http";
 import { createStore, openPglite, pgDatabase, pgliteDatabase, type Database, type DomainDefinition } from "fluvius/runtime";
-import { buildProject, editHandler } from "../helpers/project.js";
+import { type BuiltProject, buildProject, editHandler } from "../helpers/project.js";
 import { createDatabase } from "../helpers/postgres.js";
 
 export const SECRET = "test-secret-of-at-least-32-characters!";
@@ -28,8 +28,12 @@ export function bankingProject() {
 }
 
 /** The API of the banking example on PGlite (in memory) or on a fresh PostgreSQL database. */
-export async function startBankingApp(backend: "pglite" | "postgres"): Promise<BankingApp> {
-  const project = bankingProject();
+export function startBankingApp(backend: "pglite" | "postgres"): Promise<BankingApp> {
+  return startApp(bankingProject(), backend);
+}
+
+/** A built project's API on PGlite (in memory) or on a fresh PostgreSQL database. */
+export async function startApp(project: BuiltProject, backend: "pglite" | "postgres"): Promise<BankingApp> {
   let db: Database;
   let drop = async () => undefined as unknown;
   if (backend === "pglite") {

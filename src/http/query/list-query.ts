@@ -65,11 +65,11 @@ export function buildListQuery(input: {
     where.push(searchable.length === 0 ? "FALSE" : `(${searchable.map((f) => `${quote(f.column)} ILIKE ${pattern} ESCAPE '\\'`).join(" OR ")})`);
   }
 
-  const order = sortSql(sort, fields);
+  const from = `${quote(input.table.schema)}.${quote(input.table.table)}`;
+  const order = sortSql(sort, fields, from);
   const limit = integer(input.parameters.limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
   const page = integer(input.parameters.page, "page", 1, 1, 1_000_000);
   const offset = (page - 1) * limit;
-  const from = `${quote(input.table.schema)}.${quote(input.table.table)}`;
   const condition = where.join(" AND ");
   // Limit and offset are parameters too, so one query shape is one statement text (prepared once).
   const pageParams = [...params.values, limit, offset];
@@ -85,18 +85,23 @@ export function buildListQuery(input: {
   };
 }
 
-/** `sort=f.asc,g.desc` → ORDER BY, always ending with `_id` so pages never overlap. */
-function sortSql(sort: string | undefined, fields: ReadonlyMap<string, { column: string } & QueryField>): string {
+/**
+ * `sort=f.asc,g.desc` → ORDER BY, always ending with `_id` so pages never overlap. Columns are
+ * qualified with the table: a bare name would bind to the SELECT list's alias of the same
+ * name, which for decimals is the text rendering (`"balance"::text AS "balance"`), and sort
+ * 100.00 before 40.00. NULLs (unset optional fields) come last in both directions.
+ */
+function sortSql(sort: string | undefined, fields: ReadonlyMap<string, { column: string } & QueryField>, table: string): string {
   const parts: string[] = [];
   for (const item of (sort ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.(asc|desc))?$/.exec(item);
     const field = match ? fields.get(match[1] ?? "") : undefined;
-    if (!match || !field) throw new InvalidQueryError(`Cannot sort by '${item}'; write field.asc or field.desc with a field of this resource.`, { sort: item });
-    if (!isSortable(field)) throw new InvalidQueryError(`Field '${field.name}' cannot be sorted.`, { sort: item });
-    parts.push(`${quote(field.column)} ${match[2] === "desc" ? "DESC" : "ASC"} NULLS LAST`);
+    if (!match || !field) throw new InvalidQueryError(`Cannot sort by '${item}'; write field.asc or field.desc with a field of this resource.`, { parameter: "sort", sort: item });
+    if (!isSortable(field)) throw new InvalidQueryError(`Field '${field.name}' cannot be sorted (${field.kind}).`, { parameter: "sort", sort: item });
+    parts.push(`${table}.${quote(field.column)} ${match[2] === "desc" ? "DESC" : "ASC"} NULLS LAST`);
   }
-  if (parts.length === 0) parts.push(`"_created" DESC`);
-  parts.push(`"_id" ASC`);
+  if (parts.length === 0) parts.push(`${table}."_created" DESC`);
+  parts.push(`${table}."_id" ASC`);
   return parts.join(", ");
 }
 
