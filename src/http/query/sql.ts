@@ -135,8 +135,13 @@ export function accessSql(access: AccessFilter, columns: ReadonlyMap<string, Que
         const field = columns.get(c.field);
         // A rule on a field the table lacks can match nothing.
         if (!field) return "FALSE";
-        if (c.equals === null) return `${quote(field.column)} IS NULL`;
-        return `${quote(field.column)}${field.kind === "uuid" || field.kind === "number" || field.kind === "boolean" ? "::text" : ""} = ${params.add(String(c.equals))}`;
+        const column = quote(field.column);
+        if (c.equals === null) return `${column} IS NULL`;
+        // Membership, as the in-memory check (policy.ts `holds`): the jsonb array contains the value.
+        if (field.kind === "array") return `${column} @> ${params.add(JSON.stringify([c.equals]))}::jsonb`;
+        // Compared as text on both sides: an actor attribute is a string whatever the column's type,
+        // and an untyped parameter would be parsed as that type (an error for a date column).
+        return `${column}::text = ${params.add(String(c.equals))}::text`;
       })
       .join(" AND ");
   });
