@@ -3,6 +3,7 @@ import { isSortable, type QueryField } from "./fields.js";
 import { parseFilter } from "./filter.js";
 import { accessSql, filterSql, Params, quote } from "./sql.js";
 import type { AccessFilter } from "../../runtime/policy.js";
+import { UNSTORABLE_MESSAGE, unstorablePath } from "../../runtime/text.js";
 
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 1000;
@@ -55,8 +56,10 @@ export function buildListQuery(input: {
     try {
       parsed = JSON.parse(query);
     } catch {
-      throw new InvalidQueryError("`query` is not valid JSON.", { query });
+      throw new InvalidQueryError("`query` is not valid JSON.", { parameter: "query", query });
     }
+    const bad = unstorablePath(parsed);
+    if (bad !== undefined) throw new InvalidQueryError(`\`query\` ${UNSTORABLE_MESSAGE}${bad === "" ? "" : ` (at ${bad})`}.`, { parameter: "query", path: bad });
     where.push(`(${filterSql(parseFilter(parsed, fields), params)})`);
   }
   if (text !== undefined && text.trim() !== "") {
@@ -107,8 +110,8 @@ function sortSql(sort: string | undefined, fields: ReadonlyMap<string, { column:
 
 function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined || value === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidQueryError(`\`${name}\` must be an integer from ${min} to ${max}.`, { [name]: value });
+  const n = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidQueryError(`\`${name}\` must be an integer from ${min} to ${max}.`, { parameter: name, [name]: value });
   return n;
 }
 
