@@ -380,6 +380,17 @@ result does not depend on the order of operations.`,
     explain: `\`when\` (on actions) and \`where\` (on policy rules) compare state fields with values; a
 value must be of the field's type and, for an enum field, one of its values.`,
   }),
+  "invalid-condition-field": entry<{ field: S; type: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `A policy's \`where\` cannot compare '${p.field}' (${p.type}) with a value.`,
+    hint: "Compare a scalar field (string, uuid, enum, number, …) or an array of scalars (the value must be one of its elements).",
+    explain: `A rule's \`where\` holds when a state field equals a value (an actor attribute or a
+literal). For an array of scalars it means membership: \`where: { owners: $actor.id }\` holds
+when the actor's id is one of the elements of \`owners\`. Objects, \`json\` fields and arrays
+of objects or of arrays have no single value to compare, so such a condition could never
+hold; compare one of their scalar parts kept in its own state field instead.`,
+  }),
   "unused-event": entry<{ event: S; aggregate: S }>({
     severity: "warning",
     stage: "check",

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { type Actor, canonicalId } from "../runtime/actor.js";
+import { UNSTORABLE_MESSAGE, unstorablePath } from "../runtime/text.js";
 import { UnauthorizedError } from "./errors.js";
 
 /** How claims become the actor, and how tokens are verified (fluvius.yaml `auth:`). */
@@ -47,6 +48,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     } catch (error) {
       throw new UnauthorizedError(`The token is not valid: ${error instanceof Error ? error.message : String(error)}.`);
     }
+    if (unstorablePath(claims) !== undefined) throw new UnauthorizedError(`The token's claims ${UNSTORABLE_MESSAGE}.`);
     const authenticated = { actor: actorFrom(claims, options), claims };
     verified.set(token, authenticated);
     return authenticated;
@@ -97,7 +99,8 @@ export function actorFrom(claims: JWTPayload, options: Pick<AuthOptions, "idClai
   const tenant = claimAt(claims, options.tenantClaim);
   const roles = claimAt(claims, options.rolesClaim);
   if (typeof id !== "string" || id === "") throw new UnauthorizedError(`The token has no '${options.idClaim}' claim (the actor's id).`);
-  if (typeof tenant !== "string" || tenant === "" || tenant === "*") throw new UnauthorizedError(`The token has no '${options.tenantClaim}' claim (the tenant).`);
+  if (typeof id === "string" && id.length > 200) throw new UnauthorizedError(`The token's '${options.idClaim}' claim is longer than 200 characters.`);
+  if (typeof tenant !== "string" || tenant === "" || tenant === "*" || tenant.length > 200) throw new UnauthorizedError(`The token has no '${options.tenantClaim}' claim (the tenant).`);
   const roleList = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : typeof roles === "string" ? roles.split(/[\s,]+/).filter(Boolean) : [];
   // A UUID subject in lower case: it is what `$meta.actorId` records and `where` compares.
   return { id: canonicalId(id), tenant, roles: roleList, claims };

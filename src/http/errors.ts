@@ -83,3 +83,15 @@ export function stderrReporter(stacks: boolean): (report: ServerErrorReport) => 
     process.stderr.write(`${report.line}${stack}\n`);
   };
 }
+
+/**
+ * The safety net under the checks of the request's values: a database error of SQLSTATE class
+ * 22 (data exception: a value out of range, text PostgreSQL cannot read as the column's type)
+ * is caused by a value, never by the server's state, so it is the client's 400, not a 500.
+ */
+export function databaseValueError(error: unknown): WireError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !/^22[0-9A-Z]{3}$/.test(code)) return undefined;
+  const message = error instanceof Error ? error.message : "a value the database cannot read";
+  return { status: 400, body: { errcode: "invalid-value", errmesg: `A value in the request cannot be stored or compared: ${message}.`, errdata: { sqlstate: code } } };
+}

@@ -54,7 +54,8 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
       { errcode: "invalid-header", description: "A header the API cannot read, e.g. an If-Match that is not a version.", errdata: object({ header: string }) },
       { errcode: "invalid-json", description: "The body is not valid JSON.", errdata: empty },
       { errcode: "invalid-argument", description: "An id that is not a UUID, or another malformed argument.", errdata: empty },
-      { errcode: "bad-request", description: "Any other request the server refuses to read.", errdata: empty },
+      { errcode: "invalid-value", description: "A value the database cannot read or hold (the safety net under the checks above).", errdata: object({ sqlstate: string }) },
+      { errcode: "bad-request", description: "Any other request the server refuses to read, e.g. a malformed percent-encoding.", errdata: empty },
     ],
   },
   {
@@ -120,6 +121,12 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
     errors: [{ errcode: "bad-request", description: "The body is too large.", errdata: empty }],
   },
   {
+    status: 414,
+    description: "A path segment (e.g. an id) is longer than the router's 100 characters.",
+    on: EVERY,
+    errors: [{ errcode: "uri-too-long", description: "The URL is too long.", errdata: empty }],
+  },
+  {
     status: 415,
     description: "The body is of a type the API does not read (neither JSON nor text).",
     on: COMMANDS,
@@ -137,6 +144,12 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
       },
       { errcode: "idempotency-key-reused", description: "The Idempotency-Key was first used with another request.", errdata: object({ commandId: string }) },
     ],
+  },
+  {
+    status: 431,
+    description: "The request's headers are larger than 16 KiB.",
+    on: EVERY,
+    errors: [{ errcode: "headers-too-large", description: "The headers are too large.", errdata: empty }],
   },
   {
     status: 500,

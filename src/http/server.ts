@@ -1,8 +1,10 @@
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import type { DomainDefinition } from "../runtime/domain.js";
 import type { EventStore } from "../runtime/store/types.js";
 import type { Authenticator } from "./auth.js";
-import { clientErrorOf, serverErrorReply, stderrReporter, type ServerErrorReport, wireErrorOf } from "./errors.js";
+import { isStorableText, UNSTORABLE_MESSAGE } from "../runtime/text.js";
+import { clientErrorOf, databaseValueError, serverErrorReply, stderrReporter, type ServerErrorReport, wireErrorOf } from "./errors.js";
+import { InvalidQueryError } from "./query/errors.js";
 import { resourcesOf } from "./resources.js";
 import { registerCommands } from "./routes/commands.js";
 import { registerMeta } from "./routes/meta.js";
@@ -43,7 +45,30 @@ export interface RequestContext {
  * metadata and docs. Errors always have the shape `{ errcode, errmesg, errdata }`.
  */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, routerOptions: { ignoreTrailingSlash: true }, bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 1024 * 1024,
+    // Errors of the router (a path segment over its 100-character limit: 414; a malformed
+    // percent-encoding: 400) and of the HTTP parser (headers over 16 KiB: 431) get the envelope too.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const errcode = status === 414 ? "uri-too-long" : "bad-request";
+      void reply.status(status).send({ errcode, errmesg: error.message, errdata: {} });
+    },
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      if (!socket.writable) return socket.destroy(error);
+      const [status, errcode, errmesg] =
+        error.code === "HPE_HEADER_OVERFLOW"
+          ? [431, "headers-too-large", "The request's headers are larger than 16 KiB."]
+          : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+            ? [408, "request-timeout", "The request took too long to arrive."]
+            : [400, "bad-request", "The request is not valid HTTP."];
+      const body = JSON.stringify({ errcode, errmesg, errdata: {} });
+      const reason = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" }[status];
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
+  });
   const context: RequestContext = {
     store: options.store,
     basePath: options.basePath,
@@ -63,9 +88,19 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }
   });
 
+  // Query parameters are single strings the database can store: a repeated one (sort=a&sort=b)
+  // or one with NUL or a lone surrogate is refused here, naming it, before any route reads it.
+  app.addHook("preHandler", async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (typeof value !== "string") throw new InvalidQueryError(`Give \`${name}\` once.`, { parameter: name });
+      if (!isStorableText(value) || !isStorableText(name)) throw new InvalidQueryError(`\`${name}\` ${UNSTORABLE_MESSAGE}.`, { parameter: name });
+    }
+  });
+
   const reportError = options.reportError ?? stderrReporter(options.stacks ?? false);
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const wire = wireErrorOf(error) ?? clientErrorOf(error);
+    const wire = wireErrorOf(error) ?? databaseValueError(error) ?? clientErrorOf(error);
     if (wire && wire.status < 500) return reply.status(wire.status).send(wire.body);
     // A server error: logged with an id the reply carries, so "it has been logged" is true.
     const { report, status, body, headers } = serverErrorReply(error, wire, `${request.method} ${request.url}`);

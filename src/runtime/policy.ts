@@ -15,10 +15,11 @@ export interface PolicyRule {
   readonly role: string;
   /** "account:deposit", "account:*", "*"; reads are "<aggregate>:read", event log and time travel "<aggregate>:history". */
   readonly allow: readonly string[];
-  /** State field → operand; every entry must hold. */
+  /** State field → operand; every entry must hold (for an array field: the operand is one of its elements). */
   readonly where?: Readonly<Record<string, WhereOperand>>;
 }
 
+/** `field` equals `equals`; for an array field, `equals` is one of its elements. */
 export interface FieldCondition {
   readonly field: string;
   readonly equals: Literal;
@@ -75,6 +76,15 @@ function conditionsOf(rule: PolicyRule, actor: Actor): FieldCondition[] | undefi
   return conditions;
 }
 
+/**
+ * Whether a state value meets a `where` condition: it equals the operand or, for an array
+ * field, has it as one of its elements (membership: `where: { owners: $actor.id }` grants the
+ * actors listed in `owners`). List queries translate the same meaning to SQL (accessSql).
+ */
+export function holds(value: unknown, equals: Literal): boolean {
+  return Array.isArray(value) ? value.includes(equals) : value === equals;
+}
+
 export function createPolicy(rules: readonly PolicyRule[]): Policy {
   const applicable = (actor: Actor, permission: string) =>
     rules.filter((r) => actor.roles.includes(r.role) && r.allow.some((p) => permissionMatches(p, permission)));
@@ -87,7 +97,7 @@ export function createPolicy(rules: readonly PolicyRule[]): Policy {
         if (conditions.length === 0) return true;
         if (state === undefined) return false;
         const fields = state as Readonly<Record<string, unknown>>;
-        return conditions.every((c) => fields[c.field] === c.equals);
+        return conditions.every((c) => holds(fields[c.field], c.equals));
       });
     },
     mayAllow(actor, permission) {

@@ -15,10 +15,10 @@ export interface BuiltProject {
 /**
  * A real project from a valid fixture's specs, built the way a user builds one: `fluvius
  * generate` and `fluvius migrate new init` through the CLI, with this package linked as its
- * node_modules/fluvius.
+ * node_modules/fluvius. `specDir` defaults to the fixture's spec folder.
  */
-export function buildProject(fixture: string, edit?: (dir: string) => void): BuiltProject {
-  return buildProjectOf(fixture, (domains) => cpSync(path.join(fixturesRoot, "valid", fixture, "spec"), domains, { recursive: true }), edit);
+export function buildProject(fixture: string, edit?: (dir: string) => void, specDir = path.join(fixturesRoot, "valid", fixture, "spec")): BuiltProject {
+  return buildProjectOf(fixture, (domains) => cpSync(specDir, domains, { recursive: true }), edit);
 }
 
 /** The same, from spec files given here (file name → YAML), for a test's own small domain. */

@@ -16,7 +16,7 @@ test("GET /openapi.json is valid OpenAPI 3.1 and documents the errors of a comma
   expect(document.openapi).toBe("3.1.0");
   expect(await openApiProblems(document)).toBeUndefined();
   const deposit = document.paths["/api/banking:deposit/account/{id}"]?.post;
-  expect(Object.keys(deposit?.responses ?? {}).sort()).toEqual(["200", "400", "401", "403", "404", "409", "412", "413", "415", "422", "500", "501", "503"]);
+  expect(Object.keys(deposit?.responses ?? {}).sort()).toEqual(["200", "400", "401", "403", "404", "409", "412", "413", "414", "415", "422", "431", "500", "501", "503"]);
 });
 
 test("the 413 and 415 the document promises for commands are what the server answers, in the error envelope", async () => {

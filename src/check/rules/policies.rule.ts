@@ -1,5 +1,5 @@
 import { didYouMean } from "../../diagnostics/suggest.js";
-import type { FieldInfo } from "../../model/types.js";
+import { describeType, type FieldInfo, type ValueType } from "../../model/types.js";
 import type { BoundDomain, Declaration } from "../bind.js";
 import type { CheckContext, Rule, Site } from "../context.js";
 import { valueProblem } from "../values.js";
@@ -13,7 +13,7 @@ const ACTOR_ATTRIBUTES = ["id", "tenant"] as const;
 /** Rules name declared roles, aggregates, actions and state fields; every role has a rule. */
 export const policiesRule: Rule = {
   name: "policies",
-  codes: ["unknown-role", "unknown-aggregate", "unknown-action", "unknown-field", "unknown-variable", "invalid-condition-value", "unused-role", "unknown-reaction", "invalid-rule"],
+  codes: ["unknown-role", "unknown-aggregate", "unknown-action", "unknown-field", "unknown-variable", "invalid-condition-value", "invalid-condition-field", "unused-role", "unknown-reaction", "invalid-rule"],
   check(domain, context) {
     const usedRoles = new Set<string>();
     for (const rule of domain.rules) {
@@ -100,19 +100,39 @@ function checkWhere(
         { ...at, part: "key" },
       );
     }
+    const comparable = fields.filter((field) => {
+      if (comparedType(field.type) !== undefined) return true;
+      context.report("invalid-condition-field", { field: fieldName, type: describeType(field.type) }, at);
+      return false;
+    });
+    if (comparable.length < fields.length) continue;
     if (typeof value === "string" && value.startsWith("$") && !value.startsWith("$$")) {
       checkActorReference(value, at, context);
       continue;
     }
     const literal = typeof value === "string" && value.startsWith("$$") ? value.slice(1) : value;
     for (const field of fields) {
-      const problem = valueProblem(literal, field.type, field.optional);
+      const type = comparedType(field.type) ?? field.type;
+      const problem = valueProblem(literal, type, field.optional && type === field.type);
       if (problem) {
         context.report("invalid-condition-value", { field: fieldName, detail: problem }, at);
         break;
       }
     }
   }
+}
+
+/**
+ * The type a `where` value is compared with: the field's own for a scalar, the element's for
+ * an array of scalars (membership); undefined when nothing can be compared (objects, json,
+ * arrays of those or of arrays).
+ */
+function comparedType(type: ValueType): ValueType | undefined {
+  const scalar = (t: ValueType) =>
+    t.kind === "enum" || t.kind === "ref" || t.kind === "unknown" || (t.kind === "primitive" && t.primitive !== "json");
+  if (scalar(type)) return type;
+  if (type.kind === "array" && scalar(type.element)) return type.element;
+  return undefined;
 }
 
 function checkActorReference(value: string, at: { file: Declaration<unknown>["file"]; path: readonly (string | number)[] }, context: CheckContext): void {

@@ -3,6 +3,7 @@ import { isSortable, type QueryField } from "./fields.js";
 import { parseFilter } from "./filter.js";
 import { accessSql, filterSql, Params, quote } from "./sql.js";
 import type { AccessFilter } from "../../runtime/policy.js";
+import { UNSTORABLE_MESSAGE, unstorablePath } from "../../runtime/text.js";
 
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 1000;
@@ -55,8 +56,10 @@ export function buildListQuery(input: {
     try {
       parsed = JSON.parse(query);
     } catch {
-      throw new InvalidQueryError("`query` is not valid JSON.", { query });
+      throw new InvalidQueryError("`query` is not valid JSON.", { parameter: "query", query });
     }
+    const bad = unstorablePath(parsed);
+    if (bad !== undefined) throw new InvalidQueryError(`\`query\` ${UNSTORABLE_MESSAGE}${bad === "" ? "" : ` (at ${bad})`}.`, { parameter: "query", path: bad });
     where.push(`(${filterSql(parseFilter(parsed, fields), params)})`);
   }
   if (text !== undefined && text.trim() !== "") {
@@ -65,11 +68,11 @@ export function buildListQuery(input: {
     where.push(searchable.length === 0 ? "FALSE" : `(${searchable.map((f) => `${quote(f.column)} ILIKE ${pattern} ESCAPE '\\'`).join(" OR ")})`);
   }
 
-  const order = sortSql(sort, fields);
+  const from = `${quote(input.table.schema)}.${quote(input.table.table)}`;
+  const order = sortSql(sort, fields, from);
   const limit = integer(input.parameters.limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
   const page = integer(input.parameters.page, "page", 1, 1, 1_000_000);
   const offset = (page - 1) * limit;
-  const from = `${quote(input.table.schema)}.${quote(input.table.table)}`;
   const condition = where.join(" AND ");
   // Limit and offset are parameters too, so one query shape is one statement text (prepared once).
   const pageParams = [...params.values, limit, offset];
@@ -85,26 +88,31 @@ export function buildListQuery(input: {
   };
 }
 
-/** `sort=f.asc,g.desc` → ORDER BY, always ending with `_id` so pages never overlap. */
-function sortSql(sort: string | undefined, fields: ReadonlyMap<string, { column: string } & QueryField>): string {
+/**
+ * `sort=f.asc,g.desc` → ORDER BY, always ending with `_id` so pages never overlap. Columns are
+ * qualified with the table: a bare name would bind to the SELECT list's alias of the same
+ * name, which for decimals is the text rendering (`"balance"::text AS "balance"`), and sort
+ * 100.00 before 40.00. NULLs (unset optional fields) come last in both directions.
+ */
+function sortSql(sort: string | undefined, fields: ReadonlyMap<string, { column: string } & QueryField>, table: string): string {
   const parts: string[] = [];
   for (const item of (sort ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.(asc|desc))?$/.exec(item);
     const field = match ? fields.get(match[1] ?? "") : undefined;
-    if (!match || !field) throw new InvalidQueryError(`Cannot sort by '${item}'; write field.asc or field.desc with a field of this resource.`, { sort: item });
-    if (!isSortable(field)) throw new InvalidQueryError(`Field '${field.name}' cannot be sorted.`, { sort: item });
-    parts.push(`${quote(field.column)} ${match[2] === "desc" ? "DESC" : "ASC"} NULLS LAST`);
+    if (!match || !field) throw new InvalidQueryError(`Cannot sort by '${item}'; write field.asc or field.desc with a field of this resource.`, { parameter: "sort", sort: item });
+    if (!isSortable(field)) throw new InvalidQueryError(`Field '${field.name}' cannot be sorted (${field.kind}).`, { parameter: "sort", sort: item });
+    parts.push(`${table}.${quote(field.column)} ${match[2] === "desc" ? "DESC" : "ASC"} NULLS LAST`);
   }
-  if (parts.length === 0) parts.push(`"_created" DESC`);
-  parts.push(`"_id" ASC`);
+  if (parts.length === 0) parts.push(`${table}."_created" DESC`);
+  parts.push(`${table}."_id" ASC`);
   return parts.join(", ");
 }
 
 /** A query-string integer within bounds, else a 400 naming the parameter. */
 export function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined || value === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidQueryError(`\`${name}\` must be an integer from ${min} to ${max}.`, { [name]: value });
+  const n = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidQueryError(`\`${name}\` must be an integer from ${min} to ${max}.`, { parameter: name, [name]: value });
   return n;
 }
 

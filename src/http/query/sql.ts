@@ -2,6 +2,7 @@ import type { AccessFilter } from "../../runtime/policy.js";
 import { InvalidQueryError } from "./errors.js";
 import type { QueryField } from "./fields.js";
 import type { Filter } from "./filter.js";
+import { isCalendarDate, parseInstant } from "../../runtime/time.js";
 
 /** Collects parameters and hands out their placeholders: nothing from a request is spliced into SQL. */
 export class Params {
@@ -18,8 +19,10 @@ export function quote(identifier: string): string {
 
 const COMPARISONS: Record<string, string> = { eq: "=", ne: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A decimal filter value: at most the read-model columns' precision (1000 digits). */
+const DECIMAL = /^-?\d{1,1000}(\.\d{1,1000})?$/;
+const INTEGER = /^-?\d{1,19}$/;
+const BIGINT_MAX = 2n ** 63n - 1n;
 
 /** A filter tree as a SQL condition over the read-model table. */
 export function filterSql(filter: Filter, params: Params): string {
@@ -79,18 +82,18 @@ function scalar(field: QueryField, value: unknown): string | number | boolean {
       if (typeof value === "string" && UUID.test(value)) return value;
       throw invalid(field, "eq", "a UUID");
     case "number":
-      if (typeof value === "number" && Number.isFinite(value)) return field.numeric === "decimal" ? String(value) : value;
-      if (typeof value === "string" && DECIMAL.test(value)) return value;
-      throw invalid(field, "eq", "a number");
+      return numberOf(field, value);
     case "boolean":
       if (typeof value === "boolean") return value;
       throw invalid(field, "eq", "true or false");
     case "date":
-      if (typeof value === "string" && DATE.test(value) && !Number.isNaN(Date.parse(value))) return value;
-      throw invalid(field, "eq", "a date (YYYY-MM-DD)");
-    case "datetime":
-      if (typeof value === "string" && !Number.isNaN(Date.parse(value))) return value;
-      throw invalid(field, "eq", "an ISO 8601 date-time");
+      if (typeof value === "string" && isCalendarDate(value)) return value;
+      throw invalid(field, "eq", "a date (YYYY-MM-DD, years 0001-9999)");
+    case "datetime": {
+      const instant = typeof value === "string" ? parseInstant(value) : undefined;
+      if (instant !== undefined) return instant;
+      throw invalid(field, "eq", "an ISO 8601 date-time with a time zone (years 0001-9999), e.g. 2024-01-31T12:00:00Z");
+    }
     case "enum":
       if (typeof value === "string" && (field.values ?? []).includes(value)) return value;
       throw invalid(field, "eq", `one of ${(field.values ?? []).join(", ")}`);
@@ -99,13 +102,30 @@ function scalar(field: QueryField, value: unknown): string | number | boolean {
   }
 }
 
+/** A number the column's type holds: bigint range for integers, finite for doubles, ≤ 1000 digits for decimals. */
+function numberOf(field: QueryField, value: unknown): string | number {
+  if (field.numeric === "integer") {
+    if (typeof value === "number" && Number.isSafeInteger(value)) return value;
+    if (typeof value === "string" && INTEGER.test(value) && BigInt(value) <= BIGINT_MAX && BigInt(value) >= -BIGINT_MAX - 1n) return value;
+    throw invalid(field, "eq", "an integer (64-bit)");
+  }
+  if (field.numeric === "number") {
+    const n = typeof value === "number" ? value : typeof value === "string" && DECIMAL.test(value) ? Number(value) : NaN;
+    if (Number.isFinite(n)) return n;
+    throw invalid(field, "eq", "a finite number");
+  }
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "string" && DECIMAL.test(value)) return value;
+  throw invalid(field, "eq", "a decimal (at most 1000 digits)");
+}
+
 function expectString(field: QueryField, value: unknown): string {
   if (typeof value === "string") return value;
   throw invalid(field, "eq", "a string");
 }
 
 function cast(field: QueryField): string {
-  if (field.kind === "number") return field.numeric === "integer" ? "::bigint" : "::numeric";
+  if (field.kind === "number") return field.numeric === "integer" ? "::bigint" : field.numeric === "number" ? "::double precision" : "::numeric";
   if (field.kind === "date") return "::date";
   if (field.kind === "datetime") return "::timestamptz";
   if (field.kind === "uuid") return "::uuid";
@@ -121,7 +141,7 @@ function escapeLike(text: string): string {
 }
 
 function invalid(field: QueryField, operator: string, expected: string): InvalidQueryError {
-  return new InvalidQueryError(`'${field.name}.${operator}' needs ${expected}.`, { field: field.name, operator, expected });
+  return new InvalidQueryError(`'${field.name}.${operator}' needs ${expected}.`, { parameter: "query", field: field.name, operator, expected });
 }
 
 /** What a policy lets the actor see, as SQL: all rows, none, or those matching a rule's `where`. */
@@ -135,8 +155,13 @@ export function accessSql(access: AccessFilter, columns: ReadonlyMap<string, Que
         const field = columns.get(c.field);
         // A rule on a field the table lacks can match nothing.
         if (!field) return "FALSE";
-        if (c.equals === null) return `${quote(field.column)} IS NULL`;
-        return `${quote(field.column)}${field.kind === "uuid" || field.kind === "number" || field.kind === "boolean" ? "::text" : ""} = ${params.add(String(c.equals))}`;
+        const column = quote(field.column);
+        if (c.equals === null) return `${column} IS NULL`;
+        // Membership, as the in-memory check (policy.ts `holds`): the jsonb array contains the value.
+        if (field.kind === "array") return `${column} @> ${params.add(JSON.stringify([c.equals]))}::jsonb`;
+        // Compared as text on both sides: an actor attribute is a string whatever the column's type,
+        // and an untyped parameter would be parsed as that type (an error for a date column).
+        return `${column}::text = ${params.add(String(c.equals))}::text`;
       })
       .join(" AND ");
   });

@@ -16,7 +16,7 @@ export function registerCommands(app: FastifyInstance, resources: readonly Resou
         const params = request.params as { id?: string };
         const query = request.query as { identifier?: string };
         const expectedVersion = definition.creates ? undefined : ifMatch(request.headers["if-match"]);
-        const commandId = header(request.headers["idempotency-key"]);
+        const commandId = token(request.headers["idempotency-key"], "Idempotency-Key");
         const result = await resource.service.execute({
           action,
           payload: request.body ?? {},
@@ -24,7 +24,7 @@ export function registerCommands(app: FastifyInstance, resources: readonly Resou
           ...(definition.creates ? (query.identifier === undefined ? {} : { streamId: query.identifier }) : { streamId: params.id }),
           ...(expectedVersion === undefined ? {} : { expectedVersion }),
           ...(commandId === undefined ? {} : { commandId }),
-          ...(request.headers["x-correlation-id"] === undefined ? {} : { correlationId: header(request.headers["x-correlation-id"]) }),
+          ...(request.headers["x-correlation-id"] === undefined ? {} : { correlationId: token(request.headers["x-correlation-id"], "X-Correlation-Id") }),
         });
         return { status: "OK", data: { [resource.name]: wireItem(resource, result.item) } };
       });
@@ -36,11 +36,24 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The longest Idempotency-Key and X-Correlation-Id accepted (docs/http.md). */
+export const MAX_KEY_LENGTH = 255;
+
+/** An Idempotency-Key or X-Correlation-Id: 1 to 255 printable ASCII characters (400 otherwise). */
+function token(value: string | string[] | undefined, name: string): string | undefined {
+  const raw = header(value);
+  if (raw === undefined) return undefined;
+  if (!/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(raw) || raw.length > MAX_KEY_LENGTH) {
+    throw new InvalidHeaderError(name, `${name} must be 1 to ${MAX_KEY_LENGTH} printable ASCII characters.`);
+  }
+  return raw;
+}
+
 /** `If-Match: 3`, `"3"` or `W/"3"`: the version the command expects. */
 function ifMatch(value: string | string[] | undefined): number | undefined {
   const raw = header(value);
   if (raw === undefined || raw.trim() === "" || raw.trim() === "*") return undefined;
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(raw.trim());
+  const match = /^(?:W\/)?"?(\d{1,10})"?$/.exec(raw.trim());
   if (!match) throw new InvalidHeaderError("If-Match", `If-Match must be the resource's version (an integer), not ${JSON.stringify(raw)}.`);
   return Number(match[1]);
 }

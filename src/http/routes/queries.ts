@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { ForbiddenError } from "../../runtime/errors.js";
 import type { EventRecord } from "../../runtime/store/types.js";
+import { parseInstant } from "../../runtime/time.js";
 import { InvalidQueryError } from "../query/errors.js";
 import { buildListQuery, integer, type ListParameters, pagination } from "../query/list-query.js";
 import type { Resource } from "../resources.js";
@@ -38,15 +39,18 @@ export function registerQueries(app: FastifyInstance, resources: readonly Resour
       const { actor } = await context.authenticate(request.headers.authorization);
       const { id } = request.params as { id: string };
       const { version, at } = request.query as { version?: string; at?: string };
-      if (version !== undefined && at !== undefined) throw new InvalidQueryError("Give `version` or `at`, not both.");
+      if (version !== undefined && at !== undefined) throw new InvalidQueryError("Give `version` or `at`, not both.", { parameter: "at" });
       if (version !== undefined) {
-        const n = Number(version);
-        if (!Number.isInteger(n) || n < 1) throw new InvalidQueryError("`version` must be a positive integer.", { version });
+        const n = /^\d{1,10}$/.test(version) ? Number(version) : NaN;
+        if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new InvalidQueryError("`version` must be a positive integer.", { parameter: "version", version });
         return wireItem(resource, await resource.service.getAt(actor, id, { version: n }));
       }
       if (at !== undefined) {
-        if (Number.isNaN(Date.parse(at))) throw new InvalidQueryError("`at` must be an ISO 8601 date-time.", { at });
-        return wireItem(resource, await resource.service.getAt(actor, id, { at: new Date(at).toISOString() }));
+        const instant = parseInstant(at);
+        if (instant === undefined) {
+          throw new InvalidQueryError("`at` must be an ISO 8601 date-time with a time zone (years 0001-9999), e.g. 2024-01-31T12:00:00Z.", { parameter: "at", at });
+        }
+        return wireItem(resource, await resource.service.getAt(actor, id, { at: instant }));
       }
       return wireItem(resource, await resource.service.get(actor, id));
     });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ALL_TENANTS, assertTenant, isUuid, streamIdOf } from "../actor.js";
 import { isUniqueViolation, type Database, type Sql } from "../db/database.js";
 import { DuplicateEventError, InvalidArgumentError, VersionConflictError } from "../errors.js";
+import { parseInstant } from "../time.js";
 import { toLoadedStream, toStoredEvent, type EventRow, type LoadRow } from "./rows.js";
 import {
   commitStatement,
@@ -161,7 +162,7 @@ class TenantScope implements TenantStore {
 
   async load(streamType: string, streamId: string, request: LoadRequest): Promise<LoadedStream> {
     checkVersion(request.toVersion, "toVersion");
-    if (request.at !== undefined && Number.isNaN(Date.parse(request.at))) throw new InvalidArgumentError(`Not a time: ${request.at}.`);
+    if (request.at !== undefined && parseInstant(request.at) === undefined) throw new InvalidArgumentError(`Not an ISO 8601 time with a zone (years 0001-9999): ${request.at}.`);
     const [row] = await this.sql.query<LoadRow>(LOAD_SQL, [
       this.tenant,
       streamType,

@@ -53,4 +53,12 @@ describe("policy engine", () => {
     expect(claims.filter(actor(["r"]), "x:read")).toEqual({ kind: "none" });
     expect(claims.filter(actor(["r"], { claims: { dept: 7 } }), "x:read")).toEqual({ kind: "where", anyOf: [[{ field: "dept", equals: 7 }]] });
   });
+
+  it("reads a where on an array field as membership: the actor is one of the elements", () => {
+    const policy = createPolicy([{ role: "owner", allow: ["doc:read"], where: { owners: { actor: "id" } } }]);
+    expect(policy.can(actor(["owner"]), "doc:read", { owners: ["u0", "u1"] })).toBe(true);
+    expect(policy.can(actor(["owner"]), "doc:read", { owners: ["u0"] })).toBe(false);
+    expect(policy.can(actor(["owner"]), "doc:read", { owners: [] })).toBe(false);
+    expect(policy.can(actor(["owner"]), "doc:read", { owners: "u1" })).toBe(true);
+  });
 });
