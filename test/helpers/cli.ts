@@ -16,6 +16,8 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: Re
     env: env as NodeJS.ProcessEnv,
     encoding: "utf8",
     timeout: 60_000,
+    // Big outputs (thousands of diagnostics) must arrive whole: spawnSync's default is 1 MiB.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
