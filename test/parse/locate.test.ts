@@ -1,4 +1,4 @@
-import { isMap, LineCounter, parseDocument, type Pair } from "yaml";
+import { isMap, LineCounter, parseDocument } from "yaml";
 import { describe, expect, test } from "vitest";
 import { rangeAt } from "../../src/parse/locate.js";
 import type { SourceFile } from "../../src/parse/source-file.js";
@@ -29,7 +29,7 @@ describe("rangeAt", () => {
         if (property === "find" || property === Symbol.iterator || property === "forEach") walks++;
         return Reflect.get(target, property, receiver) as unknown;
       },
-    }) as Pair<unknown, unknown>[];
+    });
     for (let i = 0; i < keys; i++) expect(rangeAt(file, [`k${i}`], "key").start.line).toBe(i + 1);
     expect(walks).toBeLessThanOrEqual(1);
   });
