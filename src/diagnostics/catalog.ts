@@ -322,6 +322,19 @@ element type of an array.`,
 above \`maxLength\`, a decimal bound that is not a decimal number, a \`pattern\` that is not
 a valid regular expression.`,
   }),
+  "unsupported-pattern": entry<{ pattern: S; detail: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `Pattern ${p.pattern} cannot be matched in linear time: ${p.detail}.`,
+    hint: "Rewrite it without lookarounds or backreferences, or check that rule in the handler.",
+    explain: `Patterns are matched by a linear-time engine (RE2), in \`validate\` against defaults and
+by the server against every payload, so that no pattern and no value can make matching run
+for ever (a backtracking engine takes hours for \`^(a+)+$\` against forty a's and a \`!\`).
+RE2 has no lookahead \`(?=…)\` \`(?!…)\`, no lookbehind \`(?<=…)\` \`(?<!…)\`, no
+backreference \`\\1\` \`\\k<name>\`, and repeats at most 1000 times (\`a{1001}\` is refused).
+Everything else of ECMAScript patterns works, with \`\\u\` escapes and Unicode classes such
+as \`\\p{L}\`. A rule that needs more belongs in the action's hand-written handler.`,
+  }),
   "invalid-default": entry<{ detail: S }>({
     severity: "error",
     stage: "check",
