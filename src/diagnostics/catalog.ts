@@ -546,6 +546,18 @@ from another branch.`,
     explain: `Migrations run in number order on every database. A file numbered below the last applied
 one usually comes from a merged branch; it must be renumbered (regenerated) after the last one.`,
   }),
+  "migration-transaction-control": entry<{ file: S; keyword: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `${p.file} contains ${p.keyword}: migrations may not open or end transactions.`,
+    hint: "Remove the statement: `fluvius migrate up` runs every migration in one transaction of its own. Split work that must commit separately into two migrations.",
+    explain: `\`fluvius migrate up\` runs each migration file in one transaction and records it in the same
+transaction, so a migration is applied entirely or not at all. A BEGIN, START TRANSACTION, COMMIT,
+END, ROLLBACK, ABORT, SAVEPOINT, RELEASE or PREPARE TRANSACTION in the file would break that: the part
+before a COMMIT would stay applied with no record of it, and the next run would apply it again.
+Such statements are refused before anything is applied (case-insensitive; inside strings,
+comments, dollar quotes, DO blocks and function bodies they are not statements and are allowed).`,
+  }),
   "migration-failed": entry<{ file: S; message: S }>({
     severity: "error",
     stage: "migrate",
