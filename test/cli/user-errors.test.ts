@@ -23,6 +23,13 @@ describe("user mistakes on the command line", () => {
     expect(runCli(["token", "--sub", "alice", "--tenant", "acme", "--expires", "90m"], { cwd: dir }).status).toBe(0);
   });
 
+  test("a malformed --database-url: invalid-database-url, exit 1", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "fluvius-url-"));
+    const result = runCli(["migrate", "status", "--database-url", "postgres://localhost:99999/x"], { cwd: dir });
+    expect(result.stdout).toContain("--database-url:1:1 error invalid-database-url: ");
+    expect(result.status).toBe(1);
+  });
+
   test("serve on a port that is in use: says so and exits 1", async () => {
     const project = buildProject("banking");
     const blocker = createServer();
