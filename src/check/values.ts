@@ -1,6 +1,7 @@
 import Big from "big.js";
 import { describeActual } from "../validate/map-errors.js";
 import { type Constraints, describeType, type ValueType } from "../model/types.js";
+import { checkPattern } from "../runtime/pattern.js";
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -101,7 +102,7 @@ function primitiveProblem(value: unknown, primitive: string, c: Constraints): st
 function stringProblem(value: string, c: Constraints): string | undefined {
   if (c.minLength !== undefined && value.length < c.minLength) return `'${value}' is shorter than ${c.minLength} characters`;
   if (c.maxLength !== undefined && value.length > c.maxLength) return `'${value}' is longer than ${c.maxLength} characters`;
-  if (c.pattern !== undefined && safeRegExp(c.pattern)?.test(value) === false) return `'${value}' does not match the pattern ${c.pattern}`;
+  if (c.pattern !== undefined && matchesPattern(c.pattern, value) === false) return `'${value}' does not match the pattern ${c.pattern}`;
   return undefined;
 }
 
@@ -119,12 +120,10 @@ export function toBig(bound: number | string | undefined): Big | undefined {
   return undefined;
 }
 
-export function safeRegExp(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern, "u");
-  } catch {
-    return undefined;
-  }
+/** Linear time, whatever the pattern and the value; undefined for a pattern refused elsewhere. */
+function matchesPattern(pattern: string, value: string): boolean | undefined {
+  const check = checkPattern(pattern);
+  return check.ok ? check.pattern.test(value) : undefined;
 }
 
 function isValidDate(value: string): boolean {

@@ -1,8 +1,9 @@
 import path from "node:path";
 import { Args, Flags } from "@oclif/core";
-import { FluviusCommand } from "../cli/base-command.js";
+import { EXIT, FluviusCommand } from "../cli/base-command.js";
 import { nodeHost } from "../host/node-host.js";
 import { resolvePath } from "../host/paths.js";
+import { mergePackageJson } from "../init/merge-package.js";
 import { packageNameFrom, scaffold } from "../init/scaffold.js";
 
 export default class Init extends FluviusCommand {
@@ -10,7 +11,9 @@ export default class Init extends FluviusCommand {
   static override description = `Writes fluvius.yaml, domains/banking.yaml (with the schema header editors use for
 completion), package.json, tsconfig.json, .gitignore, a README and a GitHub Actions workflow
 that runs \`fluvius validate\` and \`fluvius generate --check\`. Existing files are never
-overwritten: they are kept and listed.`;
+overwritten: they are kept and listed. An existing package.json gets what the project needs
+merged in ("type": "module", missing scripts and dependencies; the user's values are kept),
+and each change is printed.`;
 
   static override examples = [
     { command: "<%= config.bin %> init my-bank", description: "Create the project in ./my-bank." },
@@ -38,6 +41,21 @@ overwritten: they are kept and listed.`;
     const kept: string[] = [];
     for (const file of files) {
       const target = `${root}/${file.path}`;
+      if (file.path === "package.json" && (await host.stat(target))) {
+        const merge = mergePackageJson((await host.readText(target)) ?? "", file.content);
+        if (!merge.ok) {
+          this.logToStderr(`fluvius: ${merge.reason}.`);
+          this.exit(EXIT.problems);
+        }
+        if (merge.content === undefined) {
+          kept.push(file.path);
+          this.log(`  kept     ${file.path} (has what the project needs)`);
+          continue;
+        }
+        await host.writeFile(target, merge.content);
+        this.log(`  updated  ${file.path}: ${merge.changes.join("; ")}`);
+        continue;
+      }
       if (await host.stat(target)) {
         kept.push(file.path);
         this.log(`  kept     ${file.path} (exists)`);

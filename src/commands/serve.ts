@@ -110,7 +110,10 @@ development secret that \`fluvius token\` signs with, or auth.jwksUrl.`;
         stacks: flags.log || (process.env.DEBUG?.includes("fluvius") ?? false),
       });
       closers.push(() => app.close());
-      const address = await app.listen({ port: flags.port, host: flags.host });
+      const address = await app.listen({ port: flags.port, host: flags.host }).catch((error: unknown) => {
+        const problem = listenProblem(error, flags.port, flags.host);
+        throw problem === undefined ? error : new StopError(problem);
+      });
       this.log(`database: ${target.description}`);
       this.log(`listening on ${address}${config.api.basePath}  (docs: ${address}/docs)`);
       if (config.auth.jwksUrl === undefined && resolveSecret(config).source === "development") {
@@ -132,6 +135,15 @@ development secret that \`fluvius token\` signs with, or auth.jwksUrl.`;
 }
 
 class StopError extends Error {}
+
+/** Why the server could not listen, when the cause is the machine or the flags, not fluvius. */
+function listenProblem(error: unknown, port: number, host: string): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EADDRINUSE") return `port ${port} on ${host} is already in use; stop what listens there, or choose another with --port.`;
+  if (code === "EACCES") return `no permission to listen on port ${port} on ${host} (ports below 1024 need privileges); choose another with --port.`;
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return `cannot listen on ${host}: it is not an address of this machine; check --host.`;
+  return undefined;
+}
 
 function readProjectPackage(root: string): { name: string; version: string } {
   try {

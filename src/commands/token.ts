@@ -7,6 +7,9 @@ import { nodeHost } from "../host/node-host.js";
 import { loadConfig } from "../load/config.js";
 import { resolveSecret } from "../project/secret.js";
 
+/** A positive lifetime in the units the JWT library reads (30m, 8h, 7d, "2 hours"). */
+const LIFETIME = /^\d+(\.\d+)? ?(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|y|yrs?|years?)$/i;
+
 export default class Token extends FluviusCommand {
   static override summary = "Mint a development token (HS256) for the local secret.";
   static override description = `Signs a JWT with the secret \`fluvius serve\` verifies: the environment variable named by
@@ -50,6 +53,10 @@ identity provider.`;
       }
       claims[pair.slice(0, at)] = pair.slice(at + 1);
     }
+    if (!LIFETIME.test(flags.expires.trim())) {
+      this.logToStderr(`fluvius: --expires takes a lifetime such as 30m, 8h or 7d, not ${JSON.stringify(flags.expires)}.`);
+      this.exit(EXIT.usage);
+    }
     const { secret } = resolveSecret(config);
     const token = await mintToken({
       secret,
@@ -57,7 +64,7 @@ identity provider.`;
       tenant: flags.tenant,
       roles: flags.role,
       claims,
-      expiresIn: flags.expires,
+      expiresIn: flags.expires.trim(),
       names: { idClaim: config.auth.idClaim, tenantClaim: config.auth.tenantClaim, rolesClaim: config.auth.rolesClaim },
     });
     this.log(token);

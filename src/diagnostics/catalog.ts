@@ -322,6 +322,19 @@ element type of an array.`,
 above \`maxLength\`, a decimal bound that is not a decimal number, a \`pattern\` that is not
 a valid regular expression.`,
   }),
+  "unsupported-pattern": entry<{ pattern: S; detail: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `Pattern ${p.pattern} cannot be matched in linear time: ${p.detail}.`,
+    hint: "Rewrite it without lookarounds or backreferences, or check that rule in the handler.",
+    explain: `Patterns are matched by a linear-time engine (RE2), in \`validate\` against defaults and
+by the server against every payload, so that no pattern and no value can make matching run
+for ever (a backtracking engine takes hours for \`^(a+)+$\` against forty a's and a \`!\`).
+RE2 has no lookahead \`(?=…)\` \`(?!…)\`, no lookbehind \`(?<=…)\` \`(?<!…)\`, no
+backreference \`\\1\` \`\\k<name>\`, and repeats at most 1000 times (\`a{1001}\` is refused).
+Everything else of ECMAScript patterns works, with \`\\u\` escapes and Unicode classes such
+as \`\\p{L}\`. A rule that needs more belongs in the action's hand-written handler.`,
+  }),
   "invalid-default": entry<{ detail: S }>({
     severity: "error",
     stage: "check",
@@ -652,6 +665,18 @@ from another branch.`,
     hint: "Give it a number after the last applied migration: delete it (and its snapshot) and regenerate it with `fluvius migrate new`.",
     explain: `Migrations run in number order on every database. A file numbered below the last applied
 one usually comes from a merged branch; it must be renumbered (regenerated) after the last one.`,
+  }),
+  "migration-transaction-control": entry<{ file: S; keyword: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `${p.file} contains ${p.keyword}: migrations may not open or end transactions.`,
+    hint: "Remove the statement: `fluvius migrate up` runs every migration in one transaction of its own. Split work that must commit separately into two migrations.",
+    explain: `\`fluvius migrate up\` runs each migration file in one transaction and records it in the same
+transaction, so a migration is applied entirely or not at all. A BEGIN, START TRANSACTION, COMMIT,
+END, ROLLBACK, ABORT, SAVEPOINT, RELEASE or PREPARE TRANSACTION in the file would break that: the part
+before a COMMIT would stay applied with no record of it, and the next run would apply it again.
+Such statements are refused before anything is applied (case-insensitive; inside strings,
+comments, dollar quotes, DO blocks and function bodies they are not statements and are allowed).`,
   }),
   "migration-failed": entry<{ file: S; message: S }>({
     severity: "error",

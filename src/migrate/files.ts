@@ -3,6 +3,7 @@ import type { DiagnosticCollector } from "../diagnostics/collector.js";
 import { wholeFile } from "../diagnostics/diagnostic.js";
 import type { Host } from "../host/host.js";
 import { displayPath, joinPath } from "../host/paths.js";
+import { findTransactionControl } from "./split.js";
 
 /** `0002_add_tags.sql`: a number (at least four digits), an underscore, a name. */
 export const MIGRATION_FILE = /^(\d{4,})_([A-Za-z0-9][A-Za-z0-9_.-]*)\.sql$/;
@@ -44,7 +45,8 @@ export function snapshotPath(dir: string, id: number): string {
 
 /**
  * Reads the migrations folder (a missing folder is an empty one). Reports .sql files that
- * are not named like a migration and two migrations with the same number.
+ * are not named like a migration, two migrations with the same number, and transaction
+ * control statements in a file (before anything is applied).
  */
 export async function readMigrationsFolder(host: Host, dir: string, diagnostics: DiagnosticCollector): Promise<MigrationsFolder> {
   const displayDir = displayPath(host.cwd, dir);
@@ -84,6 +86,10 @@ export async function readMigrationsFolder(host: Host, dir: string, diagnostics:
     }
     byNumber.set(file.id, file);
     migrations.push(file);
+    for (const found of findTransactionControl(sql)) {
+      const at = { line: found.line, column: found.column };
+      diagnostics.report("migration-transaction-control", { file: relative, keyword: found.keyword }, { file: shown, start: at, end: at });
+    }
   }
   migrations.sort((a, b) => a.id - b.id);
   return { dir, displayDir, migrations, snapshots };

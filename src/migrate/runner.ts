@@ -2,7 +2,7 @@ import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { type Diagnostic, wholeFile } from "../diagnostics/diagnostic.js";
 import type { Sql } from "../runtime/db/database.js";
 import type { MigrationFile } from "./files.js";
-import { positionAt, splitStatements } from "./split.js";
+import { offsetOfCharacter, positionAt, splitStatements } from "./split.js";
 import type { MigrationTarget } from "./target.js";
 import { errorReason } from "./target.js";
 
@@ -184,8 +184,8 @@ interface DriverError {
  */
 async function reportFailure(target: MigrationTarget, file: MigrationFile, error: unknown, diagnostics: DiagnosticCollector): Promise<void> {
   const e = (typeof error === "object" && error !== null ? error : {}) as DriverError;
-  let offset: number | undefined = e.position === undefined ? undefined : Number(e.position) - 1;
-  if (offset === undefined || Number.isNaN(offset)) offset = await locateFailingStatement(target, file.sql);
+  const position = e.position === undefined ? Number.NaN : Number(e.position) - 1;
+  const offset = Number.isNaN(position) ? await locateFailingStatement(target, file.sql) : offsetOfCharacter(file.sql, position);
   const at = positionAt(file.sql, offset ?? 0);
   const range = { file: file.displayPath, start: at, end: at };
   const message = [errorReason(error), e.detail].filter((s) => s !== undefined && s !== "").join(" — ");
@@ -209,7 +209,7 @@ async function locateFailingStatement(target: MigrationTarget, sql: string): Pro
           await tx.exec(statement.text);
         } catch (error) {
           const position = Number((error as DriverError).position);
-          found = statement.offset + (Number.isNaN(position) ? 0 : position - 1);
+          found = statement.offset + (Number.isNaN(position) ? 0 : offsetOfCharacter(statement.text, position - 1));
           break;
         }
       }

@@ -76,3 +76,50 @@ export function positionAt(text: string, offset: number): { line: number; column
   const lines = before.split("\n");
   return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
 }
+
+export interface TransactionControl {
+  /** As PostgreSQL spells it, e.g. `START TRANSACTION`. */
+  readonly keyword: string;
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Statements that end or open a transaction: `migrate up` runs each migration in one
+ * transaction, and a COMMIT in the file would make the part before it permanent with no
+ * record of it. Only top-level statements count: a DO block or a function body is a
+ * dollar-quoted string (PostgreSQL itself refuses a COMMIT there inside a transaction).
+ */
+export function findTransactionControl(script: string): TransactionControl[] {
+  const found: TransactionControl[] = [];
+  let atomicBody = false;
+  for (const statement of splitStatements(script)) {
+    const words = /^([A-Za-z]+)(?:\s+([A-Za-z]+))?/.exec(statement.text);
+    const first = words?.[1]?.toUpperCase();
+    const second = words?.[2]?.toUpperCase();
+    // `BEGIN ATOMIC … END` (an SQL-standard function body) splits into pieces; its END is not a COMMIT.
+    if (/\bBEGIN\s+ATOMIC\b/i.test(statement.text)) atomicBody = true;
+    let keyword: string | undefined;
+    if (first === "BEGIN" || first === "COMMIT" || first === "ROLLBACK" || first === "ABORT" || first === "SAVEPOINT" || first === "RELEASE") keyword = first;
+    else if (first === "END") keyword = atomicBody ? undefined : first;
+    else if ((first === "START" || first === "PREPARE") && second === "TRANSACTION") keyword = `${first} TRANSACTION`;
+    if (first === "END") atomicBody = false;
+    if (keyword !== undefined) found.push({ keyword, offset: statement.offset, ...positionAt(script, statement.offset) });
+  }
+  return found;
+}
+
+/**
+ * The UTF-16 offset of the `characters`-th character of `text`. PostgreSQL's error positions
+ * count characters; a JavaScript string counts UTF-16 units, two for each astral character
+ * (an emoji in a comment would otherwise shift every later position).
+ */
+export function offsetOfCharacter(text: string, characters: number): number {
+  let offset = 0;
+  for (let seen = 0; seen < characters && offset < text.length; seen++) {
+    const code = text.charCodeAt(offset);
+    offset += code >= 0xd800 && code <= 0xdbff && offset + 1 < text.length ? 2 : 1;
+  }
+  return offset;
+}

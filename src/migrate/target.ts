@@ -104,7 +104,8 @@ export function chooseTarget(options: Pick<TargetOptions, "config" | "url" | "en
     const dir = options.config.database.embeddedPath;
     return { kind: "pglite", dir, display: displayPath(options.cwd, dir) };
   }
-  if (/^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url, source };
+  // A postgres:// URL that does not parse (a bad port, a stray bracket) is the user's mistake too.
+  if (/^postgres(ql)?:\/\//.test(url) && URL.canParse(url)) return { kind: "postgres", url, source };
   if (url.startsWith("file://") || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(url) || /^[A-Za-z]:[\\/]/.test(url)) {
     const dir = toPosix(url.startsWith("file://") ? fileURLToPath(url) : path.resolve(options.cwd, url));
     return { kind: "pglite", dir, display: displayPath(options.cwd, dir) };

@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, type Node, type Pair } from "yaml";
+import { isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import type { Position, SourceRange } from "../diagnostics/diagnostic.js";
 import type { DataPath, SourceFile } from "./source-file.js";
 
@@ -17,7 +17,7 @@ export function rangeAt(file: SourceFile, path: DataPath, part: Part = "value"):
   for (const segment of path) {
     if (isAlias(node)) node = node.resolve(doc) ?? null;
     if (isMap(node)) {
-      pair = node.items.find((p) => keyText(p.key) === String(segment));
+      pair = pairsByKey(node).get(String(segment));
       if (!pair) break;
       node = isNode(pair.value) ? pair.value : null;
     } else if (isSeq(node) && typeof segment === "number") {
@@ -32,6 +32,27 @@ export function rangeAt(file: SourceFile, path: DataPath, part: Part = "value"):
   const target = part === "key" && pair && isNode(pair.key) ? pair.key : (node ?? (pair && isNode(pair.key) ? pair.key : null));
   if (target?.range) return rangeOfOffsets(file, target.range[0], target.range[1]);
   return rangeOfOffsets(file, 0, 0);
+}
+
+const pairIndexes = new WeakMap<YAMLMap, ReadonlyMap<string, Pair>>();
+
+/**
+ * A mapping's entries by key, built once per mapping: searching the entries for every
+ * diagnostic made locating thousands of them in one big mapping quadratic. The first entry
+ * of a duplicated key wins, as a search would find it.
+ */
+function pairsByKey(map: YAMLMap): ReadonlyMap<string, Pair> {
+  let index = pairIndexes.get(map);
+  if (index === undefined) {
+    const pairs = new Map<string, Pair>();
+    for (const pair of map.items) {
+      const key = keyText(pair.key);
+      if (key !== undefined && !pairs.has(key)) pairs.set(key, pair);
+    }
+    index = pairs;
+    pairIndexes.set(map, index);
+  }
+  return index;
 }
 
 export function rangeOfOffsets(file: SourceFile | { displayPath: string; lineCounter: SourceFile["lineCounter"] }, start: number, end: number): SourceRange {

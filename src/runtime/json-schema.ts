@@ -4,6 +4,7 @@ import formatsModule, { type FormatsPlugin } from "ajv-formats";
 import { compare, isDecimal, scaleOf } from "./decimal.js";
 import type { JsonSchema } from "./definition.js";
 import type { PayloadIssue } from "./errors.js";
+import { linearRegExp } from "./pattern.js";
 import { UNSTORABLE_MESSAGE, unstorablePath } from "./text.js";
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object.
@@ -53,7 +54,8 @@ let ajv: Ajv2020 | undefined;
 
 function instance(): Ajv2020 {
   if (!ajv) {
-    ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    // Patterns come from specs: matched in linear time, never by a backtracking RegExp.
+    ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, code: { regExp: linearRegExp } });
     addFormats(ajv);
     ajv.addKeyword({
       keyword: "x-decimal",

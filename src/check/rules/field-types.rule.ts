@@ -5,7 +5,8 @@ import type { DataPath } from "../../parse/source-file.js";
 import type { FieldObject } from "../../validate/spec.js";
 import type { BoundDomain } from "../bind.js";
 import type { CheckContext, Rule } from "../context.js";
-import { isDecimalString, safeRegExp, toBig } from "../values.js";
+import { checkPattern } from "../../runtime/pattern.js";
+import { isDecimalString, toBig } from "../values.js";
 import { fieldSites } from "../walk.js";
 
 /** Every field's type exists, its long form names one kind, and its constraints fit the type. */
@@ -83,7 +84,10 @@ function checkConstraints(spec: FieldObject, resolved: ValueType, at: { file: Bo
   if (spec.minLength !== undefined && spec.maxLength !== undefined && spec.minLength > spec.maxLength) {
     context.report("invalid-constraint", { detail: `minLength ${spec.minLength} is above maxLength ${spec.maxLength}` }, { file: at.file, path: [...at.path, "minLength"] });
   }
-  if (spec.pattern !== undefined && !safeRegExp(spec.pattern)) {
-    context.report("invalid-constraint", { detail: `'${spec.pattern}' is not a valid regular expression` }, { file: at.file, path: [...at.path, "pattern"] });
+  if (spec.pattern !== undefined) {
+    const pattern = checkPattern(spec.pattern);
+    const site = { file: at.file, path: [...at.path, "pattern"] };
+    if (!pattern.ok && pattern.problem === "invalid") context.report("invalid-constraint", { detail: `'${spec.pattern}' is not a valid regular expression` }, site);
+    if (!pattern.ok && pattern.problem === "unsupported") context.report("unsupported-pattern", { pattern: spec.pattern, detail: pattern.detail }, site);
   }
 }

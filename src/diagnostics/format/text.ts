@@ -1,6 +1,6 @@
 import { styleText } from "node:util";
-import { codeFrameColumns } from "@babel/code-frame";
 import type { Diagnostic } from "../diagnostic.js";
+import { codeFrames } from "./code-frame.js";
 
 export interface TextFormatOptions {
   readonly color: boolean;
@@ -11,11 +11,12 @@ export interface TextFormatOptions {
 /** Human output: one block per diagnostic with a code frame, then a summary line. */
 export function formatText(diagnostics: readonly Diagnostic[], options: TextFormatOptions): string {
   const paint = (style: Parameters<typeof styleText>[0], text: string) => (options.color ? styleText(style, text) : text);
+  const frameAt = codeFrames(options.sources, { color: options.color });
   const blocks = diagnostics.map((d) => {
     const where = `${d.range.file}:${d.range.start.line}:${d.range.start.column}`;
     const severity = d.severity === "error" ? paint(["red", "bold"], "error") : paint(["yellow", "bold"], "warning");
     const lines = [`${paint("cyan", where)} ${severity} ${paint("gray", d.code)}: ${d.message}`];
-    const frame = codeFrame(d, options);
+    const frame = frameAt(d.range);
     if (frame) lines.push(indent(frame));
     if (d.hint) lines.push(`  ${paint("green", "hint:")} ${d.hint}`);
     for (const r of d.related) lines.push(`  ${paint("gray", "related:")} ${r.file}:${r.start.line}:${r.start.column} ${r.message}`);
@@ -36,14 +37,6 @@ export function summarise(diagnostics: readonly Diagnostic[], fileCount: number,
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-function codeFrame(d: Diagnostic, options: TextFormatOptions): string | undefined {
-  const source = options.sources.get(d.range.file);
-  if (source === undefined || source.length === 0) return undefined;
-  const { start, end } = d.range;
-  const sameLine = end.line === start.line && end.column > start.column;
-  return codeFrameColumns(source, { start, ...(sameLine ? { end } : {}) }, { highlightCode: options.color, forceColor: options.color, linesAbove: 2, linesBelow: 1 });
 }
 
 function indent(text: string): string {
