@@ -94,6 +94,8 @@ function claimAt(claims: JWTPayload, path: string): unknown {
   return path.split(".").reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), claims);
 }
 
+const REACTION_PREFIX = "reaction:";
+
 export function actorFrom(claims: JWTPayload, options: Pick<AuthOptions, "idClaim" | "tenantClaim" | "rolesClaim">): Actor {
   const id = claimAt(claims, options.idClaim);
   const tenant = claimAt(claims, options.tenantClaim);
@@ -102,6 +104,10 @@ export function actorFrom(claims: JWTPayload, options: Pick<AuthOptions, "idClai
   if (typeof id === "string" && id.length > 200) throw new UnauthorizedError(`The token's '${options.idClaim}' claim is longer than 200 characters.`);
   if (typeof tenant !== "string" || tenant === "" || tenant === "*" || tenant.length > 200) throw new UnauthorizedError(`The token has no '${options.tenantClaim}' claim (the tenant).`);
   const roleList = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : typeof roles === "string" ? roles.split(/[\s,]+/).filter(Boolean) : [];
+  // Reactions' commands run as `reaction:<domain>.<name>` (id and role): no token may pass for one.
+  if (id.startsWith(REACTION_PREFIX) || roleList.some((r) => r.startsWith(REACTION_PREFIX))) {
+    throw new UnauthorizedError(`The token names an actor or role starting with '${REACTION_PREFIX}', which is reserved for reactions.`);
+  }
   // A UUID subject in lower case: it is what `$meta.actorId` records and `where` compares.
   return { id: canonicalId(id), tenant, roles: roleList, claims };
 }

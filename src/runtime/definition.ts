@@ -37,6 +37,8 @@ export interface EventDefinition<E extends EventShape = EventShape> {
   readonly upcasters?: Upcasters;
   /** JSON Schema of the current version's data; when given, produced events are checked against it. */
   readonly schema?: JsonSchema;
+  /** Published to the broker by the forwarder (`public: true` in the spec); events are internal by default. */
+  readonly public?: boolean;
 }
 
 export interface CommandContext<S, P> {

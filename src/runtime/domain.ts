@@ -1,5 +1,6 @@
 import type { AnyAggregateDefinition, ColumnKind } from "./definition.js";
 import type { Policy } from "./policy.js";
+import type { AnyReactionDefinition } from "./reactions/definition.js";
 
 /**
  * A domain as generated code describes it: its aggregates with the metadata an API needs
@@ -38,6 +39,8 @@ export interface DomainDefinition {
   readonly description?: string;
   readonly policy: Policy;
   readonly aggregates: readonly AggregateMeta[];
+  /** What reacts to events (run by `fluvius serve` / `fluvius worker`); none when absent. */
+  readonly reactions?: readonly AnyReactionDefinition[];
 }
 
 /** Identity, for inference and a single place to document the shape. */

@@ -59,6 +59,20 @@ export type {
 export { fieldIn, allOf } from "./preconditions.js";
 export { defineDomain, type DomainDefinition, type AggregateMeta, type FieldMeta, type ActionMeta } from "./domain.js";
 
+// Reactions: event → command, timers, deliveries outside
+export { defineReaction, reactionId, reactionRole } from "./reactions/definition.js";
+export type {
+  ReactionDefinition,
+  AnyReactionDefinition,
+  ReactionCommand,
+  ReactionContext,
+  ReactionEffect,
+  ReactionDelay,
+  Reactor,
+  Deliver,
+  DeliveryContext,
+} from "./reactions/definition.js";
+
 // Running commands and queries
 export { createAggregateService } from "./command/service.js";
 export type { AggregateService, CommandInput, CommandResult, HistoryPage, ServiceOptions, TimeTravelTarget } from "./command/types.js";
