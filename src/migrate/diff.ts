@@ -10,7 +10,7 @@ import {
   type TableColumn,
   type TableIndex,
 } from "../emit/sql/index.js";
-import { systemSchemaSql } from "../runtime/store/schema.js";
+import { systemSchemaSql, systemSchemaUpgrade } from "../runtime/store/schema.js";
 import type { RenameHint, SchemaSnapshot, SiteRef } from "./snapshot.js";
 
 /**
@@ -40,6 +40,12 @@ export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSna
     changes.push({
       summary: `the event store's system tables (schema fluvius, v${after.systemSchemaVersion}), verbatim from the fluvius runtime`,
       statements: [systemSchemaSql.trimEnd()],
+      site: {},
+    });
+  } else if (before.systemSchemaVersion < after.systemSchemaVersion) {
+    changes.push({
+      summary: `upgrade the event store's system tables from v${before.systemSchemaVersion} to v${after.systemSchemaVersion}, verbatim from the fluvius runtime`,
+      statements: systemSchemaUpgrade(before.systemSchemaVersion).map((step) => step.trimEnd()),
       site: {},
     });
   }

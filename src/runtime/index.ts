@@ -61,6 +61,12 @@ export { defineDomain, type DomainDefinition, type AggregateMeta, type FieldMeta
 
 // Reactions: event → command, timers, deliveries outside
 export { defineReaction, reactionId, reactionRole } from "./reactions/definition.js";
+export { startReactionWorkers, createReactionWorkers, drainReactions, reactionsOf } from "./reactions/runner.js";
+export type { ReactionWorkerOptions, ReactionWorkers, ExtraWorker } from "./reactions/runner.js";
+export { reactionStatus, retryParked, skipParked, type ReactionStatus, type ParkedResolution } from "./reactions/status.js";
+export { openParked, parkedById, type ParkedDelivery } from "./reactions/tables.js";
+export { reactionCommandId, reactionStreamId, reactionDeliveryId } from "./reactions/ids.js";
+export { acquireLease, releaseLease } from "./reactions/lease.js";
 export type {
   ReactionDefinition,
   AnyReactionDefinition,

@@ -26,7 +26,7 @@ export interface ReactionContext {
   readonly tenant: string;
   /** The id the runtime derives for the `index`-th command of this event (what a creating command without streamId gets). */
   derivedId(index: number): string;
-  /** An aggregate's current state in the event's tenant (domain: the reaction's own when absent); undefined when there is no such stream. */
+  /** An aggregate's current item (state and _id, _version…) in the event's tenant (domain: the reaction's own when absent); undefined when there is no such stream. */
   get(aggregate: string, streamId: string, domain?: string): Promise<unknown>;
 }
 

@@ -1,16 +1,16 @@
-import type { Database } from "../db/database.js";
+import type { Database, Sql } from "../db/database.js";
 
-/** Bumped (with an upgrade script) whenever the system tables change. */
-export const systemSchemaVersion = 1;
+/** Bumped (with an upgrade step below) whenever the system tables change. */
+export const systemSchemaVersion = 2;
 
 /**
  * The event store's tables, in schema `fluvius`. `fluvius migrate` writes this text verbatim
  * into a project's first migration, so it is meant to be read: keep it plain and commented.
  * Every key starts with the tenant, so the tables can later be distributed by tenant.
  */
-export const systemSchemaSql = `-- fluvius system schema v${systemSchemaVersion}: the event store.
+const eventStoreSql = `-- fluvius system schema v1: the event store.
 CREATE SCHEMA fluvius;
-COMMENT ON SCHEMA fluvius IS 'fluvius system schema v${systemSchemaVersion}';
+COMMENT ON SCHEMA fluvius IS 'fluvius system schema v1';
 
 -- One row per stream. Appends update it with the expected version in the WHERE clause:
 -- that row lock is the optimistic-concurrency check.
@@ -97,14 +97,82 @@ CREATE TABLE fluvius.subscriptions (
 );
 `;
 
-/** Creates the system tables unless they exist (one transaction). Returns whether it created them. */
+const reactionsSql = `-- fluvius system schema v2: reactions (docs/reactions.md).
+COMMENT ON SCHEMA fluvius IS 'fluvius system schema v2';
+
+-- Catch-up reads filtered by stream type (each reaction reads one) lead with it, so they
+-- never page through other aggregates' events.
+CREATE INDEX events_stream_type_tx_order ON fluvius.events (stream_type, tx_id, position);
+
+-- Durable timers of delayed reactions: one per (reaction, starting event), written before
+-- the reaction's checkpoint moves past that event, fired once its time has come.
+CREATE TABLE fluvius.timers (
+  tenant         text        NOT NULL,
+  reaction       text        NOT NULL,         -- '<domain>.<reaction>'
+  event_id       uuid        NOT NULL,         -- the event that started it
+  stream_type    text        NOT NULL,
+  stream_id      uuid        NOT NULL,
+  stream_version integer     NOT NULL,         -- the starting event's version: cancelling events come after it
+  fire_at        timestamptz NOT NULL,
+  status         text        NOT NULL DEFAULT 'waiting' CHECK (status IN ('waiting', 'fired', 'cancelled', 'parked')),
+  created_at     timestamptz NOT NULL,
+  done_at        timestamptz,
+  PRIMARY KEY (tenant, reaction, event_id)
+);
+CREATE INDEX timers_due ON fluvius.timers (fire_at) WHERE status = 'waiting';
+
+-- Deliveries a reaction gave up on after its retries; fluvius reactions retry|skip <id> resolves them.
+CREATE TABLE fluvius.parked (
+  id         uuid        NOT NULL UNIQUE,      -- the delivery id, derived from (reaction, event)
+  tenant     text        NOT NULL,
+  reaction   text        NOT NULL,
+  event_id   uuid        NOT NULL,
+  status     text        NOT NULL CHECK (status IN ('parked', 'retry', 'resolved', 'skipped')),
+  attempts   integer     NOT NULL,
+  error      jsonb       NOT NULL,             -- {code, message, details} of the last failure
+  parked_at  timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (tenant, reaction, event_id)
+);
+CREATE INDEX parked_open ON fluvius.parked (reaction) WHERE status IN ('parked', 'retry');
+
+-- Which process runs a worker (a reaction, the timers, a forwarder): one holder at a time,
+-- renewed while it runs, taken over by another replica once it expires.
+CREATE TABLE fluvius.leases (
+  name       text        PRIMARY KEY,
+  holder     text        NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+`;
+
+/** Step n takes the system tables from version n to n + 1 (step 0 creates them). */
+export const systemSchemaSteps: readonly string[] = [eventStoreSql, reactionsSql];
+
+/** The whole system schema of a new database: every step. */
+export const systemSchemaSql = systemSchemaSteps.join("\n");
+
+/** The steps that take system tables at `version` to the current one. */
+export function systemSchemaUpgrade(version: number): readonly string[] {
+  return systemSchemaSteps.slice(version);
+}
+
+/** The version recorded on schema fluvius (0: no system tables). */
+export async function installedSystemSchemaVersion(db: Sql): Promise<number> {
+  const [row] = await db.query<{ comment: string | null }>(
+    "SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = 'fluvius'",
+  );
+  if (!row) return 0;
+  const match = /system schema v(\d+)/.exec(row.comment ?? "");
+  return match ? Number(match[1]) : 1;
+}
+
+/** Creates the system tables, or upgrades them to the current version (one transaction). Returns whether it changed anything. */
 export async function applySystemSchema(db: Database): Promise<boolean> {
   return db.transaction(async (sql) => {
     // Two processes opening the same new database: the second waits, then finds the tables.
     await sql.query("SELECT pg_advisory_xact_lock(hashtext('fluvius.system-schema'))");
-    const [row] = await sql.query<{ exists: boolean }>("SELECT to_regclass('fluvius.events') IS NOT NULL AS exists");
-    if (row?.exists) return false;
-    await sql.exec(systemSchemaSql);
-    return true;
+    const steps = systemSchemaUpgrade(await installedSystemSchemaVersion(sql));
+    for (const step of steps) await sql.exec(step);
+    return steps.length > 0;
   });
 }

@@ -4,6 +4,7 @@ import { commandTests } from "./commands.js";
 import type { SuiteContext } from "./context.js";
 import { idempotencyTests } from "./idempotency.js";
 import { isolationTests } from "./isolation.js";
+import { reactionTests } from "./reactions.js";
 import { replayTests } from "./replay.js";
 import { snapshotTests } from "./snapshots.js";
 import { storeTests } from "./store.js";
@@ -35,4 +36,5 @@ export function conformanceSuite(open: () => Promise<Backend>): void {
   describe("tenant isolation", () => isolationTests(ctx));
   describe("replay", () => replayTests(ctx));
   describe("subscriptions", () => subscriptionTests(ctx));
+  describe("reactions", () => reactionTests(ctx));
 }
