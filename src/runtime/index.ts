@@ -73,6 +73,13 @@ export type {
   DeliveryContext,
 } from "./reactions/definition.js";
 
+// Integrations: webhooks (docs/integrations.md)
+export { toWireEvent, type WireEvent, type DeliveryBody, type ForwardedBody } from "./integrations/wire.js";
+export { createWebhookDelivery, verifyWebhookSignature, webhookSignature } from "./integrations/webhook.js";
+export type { WebhookOptions, VerifyWebhookOptions } from "./integrations/webhook.js";
+export type { IntegrationSpec } from "./integrations/spec.js";
+export { parseDuration } from "./duration.js";
+
 // Running commands and queries
 export { createAggregateService } from "./command/service.js";
 export type { AggregateService, CommandInput, CommandResult, HistoryPage, ServiceOptions, TimeTravelTarget } from "./command/types.js";
@@ -112,9 +119,12 @@ export {
   HandlerNotImplementedError,
   ActorIdNotUuidError,
   DatabaseUnavailableError,
+  DeliveryFailedError,
+  IntegrationConfigError,
+  IntegrationUnavailableError,
   toWireError,
 } from "./errors.js";
-export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError } from "./errors.js";
+export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError, DeliveryFailure, IntegrationProblem } from "./errors.js";
 
 // Test helpers for users' handler tests
 export { given, testActor, testTime, testStreamId } from "./testing.js";
