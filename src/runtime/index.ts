@@ -73,10 +73,14 @@ export type {
   DeliveryContext,
 } from "./reactions/definition.js";
 
-// Integrations: webhooks (docs/integrations.md)
+// Integrations: webhooks, NATS JetStream, the forwarder of public events (docs/integrations.md)
 export { toWireEvent, type WireEvent, type DeliveryBody, type ForwardedBody } from "./integrations/wire.js";
 export { createWebhookDelivery, verifyWebhookSignature, webhookSignature } from "./integrations/webhook.js";
 export type { WebhookOptions, VerifyWebhookOptions } from "./integrations/webhook.js";
+export { connectNatsPublisher, subjectFor, streamNameFor } from "./integrations/nats.js";
+export type { NatsPublisher, NatsPublisherOptions, PublishAck } from "./integrations/nats.js";
+export { forwardPublicEvents, forwarderSubscription, publicEventsOf } from "./integrations/forwarder.js";
+export type { EventPublisher, ForwardOptions, PublicEventPredicate } from "./integrations/forwarder.js";
 export type { IntegrationSpec } from "./integrations/spec.js";
 export { parseDuration } from "./duration.js";
 
