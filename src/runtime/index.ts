@@ -81,6 +81,8 @@ export { connectNatsPublisher, subjectFor, streamNameFor } from "./integrations/
 export type { NatsPublisher, NatsPublisherOptions, PublishAck } from "./integrations/nats.js";
 export { forwardPublicEvents, forwarderSubscription, publicEventsOf } from "./integrations/forwarder.js";
 export type { EventPublisher, ForwardOptions, PublicEventPredicate } from "./integrations/forwarder.js";
+export { resolveIntegrations, subjectPrefixOf, DEFAULT_WEBHOOK_TIMEOUT_MS } from "./integrations/resolve.js";
+export type { ResolvedIntegrations, IntegrationPublisher, ResolveOptions } from "./integrations/resolve.js";
 export type { IntegrationSpec } from "./integrations/spec.js";
 export { parseDuration } from "./duration.js";
 
