@@ -40,7 +40,7 @@ export interface NatsPublisher {
   /** The stream that captures the subjects (found or created at connect). */
   readonly stream: string;
   readonly subjectPrefix: string;
-  /** Waits for what is in flight, then closes the connection. Idempotent. */
+  /** Waits for the publishes in flight (acknowledged or failed), then closes the connection; later publishes fail. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -144,13 +144,22 @@ export async function connectNatsPublisher(options: NatsPublisherOptions): Promi
   const js = jetstream(nc, { timeout: timeoutMs });
   let closing: Promise<void> | undefined;
 
+  // Publishes awaiting their acknowledgement: close() waits for them before it drains.
+  const inFlight = new Set<Promise<unknown>>();
   const publish = async (subject: string, msgID: string, body: DeliveryBody | ForwardedBody, headers: MsgHdrs): Promise<PublishAck> => {
+    if (closing !== undefined) {
+      throw new DeliveryFailedError(display, { kind: "publish", cause: "publisher closed" }, `NATS at ${display}: the publisher is closed; ${subject} was not published.`);
+    }
+    const pending = js.publish(subject, JSON.stringify(body), { msgID, headers, timeout: timeoutMs });
+    inFlight.add(pending);
     try {
-      const ack = await js.publish(subject, JSON.stringify(body), { msgID, headers, timeout: timeoutMs });
+      const ack = await pending;
       return { stream: ack.stream, sequence: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
       const cause = publishReason(error, subject);
       throw new DeliveryFailedError(display, { kind: "publish", cause }, `NATS at ${display} did not take the message on ${subject}: ${cause}.`, { cause: error });
+    } finally {
+      inFlight.delete(pending);
     }
   };
 
@@ -168,7 +177,10 @@ export async function connectNatsPublisher(options: NatsPublisherOptions): Promi
       return publish(subjectFor(subjectPrefix, wire.streamType, wire.type), wire.id, { event: wire }, eventHeaders(event, wire.type));
     },
     close: () => {
-      closing ??= nc.drain().catch(() => nc.close());
+      closing ??= (async () => {
+        await Promise.allSettled([...inFlight]);
+        await nc.drain().catch(() => nc.close());
+      })();
       return closing;
     },
   };

@@ -121,12 +121,17 @@ describe("the NATS publisher", () => {
     expect(error.message).toMatch(/^NATS at nats:\/\/127\.0\.0\.1:4222 did not take the message on fvt_\S+\.shop\.order\.order-shipped: no JetStream stream captures/);
   });
 
-  it("throws DeliveryFailedError after close", async () => {
+  it("closes once the publishes in flight are acknowledged; a publish after close throws DeliveryFailedError", async () => {
     const p = await publisher(nats.prefix());
+    const pending = Array.from({ length: 100 }, () => p.publishEvent(shippedRecord()));
     await p.close();
     await p.close();
+    const settled = await Promise.allSettled(pending);
+    expect(settled.filter((s) => s.status === "rejected")).toEqual([]);
+    expect((await nats.jsm.streams.info(p.stream)).state.messages).toBe(100);
     const error = await rejection<DeliveryFailedError>(p.publishEvent(shippedRecord()));
     expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error.message).toMatch(/the publisher is closed/);
   });
 
   it("names the server, without credentials, when it cannot connect", async () => {
