@@ -272,6 +272,81 @@ export class DatabaseUnavailableError extends FluviusError {
   }
 }
 
+/** Why a delivery outside failed; `details` of DeliveryFailedError carry it. */
+export type DeliveryFailure =
+  /** The receiver answered, but not with 2xx. */
+  | { readonly kind: "http-status"; readonly httpStatus: number }
+  /** No answer within the integration's timeout. */
+  | { readonly kind: "timeout"; readonly timeoutMs: number }
+  /** The request did not get through (refused, reset, DNS). */
+  | { readonly kind: "network"; readonly cause: string }
+  /** The broker did not acknowledge the message. */
+  | { readonly kind: "publish"; readonly cause: string };
+
+/**
+ * A webhook or broker delivery did not go through (502). Thrown by the Delivers of
+ * src/runtime/integrations; the reactor runner retries it with backoff and parks it at last.
+ * The message names the target by its origin (scheme, host, port) only: never the path or
+ * query (they can hold a token), the body or a secret.
+ */
+export class DeliveryFailedError extends FluviusError {
+  readonly code = "delivery-failed";
+  readonly status = 502;
+  constructor(
+    /** The receiver's origin (`https://hooks.example.com`) or the broker's server. */
+    readonly target: string,
+    readonly failure: DeliveryFailure,
+    message: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  override get details(): Record<string, unknown> {
+    return { target: this.target, ...this.failure };
+  }
+}
+
+export interface IntegrationProblem {
+  /** The integration's name in fluvius.yaml. */
+  readonly integration: string;
+  /** The environment variable that is missing, when that is the problem. */
+  readonly variable?: string;
+  readonly message: string;
+}
+
+/**
+ * fluvius.yaml's `integrations:` cannot be put to work: a `$env.NAME` or `secretEnv` variable
+ * that is not set, a URL that is not one, a timeout that is not a duration. Every problem is
+ * listed, so one start shows them all.
+ */
+export class IntegrationConfigError extends FluviusError {
+  readonly code = "integration-config";
+  readonly status = 500;
+  constructor(readonly problems: readonly IntegrationProblem[]) {
+    super(problems.map((p) => p.message).join("\n"));
+  }
+  override get details(): Record<string, unknown> {
+    return { problems: this.problems };
+  }
+}
+
+/** A broker cannot be reached (or lacks JetStream) when the workers start. The URL is named without credentials. */
+export class IntegrationUnavailableError extends FluviusError {
+  readonly code = "integration-unavailable";
+  readonly status = 503;
+  constructor(
+    /** The server(s), credentials removed. */
+    readonly url: string,
+    message: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  override get details(): Record<string, unknown> {
+    return { url: this.url };
+  }
+}
+
 export interface WireError {
   readonly status: number;
   readonly body: { readonly errcode: string; readonly errmesg: string; readonly errdata: Record<string, unknown> };

@@ -79,6 +79,19 @@ export type {
   DeliveryContext,
 } from "./reactions/definition.js";
 
+// Integrations: webhooks, NATS JetStream, the forwarder of public events (docs/integrations.md)
+export { toWireEvent, type WireEvent, type DeliveryBody, type ForwardedBody } from "./integrations/wire.js";
+export { createWebhookDelivery, verifyWebhookSignature, webhookSignature } from "./integrations/webhook.js";
+export type { WebhookOptions, VerifyWebhookOptions } from "./integrations/webhook.js";
+export { connectNatsPublisher, subjectFor, streamNameFor } from "./integrations/nats.js";
+export type { NatsPublisher, NatsPublisherOptions, PublishAck } from "./integrations/nats.js";
+export { forwardPublicEvents, forwarderSubscription, publicEventsOf } from "./integrations/forwarder.js";
+export type { EventPublisher, ForwardOptions, PublicEventPredicate } from "./integrations/forwarder.js";
+export { resolveIntegrations, subjectPrefixOf, DEFAULT_WEBHOOK_TIMEOUT_MS } from "./integrations/resolve.js";
+export type { ResolvedIntegrations, IntegrationPublisher, ResolveOptions } from "./integrations/resolve.js";
+export type { IntegrationSpec } from "./integrations/spec.js";
+export { parseDuration } from "./duration.js";
+
 // Running commands and queries
 export { createAggregateService } from "./command/service.js";
 export type { AggregateService, CommandInput, CommandResult, HistoryPage, ServiceOptions, TimeTravelTarget } from "./command/types.js";
@@ -118,9 +131,12 @@ export {
   HandlerNotImplementedError,
   ActorIdNotUuidError,
   DatabaseUnavailableError,
+  DeliveryFailedError,
+  IntegrationConfigError,
+  IntegrationUnavailableError,
   toWireError,
 } from "./errors.js";
-export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError } from "./errors.js";
+export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError, DeliveryFailure, IntegrationProblem } from "./errors.js";
 
 // Test helpers for users' handler tests
 export { given, testActor, testTime, testStreamId } from "./testing.js";

@@ -1,3 +1,5 @@
+import type { IntegrationSpec } from "../runtime/integrations/spec.js";
+
 /**
  * The shape of a spec file once it passed schemas/domain.schema.json. Keep these types in
  * step with the schema: the schema is the source of truth, these describe what it admits.
@@ -107,10 +109,8 @@ export interface ReactionSpec {
   readonly notify?: string;
 }
 
-export interface IntegrationSpec {
-  readonly webhook?: { readonly url: string; readonly secretEnv?: string; readonly timeout?: string };
-  readonly nats?: { readonly url: string; readonly subjectPrefix?: string };
-}
+/** The runtime puts integrations to work and owns their shape; the config loader validates it. */
+export type { IntegrationSpec };
 
 export interface ConfigFileContent {
   readonly specs?: readonly string[];

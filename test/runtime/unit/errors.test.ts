@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   BusinessRuleError,
+  DeliveryFailedError,
   ForbiddenError,
+  IntegrationConfigError,
+  IntegrationUnavailableError,
   IdempotencyKeyReusedError,
   InvalidPayloadError,
   NotFoundError,
@@ -23,6 +26,9 @@ describe("typed errors on the wire", () => {
       [new InvalidPayloadError("deposit", [{ path: "amount", message: "is required", keyword: "required" }]), 422, "invalid-payload"],
       [new IdempotencyKeyReusedError("k"), 422, "idempotency-key-reused"],
       [new StreamExistsError("s"), 409, "stream-exists"],
+      [new DeliveryFailedError("https://hooks.example.com", { kind: "http-status", httpStatus: 503 }, "m"), 502, "delivery-failed"],
+      [new IntegrationConfigError([{ integration: "hook", variable: "HOOK_URL", message: "m" }]), 500, "integration-config"],
+      [new IntegrationUnavailableError("nats://127.0.0.1:4222", "m"), 503, "integration-unavailable"],
     ];
     for (const [error, status, errcode] of cases) {
       const wire = toWireError(error);
@@ -38,5 +44,13 @@ describe("typed errors on the wire", () => {
     });
     expect(toWireError(new BusinessRuleError("insufficient-funds", "m", { balance: "1.00" })).body.errdata).toEqual({ rule: "insufficient-funds", balance: "1.00" });
     expect(toWireError(new VersionConflictError("s", 3, 4, true)).body.errdata).toEqual({ streamId: "s", expected: 3, actual: 4 });
+    expect(toWireError(new DeliveryFailedError("https://h", { kind: "timeout", timeoutMs: 10_000 }, "m")).body.errdata).toEqual({ target: "https://h", kind: "timeout", timeoutMs: 10_000 });
+    const problems = [
+      { integration: "hook", variable: "HOOK_URL", message: "Integration 'hook': environment variable HOOK_URL (url: $env.HOOK_URL) is not set." },
+      { integration: "broker", message: "Integration 'broker': subjectPrefix 'a b' is not a NATS subject prefix." },
+    ];
+    const config = new IntegrationConfigError(problems);
+    expect(config.message).toBe(`${problems[0]?.message}\n${problems[1]?.message}`);
+    expect(toWireError(config).body.errdata).toEqual({ problems });
   });
 });
