@@ -15,6 +15,7 @@ import { openProjectDatabase } from "../project/database.js";
 import { loadProjectCode, ProjectCodeError } from "../project/load-code.js";
 import { resolveSecret } from "../project/secret.js";
 import { startProjectWorkers } from "../project/workers.js";
+import { IntegrationConfigError, IntegrationUnavailableError } from "../runtime/errors.js";
 
 /** A command that runs the project (serve, worker): config, specs, migrations, database, code; then HTTP and/or the workers. */
 export abstract class ServiceCommand extends FluviusCommand {
@@ -72,9 +73,10 @@ export abstract class ServiceCommand extends FluviusCommand {
       }
 
       const code = await loadProjectCode(config);
+      const project = readProjectPackage(config.root);
       this.log(`database: ${target.description}`);
       if (mode.workers) {
-        const workers = await startProjectWorkers({ config, store, domains: code.domains, log: (line) => this.logToStderr(line) });
+        const workers = await startProjectWorkers({ config, store, domains: code.domains, projectName: project.name, log: (line) => this.logToStderr(line) });
         if (workers.problem !== undefined) throw new StopError(workers.problem);
         if (!mode.http && workers.count === 0) throw new StopError("the specs declare no reactions: a worker has nothing to do.");
         closers.push(() => workers.stop());
@@ -85,7 +87,6 @@ export abstract class ServiceCommand extends FluviusCommand {
           config.auth.jwksUrl !== undefined
             ? createAuthenticator({ ...config.auth })
             : createAuthenticator({ ...config.auth, secret: resolveSecret(config).secret });
-        const project = readProjectPackage(config.root);
         const app = await createServer({
           store,
           domains: code.domains,
@@ -118,6 +119,8 @@ export abstract class ServiceCommand extends FluviusCommand {
       await shutdown();
       if (error instanceof StopError) return stop(error.message);
       if (error instanceof ProjectCodeError) return stop(error.message);
+      // fluvius.yaml's integrations: a variable not set, a broker not reachable.
+      if (error instanceof IntegrationConfigError || error instanceof IntegrationUnavailableError) return stop(error.message);
       throw error;
     }
     await shutdown();

@@ -1,8 +1,11 @@
 import type { ProjectConfig } from "../load/config.js";
 import type { DomainDefinition } from "../runtime/domain.js";
-import { reactionsOf, startReactionWorkers, type ReactionWorkers } from "../runtime/reactions/runner.js";
+import { forwardPublicEvents, forwarderSubscription, publicEventsOf } from "../runtime/integrations/forwarder.js";
+import { resolveIntegrations } from "../runtime/integrations/resolve.js";
+import { reactionsOf, startReactionWorkers, type ExtraWorker } from "../runtime/reactions/runner.js";
 import { installedSystemSchemaVersion, systemSchemaVersion } from "../runtime/store/schema.js";
 import type { EventStore } from "../runtime/store/types.js";
+import { createUpcaster } from "../runtime/subscription.js";
 
 export interface ProjectWorkers {
   /** Why the workers cannot run (a message for the user), or undefined. */
@@ -17,17 +20,22 @@ export interface ProjectWorkers {
 const none = { count: 0, stop: async () => undefined };
 
 /**
- * Starts the project's reactions, timers and forwarders on the store (serve, worker). Parked
- * deliveries and failed passes are logged one line each on stderr, never a stack.
+ * Starts the project's reactions, timers and forwarders on the store (serve, worker), with
+ * fluvius.yaml's integrations resolved from the environment. Parked deliveries and failed
+ * passes are logged one line each on stderr, never a stack. Configuration mistakes (a missing
+ * variable, a broker that cannot be reached) throw errors whose message is for the user.
  */
 export async function startProjectWorkers(options: {
   readonly config: ProjectConfig;
   readonly store: EventStore;
   readonly domains: readonly DomainDefinition[];
+  readonly projectName: string;
   readonly log: (line: string) => void;
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }): Promise<ProjectWorkers> {
   const reactions = reactionsOf(options.domains);
-  if (reactions.length === 0) return { ...none, summary: "workers: none (the specs declare no reactions)" };
+  const brokers = Object.values(options.config.integrations).filter((i) => i.nats !== undefined).length;
+  if (reactions.length === 0 && brokers === 0) return { ...none, summary: "workers: none (no reactions, no broker to forward public events to)" };
   const installed = await installedSystemSchemaVersion(options.store.database);
   if (installed < systemSchemaVersion) {
     return {
@@ -36,8 +44,17 @@ export async function startProjectWorkers(options: {
       problem: `the database's system tables are v${installed}; reactions need v${systemSchemaVersion}: run \`fluvius migrate new upgrade-fluvius\`, then \`fluvius migrate up\` (or serve --migrate).`,
     };
   }
-  const workers: ReactionWorkers = startReactionWorkers(options.store, {
+  const integrations = await resolveIntegrations(options.config.integrations, options.env ?? process.env, { projectName: options.projectName });
+  const isPublic = publicEventsOf(options.domains);
+  const upcast = createUpcaster(options.domains.flatMap((d) => d.aggregates.map((a) => a.definition)));
+  const forwarders: ExtraWorker[] = integrations.publishers.map(({ name, publisher }) => ({
+    name: forwarderSubscription(name),
+    pass: () => forwardPublicEvents(options.store, { name, publisher, isPublic, upcast }),
+  }));
+  const workers = startReactionWorkers(options.store, {
     domains: options.domains,
+    delivers: integrations.delivers,
+    workers: forwarders,
     onParked: (p) => {
       const message = p.error instanceof Error ? p.error.message : String(p.error);
       options.log(`fluvius: reaction ${p.reaction} parked its delivery ${p.id} (event ${p.eventId}): ${message} — once fixed: fluvius reactions retry ${p.id}`);
@@ -47,5 +64,13 @@ export async function startProjectWorkers(options: {
       options.log(`fluvius: worker ${worker} failed a pass and retries shortly: ${message}`);
     },
   });
-  return { summary: `workers: ${reactions.length} reaction(s)`, count: reactions.length, stop: () => workers.stop() };
+  const parts = [`${reactions.length} reaction(s)`, ...(forwarders.length > 0 ? [`${forwarders.length} forwarder(s) of public events`] : [])];
+  return {
+    summary: `workers: ${parts.join(", ")}`,
+    count: reactions.length + forwarders.length,
+    async stop() {
+      await workers.stop();
+      await integrations.close();
+    },
+  };
 }

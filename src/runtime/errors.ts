@@ -347,6 +347,12 @@ export class IntegrationUnavailableError extends FluviusError {
   }
 }
 
+/** A reaction names what the project lacks (an aggregate, an integration): no retry can mend it, so it is parked at once. */
+export class ReactionSetupError extends FluviusError {
+  readonly code = "reaction-setup";
+  readonly status = 500;
+}
+
 export interface WireError {
   readonly status: number;
   readonly body: { readonly errcode: string; readonly errmesg: string; readonly errdata: Record<string, unknown> };

@@ -134,6 +134,7 @@ export {
   DeliveryFailedError,
   IntegrationConfigError,
   IntegrationUnavailableError,
+  ReactionSetupError,
   toWireError,
 } from "./errors.js";
 export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError, DeliveryFailure, IntegrationProblem } from "./errors.js";

@@ -6,6 +6,7 @@ import {
   IdempotencyKeyReusedError,
   NotFoundError,
   PreconditionFailedError,
+  ReactionSetupError,
   VersionConflictError,
 } from "../errors.js";
 import type { AggregateService } from "../command/types.js";
@@ -30,12 +31,6 @@ export interface DispatchResult {
   readonly applied: number;
   /** Commands the target's `when` refused: the state moved on (an order confirmed before its timer fired). */
   readonly skipped: number;
-}
-
-/** A failure no retry can mend, found before anything ran: a reaction naming what the project lacks. */
-export class ReactionSetupError extends FluviusError {
-  readonly code = "reaction-setup";
-  readonly status = 500;
 }
 
 /** The system actor a reaction's commands run under, in the event's tenant. */
