@@ -1,44 +1,17 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { repoRoot } from "../helpers/fixtures.js";
 import { createDatabase } from "../helpers/postgres.js";
 import { buildProject, editHandler } from "../helpers/project.js";
+import { exited, startServe } from "../helpers/serve.js";
 
 const running: ChildProcess[] = [];
 afterEach(() => {
   for (const child of running.splice(0)) child.kill("SIGKILL");
 });
 
-/** Starts `fluvius serve` on a free port and resolves with its base URL once it listens. */
-function serve(cwd: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, "bin/run.js"), "serve", "--port", "0", ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
-  running.push(child);
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+?)\/api/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ url: match[1], child, output: () => output });
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-}
+const serve = (cwd: string, args: string[] = [], env: Record<string, string> = {}) => startServe(cwd, args, env, running);
 
 async function session(url: string, cwd: string) {
   const token = runCli(["token", "--sub", "teller-1", "--tenant", "acme", "--role", "teller"], { cwd }).stdout.trim();

@@ -21,13 +21,22 @@ export function buildProject(fixture: string, edit?: (dir: string) => void, spec
   return buildProjectOf(fixture, (domains) => cpSync(specDir, domains, { recursive: true }), edit);
 }
 
-/** The same, from spec files given here (file name → YAML), for a test's own small domain. */
-export function buildProjectFromSpecs(name: string, specs: Readonly<Record<string, string>>, edit?: (dir: string) => void): BuiltProject {
+/**
+ * The same, from spec files given here (file name → YAML), for a test's own small domain;
+ * `files` (path in the project → text, e.g. fluvius.yaml) are written before `generate`.
+ */
+export function buildProjectFromSpecs(
+  name: string,
+  specs: Readonly<Record<string, string>>,
+  edit?: (dir: string) => void,
+  files: Readonly<Record<string, string>> = {},
+): BuiltProject {
   return buildProjectOf(
     name,
     (domains) => {
       mkdirSync(domains, { recursive: true });
       for (const [file, text] of Object.entries(specs)) writeFileSync(path.join(domains, file), text);
+      for (const [file, text] of Object.entries(files)) writeFileSync(path.join(domains, "..", file), text);
     },
     edit,
   );
