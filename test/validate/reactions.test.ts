@@ -154,6 +154,38 @@ describe("reaction values, durations and integrations", () => {
     ]);
   });
 
+  test("`at` is one time per event: `$item` is not in its scope, even with `forEach`", async () => {
+    const spec = `
+domain: orders
+aggregates:
+  order:
+    state: { status: { enum: [open, closed], default: open } }
+    actions:
+      open: { creates: true, payload: { steps: "Step[]" }, emits: order-opened }
+      close: { payload: { note: string }, emits: order-closed }
+    events:
+      order-opened: { payload: { steps: "Step[]" } }
+      order-closed: { payload: { note: string }, apply: { set: { status: closed } } }
+types:
+  Step: { fields: { dueAt: datetime, note: string } }
+policies:
+  roles: { clerk: {} }
+  rules: [{ role: clerk, allow: ["*"] }, { reaction: r, allow: ["order:*"] }]
+reactions:
+  r:
+    on: order.order-opened
+    forEach: $event.data.steps
+    at: $item.dueAt
+    do: order:close
+    id: $event.streamId
+    payload: { note: $item.note }
+`;
+    const { summary } = await compileProject({ "domains/orders.yaml": spec });
+    expect(summary).toEqual([
+      "domains/orders.yaml:21 unknown-variable: Unknown reference '$item.dueAt'; use $event.data.<field>, $event.id, $event.streamId, $event.recordedAt, $event.actorId, $event.correlationId.",
+    ]);
+  });
+
   test("`notify` names an integration of fluvius.yaml", async () => {
     const config = "integrations:\n  audit-hook: { webhook: { url: $env.AUDIT_URL, secretEnv: AUDIT_SECRET } }\n";
     const { summary, model } = await compileProject(withReaction("    on: order.order-closed\n    notify: audit-hook\n", config));
@@ -190,4 +222,22 @@ test("a webhook timeout in fluvius.yaml that is not a duration is reported at it
   const config = "integrations:\n  hook:\n    webhook: { url: $env.HOOK_URL, timeout: ten seconds }\n";
   const { summary } = await compileProject({ "fluvius.yaml": config, "domains/orders.yaml": ORDERS });
   expect(summary).toEqual(["fluvius.yaml:3 invalid-duration: 'ten seconds' is not a duration."]);
+});
+
+describe("names generated for a domain's unions and reactors", () => {
+  test("a named type may not take the name of the domain's event or command union (the index exports both)", async () => {
+    const spec = `${ORDERS}types:\n  OrdersEvent: { fields: { at: datetime } }\n`;
+    const { summary } = await compileProject({ "domains/orders.yaml": spec });
+    expect(summary).toEqual([
+      "domains/orders.yaml:16 name-collision: type 'OrdersEvent' and the event union of domain 'orders' both become 'OrdersEvent' in generated code.",
+    ]);
+  });
+
+  test("two `handler: true` reactions whose reactors get the same name are reported", async () => {
+    const reactions = "reactions:\n  audit-1:\n    on: order.order-opened\n    handler: true\n  audit1:\n    on: order.order-closed\n    handler: true\n";
+    const { summary } = await compileProject({ "domains/orders.yaml": `${ORDERS}${reactions}` });
+    expect(summary).toEqual([
+      "domains/orders.yaml:19 name-collision: reaction 'audit1' and reaction 'audit-1' both become 'audit1' in generated code.",
+    ]);
+  });
 });
