@@ -560,9 +560,9 @@ there is left alone unless you pass \`--force\`.`,
     severity: "warning",
     stage: "generate",
     message: (p) => `'${p.name}' is no longer needed: ${p.what}. It is kept; delete it when you are done with it.`,
-    explain: `A hand-written handler, evolve step or upcaster whose action or event was removed from the
-spec (or whose event gained an \`apply\`). fluvius never deletes code you wrote; it points at
-it so you can remove it yourself.`,
+    explain: `A hand-written handler, evolve step, upcaster or reactor whose action, event or
+\`handler: true\` reaction was removed from the spec (or whose event gained an \`apply\`).
+fluvius never deletes code you wrote; it points at it so you can remove it yourself.`,
   }),
   // ─── migrate: SQL migrations (`fluvius migrate new | up | status`) ──────────
   "invalid-sql-name": entry<{ name: S; kind: S; reason: S }>({

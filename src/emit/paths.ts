@@ -6,9 +6,15 @@ export function importSpecifier(fromFile: string, toFile: string): string {
   return relative.startsWith(".") ? relative : `./${relative}`;
 }
 
-/** Where a domain's files go inside the generated folder, and the hand-written module of an aggregate. */
+/** Where a domain's files go inside the generated folder, and the hand-written modules (of an aggregate, of reactors). */
 export const layout = {
   domainFolder: (domain: string) => domain,
   aggregateModule: (domain: string, aggregate: string) => `${domain}/${aggregate}.ts`,
   handlerModule: (domain: string, aggregate: string) => `${domain}/${aggregate}.ts`,
+  /** The domain's event and command unions. */
+  messagesModule: (domain: string) => `${domain}/_messages.ts`,
+  /** The domain's reaction definitions. */
+  reactionsModule: (domain: string) => `${domain}/_reactions.ts`,
+  /** The hand-written reactors of a domain (in the handlers folder; aggregate names never start with `_`). */
+  reactorModule: (domain: string) => `${domain}/_reactions.ts`,
 } as const;

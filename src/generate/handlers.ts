@@ -1,6 +1,7 @@
 import type { DiagnosticCollector } from "../diagnostics/collector.js";
-import { freshHandlerModule, type Stub, stubsFor } from "../emit/handlers/stubs.js";
-import { mergeStubs } from "../emit/handlers/merge.js";
+import { freshHandlerModule, freshReactorModule, reactorStubsFor, type Stub, stubsFor } from "../emit/handlers/stubs.js";
+import { isHandlerLike, isReactorLike, mergeStubs } from "../emit/handlers/merge.js";
+import { reactorStubViews } from "../emit/typescript/reactions-view.js";
 import { importSpecifier, layout } from "../emit/paths.js";
 import type { Host } from "../host/host.js";
 import { displayPath } from "../host/paths.js";
@@ -18,6 +19,22 @@ export interface HandlerPlan {
   readonly entries: Record<string, HandlerEntry>;
   /** Stubs appended to existing modules, for the summary. */
   readonly appended: readonly { readonly path: string; readonly names: readonly string[] }[];
+}
+
+/** A hand-written module: an aggregate's handlers, or a domain's reactors. */
+interface HandwrittenModule {
+  /** Relative to the handlers folder: the manifest's key. */
+  readonly relative: string;
+  readonly path: string;
+  readonly typesImport: string;
+  /** "domain.aggregate" for an aggregate's module: its evolve functions feed the snapshot key. */
+  readonly evolveKey?: string;
+  /** A hash of what the stubs are made from. */
+  readonly stubsHash: string;
+  stubs(): Stub[];
+  fresh(stubs: readonly Stub[]): string;
+  /** Which exported declarations are ours to expect (the others are the person's helpers). */
+  handwritten(name: string, text: string): boolean;
 }
 
 /**
@@ -40,14 +57,46 @@ export async function planHandlers(
   const appended: { path: string; names: readonly string[] }[] = [];
   const { generated, handlers } = config.output;
 
-  const modules = model.domains.flatMap((domain) =>
+  const aggregateModules: HandwrittenModule[] = model.domains.flatMap((domain) =>
     domain.aggregates.map((aggregate) => {
       const relative = layout.handlerModule(domain.name, aggregate.name);
       const path = `${handlers}/${relative}`;
       const typesImport = importSpecifier(path, `${generated}/${layout.aggregateModule(domain.name, aggregate.name)}`);
-      return { domain, aggregate, relative, path, typesImport };
+      return {
+        relative,
+        path,
+        typesImport,
+        evolveKey: `${domain.name}.${aggregate.name}`,
+        // The stubs are a function of the aggregate's model: compare that, render only when needed.
+        stubsHash: hash([typesImport, aggregate.modelHash]),
+        stubs: () => stubsFor(domain, aggregate, displayPath(config.root, path)),
+        fresh: (stubs: readonly Stub[]) => freshHandlerModule(domain, aggregate, typesImport, stubs),
+        handwritten: isHandlerLike,
+      };
     }),
   );
+  // A domain's reactors module exists once a reaction has `handler: true`; it is kept (and its
+  // reactors reported) when none has any more.
+  const reactorCandidates = model.domains.map((domain): HandwrittenModule & { readonly wanted: boolean } => {
+    const relative = layout.reactorModule(domain.name);
+    const path = `${handlers}/${relative}`;
+    const typesImport = importSpecifier(path, `${generated}/${layout.reactionsModule(domain.name)}`);
+    const views = reactorStubViews(domain);
+    return {
+      relative,
+      path,
+      typesImport,
+      stubsHash: hash(["reactors", typesImport, views]),
+      stubs: () => reactorStubsFor(domain, displayPath(config.root, path)),
+      fresh: (stubs: readonly Stub[]) => freshReactorModule(domain, typesImport, stubs),
+      handwritten: isReactorLike,
+      wanted: views.length > 0,
+    };
+  });
+  const unwanted = reactorCandidates.filter((m) => !m.wanted);
+  const existing = await Promise.all(unwanted.map(async (m) => (await host.stat(m.path)) !== undefined));
+  const kept = new Set(unwanted.filter((_, i) => existing[i]));
+  const modules = [...aggregateModules, ...reactorCandidates.filter((m) => m.wanted || kept.has(m))];
   const stamps = await Promise.all(modules.map(async (m) => stampOf(await host.stat(m.path))));
   // A module whose stat is what the manifest recorded is not read: nobody touched it.
   const texts = await Promise.all(
@@ -56,65 +105,63 @@ export async function planHandlers(
       return recorded?.stamp !== undefined && recorded.stamp === stamps[i] ? undefined : host.readText(m.path);
     }),
   );
-  const reportOrphans = (orphans: NonNullable<HandlerEntry["orphans"]>, path: string) => {
+  const reportOrphans = (orphans: NonNullable<HandlerEntry["orphans"]>, module: HandwrittenModule) => {
+    const { path } = module;
     for (const orphan of orphans) {
       diagnostics.report(
         "orphaned-handler",
-        { name: orphan.name, what: orphanReason(orphan.name) },
+        { name: orphan.name, what: orphanReason(orphan.name, module.evolveKey === undefined) },
         { file: displayPath(host.cwd, path), start: { line: orphan.line, column: orphan.column }, end: { line: orphan.line, column: orphan.column + orphan.name.length } },
       );
     }
   };
 
-  const pending: { module: (typeof modules)[number]; index: number; existing: string | undefined; stubs: () => Stub[]; stubsHash: string; key: string }[] = [];
+  const pending: { module: HandwrittenModule; index: number; existing: string | undefined; stubs: () => Stub[] }[] = [];
   for (const [index, module] of modules.entries()) {
-    const { domain, aggregate, relative, path, typesImport } = module;
-    // The stubs are a function of the aggregate's model: compare that, render only when needed.
-    const stubsHash = hash([typesImport, aggregate.modelHash]);
-    const key = `${domain.name}.${aggregate.name}`;
+    const { relative, path, stubsHash, evolveKey } = module;
     const recorded = previous.handlers[relative];
     const stamp = stamps[index];
     const untouched = recorded?.stamp !== undefined && recorded.stamp === stamp;
     const existing = untouched ? undefined : texts[index];
     if (recorded && recorded.stubs === stubsHash && (untouched || (existing !== undefined && recorded.content === contentHash(existing)))) {
       entries[relative] = untouched || stamp === undefined ? recorded : { ...recorded, stamp };
-      if (recorded.evolve !== undefined) evolveHashes.set(key, recorded.evolve);
-      reportOrphans(recorded.orphans ?? [], path);
+      if (recorded.evolve !== undefined && evolveKey !== undefined) evolveHashes.set(evolveKey, recorded.evolve);
+      reportOrphans(recorded.orphans ?? [], module);
       continue;
     }
     // Touched, or the spec asks for other stubs: read it (if not read already) and merge.
     const text = existing ?? (untouched ? await host.readText(module.path) : undefined);
     // Stubs are rendered when first needed: for new modules, while other threads format.
     let stubs: Stub[] | undefined;
-    pending.push({ module, index, existing: text, stubs: () => (stubs ??= stubsFor(domain, aggregate, displayPath(config.root, path))), stubsHash, key });
+    pending.push({ module, index, existing: text, stubs: () => (stubs ??= module.stubs()) });
   }
   // New modules are formatted once, all together, with the project's prettier settings.
   const fresh = pending.filter((p) => p.existing === undefined);
   const formatted = await formatter.formatAll(
-    fresh.map((p) => ({ text: () => freshHandlerModule(p.module.domain, p.module.aggregate, p.module.typesImport, p.stubs()), language: "typescript" as const })),
+    fresh.map((p) => ({ text: () => p.module.fresh(p.stubs()), language: "typescript" as const })),
   );
   const freshText = new Map(fresh.map((p, i) => [p, formatted[i]!]));
 
   for (const item of pending) {
-    const { module, index, existing, stubsHash, key } = item;
+    const { module, index, existing } = item;
     const stubs = item.stubs();
-    const { relative, path, typesImport } = module;
+    const { relative, path, typesImport, stubsHash, evolveKey } = module;
     const text = existing ?? freshText.get(item)!;
     // A fresh module has every stub; it needs parsing only to read back its evolve functions.
     // Later, only the stubs that are added get formatted.
     const merged =
       existing === undefined && !stubs.some((s) => s.kind === "evolver")
         ? { text, added: [], orphans: [], declarations: new Map<string, string>() }
-        : await mergeStubs(text, stubs, typesImport, format);
+        : await mergeStubs(text, stubs, typesImport, format, module.handwritten);
     if (existing === undefined) changes.push({ kind: "create", path, after: merged.text });
     else if (merged.text !== existing) {
       changes.push({ kind: "update", path, before: existing, after: merged.text });
       appended.push({ path, names: merged.added });
     }
-    reportOrphans(merged.orphans, path);
+    reportOrphans(merged.orphans, module);
     const evolvers = stubs.filter((s) => s.kind === "evolver").map((s) => merged.declarations.get(s.name) ?? "");
     const evolve = evolvers.length === 0 ? undefined : hash(evolvers);
-    if (evolve !== undefined) evolveHashes.set(key, evolve);
+    if (evolve !== undefined && evolveKey !== undefined) evolveHashes.set(evolveKey, evolve);
     entries[relative] = {
       // The stamp of an unchanged module is known now; a written one is stamped after writing.
       ...(merged.text === existing && stamps[index] !== undefined ? { stamp: stamps[index] } : {}),
@@ -127,7 +174,8 @@ export async function planHandlers(
   return { changes, evolveHashes, entries, appended };
 }
 
-function orphanReason(name: string): string {
+function orphanReason(name: string, reactors: boolean): string {
+  if (reactors) return "the spec has no `handler: true` reaction for it any more";
   if (name.startsWith("handle")) return "the spec has no such action any more";
   if (name.startsWith("evolve")) return "the spec has no such event any more, or it now has an `apply`";
   return "the spec has no such event version step any more";

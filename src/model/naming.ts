@@ -67,6 +67,20 @@ export const identifiers = {
   upcaster: (event: string, fromVersion: number) => `upcast${pascalCase(event)}V${fromVersion}`,
   /** The aggregate's definition as the domain index imports it. */
   definitionAlias: (aggregate: string) => `${camelCase(aggregate)}Aggregate`,
+  /** The union of every event of a domain (`<domain>/_messages.ts`, re-exported by its index). */
+  domainEventUnion: (domain: string) => `${pascalCase(domain)}Event`,
+  /** The union of every command of a domain, as reactions and subscribers issue them. */
+  domainCommandUnion: (domain: string) => `${pascalCase(domain)}Command`,
+  /** The signature of a `handler: true` reaction's hand-written reactor. */
+  reactorType: (reaction: string) => `${pascalCase(reaction)}Reactor`,
+  /**
+   * The hand-written reactor of a `handler: true` reaction. A keyword, or `types` (the module's
+   * import of the generated signatures), gets a suffix: `new` → `newReactor`.
+   */
+  reactor: (reaction: string) => {
+    const name = camelCase(reaction);
+    return RESERVED_WORDS.has(name) || name === "types" ? `${name}Reactor` : name;
+  },
   /** SQL names: a schema per domain, a table per aggregate, a column per state field (quoted anyway). */
   schema: (domain: string) => domain.replace(/-/g, "_"),
   table: (aggregate: string) => aggregate.replace(/-/g, "_"),

@@ -1,11 +1,12 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { applyGeneration, planGeneration } from "../../src/generate/generate.js";
 import { memoryHost, type MemoryHost } from "../../src/host/memory-host.js";
 
-/** An in-memory project whose specs are a fixture's spec/ folder. */
+/** An in-memory project whose specs are a fixture's spec/ folder, with the fixture's fluvius.yaml if it has one. */
 export function fixtureProject(fixtureDir: string, extra: Record<string, string> = {}): MemoryHost {
-  const files: Record<string, string> = { "fluvius.yaml": "specs: [spec/**/*.yaml]\n", ...extra };
+  const config = path.join(fixtureDir, "fluvius.yaml");
+  const files: Record<string, string> = { "fluvius.yaml": existsSync(config) ? readFileSync(config, "utf8") : "specs: [spec/**/*.yaml]\n", ...extra };
   const specDir = path.join(fixtureDir, "spec");
   for (const name of readdirSync(specDir)) files[`spec/${name}`] = readFileSync(path.join(specDir, name), "utf8");
   return memoryHost(files);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { compile } from "../../src/compile.js";
@@ -14,6 +14,14 @@ async function compileProject(files: Record<string, string>) {
   return { result, summary, model: result.domains ? lower(result.domains) : undefined };
 }
 
+/** The shop fixture as a project: its fluvius.yaml (an integration) and both domains' specs. */
+function shopFixture(): Record<string, string> {
+  const dir = path.join(fixturesRoot, "valid/shop");
+  const files: Record<string, string> = { "fluvius.yaml": readFileSync(path.join(dir, "fluvius.yaml"), "utf8").replace("spec/**/*.yaml", "domains/*.yaml") };
+  for (const name of readdirSync(path.join(dir, "spec"))) files[`domains/${name}`] = readFileSync(path.join(dir, "spec", name), "utf8");
+  return files;
+}
+
 function reactionNamed(reactions: readonly ReactionModel[], name: string): ReactionModel {
   const found = reactions.find((r) => r.name === name);
   expect(found, `reaction ${name}`).toBeDefined();
@@ -22,13 +30,12 @@ function reactionNamed(reactions: readonly ReactionModel[], name: string): React
 
 describe("reactions are lowered into the model with every reference parsed", () => {
   test("the shop fixture: forEach over lines, a cancellable timer, a guarded hand-written reactor", async () => {
-    const spec = readFileSync(path.join(fixturesRoot, "valid/shop/spec/shop.yaml"), "utf8");
-    const { summary, model } = await compileProject({ "domains/shop.yaml": spec });
+    const { summary, model } = await compileProject(shopFixture());
     expect(summary).toEqual([]);
-    const shop = model?.domains[0];
+    const shop = model?.domains.find((d) => d.name === "shop");
     expect(shop?.name).toBe("shop");
     const reactions = shop?.reactions ?? [];
-    expect(reactions.map((r) => r.name)).toEqual(["reserve-stock", "cancel-on-shortage", "expire-unconfirmed", "large-order-review"]);
+    expect(reactions.map((r) => r.name)).toEqual(["reserve-stock", "cancel-on-shortage", "expire-unconfirmed", "large-order-review", "bill-order", "notify-shipped"]);
 
     expect(reactionNamed(reactions, "reserve-stock")).toMatchObject({
       on: { domain: "shop", aggregate: "order", event: "order-placed" },
@@ -56,10 +63,16 @@ describe("reactions are lowered into the model with every reference parsed", () 
     expect(reactor.effect).toEqual({ kind: "handler" });
     expect(reactor.when).toEqual([{ field: "customerId", values: ["00000000-0000-4000-8000-000000000001"] }]);
 
+    expect(reactionNamed(reactions, "bill-order").effect).toMatchObject({ kind: "command", domain: "billing", aggregate: "invoice", action: "open", target: { kind: "new" } });
+    expect(reactionNamed(reactions, "notify-shipped").effect).toEqual({ kind: "notify", integration: "shipping-webhook" });
+    const billing = model?.domains.find((d) => d.name === "billing");
+    expect(reactionNamed(billing?.reactions ?? [], "remind-overdue").delay).toEqual({ kind: "at", value: { kind: "event-data", path: ["dueAt"] } });
+
     expect(shop?.reactionRules.map((r) => [r.reaction, r.allow])).toEqual([
       ["reserve-stock", ["stock:reserve"]],
       ["cancel-on-shortage", ["order:cancel"]],
       ["expire-unconfirmed", ["order:cancel"]],
+      ["billing.confirm-paid-order", ["order:confirm"]],
     ]);
     // Reaction rules are not role rules: the generated role policy never sees them.
     expect(shop?.rules.map((r) => r.role)).toEqual(["clerk", "shopper"]);
@@ -68,9 +81,9 @@ describe("reactions are lowered into the model with every reference parsed", () 
   });
 
   test("the model of reactions survives a JSON round trip", async () => {
-    const spec = readFileSync(path.join(fixturesRoot, "valid/shop/spec/shop.yaml"), "utf8");
-    const { model } = await compileProject({ "domains/shop.yaml": spec });
-    const reactions = model?.domains[0]?.reactions;
+    const { model } = await compileProject(shopFixture());
+    const reactions = model?.domains.flatMap((d) => d.reactions);
+    expect(reactions?.length).toBeGreaterThan(0);
     expect(JSON.parse(JSON.stringify(reactions))).toEqual(reactions);
   });
 });
@@ -154,6 +167,38 @@ describe("reaction values, durations and integrations", () => {
     ]);
   });
 
+  test("`at` is one time per event: `$item` is not in its scope, even with `forEach`", async () => {
+    const spec = `
+domain: orders
+aggregates:
+  order:
+    state: { status: { enum: [open, closed], default: open } }
+    actions:
+      open: { creates: true, payload: { steps: "Step[]" }, emits: order-opened }
+      close: { payload: { note: string }, emits: order-closed }
+    events:
+      order-opened: { payload: { steps: "Step[]" } }
+      order-closed: { payload: { note: string }, apply: { set: { status: closed } } }
+types:
+  Step: { fields: { dueAt: datetime, note: string } }
+policies:
+  roles: { clerk: {} }
+  rules: [{ role: clerk, allow: ["*"] }, { reaction: r, allow: ["order:*"] }]
+reactions:
+  r:
+    on: order.order-opened
+    forEach: $event.data.steps
+    at: $item.dueAt
+    do: order:close
+    id: $event.streamId
+    payload: { note: $item.note }
+`;
+    const { summary } = await compileProject({ "domains/orders.yaml": spec });
+    expect(summary).toEqual([
+      "domains/orders.yaml:21 unknown-variable: Unknown reference '$item.dueAt'; use $event.data.<field>, $event.id, $event.streamId, $event.recordedAt, $event.actorId, $event.correlationId.",
+    ]);
+  });
+
   test("`notify` names an integration of fluvius.yaml", async () => {
     const config = "integrations:\n  audit-hook: { webhook: { url: $env.AUDIT_URL, secretEnv: AUDIT_SECRET } }\n";
     const { summary, model } = await compileProject(withReaction("    on: order.order-closed\n    notify: audit-hook\n", config));
@@ -190,4 +235,22 @@ test("a webhook timeout in fluvius.yaml that is not a duration is reported at it
   const config = "integrations:\n  hook:\n    webhook: { url: $env.HOOK_URL, timeout: ten seconds }\n";
   const { summary } = await compileProject({ "fluvius.yaml": config, "domains/orders.yaml": ORDERS });
   expect(summary).toEqual(["fluvius.yaml:3 invalid-duration: 'ten seconds' is not a duration."]);
+});
+
+describe("names generated for a domain's unions and reactors", () => {
+  test("a named type may not take the name of the domain's event or command union (the index exports both)", async () => {
+    const spec = `${ORDERS}types:\n  OrdersEvent: { fields: { at: datetime } }\n`;
+    const { summary } = await compileProject({ "domains/orders.yaml": spec });
+    expect(summary).toEqual([
+      "domains/orders.yaml:16 name-collision: type 'OrdersEvent' and the event union of domain 'orders' both become 'OrdersEvent' in generated code.",
+    ]);
+  });
+
+  test("two `handler: true` reactions whose reactors get the same name are reported", async () => {
+    const reactions = "reactions:\n  audit-1:\n    on: order.order-opened\n    handler: true\n  audit1:\n    on: order.order-closed\n    handler: true\n";
+    const { summary } = await compileProject({ "domains/orders.yaml": `${ORDERS}${reactions}` });
+    expect(summary).toEqual([
+      "domains/orders.yaml:19 name-collision: reaction 'audit1' and reaction 'audit-1' both become 'audit1' in generated code.",
+    ]);
+  });
 });

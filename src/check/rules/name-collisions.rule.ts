@@ -31,6 +31,8 @@ export const nameCollisionsRule: Rule = {
       for (const [name, event] of Object.entries(a.spec.events ?? {}))
         fieldCollisions(event?.payload, { file: a.file, path: [...a.path, "events", name, "payload"] }, context);
     }
+    findCollisions(domainIdentifiers(domain), context);
+    findCollisions(reactorIdentifiers(domain), context);
     for (const t of domain.types.values()) {
       if (typeof t.spec !== "string") fieldCollisions(t.spec.fields, { file: t.file, path: [...t.path, "fields"] }, context);
     }
@@ -59,6 +61,32 @@ function moduleIdentifiers(domain: BoundDomain, aggregate: string): Named[] {
     }
   }
   return named;
+}
+
+/**
+ * The domain index re-exports the named types and the domain's event and command unions side
+ * by side, so a named type may not take a union's name.
+ */
+function domainIdentifiers(domain: BoundDomain): Named[] {
+  const first = domain.files[0];
+  if (!first) return [];
+  const at: Site = { file: first.file, path: ["domain"] };
+  const named: Named[] = [
+    { label: `the event union of domain '${domain.name}'`, generated: identifiers.domainEventUnion(domain.name), at },
+    { label: `the command union of domain '${domain.name}'`, generated: identifiers.domainCommandUnion(domain.name), at },
+  ];
+  for (const t of domain.types.values()) named.push({ label: `type '${t.name}'`, generated: t.name, at: { file: t.file, path: t.path, part: "key" } });
+  return named;
+}
+
+/** Hand-written reactors share one module per domain: their functions and signatures must differ. */
+function reactorIdentifiers(domain: BoundDomain): Named[] {
+  return [...domain.reactions.values()]
+    .filter((r) => r.spec.handler === true)
+    .flatMap((r) => {
+      const at: Site = { file: r.file, path: r.path, part: "key" };
+      return [identifiers.reactor(r.name), identifiers.reactorType(r.name)].map((generated) => ({ label: `reaction '${r.name}'`, generated, at }));
+    });
 }
 
 /** Fields of one mapping become camelCase properties and snake_case columns. */

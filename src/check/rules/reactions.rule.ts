@@ -83,7 +83,8 @@ function checkReaction(home: BoundDomain, reaction: Declaration<ReactionSpec>, c
   const item = spec.forEach === undefined ? undefined : forEachElement(spec.forEach, base, check);
   const scope: ReactionValueScope = item === undefined ? base : { ...base, item };
   if (spec.at !== undefined) {
-    const at = typeReactionValue(spec.at, scope, check.site("at"));
+    // One time per event: `$item` (one per command) is not in scope here.
+    const at = typeReactionValue(spec.at, base, check.site("at"));
     if (at?.kind === "literal") check.problem("`at` reads a time from the event, e.g. `$event.data.dueAt`; for a fixed delay use `after`", "at");
     else if (at && !fits(at, DATETIME, false)) check.mismatch("`at`", DATETIME, at, ["at"]);
   }

@@ -7,13 +7,19 @@ export interface MergeResult {
   readonly text: string;
   /** Stubs that were appended. */
   readonly added: readonly string[];
-  /** Exported handler-like functions the spec no longer asks for: reported, never deleted. */
+  /** Exported handler-like functions (or reactors) the spec no longer asks for: reported, never deleted. */
   readonly orphans: readonly { readonly name: string; readonly line: number; readonly column: number }[];
   /** The source text of each expected function that the module declares. */
   readonly declarations: ReadonlyMap<string, string>;
 }
 
 const HANDWRITTEN_NAME = /^(handle|evolve|upcast)[A-Z0-9]/;
+
+/** Which exported names of an aggregate's module are handler-like (reported when the spec no longer asks for them). */
+export const isHandlerLike = (name: string): boolean => HANDWRITTEN_NAME.test(name);
+
+/** A reactor is recognised by its signature from the generated module (`: types.<Name>Reactor`), as its stub declares it. */
+export const isReactorLike = (_name: string, text: string): boolean => /:\s*types\.[A-Za-z0-9_$]+Reactor\b/.test(text);
 
 type TsMorph = typeof import("ts-morph");
 let tsMorph: Promise<TsMorph> | undefined;
@@ -33,6 +39,7 @@ export async function mergeStubs(
   stubs: readonly Stub[],
   typesImport: string,
   format: (text: string) => Promise<string> = async (text) => text,
+  handwritten: (name: string, text: string) => boolean = isHandlerLike,
 ): Promise<MergeResult> {
   const { Project } = await loadTsMorph();
   const project = new Project({ useInMemoryFileSystem: true, skipFileDependencyResolution: true });
@@ -62,7 +69,7 @@ export async function mergeStubs(
   }
 
   const orphans = [...exported.entries()]
-    .filter(([name]) => HANDWRITTEN_NAME.test(name) && !expected.has(name))
+    .filter(([name, node]) => handwritten(name, node.text) && !expected.has(name))
     .map(([name, node]) => ({ name, ...node.position }))
     .sort((a, b) => a.line - b.line);
   const declarations = new Map<string, string>();

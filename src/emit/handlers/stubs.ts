@@ -1,11 +1,13 @@
 import type { AggregateModel, DomainModel } from "../../model/model.js";
+import { identifiers } from "../../model/naming.js";
 import { renderTemplate } from "../../templates/render.js";
 import { aggregateView } from "../typescript/aggregate-view.js";
+import { reactorStubViews } from "../typescript/reactions-view.js";
 
 /** A function the hand-written module must export, with the stub that starts it. */
 export interface Stub {
   readonly name: string;
-  readonly kind: "handler" | "evolver" | "upcaster";
+  readonly kind: "handler" | "evolver" | "upcaster" | "reactor";
   readonly text: string;
   /** Values the stub imports from fluvius/runtime. */
   readonly runtimeImports: readonly string[];
@@ -51,6 +53,21 @@ export function freshHandlerModule(domain: DomainModel, aggregate: AggregateMode
     hasUpcasters: stubs.some((s) => s.kind === "upcaster"),
     stubs: stubs.map((s) => s.text),
   });
+}
+
+/** The stubs of a domain's hand-written reactors (at `modulePath`, from the project's root): one per `handler: true` reaction. */
+export function reactorStubsFor(domain: DomainModel, modulePath: string): Stub[] {
+  return reactorStubViews(domain).map((r) => ({
+    name: r.function,
+    kind: "reactor",
+    text: renderTemplate("handlers/reactor-stub.ts.hbs", { ...r, modulePathLiteral: JSON.stringify(modulePath) }).trimEnd(),
+    runtimeImports: [NOT_IMPLEMENTED],
+  }));
+}
+
+/** A new hand-written reactors module with every stub. */
+export function freshReactorModule(domain: DomainModel, typesImport: string, stubs: readonly Stub[]): string {
+  return renderTemplate("handlers/reactors.ts.hbs", { domain: domain.name, commandType: identifiers.domainCommandUnion(domain.name), typesImport, runtimeImport: runtimeImportLine(stubs), stubs: stubs.map((s) => s.text) });
 }
 
 /** `import { HandlerNotImplementedError } from "fluvius/runtime";` when the stubs need it, else "". */

@@ -81,6 +81,8 @@ export interface EventView {
   readonly upcasters: readonly { readonly from: number; readonly to: number; readonly function: string }[];
   /** `{ 1: handlers.upcastXV1 }`: what the definition lists. */
   readonly upcastersLiteral: string;
+  /** Published to the broker (`public: true`). */
+  readonly public: boolean;
 }
 
 export interface DefinitionView {
@@ -205,6 +207,7 @@ function eventView(event: EventModel, aggregate: AggregateModel, actions: readon
     upcasterType: identifiers.upcasterType(event.name),
     upcasters,
     upcastersLiteral: `{ ${upcasters.map((u) => `${u.from}: handlers.${u.function}`).join(", ")} }`,
+    public: event.public,
   };
 }
 

@@ -7,6 +7,9 @@ import { domainSources, type EmitContext, type Emitter } from "../emitter.js";
 import { generatedHeader } from "../header.js";
 import { importSpecifier, layout } from "../paths.js";
 import { aggregateView } from "./aggregate-view.js";
+import { messagesView } from "./messages-view.js";
+import { reactionsView, referencedDomains } from "./reactions-view.js";
+import { reactionRole } from "../../runtime/reactions/definition.js";
 import { columnKind } from "../sql/read-model-table.js";
 import { fieldDoc, propertyName, typeExpression } from "./type-expression.js";
 
@@ -52,7 +55,31 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       ? {}
       : { where: Object.fromEntries(r.where.map((w) => [w.field, w.value.kind === "actor" ? { actor: w.value.attribute } : { value: w.value.value }])) }),
   }));
+  // A reaction's commands run under its own role; rules `{ reaction: … }` grant it (`<domain>.<name>` names another domain's).
+  for (const r of domain.reactionRules) {
+    const [reactionDomain, name] = r.reaction.includes(".") ? r.reaction.split(".", 2) : [domain.name, r.reaction];
+    rules.push({ role: reactionRole({ domain: reactionDomain ?? domain.name, name: name ?? r.reaction }), allow: r.allow });
+  }
   files.push({ path: `${folder}/_policy.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/policy.ts.hbs", { header, rules: JSON.stringify(rules) }) });
+  files.push({
+    path: layout.messagesModule(domain.name),
+    language: "typescript",
+    input: domainInput,
+    render: () => renderTemplate("typescript/messages.ts.hbs", messagesView(domain, header)),
+  });
+  const hasReactions = domain.reactions.length > 0;
+  if (hasReactions) {
+    const reactionsPath = layout.reactionsModule(domain.name);
+    const reactorsImport = importSpecifier(`${generated}/${reactionsPath}`, `${handlers}/${layout.reactorModule(domain.name)}`);
+    // Reactions read the types of other domains' events and actions: their specs are inputs too.
+    const others = referencedDomains(domain).map((name) => context.model.domains.find((d) => d.name === name)?.specHash ?? name);
+    files.push({
+      path: reactionsPath,
+      language: "typescript",
+      input: hash([templatesFingerprint(), sources, domain.specHash, others, reactorsImport]),
+      render: () => renderTemplate("typescript/reactions.ts.hbs", reactionsView({ model: context.model, domain, header, reactorsImport })),
+    });
+  }
   const aggregates = domain.aggregates.map((a) => ({ alias: identifiers.definitionAlias(a.name), module: a.name, meta: aggregateMeta(a) }));
   files.push({
     path: `${folder}/index.ts`,
@@ -64,6 +91,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       revision: domain.revision,
       description: JSON.stringify(domain.description ?? ""),
       aggregates,
+      hasReactions,
     }),
   });
   // The domain-wide files come first: the index is the biggest file, and formatting it early
