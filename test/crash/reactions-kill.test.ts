@@ -1,12 +1,11 @@
 import type { ChildProcess } from "node:child_process";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, expect, test } from "vitest";
-import { pgDatabase, reactionDeliveryId, verifyWebhookSignature } from "../../src/runtime/index.js";
+import { pgDatabase, reactionDeliveryId } from "../../src/runtime/index.js";
 import { runCli } from "../helpers/cli.js";
 import { createDatabase } from "../helpers/postgres.js";
 import { buildProjectFromSpecs } from "../helpers/project.js";
 import { exited, startServe, type RunningServe } from "../helpers/serve.js";
+import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
 
 /**
  * kill -9 of `fluvius serve` in the middle of a flow of reactions, then a restart: every
@@ -75,49 +74,11 @@ const CONFIG = `integrations:
 const SECRET = "crash-test-secret";
 
 const running: ChildProcess[] = [];
-const servers: Server[] = [];
-afterEach(() => {
+const receivers: WebhookReceiver[] = [];
+afterEach(async () => {
   for (const child of running.splice(0)) child.kill("SIGKILL");
-  for (const server of servers.splice(0)) server.close();
+  for (const receiver of receivers.splice(0)) await receiver.close();
 });
-
-interface Delivery {
-  readonly deliveryId: string;
-  readonly body: string;
-  readonly signed: boolean;
-  readonly answered: number;
-}
-
-/** A webhook receiver on 127.0.0.1 that answers 500 the first time it sees a delivery id. */
-async function receiver(): Promise<{ url: string; deliveries: Delivery[] }> {
-  const deliveries: Delivery[] = [];
-  const seen = new Set<string>();
-  const read = (request: IncomingMessage) =>
-    new Promise<string>((resolve) => {
-      let body = "";
-      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      request.on("end", () => resolve(body));
-    });
-  const server = createServer((request, response) => {
-    void read(request).then((body) => {
-      const deliveryId = String(request.headers["x-fluvius-delivery"] ?? "");
-      const signed = verifyWebhookSignature({
-        secret: SECRET,
-        body,
-        signature: String(request.headers["x-fluvius-signature"] ?? ""),
-        timestamp: String(request.headers["x-fluvius-timestamp"] ?? ""),
-      });
-      const answered = seen.has(deliveryId) ? 204 : 500;
-      seen.add(deliveryId);
-      deliveries.push({ deliveryId, body, signed, answered });
-      response.statusCode = answered;
-      response.end();
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/shipped`, deliveries };
-}
 
 interface Acknowledged {
   readonly orders: string[];
@@ -162,7 +123,8 @@ function drive(url: string, token: string, stocks: readonly string[], acked: Ack
 }
 
 test("kill -9 of serve mid-flow, restart: reactions applied exactly once, no timer lost, webhooks at least once with identical payloads", async () => {
-  const hook = await receiver();
+  const hook = await startWebhookReceiver(SECRET);
+  receivers.push(hook);
   const database = await createDatabase("fluvius_crash_reactions");
   const db = pgDatabase({ connectionString: database.url, max: 2 });
   try {
