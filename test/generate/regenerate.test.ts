@@ -45,17 +45,17 @@ describe("regeneration", () => {
 
     const spec = host.text("spec/banking.yaml")!;
     const grown = spec
-      .replace("      close:\n", "      freeze:\n        payload: { reason: string }\n        when: { status: open }\n        emits: account-frozen\n      close:\n")
-      .replace("      account-closed:\n", "      account-frozen:\n        payload: { reason: string }\n      account-closed:\n");
+      .replace("      close:\n", "      suspend:\n        payload: { reason: string }\n        when: { status: open }\n        emits: account-suspended\n      close:\n")
+      .replace("      account-closed:\n", "      account-suspended:\n        payload: { reason: string }\n      account-closed:\n");
     await host.writeFile(`${host.cwd}/spec/banking.yaml`, grown);
 
     const plan = await generateInto(host);
     expect(plan.diagnostics).toEqual([]);
-    expect(plan.appended).toEqual([{ path: `${host.cwd}/${handlerPath}`, names: ["handleFreeze", "evolveAccountFrozen"] }]);
+    expect(plan.appended).toEqual([{ path: `${host.cwd}/${handlerPath}`, names: ["handleSuspend", "evolveAccountSuspended"] }]);
     const merged = host.text(handlerPath)!;
     expect(merged.startsWith(edited)).toBe(true);
-    expect(merged.slice(edited.length)).toContain("export const handleFreeze: types.FreezeHandler");
-    expect(merged.slice(edited.length)).toContain("export const evolveAccountFrozen: types.AccountFrozenEvolver");
+    expect(merged.slice(edited.length)).toContain("export const handleSuspend: types.SuspendHandler");
+    expect(merged.slice(edited.length)).toContain("export const evolveAccountSuspended: types.AccountSuspendedEvolver");
 
     const result = typecheck(new Map([["project", filesUnder(host, "src", { skip: /\.json$/ })]]));
     expect(result.output).toBe("");
@@ -121,7 +121,7 @@ describe("regeneration", () => {
     const host = fixtureProject(banking);
     const spec = host.text("spec/banking.yaml")!;
     const card = "  card:\n    actions:\n      issue-card: { creates: true, emits: card-issued }\n    events:\n      card-issued: {}\n";
-    await host.writeFile(`${host.cwd}/spec/banking.yaml`, spec.replace("\npolicies:", `\n${card}\npolicies:`).replace("allow: [account:*]", "allow: [account:*, card:*]"));
+    await host.writeFile(`${host.cwd}/spec/banking.yaml`, spec.replace("\nreactions:", `\n${card}\nreactions:`).replace("allow: [account:*]", "allow: [account:*, card:*]"));
     await generateInto(host);
     expect(host.text("src/generated/banking/card.ts")).toBeDefined();
     await host.writeFile(`${host.cwd}/src/generated/banking/notes.md`, "mine\n");
