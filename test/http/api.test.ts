@@ -254,7 +254,7 @@ describe.each(["pglite", "postgres"] as const)("banking API on %s", (backend) =>
     expect((await call("GET", "/api/_meta")).body).toEqual({ name: "banking-app", version: "1.2.3", framework: "fluvius" });
     const domain = await call("GET", "/api/_meta/banking/");
     expect(domain.body).toMatchObject({ id: "banking", revision: 1, description: "Retail accounts" });
-    expect(Object.keys(domain.body.commands as Json).sort()).toEqual(["close", "deposit", "open-account", "withdraw"]);
+    expect(Object.keys(domain.body.commands as Json).sort()).toEqual(["close", "deposit", "freeze", "open-account", "withdraw"]);
     const command = await call("GET", "/api/_meta/banking:open-account/");
     expect(command.body).toMatchObject({ key: "banking:open-account", genid: true, urls: ["/api/banking:open-account/account/:new"] });
     expect((command.body.schema as Json).required).toEqual(["customerId", "accountType"]);
