@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { acquireLease, openStore, parkedById, type EventStore } from "../../src/runtime/index.js";
 import { pgDatabase } from "../../src/runtime/db/pg.js";
+import { park } from "../../src/runtime/reactions/tables.js";
 import { systemSchemaSteps } from "../../src/runtime/store/schema.js";
 import { runCli } from "../helpers/cli.js";
 import { createDatabase, type TestDatabase } from "../helpers/postgres.js";
@@ -157,6 +158,20 @@ describe("fluvius reactions on PostgreSQL", () => {
     expect(unknown.status, shown(unknown)).toBe(1);
     expect(unknown.stderr).toContain(`the project has no reaction 'banking.nope'; its reactions: ${LEDGER}, ${LETTER}.`);
     for (const r of [malformed, everything, unknown]) expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("a delivery left parked by a reaction removed from the specs is not retried (no worker would run it), and can be skipped with --all --reaction", async () => {
+    const id = randomUUID();
+    const error = { code: "reaction-failed", message: "gone", details: {} };
+    await park(store.database, { id, tenant: "acme", reaction: "banking.retired", eventId: randomUUID(), attempts: 5, error }, new Date());
+    const retried = cli(["reactions", "retry", id]);
+    expect(retried.status, shown(retried)).toBe(1);
+    expect(retried.stdout).toMatch(new RegExp(`not retried \\(its reaction is no longer in the project: skip it\\)\\s+${id}  banking\\.retired`));
+    expect(cli(["reactions", "retry", "--all", "--reaction", "banking.retired"]).status).toBe(1);
+    const skipped = cli(["reactions", "skip", "--all", "--reaction", "banking.retired"]);
+    expect(skipped.status, shown(skipped)).toBe(0);
+    expect(skipped.stdout).toMatch(new RegExp(`skipped\\s+${id}`));
+    expect(await parkedById(store.database, id)).toMatchObject({ status: "skipped" });
   });
 
   test("a database without system tables, or with v1 ones, is told what to run", async () => {
