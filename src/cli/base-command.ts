@@ -14,7 +14,7 @@ export abstract class FluviusCommand extends Command {
     if (error instanceof Errors.CLIError || error.oclif?.exit !== undefined) {
       // Flag and argument parsing errors: usage errors.
       this.logToStderr(`fluvius: ${error.message}`);
-      this.logToStderr(`See \`fluvius ${this.id ?? ""} --help\`.`);
+      this.logToStderr(`See \`fluvius ${(this.id ?? "").replaceAll(":", " ")} --help\`.`);
       return this.exit(EXIT.usage);
     }
     this.logToStderr(`fluvius: internal error: ${error.message}`);

@@ -690,7 +690,7 @@ in a transaction, so the database is as it was before it; later migrations were 
     severity: "error",
     stage: "migrate",
     message: (p) => `The embedded database ${p.path} is in use by ${p.holder}.`,
-    hint: "Stop that process (fluvius serve, another migrate) and try again. If none is running, delete the .lock file named here.",
+    hint: "Stop that process (fluvius serve, fluvius worker, another migrate) and try again; processes that must run side by side need PostgreSQL (--database-url or $DATABASE_URL). If none is running, delete the .lock file named here.",
     explain: `The embedded database (PGlite) is a folder that only one process may open at a time: two
 would corrupt it. fluvius takes a lock file next to it (<embeddedPath>.lock) and refuses when
 another live process holds it. A lock left by a process that died is taken over.`,

@@ -6,6 +6,14 @@ import { pgDatabase } from "../runtime/db/pg.js";
 import { createStore } from "../runtime/open.js";
 import type { EventStore } from "../runtime/store/types.js";
 
+export interface ProjectDatabaseOptions {
+  readonly url?: string;
+  readonly cwd: string;
+  /** Shown to another process that finds the embedded database locked. */
+  readonly command: string;
+  readonly poolSize?: number;
+}
+
 export interface ProjectDatabase {
   /** The migrations' connection (holding the embedded folder's lock, or PostgreSQL's for migrations). */
   readonly target: MigrationTarget;
@@ -19,15 +27,23 @@ export interface ProjectDatabase {
  * environment variable of database.urlEnv, else the embedded PGlite folder (locked while open).
  * Undefined when it cannot be opened (diagnostics say why).
  */
+export async function openProjectDatabase(config: ProjectConfig, options: ProjectDatabaseOptions & { readonly create?: true }, diagnostics: DiagnosticCollector): Promise<ProjectDatabase | undefined>;
+/** With `create: false`, an embedded database that does not exist yet is not created: `absent`. */
 export async function openProjectDatabase(
   config: ProjectConfig,
-  options: { readonly url?: string; readonly cwd: string; readonly command: string; readonly poolSize?: number },
+  options: ProjectDatabaseOptions & { readonly create: false },
   diagnostics: DiagnosticCollector,
-): Promise<ProjectDatabase | undefined> {
+): Promise<ProjectDatabase | { readonly absent: string } | undefined>;
+export async function openProjectDatabase(
+  config: ProjectConfig,
+  options: ProjectDatabaseOptions & { readonly create?: boolean },
+  diagnostics: DiagnosticCollector,
+): Promise<ProjectDatabase | { readonly absent: string } | undefined> {
   const choice = chooseTarget({ config, cwd: options.cwd, ...(options.url === undefined ? {} : { url: options.url }) }, diagnostics);
   if (!choice) return undefined;
-  const target = await openTarget(choice, { command: options.command, create: true }, diagnostics);
-  if (target === undefined || target === "absent") return undefined;
+  const target = await openTarget(choice, { command: options.command, create: options.create ?? true }, diagnostics);
+  if (target === "absent") return choice.kind === "pglite" ? { absent: choice.display } : undefined;
+  if (target === undefined) return undefined;
   // One process owns the embedded database: the app shares the migrations' connection.
   const database: Database = choice.kind === "pglite" ? target.db : pgDatabase({ connectionString: choice.url, max: options.poolSize ?? 16 });
   return {

@@ -150,6 +150,15 @@ export async function openParked(sql: Sql, reaction?: string, limit = 100): Prom
   return rows.map(parkedOf);
 }
 
+/** How many deliveries are parked and asked to run again, of every reaction (also ones no longer in the spec). */
+export async function countOpenParked(sql: Sql): Promise<{ parked: number; retrying: number }> {
+  const [row] = await sql.query<{ parked: string | number; retrying: string | number }>(
+    `SELECT count(*) FILTER (WHERE status = 'parked') AS parked, count(*) FILTER (WHERE status = 'retry') AS retrying
+       FROM fluvius.parked WHERE status IN ('parked', 'retry')`,
+  );
+  return { parked: Number(row?.parked ?? 0), retrying: Number(row?.retrying ?? 0) };
+}
+
 export async function parkedById(sql: Sql, id: string): Promise<ParkedDelivery | undefined> {
   const [row] = await sql.query<ParkedRow>(`SELECT ${PARKED_COLUMNS} FROM fluvius.parked WHERE id = $1::uuid`, [id]);
   return row ? parkedOf(row) : undefined;
