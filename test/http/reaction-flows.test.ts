@@ -44,13 +44,18 @@ const shop = buildProjectFromSpecs("shop-flows", { "shop.yaml": fixtureSpec("sho
   editHandler(
     dir,
     stock,
-    `export const handleReserve: types.ReserveHandler = ({ payload }) => {
-  return [`,
+    `export const handleReserve: types.ReserveHandler = () => {
+  // TODO: decide which of 'stock-reserved', 'reservation-refused' to emit, and build it from the payload and the state.
+  throw new HandlerNotImplementedError(
+    "handleReserve",
+    "src/domain/shop/stock.ts",
+  );
+};`,
     `export const handleReserve: types.ReserveHandler = ({ state, payload }) => {
   const data = { orderId: payload.orderId, quantity: payload.quantity };
   if (state.onHand - state.reserved >= payload.quantity) return { type: "stock-reserved", version: 1, data };
   return { type: "reservation-refused", version: 1, data };
-  return [`,
+};`,
   );
   editHandler(
     dir,

@@ -212,10 +212,15 @@ function eventView(event: EventModel, aggregate: AggregateModel, actions: readon
 }
 
 /**
- * A fresh handler emits the declared events built from the payload when every required
- * field of each event has a payload field of a fitting type; otherwise it says what to write.
+ * A fresh handler emits the declared event built from the payload when every required
+ * field of it has a payload field of a fitting type; otherwise it says what to write.
+ * An action that lists several events emits one of them or some of them, as its handler
+ * decides (`reserve` emits `stock-reserved` or `reservation-refused`): a stub never guesses.
  */
 function handlerStub(action: ActionModel, aggregate: AggregateModel): HandlerStub {
+  if (action.emits.length > 1) {
+    return { parameters: "", todo: `decide which of ${action.emits.map((e) => `'${e}'`).join(", ")} to emit, and build it from the payload and the state` };
+  }
   const payload = new Map(action.payload.map((f) => [f.name, f]));
   const built: string[] = [];
   for (const name of action.emits) {
@@ -231,7 +236,7 @@ function handlerStub(action: ActionModel, aggregate: AggregateModel): HandlerStu
     built.push(`{ type: ${JSON.stringify(event.name)}, version: ${event.version}, data: ${data.length === 0 ? "{}" : `{ ${data.join(", ")} }`} }`);
   }
   const usesPayload = built.some((b) => b.includes("payload."));
-  return { parameters: usesPayload ? "{ payload }" : "", body: built.length === 1 ? built[0]! : `[${built.join(", ")}]` };
+  return { parameters: usesPayload ? "{ payload }" : "", ...(built[0] === undefined ? { todo: "return the events this action records" } : { body: built[0] }) };
 }
 
 function initialStateLiteral(state: readonly FieldModel[]): string {
