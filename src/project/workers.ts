@@ -45,11 +45,11 @@ export async function startProjectWorkers(options: {
     };
   }
   const integrations = await resolveIntegrations(options.config.integrations, options.env ?? process.env, { projectName: options.projectName });
-  const isPublic = publicEventsOf(options.domains);
+  const publicEvents = publicEventsOf(options.domains);
   const upcast = createUpcaster(options.domains.flatMap((d) => d.aggregates.map((a) => a.definition)));
   const forwarders: ExtraWorker[] = integrations.publishers.map(({ name, publisher }) => ({
     name: forwarderSubscription(name),
-    pass: () => forwardPublicEvents(options.store, { name, publisher, isPublic, upcast }),
+    pass: () => forwardPublicEvents(options.store, { name, publisher, publicEvents, upcast }),
   }));
   const workers = startReactionWorkers(options.store, {
     domains: options.domains,

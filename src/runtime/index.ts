@@ -86,7 +86,7 @@ export type { WebhookOptions, VerifyWebhookOptions } from "./integrations/webhoo
 export { connectNatsPublisher, subjectFor, streamNameFor } from "./integrations/nats.js";
 export type { NatsPublisher, NatsPublisherOptions, PublishAck } from "./integrations/nats.js";
 export { forwardPublicEvents, forwarderSubscription, publicEventsOf } from "./integrations/forwarder.js";
-export type { EventPublisher, ForwardOptions, PublicEventPredicate } from "./integrations/forwarder.js";
+export type { EventPublisher, ForwardOptions, PublicEvents } from "./integrations/forwarder.js";
 export { resolveIntegrations, subjectPrefixOf, DEFAULT_WEBHOOK_TIMEOUT_MS } from "./integrations/resolve.js";
 export type { ResolvedIntegrations, IntegrationPublisher, ResolveOptions } from "./integrations/resolve.js";
 export type { IntegrationSpec } from "./integrations/spec.js";

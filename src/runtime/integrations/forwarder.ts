@@ -16,14 +16,19 @@ export interface EventPublisher {
   publishEvent(event: EventRecord | StoredEvent): Promise<unknown>;
 }
 
-/** (streamType, eventType) → whether the event leaves the service. */
-export type PublicEventPredicate = (streamType: string, eventType: string) => boolean;
+/** Which events leave the service. */
+export interface PublicEvents {
+  /** The stream types that have a public event: the forwarder reads only these (an index leads with stream_type). */
+  readonly streamTypes: readonly string[];
+  /** (streamType, eventType) → whether the event leaves the service. */
+  isPublic(streamType: string, eventType: string): boolean;
+}
 
 export interface ForwardOptions {
   /** The integration's name: the checkpoint is `forwarder:<name>`. */
   readonly name: string;
   readonly publisher: EventPublisher;
-  readonly isPublic: PublicEventPredicate;
+  readonly publicEvents: PublicEvents;
   /** Events per read (default 100); the checkpoint is saved after each batch. */
   readonly batchSize?: number;
   /**
@@ -44,13 +49,15 @@ export function forwarderSubscription(name: string): string {
  * acknowledged and the error is rethrown: the next pass starts with that event.
  */
 export async function forwardPublicEvents(store: EventStore, options: ForwardOptions): Promise<number> {
-  const { publisher, isPublic, upcast } = options;
+  const { publisher, publicEvents, upcast } = options;
+  if (publicEvents.streamTypes.length === 0) return 0;
   let published = 0;
   await catchUp(store, {
     name: forwarderSubscription(options.name),
+    streamTypes: publicEvents.streamTypes,
     ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
     handle: async (event) => {
-      if (!isPublic(event.streamType, event.type)) return;
+      if (!publicEvents.isPublic(event.streamType, event.type)) return;
       await publisher.publishEvent(upcast?.(event) ?? event);
       published++;
     },
@@ -58,16 +65,19 @@ export async function forwardPublicEvents(store: EventStore, options: ForwardOpt
   return published;
 }
 
-/** The predicate of the domains' `public: true` events (EventDefinition.public). */
-export function publicEventsOf(domains: readonly DomainDefinition[]): PublicEventPredicate {
+/** The domains' `public: true` events (EventDefinition.public). */
+export function publicEventsOf(domains: readonly DomainDefinition[]): PublicEvents {
   const keys = new Set<string>();
+  const streamTypes = new Set<string>();
   for (const domain of domains) {
     for (const { definition } of domain.aggregates) {
       const streamType = streamTypeOf(definition);
       for (const [type, event] of Object.entries(definition.events as Readonly<Record<string, { readonly public?: boolean }>>)) {
-        if (event.public === true) keys.add(`${streamType}\u0000${type}`);
+        if (event.public !== true) continue;
+        keys.add(`${streamType}\u0000${type}`);
+        streamTypes.add(streamType);
       }
     }
   }
-  return (streamType, eventType) => keys.has(`${streamType}\u0000${eventType}`);
+  return { streamTypes: [...streamTypes].sort(), isPublic: (streamType, eventType) => keys.has(`${streamType}\u0000${eventType}`) };
 }

@@ -12,8 +12,11 @@ import {
   forwarderSubscription,
   publicEventsOf,
   type EventPublisher,
+  type EventStore,
   type NatsPublisher,
   type PublishAck,
+  type ReadCommittedOptions,
+  type StoredEvent,
 } from "../../../src/runtime/index.js";
 import { freshTenant, pgliteBackend, type Backend } from "../helpers/backends.js";
 import { rejection } from "../helpers/rejection.js";
@@ -37,7 +40,8 @@ async function publisher(): Promise<NatsPublisher> {
   return p;
 }
 
-const isPublic = publicEventsOf([shopDomain]);
+const publicEvents = publicEventsOf([shopDomain]);
+const isPublic = publicEvents.isPublic;
 const text = (data: Uint8Array) => new TextDecoder().decode(data);
 const publicIds = (events: readonly Appended[]) => events.filter((e) => e.public).map((e) => e.eventId);
 
@@ -49,7 +53,9 @@ describe("publicEventsOf", () => {
     expect(isPublic("shop.stock", "stock-received")).toBe(false);
     expect(isPublic("shop.stock", "order-placed")).toBe(false);
     expect(isPublic("billing.order", "order-placed")).toBe(false);
-    expect(publicEventsOf([])("shop.order", "order-placed")).toBe(false);
+    expect(publicEventsOf([]).isPublic("shop.order", "order-placed")).toBe(false);
+    expect(publicEvents.streamTypes).toEqual(["shop.order"]);
+    expect(publicEventsOf([]).streamTypes).toEqual([]);
   });
 });
 
@@ -64,7 +70,7 @@ describe("forwardPublicEvents", () => {
     const expected = [...earlier, ...publicIds(recorded)];
     expect(publicIds(recorded)).toHaveLength(16);
 
-    expect(await forwardPublicEvents(backend.store, { name, publisher: p, isPublic, batchSize: 5 })).toBe(expected.length);
+    expect(await forwardPublicEvents(backend.store, { name, publisher: p, publicEvents, batchSize: 5 })).toBe(expected.length);
     const messages = await nats.messages(p.stream);
     expect(messages.map((m) => m.header.get("Nats-Msg-Id"))).toEqual(expected);
     const byId = new Map(recorded.map((e) => [e.eventId, e]));
@@ -77,15 +83,37 @@ describe("forwardPublicEvents", () => {
     }
 
     // Caught up: nothing to do.
-    expect(await forwardPublicEvents(backend.store, { name, publisher: p, isPublic })).toBe(0);
+    expect(await forwardPublicEvents(backend.store, { name, publisher: p, publicEvents })).toBe(0);
 
     // The checkpoint is lost: every event is published again, and the stream keeps one of each.
     await backend.store.resetCheckpoint(forwarderSubscription(name));
     const acks: PublishAck[] = [];
     const counting: EventPublisher = { publishEvent: async (e) => acks.push(await p.publishEvent(e)) };
-    expect(await forwardPublicEvents(backend.store, { name, publisher: counting, isPublic })).toBe(expected.length);
+    expect(await forwardPublicEvents(backend.store, { name, publisher: counting, publicEvents })).toBe(expected.length);
     expect(acks.every((a) => a.duplicate)).toBe(true);
     expect((await nats.jsm.streams.info(p.stream)).state.messages).toBe(expected.length);
+  });
+
+  it("reads only the stream types that have public events, so other aggregates' events cost it nothing", async () => {
+    const p = await publisher();
+    const read: StoredEvent[] = [];
+    const watched: EventStore = Object.create(backend.store, {
+      readCommitted: {
+        value: async (options: ReadCommittedOptions) => {
+          const events = await backend.store.readCommitted(options);
+          read.push(...events);
+          return events;
+        },
+      },
+    }) as EventStore;
+    await recordShopEvents(backend.store, [freshTenant("f")], 2);
+    expect(await forwardPublicEvents(watched, { name: `broker-${nats.prefix()}`, publisher: p, publicEvents })).toBeGreaterThan(0);
+    expect(read.length).toBeGreaterThan(0);
+    expect(new Set(read.map((e) => e.streamType))).toEqual(new Set(["shop.order"]));
+    // No public event at all: nothing is read.
+    read.length = 0;
+    expect(await forwardPublicEvents(watched, { name: `broker-${nats.prefix()}`, publisher: p, publicEvents: publicEventsOf([]) })).toBe(0);
+    expect(read).toEqual([]);
   });
 
   it("after a failure between a publish and the checkpoint, publishes the event again and the stream keeps it once", async () => {
@@ -102,14 +130,14 @@ describe("forwardPublicEvents", () => {
         if (++published === 4) throw new DeliveryFailedError(NATS_URL, { kind: "publish", cause: "crash" }, "crash after publish");
       },
     };
-    const error = await rejection(forwardPublicEvents(backend.store, { name, publisher: crashing, isPublic, batchSize: 100 }));
+    const error = await rejection(forwardPublicEvents(backend.store, { name, publisher: crashing, publicEvents, batchSize: 100 }));
     expect(error).toBeInstanceOf(DeliveryFailedError);
     expect((await nats.jsm.streams.info(p.stream)).state.messages).toBe(4);
 
     // The next pass starts with the 4th again: its copy is dropped.
     const acks: PublishAck[] = [];
     const recording: EventPublisher = { publishEvent: async (e) => acks.push(await p.publishEvent(e)) };
-    expect(await forwardPublicEvents(backend.store, { name, publisher: recording, isPublic })).toBe(all.length - 3);
+    expect(await forwardPublicEvents(backend.store, { name, publisher: recording, publicEvents })).toBe(all.length - 3);
     expect(acks.map((a) => a.duplicate)).toEqual([true, ...Array.from({ length: all.length - 4 }, () => false)]);
     expect((await nats.messages(p.stream)).map((m) => m.header.get("Nats-Msg-Id"))).toEqual(all.map((e) => e.eventId));
   });
@@ -120,8 +148,8 @@ describe("forwardPublicEvents", () => {
     const name = nats.prefix();
     const tenant = freshTenant("u");
     await recordShopEvents(backend.store, [tenant], 1);
-    await forwardPublicEvents(backend.store, { name: `${name}-stored`, publisher: asStored, isPublic });
-    await forwardPublicEvents(backend.store, { name: `${name}-upcast`, publisher: upcast, isPublic, upcast: createUpcaster([order, stock]) });
+    await forwardPublicEvents(backend.store, { name: `${name}-stored`, publisher: asStored, publicEvents });
+    await forwardPublicEvents(backend.store, { name: `${name}-upcast`, publisher: upcast, publicEvents, upcast: createUpcaster([order, stock]) });
     const shipped = async (stream: string) => {
       const bodies = (await nats.messages(stream)).map((m) => JSON.parse(text(m.data)) as { event: { type: string; tenant: string; version: number; data: unknown } });
       return bodies.find((b) => b.event.type === "order-shipped" && b.event.tenant === tenant)?.event;
