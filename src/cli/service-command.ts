@@ -5,6 +5,7 @@ import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { formatText } from "../diagnostics/format/text.js";
 import { planGeneration } from "../generate/generate.js";
 import { createAuthenticator } from "../http/auth.js";
+import type { BuildInfo } from "../http/meta/app-meta.js";
 import { createServer } from "../http/server.js";
 import { nodeHost } from "../host/node-host.js";
 import { loadConfig } from "../load/config.js";
@@ -95,6 +96,7 @@ export abstract class ServiceCommand extends FluviusCommand {
           ...(code.openApi === undefined ? {} : { openApi: code.openApi }),
           name: project.name,
           version: project.version,
+          build: buildInfo(process.env),
           logger: flags.log ?? false,
           stacks: (flags.log ?? false) || (process.env.DEBUG?.includes("fluvius") ?? false),
         });
@@ -146,6 +148,14 @@ function listenProblem(error: unknown, port: number, host: string): string | und
   if (code === "EACCES") return `no permission to listen on port ${port} on ${host} (ports below 1024 need privileges); choose another with --port.`;
   if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return `cannot listen on ${host}: it is not an address of this machine; check --host.`;
   return undefined;
+}
+
+/** `/_meta`'s build_no and build_time, from FLUVIUS_BUILD_NO and FLUVIUS_BUILD_TIME (set by a deployment's build). */
+function buildInfo(env: NodeJS.ProcessEnv): BuildInfo {
+  return {
+    ...(env.FLUVIUS_BUILD_NO ? { number: env.FLUVIUS_BUILD_NO } : {}),
+    ...(env.FLUVIUS_BUILD_TIME ? { time: env.FLUVIUS_BUILD_TIME } : {}),
+  };
 }
 
 function readProjectPackage(root: string): { name: string; version: string } {

@@ -3,11 +3,15 @@ import { quote } from "./query/sql.js";
 
 /**
  * The SELECT list of a read-model table, with the conversions that make a row look exactly
- * like the item the runtime returns: decimals as exact strings, dates as YYYY-MM-DD.
+ * like the item the runtime returns: decimals as exact strings, dates as YYYY-MM-DD. With
+ * `only` (a list's `include`/`exclude`), just those fields, in the same order.
  */
-export function selectList(resource: Resource): string {
-  const system = [`"_id"::text AS "_id"`, `"_version"`, `"_created"`, `"_updated"`];
-  const fields = resource.meta.fields.map((f) => {
+export function selectList(resource: Resource, only?: ReadonlySet<string>): string {
+  const keep = (name: string) => only === undefined || only.has(name);
+  const system = ([["_id", `"_id"::text AS "_id"`], ["_version", `"_version"`], ["_created", `"_created"`], ["_updated", `"_updated"`]] as const)
+    .filter(([name]) => keep(name))
+    .map(([, sql]) => sql);
+  const fields = resource.meta.fields.filter((f) => keep(f.name)).map((f) => {
     const column = resource.fields.find((q) => q.name === f.name)?.column ?? f.name;
     const source = quote(column);
     if (f.kind === "decimal") return `${source}::text AS ${quote(f.name)}`;

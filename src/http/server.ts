@@ -3,6 +3,7 @@ import type { DomainDefinition } from "../runtime/domain.js";
 import type { EventStore } from "../runtime/store/types.js";
 import type { Authenticator } from "./auth.js";
 import { isStorableText, UNSTORABLE_MESSAGE } from "../runtime/text.js";
+import type { BuildInfo } from "./meta/app-meta.js";
 import { clientErrorOf, databaseValueError, serverErrorReply, stderrReporter, type ServerErrorReport, wireErrorOf } from "./errors.js";
 import { InvalidQueryError } from "./query/errors.js";
 import { resourcesOf } from "./resources.js";
@@ -21,6 +22,8 @@ export interface ServerOptions {
   /** Shown by `/_meta`. */
   readonly name?: string;
   readonly version?: string;
+  /** Shown by `/_meta` as `build_no` and `build_time`. */
+  readonly build?: BuildInfo;
   readonly logger?: boolean;
   /**
    * Where a server error (status 5xx) is reported, one line each, with the `errorId` its reply
@@ -38,6 +41,7 @@ export interface RequestContext {
   readonly authenticate: Authenticator;
   readonly name: string;
   readonly version: string;
+  readonly build: BuildInfo;
 }
 
 /**
@@ -75,6 +79,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     authenticate: options.authenticate,
     name: options.name ?? "fluvius",
     version: options.version ?? "0.0.0",
+    build: options.build ?? {},
   };
 
   // A command without a payload may come with no body at all.

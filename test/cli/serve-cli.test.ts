@@ -56,9 +56,12 @@ describe("fluvius serve", () => {
     const database = await createDatabase("fluvius_serve");
     const url = database.url;
     try {
-      const server = await serve(project.dir, ["--migrate", "--database-url", url]);
+      const server = await serve(project.dir, ["--migrate", "--database-url", url], { FLUVIUS_BUILD_NO: "4711", FLUVIUS_BUILD_TIME: "2024-05-01T12:00:00Z" });
       expect(server.output()).toContain("PostgreSQL");
       await session(server.url, project.dir);
+      // A deployment's build number and time, from the environment, with the project's name and version.
+      const meta = await fetch(`${server.url}/api/_meta`);
+      expect(await meta.json()).toMatchObject({ name: "banking-app", version: "1.2.3", build_no: "4711", build_time: "2024-05-01T12:00:00Z" });
       server.child.kill("SIGTERM");
       expect(await exited(server.child)).toBe(0);
       const status = runCli(["migrate", "status", "--database-url", url], { cwd: project.dir });

@@ -10,8 +10,8 @@ import { openApiProblems } from "../helpers/openapi.js";
 
 type Json = Record<string, unknown>;
 
-async function documentOf(dir: string): Promise<Json> {
-  const host = fixtureProject(dir);
+async function documentOf(dir: string, config?: string): Promise<Json> {
+  const host = fixtureProject(dir, config === undefined ? {} : { "fluvius.yaml": config });
   const plan = await generateInto(host);
   expect(plan.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const text = filesUnder(host, "src").get("generated/openapi.json");
@@ -53,6 +53,35 @@ describe("the OpenAPI document of every valid fixture", () => {
         expect(answered, where).toContain("404");
       }
     }
+  });
+
+  test.each(fixtureCases("valid"))("$name: /_meta needs no token, lists document their query, commands their headers", async ({ dir }) => {
+    const document = await documentOf(dir);
+    for (const { path, method, operation } of operations(document)) {
+      const where = `${method.toUpperCase()} ${path}`;
+      if (path.includes("/_meta")) expect(operation.security, `${where} has no lock`).toEqual([]);
+      else expect(operation.security, `${where} keeps the bearer scheme`).toBeUndefined();
+      const parameters = (operation.parameters ?? []) as Json[];
+      if (String(operation.operationId).startsWith("list.")) {
+        const query = parameters.find((p) => p.name === "query")!;
+        expect(() => JSON.parse(String(query.example)), `${where}: the query example is JSON`).not.toThrow();
+        expect(String(query.description), where).toContain("- `_id` (uuid): eq, in, ne");
+        expect(parameters.map((p) => p.name), where).toEqual(["limit", "page", "sort", "query", "text", "include", "exclude"]);
+        expect(String(parameters.find((p) => p.name === "text")!.description), where).toMatch(/search|matches nothing/);
+      }
+      if (method === "post") expect(parameters, where).toEqual(expect.arrayContaining([{ $ref: "#/components/parameters/Idempotency-Key" }, { $ref: "#/components/parameters/X-Correlation-Id" }]));
+    }
+    const bearer = (document.components as { securitySchemes: Record<string, Json> }).securitySchemes.bearer!;
+    expect(bearer.description).toContain("fluvius token --sub <id> --tenant <tenant> --role <role>");
+  });
+
+  test("with api.basePath \"\" the paths have no prefix", async () => {
+    const [first] = fixtureCases("valid");
+    const document = await documentOf(first!.dir, 'specs: [spec/**/*.yaml]\napi: { basePath: "" }\n');
+    const paths = Object.keys(document.paths as Json);
+    expect(paths).toContain("/_meta");
+    expect(paths.filter((p) => p.startsWith("/api/"))).toEqual([]);
+    expect(await openApiProblems(document)).toBeUndefined();
   });
 
   test("each error status names its errcodes and the shape of their errdata", async () => {

@@ -36,6 +36,8 @@ export function startBankingApp(backend: "pglite" | "postgres", options: AppOpti
 export interface AppOptions {
   /** Rewrites the PostgreSQL URL, e.g. to go through a proxy the test can cut. */
   readonly connectVia?: (url: string) => string;
+  /** The server's api.basePath (default "/api"). */
+  readonly basePath?: string;
 }
 
 /** The API of a built project on PGlite (in memory) or on a fresh PostgreSQL database, migrated. */
@@ -57,7 +59,7 @@ export async function startApp(backend: "pglite" | "postgres", project: BuiltPro
     store: createStore(db),
     domains,
     authenticate: createAuthenticator({ secret: SECRET, idClaim: "sub", tenantClaim: "tenant", rolesClaim: "roles" }),
-    basePath: "/api",
+    basePath: options.basePath ?? "/api",
     openApi,
     name: "banking-app",
     version: "1.2.3",

@@ -1,7 +1,9 @@
 import type { ActionModel, AggregateModel, DomainModel, Model } from "../../model/model.js";
 import { humanise } from "../../model/naming.js";
 import { ERROR_STATUSES, errorStatusesOf, type OperationKind } from "../../http/responses.js";
+import { MAX_KEY_LENGTH } from "../../http/routes/commands.js";
 import { type JsonSchemaObject, objectSchema } from "../typescript/json-schema.js";
+import { listParameters } from "./list-parameters.js";
 
 type Json = JsonSchemaObject;
 
@@ -53,8 +55,37 @@ function errorComponents(): { schemas: Record<string, Json>; responses: Record<s
   return { schemas, responses };
 }
 
+/** How tokens are read (fluvius.yaml `auth:`), for the bearer scheme's description. */
+export interface OpenApiAuth {
+  readonly idClaim: string;
+  readonly tenantClaim: string;
+  readonly rolesClaim: string;
+  readonly secretEnv: string;
+  readonly jwksUrl?: string;
+}
+
+/** `/_meta…` describe the API, not data: no token, so no lock in Swagger UI. */
+const meta = (summary: string): Record<string, Json> => ({ get: { tags: ["meta"], summary, security: [], responses: { "200": { description: "OK" }, ...errors("meta") } } });
+
+function bearerScheme(auth: OpenApiAuth): Json {
+  const verified =
+    auth.jwksUrl === undefined
+      ? `signed (HS256) with the secret in the environment variable \`${auth.secretEnv}\`; without it, \`fluvius serve\` uses the project's development secret (.fluvius/dev-secret)`
+      : `issued by your identity provider and verified against ${auth.jwksUrl}`;
+  return {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: [
+      `A JWT sent as \`Authorization: Bearer <token>\`, ${verified}.`,
+      `Its claims make the caller: \`${auth.idClaim}\` the id, \`${auth.tenantClaim}\` the tenant, \`${auth.rolesClaim}\` the roles.`,
+      "For development, mint one with `fluvius token --sub <id> --tenant <tenant> --role <role>` in the project and paste it (without `Bearer`) into Authorize.",
+    ].join(" "),
+  };
+}
+
 /** The OpenAPI 3.1 document of the whole project, from the model. */
-export function openApiDocument(model: Model, basePath: string): Json {
+export function openApiDocument(model: Model, basePath: string, auth: OpenApiAuth): Json {
   const errorParts = errorComponents();
   const schemas: Record<string, Json> = {
     Error: {
@@ -71,13 +102,13 @@ export function openApiDocument(model: Model, basePath: string): Json {
     },
   };
   const paths: Record<string, Record<string, Json>> = {
-    [`${basePath}/_meta`]: { get: { tags: ["meta"], summary: "Name and version of the API", responses: { "200": { description: "OK" }, ...errors("meta") } } },
+    [`${basePath}/_meta`]: meta("Name and version of the API, the version of fluvius, build number and time"),
     [`${basePath}/auth/info`]: {
       get: { tags: ["meta"], summary: "The caller: user, profile, organization, realm, roles", responses: { "200": { description: "OK" }, ...errors("auth-info") } },
     },
   };
   for (const domain of model.domains) {
-    paths[`${basePath}/_meta/${domain.name}/`] = { get: { tags: ["meta"], summary: `The commands of ${domain.name}`, responses: { "200": { description: "OK" }, ...errors("meta") } } };
+    paths[`${basePath}/_meta/${domain.name}/`] = meta(`The commands of ${domain.name}, each with its payload schema and URLs`);
     for (const aggregate of domain.aggregates) addAggregate(domain, aggregate, basePath, paths, schemas);
   }
   return {
@@ -90,7 +121,7 @@ export function openApiDocument(model: Model, basePath: string): Json {
     tags: [...model.domains.map((d) => ({ name: d.name, ...(d.description ? { description: d.description } : {}) })), { name: "meta" }],
     security: [{ bearer: [] }],
     paths,
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } }, schemas, responses: errorParts.responses },
+    components: { securitySchemes: { bearer: bearerScheme(auth) }, schemas, responses: errorParts.responses, ...COMMAND_HEADERS },
   };
 }
 
@@ -116,9 +147,11 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
     schemas[payloadName] = objectSchema(action.payload);
     const path = action.creates ? `${basePath}/${domain.name}:${action.name}/${aggregate.name}/:new` : `${basePath}/${domain.name}:${action.name}/${aggregate.name}/{id}`;
     paths[path] = { post: commandOperation(domain, aggregate, action, payloadName, itemName, tags, action.creates ? [] : [idParameter]) };
-    paths[`${basePath}/_meta/${domain.name}:${action.name}/`] = {
-      get: { tags: ["meta"], summary: `The payload schema and URLs of ${domain.name}:${action.name}`, responses: { "200": { description: "OK" }, ...errors("meta") } },
-    };
+    paths[`${basePath}/_meta/${domain.name}:${action.name}/`] = meta(`The payload schema and URLs of ${domain.name}:${action.name}`);
+    // The dotted spelling a Fluvius client looks names up with; an aggregate of the same name takes it.
+    if (!domain.aggregates.some((a) => a.name === action.name)) {
+      paths[`${basePath}/_meta/${domain.name}.${action.name}/`] = meta(`The same as /_meta/${domain.name}:${action.name}/`);
+    }
   }
   const resource = `${basePath}/${domain.name}.${aggregate.name}`;
   paths[`${resource}/`] = {
@@ -126,14 +159,8 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
       tags,
       operationId: `list.${itemName}`,
       summary: `List ${humanise(aggregate.name).toLowerCase()}s`,
-      description: "Filter with `query` (the Fluvius filter language: `field`, `field.op`, `field!op`, `.and`/`.or`/`!and`/`!or`), sort with `sort=f.asc,g.desc`, page with `limit` and `page`, search with `text`.",
-      parameters: [
-        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 25 } },
-        { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
-        { name: "sort", in: "query", schema: { type: "string" }, example: "_created.desc" },
-        { name: "query", in: "query", schema: { type: "string" }, description: "A JSON filter object." },
-        { name: "text", in: "query", schema: { type: "string" } },
-      ],
+      description: "Filter with `query` (the Fluvius filter language), sort with `sort=f.asc,g.desc`, page with `limit` and `page`, search with `text`, choose the rows' fields with `include` / `exclude`. `pagination.pages` is `ceil(total / limit)`.",
+      parameters: listParameters(aggregate),
       responses: {
         "200": { description: "A page of rows", ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }) },
         ...errors("list"),
@@ -167,10 +194,20 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
       responses: { "200": { description: "Events, oldest first, and `pagination` with the stream's `total`" }, ...errors("history") },
     },
   };
-  paths[`${basePath}/_meta/${domain.name}.${aggregate.name}/`] = {
-    get: { tags: ["meta"], summary: `Fields, filters and sorting of ${itemName}`, responses: { "200": { description: "OK" }, ...errors("meta") } },
-  };
+  paths[`${basePath}/_meta/${domain.name}.${aggregate.name}/`] = meta(`Fields, filters and sorting of ${itemName}`);
 }
+
+/** Idempotency-Key and X-Correlation-Id: 1 to 255 printable ASCII characters (src/http/routes/commands.ts). */
+const KEY: Json = { type: "string", minLength: 1, maxLength: MAX_KEY_LENGTH, pattern: "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$" };
+
+/** The headers every command takes, shared by reference. */
+const COMMAND_HEADERS = {
+  parameters: {
+    "Idempotency-Key": { name: "Idempotency-Key", in: "header", schema: KEY, description: "A retry with the same key returns the first outcome and appends nothing (kept per tenant); the reply echoes it." },
+    "X-Correlation-Id": { name: "X-Correlation-Id", in: "header", schema: KEY, description: "Recorded on the events the command appends (`correlationId` in `_events`); the commands reactions issue for them carry it on." },
+  },
+  headers: { "Idempotency-Key": { description: "The request's Idempotency-Key, when it had one.", schema: KEY } },
+};
 
 function commandOperation(domain: DomainModel, aggregate: AggregateModel, action: ActionModel, payloadName: string, itemName: string, tags: string[], parameters: Json[]): Json {
   return {
@@ -182,12 +219,14 @@ function commandOperation(domain: DomainModel, aggregate: AggregateModel, action
       ...parameters,
       ...(action.creates ? [{ name: "identifier", in: "query", schema: { type: "string", format: "uuid" }, description: "Choose the new resource's id." }] : []),
       ...(action.creates ? [] : [{ name: "If-Match", in: "header", schema: { type: "string" }, description: "The version the command expects; otherwise 412." }]),
-      { name: "Idempotency-Key", in: "header", schema: { type: "string", maxLength: 200 }, description: "A retry with the same key returns the first outcome." },
+      { $ref: "#/components/parameters/Idempotency-Key" },
+      { $ref: "#/components/parameters/X-Correlation-Id" },
     ],
     requestBody: { required: true, ...json(ref(payloadName)) },
     responses: {
       "200": {
         description: "Done: the resource after the command",
+        headers: { "Idempotency-Key": { $ref: "#/components/headers/Idempotency-Key" } },
         ...json({ type: "object", properties: { status: { const: "OK" }, data: { type: "object", properties: { [aggregate.name]: ref(itemName) } } } }),
       },
       ...errors(action.creates ? "create" : "command"),

@@ -12,7 +12,9 @@ export const openApiEmitter: Emitter = {
   name: "openapi",
   emit(context) {
     const basePath = context.config.api.basePath;
-    const input = hash([templatesFingerprint(), "openapi-3", basePath, context.model.domains.map((d) => d.specHash)]);
-    return [{ path: "openapi.json", language: "none", input, render: () => `${JSON.stringify(openApiDocument(context.model, basePath), null, 2)}\n` }];
+    const { idClaim, tenantClaim, rolesClaim, secretEnv, jwksUrl } = context.config.auth;
+    const auth = { idClaim, tenantClaim, rolesClaim, secretEnv, ...(jwksUrl === undefined ? {} : { jwksUrl }) };
+    const input = hash([templatesFingerprint(), "openapi-3", basePath, auth, context.model.domains.map((d) => d.specHash)]);
+    return [{ path: "openapi.json", language: "none", input, render: () => `${JSON.stringify(openApiDocument(context.model, basePath, auth), null, 2)}\n` }];
   },
 };

@@ -25,6 +25,22 @@ export const OPERATORS: Readonly<Record<FilterKind, readonly string[]>> = {
   none: [],
 };
 
+/**
+ * The operator a generic UI offers first for a field (its `noop` in the resource metadata):
+ * `has` for text, `eq` otherwise. (A bare `field` key, `field.` and `field!` always mean `eq`.)
+ */
+export function defaultOperator(kind: FilterKind): string {
+  return kind === "string" ? "has" : "eq";
+}
+
+/**
+ * Whether the operator's value is a list: `in`, `between`, `ov`, and `eq`/`ne` on an array
+ * field. A list may also be given as one comma-separated string (what a text input sends).
+ */
+export function takesList(kind: FilterKind, operator: string): boolean {
+  return operator === "in" || operator === "between" || operator === "ov" || kind === "array";
+}
+
 /** The column kinds of the runtime's read-model description, mapped to filter kinds. */
 export function filterKindOf(kind: string): FilterKind {
   switch (kind) {

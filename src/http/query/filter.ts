@@ -3,7 +3,7 @@ import { OPERATORS, type QueryField } from "./fields.js";
 
 /**
  * The Fluvius filter language, as a typed tree. A query is a JSON object whose keys are
- * `field` (eq), `field.op`, `field!op` (negated), or the groups `.and` / `.or` / `!and` /
+ * `field` (eq), `field.op`, `field!op` (negated; `field.` and `field!` default to eq), or the groups `.and` / `.or` / `!and` /
  * `!or` whose value is a list of queries or one query object.
  */
 export type Filter =
@@ -40,12 +40,13 @@ function parseGroup(kind: "and" | "or", negated: boolean, value: unknown, fields
 }
 
 function parseCondition(key: string, value: unknown, fields: ReadonlyMap<string, QueryField>): Filter {
-  const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:([.!])([a-z]+))?$/.exec(key);
+  // `field.` and `field!` are `field.eq` and `field!eq`, as Fluvius reads them.
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:([.!])([a-z]*))?$/.exec(key);
   if (!match) throw new InvalidQueryError(`'${key}' is not a filter key; write field, field.op or field!op.`, { key });
   const [, name = "", separator, op] = match;
   const field = fields.get(name);
   if (!field) throw new InvalidQueryError(`Unknown field '${name}'.`, { field: name, fields: [...fields.keys()] });
-  const operator = op ?? "eq";
+  const operator = op || "eq";
   const allowed = OPERATORS[field.kind];
   if (!allowed.includes(operator)) {
     throw new InvalidQueryError(`Operator '${operator}' does not apply to field '${name}' (${field.kind}); use ${allowed.join(", ") || "none: it cannot be filtered"}.`, {

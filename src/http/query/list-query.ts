@@ -15,6 +15,8 @@ export interface ListParameters {
   readonly sort?: string;
   readonly query?: string;
   readonly text?: string;
+  readonly include?: string;
+  readonly exclude?: string;
 }
 
 export interface ListSql {

@@ -43,26 +43,27 @@ function conditionSql(condition: Extract<Filter, { kind: "condition" }>, params:
       break;
     }
     case "in": {
-      if (!Array.isArray(value) || value.length === 0) throw invalid(field, operator, "a non-empty list");
-      const items = value.map((v) => scalar(field, v));
+      const list = listOf(field, operator, value);
+      if (list.length === 0) throw invalid(field, operator, "a non-empty list");
+      const items = list.map((v) => scalar(field, v));
       sql = `${column} = ANY(${params.add(items)}::${arrayCast(field)})`;
       break;
     }
     case "between": {
-      if (!Array.isArray(value) || value.length !== 2) throw invalid(field, operator, "a list of two values [from, to]");
-      sql = `${column} BETWEEN ${params.add(scalar(field, value[0]))}${cast(field)} AND ${params.add(scalar(field, value[1]))}${cast(field)}`;
+      const list = listOf(field, operator, value);
+      if (list.length !== 2) throw invalid(field, operator, "two values [from, to] (or \"from,to\")");
+      sql = `${column} BETWEEN ${params.add(scalar(field, list[0]))}${cast(field)} AND ${params.add(scalar(field, list[1]))}${cast(field)}`;
       break;
     }
     case "ov": {
-      if (!Array.isArray(value)) throw invalid(field, operator, "a list");
+      const list = listOf(field, operator, value);
       // jsonb arrays of strings overlap a text[] with ?| ; other elements compare as JSON.
-      sql = `${column} ?| ${params.add(value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))))}::text[]`;
+      sql = `${column} ?| ${params.add(list.map((v) => (typeof v === "string" ? v : JSON.stringify(v))))}::text[]`;
       break;
     }
     default: {
       if (field.kind === "array") {
-        if (!Array.isArray(value)) throw invalid(field, operator, "a list");
-        sql = `${column} = ${params.add(JSON.stringify(value))}::jsonb`;
+        sql = `${column} = ${params.add(JSON.stringify(listOf(field, operator, value)))}::jsonb`;
         break;
       }
       if (value === null && (operator === "eq" || operator === "ne")) {
@@ -75,6 +76,16 @@ function conditionSql(condition: Extract<Filter, { kind: "condition" }>, params:
   return condition.negated ? `NOT (${sql})` : sql;
 }
 
+/**
+ * The value of an operator that takes a list (fields.ts `takesList`): a JSON list, or one
+ * string of comma-separated items (what a text input sends), trimmed, empty items dropped.
+ */
+function listOf(field: QueryField, operator: string, value: unknown): readonly unknown[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === "string") return value.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  throw invalid(field, operator, "a list, or a comma-separated string");
+}
+
 /** A value checked against the field's kind, in the form the driver sends. */
 function scalar(field: QueryField, value: unknown): string | number | boolean {
   switch (field.kind) {
@@ -84,7 +95,9 @@ function scalar(field: QueryField, value: unknown): string | number | boolean {
     case "number":
       return numberOf(field, value);
     case "boolean":
+      // A select or a text input sends "true" / "false".
       if (typeof value === "boolean") return value;
+      if (value === "true" || value === "false") return value === "true";
       throw invalid(field, "eq", "true or false");
     case "date":
       if (typeof value === "string" && isCalendarDate(value)) return value;

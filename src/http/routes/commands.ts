@@ -11,7 +11,10 @@ export function registerCommands(app: FastifyInstance, resources: readonly Resou
       // find-my-way reads "::" as a literal colon.
       const prefix = `${context.basePath}/${resource.domain.name}::${action}/${resource.name}`;
       const path = definition.creates ? `${prefix}/::new` : `${prefix}/:id`;
-      app.post(path, async (request) => {
+      app.post(path, async (request, reply) => {
+        // A well-formed Idempotency-Key is echoed on every reply to the command, errors included, as Fluvius does.
+        const key = header(request.headers["idempotency-key"]);
+        if (key !== undefined && isKey(key)) void reply.header("Idempotency-Key", key);
         const { actor } = await context.authenticate(request.headers.authorization);
         const params = request.params as { id?: string };
         const query = request.query as { identifier?: string };
@@ -43,10 +46,12 @@ export const MAX_KEY_LENGTH = 255;
 function token(value: string | string[] | undefined, name: string): string | undefined {
   const raw = header(value);
   if (raw === undefined) return undefined;
-  if (!/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(raw) || raw.length > MAX_KEY_LENGTH) {
-    throw new InvalidHeaderError(name, `${name} must be 1 to ${MAX_KEY_LENGTH} printable ASCII characters.`);
-  }
+  if (!isKey(raw)) throw new InvalidHeaderError(name, `${name} must be 1 to ${MAX_KEY_LENGTH} printable ASCII characters.`);
   return raw;
+}
+
+function isKey(raw: string): boolean {
+  return /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(raw) && raw.length <= MAX_KEY_LENGTH;
 }
 
 /** `If-Match: 3`, `"3"` or `W/"3"`: the version the command expects. */

@@ -1,96 +1,39 @@
 import type { FastifyInstance } from "fastify";
-import type { FieldMeta } from "../../runtime/domain.js";
-import { isSortable, OPERATORS, type QueryField } from "../query/fields.js";
+import { applicationMeta } from "../meta/app-meta.js";
+import { commandMeta } from "../meta/command-meta.js";
+import { resourceMeta } from "../meta/resource-meta.js";
 import type { Resource } from "../resources.js";
 import type { RequestContext } from "../server.js";
 
-const OPERATOR_LABELS: Record<string, string> = {
-  eq: "=",
-  ne: "≠",
-  gt: ">",
-  gte: "≥",
-  lt: "<",
-  lte: "≤",
-  has: "contains",
-  in: "is one of",
-  between: "between",
-  ov: "overlaps",
-};
-
-/** The form input a UI should show for a field kind. */
-function inputType(kind: string): string {
-  switch (kind) {
-    case "text":
-      return "textarea";
-    case "enum":
-      return "select";
-    case "boolean":
-      return "checkbox";
-    case "integer":
-    case "number":
-    case "decimal":
-      return "number";
-    case "date":
-      return "date";
-    case "datetime":
-      return "datetime";
-    case "uuid":
-    case "ref":
-      return "uuid";
-    case "object":
-    case "array":
-    case "json":
-      return "json";
-    default:
-      return "text";
-  }
-}
-
-const SYSTEM_META: readonly FieldMeta[] = [
-  { name: "_id", label: "Id", kind: "uuid", optional: false },
-  { name: "_version", label: "Version", kind: "integer", optional: false },
-  { name: "_created", label: "Created", kind: "datetime", optional: false },
-  { name: "_updated", label: "Updated", kind: "datetime", optional: false },
-];
-
-/** `/_meta…` (what the API offers, for generic clients) and `/auth/info` (who is calling). */
+/**
+ * `/_meta…` (what the API offers, for generic clients) and `/auth/info` (who is calling).
+ * `/_meta/{domain}.{name}/` is the resource `name` when the domain has such an aggregate, else
+ * the action `name` (as `/_meta/{domain}:{name}/`): a Fluvius client looks every name up with
+ * a dot. An aggregate and an action of the same name: the dot gives the aggregate, the colon
+ * the action.
+ */
 export function registerMeta(app: FastifyInstance, resources: readonly Resource[], context: RequestContext): void {
   const { basePath } = context;
-  app.get(`${basePath}/_meta`, async () => ({ name: context.name, version: context.version, framework: "fluvius" }));
-
   const domains = [...new Map(resources.map((r) => [r.domain.name, r.domain])).values()];
-  for (const domain of domains) {
+  const documents = domains.map((domain) => {
     const own = resources.filter((r) => r.domain === domain);
-    const commands = Object.fromEntries(
-      own.flatMap((r) =>
-        Object.entries(r.meta.actions).map(([action, meta]) => [
-          action,
-          { key: `${domain.name}:${action}`, name: meta.label, description: meta.description ?? "", resource: r.name, genid: r.meta.definition.actions[action]?.creates ?? false },
-        ]),
-      ),
-    );
-    app.get(`${basePath}/_meta/${domain.name}/`, async () => ({
-      id: domain.name,
-      name: domain.name,
-      description: domain.description ?? "",
-      revision: domain.revision,
-      commands,
-    }));
-    for (const resource of own) {
-      for (const [action, definition] of Object.entries(resource.meta.definition.actions)) {
-        const meta = resource.meta.actions[action];
-        const url = `${basePath}/${domain.name}:${action}/${resource.name}/${definition.creates ? ":new" : "{id}"}`;
-        app.get(`${basePath}/_meta/${domain.name}::${action}/`, async () => ({
-          key: `${domain.name}:${action}`,
-          name: meta?.label ?? action,
-          description: meta?.description ?? "",
-          schema: definition.payloadSchema,
-          urls: [url],
-          genid: definition.creates,
-        }));
-      }
-      app.get(`${basePath}/_meta/${domain.name}.${resource.name}/`, async () => resourceMeta(resource));
+    const commands = Object.fromEntries(own.flatMap((r) => Object.keys(r.meta.definition.actions).map((action) => [action, commandMeta(r, action)] as const)));
+    const aggregates = Object.fromEntries(own.map((r) => [r.name, resourceMeta(r)] as const));
+    return { domain, commands, aggregates };
+  });
+
+  const application = applicationMeta({ name: context.name, version: context.version, build: context.build, metadata: documents.map((d) => [d.domain.name, d.commands, d.aggregates]) });
+  app.get(`${basePath}/_meta`, async () => application);
+
+  for (const { domain, commands, aggregates } of documents) {
+    const domainMeta = { id: domain.name, name: domain.name, description: domain.description ?? "", revision: domain.revision, commands };
+    app.get(`${basePath}/_meta/${domain.name}/`, async () => domainMeta);
+    for (const [action, meta] of Object.entries(commands)) {
+      // find-my-way reads "::" as a literal colon.
+      app.get(`${basePath}/_meta/${domain.name}::${action}/`, async () => meta);
+      if (!Object.hasOwn(aggregates, action)) app.get(`${basePath}/_meta/${domain.name}.${action}/`, async () => meta);
     }
+    for (const [name, meta] of Object.entries(aggregates)) app.get(`${basePath}/_meta/${domain.name}.${name}/`, async () => meta);
   }
 
   app.get(`${basePath}/auth/info`, async (request) => {
@@ -104,43 +47,4 @@ export function registerMeta(app: FastifyInstance, resources: readonly Resource[
       roles: actor.roles,
     };
   });
-}
-
-function resourceMeta(resource: Resource) {
-  const fields = [...SYSTEM_META, ...resource.meta.fields];
-  const queryFields = new Map<string, QueryField>(resource.fields.map((f) => [f.name, f]));
-  const filters: Record<string, unknown> = {};
-  for (const field of fields) {
-    const query = queryFields.get(field.name);
-    if (!query) continue;
-    for (const op of OPERATORS[query.kind]) {
-      filters[`${field.name}.${op}`] = {
-        field: field.name,
-        label: `${field.label} ${OPERATOR_LABELS[op] ?? op}`,
-        dtype: field.kind,
-        input: { type: op === "in" ? "multiselect" : inputType(field.kind), ...(field.values ? { options: field.values } : {}) },
-      };
-    }
-  }
-  return {
-    name: `${resource.domain.name}.${resource.name}`,
-    title: resource.meta.title,
-    desc: resource.meta.description ?? "",
-    idfield: "_id",
-    fields: fields.map((f) => {
-      const query = queryFields.get(f.name);
-      return {
-        name: f.name,
-        label: f.label,
-        desc: f.description ?? "",
-        noop: false,
-        sortable: query ? isSortable(query) : false,
-        hidden: f.name.startsWith("_") && f.name !== "_id",
-        dtype: f.kind,
-        ftype: inputType(f.kind),
-      };
-    }),
-    filters,
-    composites: { ".and": { label: "All of" }, ".or": { label: "Any of" } },
-  };
 }

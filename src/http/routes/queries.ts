@@ -4,6 +4,7 @@ import type { EventRecord } from "../../runtime/store/types.js";
 import { parseInstant } from "../../runtime/time.js";
 import { InvalidQueryError } from "../query/errors.js";
 import { buildListQuery, integer, type ListParameters, pagination } from "../query/list-query.js";
+import { parseSelection } from "../query/selection.js";
 import type { Resource } from "../resources.js";
 import { itemOfRow, selectList, wireItem } from "../rows.js";
 import type { RequestContext } from "../server.js";
@@ -14,18 +15,21 @@ export function registerQueries(app: FastifyInstance, resources: readonly Resour
     const base = `${context.basePath}/${resource.domain.name}.${resource.name}`;
     const readPermission = `${resource.name}:read`;
     const columns = selectList(resource);
+    const fieldNames = resource.fields.map((f) => f.name);
 
     app.get(`${base}/`, async (request) => {
       const { actor } = await context.authenticate(request.headers.authorization);
       const policy = resource.domain.policy;
       if (!policy.mayAllow(actor, readPermission)) throw new ForbiddenError(readPermission);
+      const parameters = request.query as ListParameters;
+      const selection = parseSelection(parameters, fieldNames);
       const sql = buildListQuery({
         table: resource.table,
-        columns,
+        columns: selection === undefined ? columns : selectList(resource, selection),
         fields: resource.fields,
         tenant: actor.tenant,
         access: policy.filter(actor, readPermission),
-        parameters: request.query as ListParameters,
+        parameters,
       });
       const database = context.store.database;
       const [rows, counted] = await Promise.all([
