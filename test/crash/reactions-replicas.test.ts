@@ -52,9 +52,10 @@ test("two serve replicas on one database: each reaction command once; the surviv
 
     // Kill the replica that holds the reserve-stock lease, mid-flow; the other goes on.
     const reserveHolder = holders.find((h) => h.name === "worker:reaction:shop.reserve-stock")?.holder ?? "";
-    const pidOf = (child: ChildProcess) => String(child.pid);
-    const [victim, survivor, victimDrive, survivorDrive] = reserveHolder.includes(pidOf(a.child)) ? [a, b, viaA, viaB] : [b, a, viaB, viaA];
-    expect(reserveHolder, `lease holders: ${JSON.stringify(holders)}`).toContain(pidOf(victim.child));
+    // A holder is `<host>:<pid>:<random>` (runner.ts).
+    const heldBy = (holder: string, child: ChildProcess) => holder.split(":")[1] === String(child.pid);
+    const [victim, survivor, victimDrive, survivorDrive] = heldBy(reserveHolder, a.child) ? [a, b, viaA, viaB] : [b, a, viaB, viaA];
+    expect(heldBy(reserveHolder, victim.child), `lease holders: ${JSON.stringify(holders)}`).toBe(true);
     victim.child.kill("SIGKILL");
     await exited(victim.child);
     await victimDrive.done;
@@ -65,7 +66,7 @@ test("two serve replicas on one database: each reaction command once; the surviv
     // The survivor took the dead replica's leases over (after they expired) and caught up.
     await expectEveryReactionOnce(db, hook, acked, () => `${survivor.output()}\n--- killed replica ---\n${victim.output()}`);
     const after = await db.query<{ holder: string }>("SELECT holder FROM fluvius.leases WHERE name = 'worker:reaction:shop.reserve-stock'");
-    expect(after[0]?.holder ?? "").toContain(pidOf(survivor.child));
+    expect(heldBy(after[0]?.holder ?? "", survivor.child), `lease holder: ${after[0]?.holder}`).toBe(true);
 
     survivor.child.kill("SIGTERM");
     expect(await exited(survivor.child)).toBe(0);

@@ -218,25 +218,22 @@ function eventView(event: EventModel, aggregate: AggregateModel, actions: readon
  * decides (`reserve` emits `stock-reserved` or `reservation-refused`): a stub never guesses.
  */
 function handlerStub(action: ActionModel, aggregate: AggregateModel): HandlerStub {
-  if (action.emits.length > 1) {
+  const [name, ...others] = action.emits;
+  if (name === undefined || others.length > 0) {
     return { parameters: "", todo: `decide which of ${action.emits.map((e) => `'${e}'`).join(", ")} to emit, and build it from the payload and the state` };
   }
+  const event = aggregate.events.find((e) => e.name === name);
+  if (!event) return { parameters: "", todo: `decide the '${name}' event` };
   const payload = new Map(action.payload.map((f) => [f.name, f]));
-  const built: string[] = [];
-  for (const name of action.emits) {
-    const event = aggregate.events.find((e) => e.name === name);
-    if (!event) return { parameters: "", todo: `decide the '${name}' event` };
-    const data: string[] = [];
-    for (const field of event.payload) {
-      const source = payload.get(field.name);
-      const fits = source !== undefined && assignable(source.type, field.type) && (field.optional || !source.optional);
-      if (fits) data.push(`${propertyName(field.name)}: payload.${field.name}`);
-      else if (!field.optional) return { parameters: "", todo: `build the '${name}' event: its field '${field.name}' has no matching payload field` };
-    }
-    built.push(`{ type: ${JSON.stringify(event.name)}, version: ${event.version}, data: ${data.length === 0 ? "{}" : `{ ${data.join(", ")} }`} }`);
+  const data: string[] = [];
+  for (const field of event.payload) {
+    const source = payload.get(field.name);
+    const fits = source !== undefined && assignable(source.type, field.type) && (field.optional || !source.optional);
+    if (fits) data.push(`${propertyName(field.name)}: payload.${field.name}`);
+    else if (!field.optional) return { parameters: "", todo: `build the '${name}' event: its field '${field.name}' has no matching payload field` };
   }
-  const usesPayload = built.some((b) => b.includes("payload."));
-  return { parameters: usesPayload ? "{ payload }" : "", ...(built[0] === undefined ? { todo: "return the events this action records" } : { body: built[0] }) };
+  const body = `{ type: ${JSON.stringify(event.name)}, version: ${event.version}, data: ${data.length === 0 ? "{}" : `{ ${data.join(", ")} }`} }`;
+  return { parameters: data.length === 0 ? "" : "{ payload }", body };
 }
 
 function initialStateLiteral(state: readonly FieldModel[]): string {
