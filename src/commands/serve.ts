@@ -9,7 +9,8 @@ serves the API of DESIGN §4 under api.basePath, with the OpenAPI document at /o
 Swagger UI at /docs. The database is --database-url, else the environment variable named by
 database.urlEnv (default DATABASE_URL), else the embedded PGlite database (.fluvius/pgdata).
 Tokens are verified with auth.secretEnv's secret (default FLUVIUS_JWT_SECRET), or the project's
-development secret that \`fluvius token\` signs with, or auth.jwksUrl.`;
+development secret that \`fluvius token\` signs with, or auth.jwksUrl. GET /_meta reports the build
+from FLUVIUS_BUILD_NO and FLUVIUS_BUILD_TIME when a deployment sets them.`;
 
   static override examples = [
     { command: "<%= config.bin %> serve --migrate", description: "Apply pending migrations, then serve on the embedded database." },
