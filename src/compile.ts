@@ -76,7 +76,10 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   if (diagnostics.hasErrors()) return done({ config, fileCount });
 
   // check (semantic rules)
-  const domains = checkDomains(specs, diagnostics, { integrations: Object.keys(config.integrations) });
+  const domains = checkDomains(specs, diagnostics, {
+    integrations: Object.keys(config.integrations),
+    brokers: Object.entries(config.integrations).flatMap(([name, i]) => (i.nats === undefined ? [] : [name])),
+  });
   if (diagnostics.hasErrors()) return done({ config, fileCount });
   return done({ config, fileCount, domains });
 }

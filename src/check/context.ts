@@ -20,6 +20,8 @@ export interface ProjectScope {
   readonly domains: ReadonlyMap<string, BoundDomain>;
   /** Names of fluvius.yaml's `integrations`. */
   readonly integrations: readonly string[];
+  /** The integrations among them that are NATS brokers (external events are read from one). */
+  readonly brokers: readonly string[];
 }
 
 export interface CheckContext {

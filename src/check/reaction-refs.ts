@@ -1,14 +1,19 @@
 import { didYouMean } from "../diagnostics/suggest.js";
 import { splitCommandRef, splitEventRef } from "../model/reaction-values.js";
-import type { ActionSpec, AggregateSpec, EventSpec, ReactionSpec } from "../validate/spec.js";
+import { EXTERNAL_STREAM } from "../model/naming.js";
+import type { ActionSpec, AggregateSpec, FieldsSpec, ReactionSpec } from "../validate/spec.js";
 import type { BoundDomain, Declaration } from "./bind.js";
 import type { CheckContext, Site } from "./context.js";
 
 export interface ResolvedEvent {
   readonly domain: BoundDomain;
-  readonly aggregate: Declaration<AggregateSpec>;
+  /** The aggregate's name, or `external` for an external event. */
+  readonly aggregate: string;
   readonly event: string;
-  readonly spec: EventSpec | null;
+  readonly payload: FieldsSpec | undefined;
+  /** The events a stream of the aggregate may hold (what `cancelledBy` may name); none for an external event, a stream of its own. */
+  readonly streamEvents: readonly string[];
+  readonly external: boolean;
 }
 
 export interface ResolvedCommand {
@@ -37,18 +42,30 @@ export function resolveReactionSource(home: BoundDomain, reaction: Declaration<R
   const at = { file: reaction.file, path: [...reaction.path, "on"] };
   const ref = splitEventRef(reaction.spec.on, home.name);
   const domain = findDomain(ref.domain, context, report, at);
+  if (domain && ref.aggregate === EXTERNAL_STREAM) {
+    const external = domain.externals.get(ref.event);
+    if (!external) {
+      report?.(
+        "unknown-reaction-event",
+        { reaction: reaction.name, relation: "listens to", event: ref.event, owner: `an external event of domain '${domain.name}'`, suggestion: didYouMean(ref.event, domain.externals.keys()) },
+        at,
+      );
+      return undefined;
+    }
+    return { domain, aggregate: EXTERNAL_STREAM, event: ref.event, payload: external.spec.payload, streamEvents: [], external: true };
+  }
   const aggregate = domain && findAggregate(domain, ref.aggregate, report, at);
   if (!domain || !aggregate) return undefined;
   const events = aggregate.spec.events ?? {};
   if (!Object.hasOwn(events, ref.event)) {
     report?.(
       "unknown-reaction-event",
-      { reaction: reaction.name, relation: "listens to", event: ref.event, aggregate: aggregate.name, suggestion: didYouMean(ref.event, Object.keys(events)) },
+      { reaction: reaction.name, relation: "listens to", event: ref.event, owner: `an event of aggregate '${aggregate.name}'`, suggestion: didYouMean(ref.event, Object.keys(events)) },
       at,
     );
     return undefined;
   }
-  return { domain, aggregate, event: ref.event, spec: events[ref.event] ?? null };
+  return { domain, aggregate: aggregate.name, event: ref.event, payload: events[ref.event]?.payload, streamEvents: Object.keys(events), external: false };
 }
 
 /** The action a `do` reaction issues; reports (when `report` is given) what does not exist. */

@@ -15,7 +15,7 @@ export interface FieldSite extends Site {
 
 const cache = new WeakMap<BoundDomain, readonly FieldSite[]>();
 
-/** Every field spec of a domain: state, payloads, named types and nested object fields (computed once). */
+/** Every field spec of a domain: state, payloads (also of external events), named types and nested object fields (computed once). */
 export function fieldSites(domain: BoundDomain): readonly FieldSite[] {
   let sites = cache.get(domain);
   if (!sites) {
@@ -36,6 +36,7 @@ function collectFieldSites(domain: BoundDomain): FieldSite[] {
     for (const [name, event] of Object.entries(a.spec.events ?? {}))
       addFields(sites, event?.payload, [...a.path, "events", name, "payload"], "event payload", base);
   }
+  for (const e of domain.externals.values()) addFields(sites, e.spec.payload, [...e.path, "payload"], "event payload", { file: e.file });
   return sites;
 }
 

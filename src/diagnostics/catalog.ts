@@ -436,13 +436,14 @@ a missing entry in \`emits\`. Keep events that exist in stored streams.`,
 domain of the same project. That domain's files must be among the specs being checked (the
 \`specs\` globs of fluvius.yaml, or the paths given to the command).`,
   }),
-  "unknown-reaction-event": entry<{ reaction: S; relation: S; event: S; aggregate: S; suggestion: S }>({
+  "unknown-reaction-event": entry<{ reaction: S; relation: S; event: S; owner: S; suggestion: S }>({
     severity: "error",
     stage: "check",
-    message: (p) => `Reaction '${p.reaction}' ${p.relation} '${p.event}', which is not an event of aggregate '${p.aggregate}'.${p.suggestion}`,
+    message: (p) => `Reaction '${p.reaction}' ${p.relation} '${p.event}', which is not ${p.owner}.${p.suggestion}`,
     explain: `A reaction's \`on\` names an event as \`<aggregate>.<event>\` (or \`<domain>.<aggregate>.<event>\`),
-and every entry of \`cancelledBy\` is an event of that same aggregate: a waiting reaction is
-cancelled by later events of the stream that started it.`,
+or an external event of the domain's \`external:\` as \`external.<name>\`; every entry of
+\`cancelledBy\` is an event of that same aggregate: a waiting reaction is cancelled by later
+events of the stream that started it.`,
   }),
   "unknown-event-field": entry<{ field: S; event: S; suggestion: S }>({
     severity: "error",
@@ -501,6 +502,23 @@ creates, and \`payload\`), \`handler: true\` (a hand-written reactor) or \`notif
     hint: "Declare it under `integrations:` in fluvius.yaml (a `webhook` or `nats`).",
     explain: `\`notify: <name>\` delivers the event to an integration declared in fluvius.yaml, e.g.
 \`integrations: { shipping-webhook: { webhook: { url: $env.SHIP_HOOK_URL } } }\`.`,
+  }),
+  "not-a-broker": entry<{ name: S; kind: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `Integration '${p.name}' is a ${p.kind}; external events are read from a NATS broker.`,
+    hint: "Name a `nats` integration of fluvius.yaml in `from`, e.g. `broker: { nats: { url: $env.NATS_URL } }`.",
+    explain: `An external event comes \`from\` a broker: a \`nats\` integration of fluvius.yaml, whose JetStream
+stream holds the subject. A webhook only sends; it cannot be read from.`,
+  }),
+  "invalid-subject": entry<{ subject: S; detail: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `'${p.subject}' is not a NATS subject: ${p.detail}.`,
+    hint: "Write tokens of letters, digits, '_' and '-' separated by dots, e.g. `payments.billing.payment.payment-settled`; `*` matches one token, `>` (last) the rest.",
+    explain: `An external event's \`subject\` is what the publishing service sends it on. Another fluvius
+service's forwarder publishes \`<prefix>.<domain>.<aggregate>.<event>\`. Wildcards: \`*\` stands
+for one token, \`>\` for one or more tokens at the end.`,
   }),
   "unknown-reaction": entry<{ name: S; suggestion: S }>({
     severity: "error",

@@ -13,6 +13,8 @@ export const layout = {
   handlerModule: (domain: string, aggregate: string) => `${domain}/${aggregate}.ts`,
   /** The domain's event and command unions. */
   messagesModule: (domain: string) => `${domain}/_messages.ts`,
+  /** The domain's external events: their data types and definitions. */
+  externalModule: (domain: string) => `${domain}/_external.ts`,
   /** The domain's reaction definitions. */
   reactionsModule: (domain: string) => `${domain}/_reactions.ts`,
   /** The hand-written reactors of a domain (in the handlers folder; aggregate names never start with `_`). */

@@ -8,6 +8,7 @@ import type {
   ApplyOperation,
   DomainModel,
   EventModel,
+  ExternalEventModel,
   Model,
   ReactionEffect,
   ReactionModel,
@@ -69,6 +70,16 @@ function lowerDomain(domain: BoundDomain): DomainModel {
   const rules = domain.rules.flatMap((r) => (r.spec.role === undefined ? [] : [lowerRule(r.spec, r.spec.role)]));
   const reactionRules = domain.rules.flatMap((r) => (r.spec.reaction === undefined ? [] : [lowerReactionRule(r.spec, r.spec.reaction)]));
   const reactions = [...domain.reactions.values()].map((r) => lowerReaction(domain.name, r.name, r.spec));
+  const externals = [...domain.externals.values()].map(
+    (e): ExternalEventModel => ({
+      kind: "external-event",
+      name: e.name,
+      ...(e.spec.description === undefined ? {} : { description: e.spec.description }),
+      integration: e.spec.from,
+      subject: e.spec.subject,
+      payload: resolver.fields(e.spec.payload),
+    }),
+  );
   const body = {
     kind: "domain" as const,
     name: domain.name,
@@ -79,6 +90,7 @@ function lowerDomain(domain: BoundDomain): DomainModel {
     roles,
     rules,
     reactions,
+    externals,
     reactionRules,
   };
   return { ...body, specHash: hash(domain.files.map((f) => f.file.text)) };

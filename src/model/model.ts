@@ -20,6 +20,8 @@ export interface DomainModel {
   readonly roles: readonly RoleModel[];
   readonly rules: readonly RuleModel[];
   readonly reactions: readonly ReactionModel[];
+  /** Events of other services the domain hears, read from a broker into its inbox. */
+  readonly externals: readonly ExternalEventModel[];
   /** Policy rules for reactions' system actors (`{ reaction: <name>, allow: [...] }`). */
   readonly reactionRules: readonly ReactionRuleModel[];
   /** A hash of the domain's spec files: changes whenever anything in them does. */
@@ -115,11 +117,23 @@ export interface ReactionRuleModel {
   readonly allow: readonly string[];
 }
 
-/** An event of the project, named in full. */
+/** An event of the project, named in full; `aggregate` is EXTERNAL_STREAM (naming.ts) for an external event. */
 export interface EventRef {
   readonly domain: string;
   readonly aggregate: string;
   readonly event: string;
+}
+
+/** An event another service publishes on a NATS subject; recorded in the domain's inbox (stream type `<domain>.external`). */
+export interface ExternalEventModel {
+  readonly kind: "external-event";
+  readonly name: string;
+  readonly description?: string;
+  /** The `nats` integration of fluvius.yaml it is read from. */
+  readonly integration: string;
+  /** May hold the wildcards `*` and `>`. */
+  readonly subject: string;
+  readonly payload: readonly FieldModel[];
 }
 
 /**

@@ -28,6 +28,12 @@ export function humanise(name: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/**
+ * The pseudo-aggregate of a domain's external events: reactions hear them as
+ * `external.<name>`, and the inbox records them under stream type `<domain>.external`.
+ */
+export const EXTERNAL_STREAM = "external";
+
 /** JavaScript/TypeScript reserved words and names that break objects or classes. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum",
@@ -71,6 +77,9 @@ export const identifiers = {
   domainEventUnion: (domain: string) => `${pascalCase(domain)}Event`,
   /** The union of every command of a domain, as reactions and subscribers issue them. */
   domainCommandUnion: (domain: string) => `${pascalCase(domain)}Command`,
+  /** An external event as reactions read it (`<domain>/_external.ts`, re-exported by the index). */
+  externalEvent: (name: string) => `${pascalCase(name)}ExternalEvent`,
+  externalData: (name: string) => `${pascalCase(name)}ExternalData`,
   /** The signature of a `handler: true` reaction's hand-written reactor. */
   reactorType: (reaction: string) => `${pascalCase(reaction)}Reactor`,
   /**

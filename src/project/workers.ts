@@ -1,8 +1,10 @@
 import type { ProjectConfig } from "../load/config.js";
-import type { DomainDefinition } from "../runtime/domain.js";
+import { streamDefinitionsOf, type DomainDefinition } from "../runtime/domain.js";
 import { forwardPublicEvents, forwarderSubscription, publicEventsOf } from "../runtime/integrations/forwarder.js";
-import { resolveIntegrations } from "../runtime/integrations/resolve.js";
+import { createInboundWorker, inboundConsumerName } from "../runtime/integrations/inbound.js";
+import { resolveIntegrations, subjectPrefixOf } from "../runtime/integrations/resolve.js";
 import { reactionsOf, startReactionWorkers, type ExtraWorker } from "../runtime/reactions/runner.js";
+import { IntegrationConfigError } from "../runtime/errors.js";
 import { installedSystemSchemaVersion, systemSchemaVersion } from "../runtime/store/schema.js";
 import type { EventStore } from "../runtime/store/types.js";
 import { createUpcaster } from "../runtime/subscription.js";
@@ -46,15 +48,35 @@ export async function startProjectWorkers(options: {
   }
   const integrations = await resolveIntegrations(options.config.integrations, options.env ?? process.env, { projectName: options.projectName });
   const publicEvents = publicEventsOf(options.domains);
-  const upcast = createUpcaster(options.domains.flatMap((d) => d.aggregates.map((a) => a.definition)));
+  const upcast = createUpcaster(streamDefinitionsOf(options.domains));
   const forwarders: ExtraWorker[] = integrations.publishers.map(({ name, publisher }) => ({
     name: forwarderSubscription(name),
     pass: () => forwardPublicEvents(options.store, { name, publisher, publicEvents, upcast }),
   }));
+  const inbound: ExtraWorker[] = [];
+  for (const external of options.domains.flatMap((d) => d.externals ?? [])) {
+    const broker = integrations.publishers.find((p) => p.name === external.integration);
+    if (!broker) {
+      await integrations.close();
+      // `fluvius validate` refuses this; generated code older than fluvius.yaml can still say it.
+      throw new IntegrationConfigError([
+        { integration: external.integration, message: `External event ${external.domain}.${external.name} is read from '${external.integration}', which is not a nats integration of fluvius.yaml; run \`fluvius generate\` after fixing the spec.` },
+      ]);
+    }
+    inbound.push(
+      createInboundWorker(options.store, {
+        external,
+        connection: broker.publisher.connection,
+        consumerName: inboundConsumerName(subjectPrefixOf(options.projectName), external),
+        onWaiting: (message) => options.log(`fluvius: ${message}`),
+        onParked: (p) => options.log(`fluvius: ${p.worker} parked a message on ${p.subject} (${p.id}): ${p.error.message} — once fixed: fluvius reactions retry ${p.id}`),
+      }),
+    );
+  }
   const workers = startReactionWorkers(options.store, {
     domains: options.domains,
     delivers: integrations.delivers,
-    workers: forwarders,
+    workers: [...forwarders, ...inbound],
     onParked: (p) => {
       const message = p.error instanceof Error ? p.error.message : String(p.error);
       options.log(`fluvius: reaction ${p.reaction} parked its delivery ${p.id} (event ${p.eventId}): ${message} — once fixed: fluvius reactions retry ${p.id}`);
@@ -64,10 +86,14 @@ export async function startProjectWorkers(options: {
       options.log(`fluvius: worker ${worker} failed a pass and retries shortly: ${message}`);
     },
   });
-  const parts = [`${reactions.length} reaction(s)`, ...(forwarders.length > 0 ? [`${forwarders.length} forwarder(s) of public events`] : [])];
+  const parts = [
+    `${reactions.length} reaction(s)`,
+    ...(forwarders.length > 0 ? [`${forwarders.length} forwarder(s) of public events`] : []),
+    ...(inbound.length > 0 ? [`${inbound.length} consumer(s) of external events`] : []),
+  ];
   return {
     summary: `workers: ${parts.join(", ")}`,
-    count: reactions.length + forwarders.length,
+    count: reactions.length + forwarders.length + inbound.length,
     async stop() {
       await workers.stop();
       await integrations.close();

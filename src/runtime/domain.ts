@@ -1,4 +1,5 @@
-import type { AnyAggregateDefinition, ColumnKind } from "./definition.js";
+import type { AnyAggregateDefinition, ColumnKind, EventDefinition } from "./definition.js";
+import { inboxDefinition, type ExternalEventDefinition } from "./integrations/external.js";
 import type { Policy } from "./policy.js";
 import type { AnyReactionDefinition } from "./reactions/definition.js";
 
@@ -41,6 +42,23 @@ export interface DomainDefinition {
   readonly aggregates: readonly AggregateMeta[];
   /** What reacts to events (run by `fluvius serve` / `fluvius worker`); none when absent. */
   readonly reactions?: readonly AnyReactionDefinition[];
+  /** Events of other services the domain hears, read from a broker into its inbox; none when absent. */
+  readonly externals?: readonly ExternalEventDefinition[];
+}
+
+/** What reading a stored event of some stream type needs: its domain, aggregate and event definitions. */
+export interface StreamDefinition {
+  readonly domain: string;
+  readonly aggregate: string;
+  readonly events: Readonly<Record<string, EventDefinition>>;
+}
+
+/** Every stream type the domains' events are stored under: each aggregate's, and each domain's inbox of external events. */
+export function streamDefinitionsOf(domains: readonly DomainDefinition[]): StreamDefinition[] {
+  return domains.flatMap((d) => [
+    ...d.aggregates.map((a): StreamDefinition => a.definition),
+    ...(d.externals !== undefined && d.externals.length > 0 ? [inboxDefinition(d.name, d.externals)] : []),
+  ]);
 }
 
 /** Identity, for inference and a single place to document the shape. */

@@ -57,7 +57,7 @@ export type {
 } from "./definition.js";
 
 export { fieldIn, allOf } from "./preconditions.js";
-export { defineDomain, type DomainDefinition, type AggregateMeta, type FieldMeta, type ActionMeta } from "./domain.js";
+export { defineDomain, streamDefinitionsOf, type DomainDefinition, type AggregateMeta, type FieldMeta, type ActionMeta, type StreamDefinition } from "./domain.js";
 
 // Reactions: event → command, timers, deliveries outside
 export { defineReaction, reactionId, reactionRole } from "./reactions/definition.js";
@@ -90,6 +90,9 @@ export type { EventPublisher, ForwardOptions, PublicEvents } from "./integration
 export { resolveIntegrations, subjectPrefixOf, DEFAULT_WEBHOOK_TIMEOUT_MS } from "./integrations/resolve.js";
 export type { ResolvedIntegrations, IntegrationPublisher, ResolveOptions } from "./integrations/resolve.js";
 export type { IntegrationSpec } from "./integrations/spec.js";
+export { externalStreamType, inboundWorkerName, type ExternalEventDefinition } from "./integrations/external.js";
+export { createInboundWorker, inboundConsumerName, type InboundOptions } from "./integrations/inbound.js";
+export type { InboundMessage } from "./reactions/tables.js";
 export { parseDuration } from "./duration.js";
 
 // Running commands and queries

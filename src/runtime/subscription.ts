@@ -100,7 +100,7 @@ export function startSubscription(store: EventStore, options: RunningSubscriptio
  * want typed, upcast events; undefined for a stream type none of them has.
  */
 export function createUpcaster(
-  definitions: readonly AnyAggregateDefinition[],
+  definitions: readonly Pick<AnyAggregateDefinition, "domain" | "aggregate" | "events">[],
 ): <E extends EventShape = EventShape>(event: StoredEvent) => EventRecord<E> | undefined {
   const byType = new Map(definitions.map((d) => [streamTypeOf(d), d]));
   return <E extends EventShape>(event: StoredEvent) => {

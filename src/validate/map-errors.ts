@@ -14,6 +14,18 @@ const NAME_RULES: Record<string, { kind: string; rule: string }> = {
 };
 
 /**
+ * Keys users put where they do not belong, by the path of the object holding them ("" is the
+ * top level): the hint says where they go. fluvius.yaml's `external:` (the first spelling of
+ * DESIGN §7) moved into the domain specs, where payload types can use the domain's types.
+ */
+const MISPLACED_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "": {
+    external:
+      "External events are declared in a domain spec, next to the reactions that hear them: `external: { <name>: { from: <nats integration>, subject: <subject>, payload: { ... } } }` (docs/integrations.md).",
+  },
+};
+
+/**
  * Turns ajv's errors into diagnostics at the YAML node they concern. ajv reports
  * some problems more than once (a failing `if` branch, `propertyNames` beside the
  * pattern that failed); those echoes are dropped.
@@ -40,7 +52,8 @@ export function reportSchemaErrors(errors: readonly ErrorObject[], file: SourceF
         const key = String((error.params as { additionalProperty: string }).additionalProperty);
         const known = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
         const keyPath = [...path, key];
-        diagnostics.report("unknown-key", { key, where: describePath(path), suggestion: didYouMean(key, known) }, rangeAt(file, keyPath, "key"));
+        const hint = MISPLACED_KEYS[error.instancePath]?.[key];
+        diagnostics.report("unknown-key", { key, where: describePath(path), suggestion: didYouMean(key, known) }, rangeAt(file, keyPath, "key"), hint === undefined ? {} : { hint });
         break;
       }
       case "required": {

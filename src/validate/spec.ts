@@ -89,7 +89,17 @@ export interface SpecFileContent {
   readonly types?: FieldsSpec;
   readonly aggregates?: Readonly<Record<string, AggregateSpec>>;
   readonly reactions?: Readonly<Record<string, ReactionSpec>>;
+  readonly external?: Readonly<Record<string, ExternalEventSpec>>;
   readonly policies?: PoliciesSpec;
+}
+
+/** An event of another service, read from a NATS subject (docs/integrations.md). */
+export interface ExternalEventSpec {
+  readonly description?: string;
+  /** A `nats` integration of fluvius.yaml. */
+  readonly from: string;
+  readonly subject: string;
+  readonly payload?: FieldsSpec;
 }
 
 export type ConditionSpec = Readonly<Record<string, ScalarValue | readonly ScalarValue[]>>;

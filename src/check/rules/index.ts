@@ -3,6 +3,7 @@ import { applyRule } from "./apply.rule.js";
 import { defaultsRule } from "./defaults.rule.js";
 import { duplicateNamesRule } from "./duplicate-names.rule.js";
 import { emitsRule } from "./emits.rule.js";
+import { externalRule } from "./external.rule.js";
 import { fieldTypesRule } from "./field-types.rule.js";
 import { nameCollisionsRule } from "./name-collisions.rule.js";
 import { policiesRule } from "./policies.rule.js";
@@ -24,6 +25,7 @@ export const rules: readonly Rule[] = [
   whenRule,
   applyRule,
   policiesRule,
+  externalRule,
   reactionsRule,
   reactionCyclesRule,
 ];

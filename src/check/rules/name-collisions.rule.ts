@@ -31,6 +31,7 @@ export const nameCollisionsRule: Rule = {
       for (const [name, event] of Object.entries(a.spec.events ?? {}))
         fieldCollisions(event?.payload, { file: a.file, path: [...a.path, "events", name, "payload"] }, context);
     }
+    for (const e of domain.externals.values()) fieldCollisions(e.spec.payload, { file: e.file, path: [...e.path, "payload"] }, context);
     findCollisions(domainIdentifiers(domain), context);
     findCollisions(reactorIdentifiers(domain), context);
     for (const t of domain.types.values()) {
@@ -64,8 +65,8 @@ function moduleIdentifiers(domain: BoundDomain, aggregate: string): Named[] {
 }
 
 /**
- * The domain index re-exports the named types and the domain's event and command unions side
- * by side, so a named type may not take a union's name.
+ * The domain index re-exports the named types, the domain's event and command unions and its
+ * external events' types side by side, so none may take another's name.
  */
 function domainIdentifiers(domain: BoundDomain): Named[] {
   const first = domain.files[0];
@@ -76,6 +77,10 @@ function domainIdentifiers(domain: BoundDomain): Named[] {
     { label: `the command union of domain '${domain.name}'`, generated: identifiers.domainCommandUnion(domain.name), at },
   ];
   for (const t of domain.types.values()) named.push({ label: `type '${t.name}'`, generated: t.name, at: { file: t.file, path: t.path, part: "key" } });
+  for (const e of domain.externals.values()) {
+    const at: Site = { file: e.file, path: e.path, part: "key" };
+    for (const generated of [identifiers.externalEvent(e.name), identifiers.externalData(e.name)]) named.push({ label: `external event '${e.name}'`, generated, at });
+  }
   return named;
 }
 

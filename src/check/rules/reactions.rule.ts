@@ -67,13 +67,15 @@ function checkReaction(home: BoundDomain, reaction: Declaration<ReactionSpec>, c
   checkShape(spec, check);
   const source = resolveReactionSource(home, reaction, context, context.report);
   if (!source) return; // everything below reads the event's data
-  const data = source.domain.resolver.fields(source.spec?.payload);
-  const events = Object.keys(source.aggregate.spec.events ?? {});
-  for (const [i, event] of (spec.cancelledBy ?? []).entries()) {
-    if (events.includes(event)) continue;
+  const data = source.domain.resolver.fields(source.payload);
+  if (source.external && spec.cancelledBy !== undefined) {
+    check.problem("an external event is a stream of its own, so no later event can cancel it; drop `cancelledBy`, or let the target action's `when` decide at fire time", "cancelledBy");
+  }
+  for (const [i, event] of (source.external ? [] : (spec.cancelledBy ?? [])).entries()) {
+    if (source.streamEvents.includes(event)) continue;
     context.report(
       "unknown-reaction-event",
-      { reaction: reaction.name, relation: "is cancelled by", event, aggregate: source.aggregate.name, suggestion: didYouMean(event, events) },
+      { reaction: reaction.name, relation: "is cancelled by", event, owner: `an event of aggregate '${source.aggregate}'`, suggestion: didYouMean(event, source.streamEvents) },
       check.site("cancelledBy", i),
     );
   }

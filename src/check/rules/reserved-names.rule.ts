@@ -5,8 +5,14 @@ import { fieldSites } from "../walk.js";
 const SYSTEM_STATE_FIELDS = new Set(["id", "tenantId", "version"]);
 const RESERVED_DOMAINS = new Set(["fluvius", "public"]);
 const RESERVED_ACTIONS = new Set(["read", "history"]);
-/** The domain's generated folder has an index.ts beside one module per aggregate. */
-const RESERVED_AGGREGATES = new Set(["index"]);
+/**
+ * The domain's generated folder has an index.ts beside one module per aggregate, and
+ * `external` is the stream type of the domain's inbox (`on: external.<name>`).
+ */
+const RESERVED_AGGREGATES = new Map([
+  ["index", "the domain's generated index.ts has that name"],
+  ["external", "`external.<name>` names the domain's external events (and their inbox stream)"],
+]);
 
 /** Names that the system, TypeScript or PostgreSQL already use. */
 export const reservedNamesRule: Rule = {
@@ -36,8 +42,9 @@ export const reservedNamesRule: Rule = {
       }
     }
     for (const a of domain.aggregates.values()) {
-      if (RESERVED_AGGREGATES.has(a.name)) {
-        context.report("reserved-name", { name: a.name, kind: "aggregate", reason: "the domain's generated index.ts has that name" }, { file: a.file, path: a.path, part: "key" });
+      const reason = RESERVED_AGGREGATES.get(a.name);
+      if (reason !== undefined) {
+        context.report("reserved-name", { name: a.name, kind: "aggregate", reason }, { file: a.file, path: a.path, part: "key" });
       }
       for (const action of Object.keys(a.spec.actions ?? {})) {
         if (RESERVED_ACTIONS.has(action)) {

@@ -152,7 +152,7 @@ export function stateFieldOptional(field: FieldModel): boolean {
   return field.optional || (!field.hasDefault && field.type.kind !== "array");
 }
 
-function property(field: FieldModel, optional: boolean): PropertyView {
+export function property(field: FieldModel, optional: boolean): PropertyView {
   const doc = fieldDoc(field);
   return { key: propertyName(field.name), optional, type: typeExpression(field.type), ...(doc === undefined ? {} : { doc }) };
 }
@@ -247,6 +247,11 @@ function initialStateLiteral(state: readonly FieldModel[]): string {
 }
 
 function namedTypesUsed(aggregate: AggregateModel): Set<string> {
+  return namedTypesIn([...aggregate.state, ...aggregate.actions.flatMap((a) => a.payload), ...aggregate.events.flatMap((e) => e.payload)]);
+}
+
+/** The named types (and JsonValue) that fields' TypeScript types name: what a module imports from `_types.js`. */
+export function namedTypesIn(fields: readonly FieldModel[]): Set<string> {
   const names = new Set<string>();
   const visit = (type: ValueType): void => {
     if ("typeName" in type && type.typeName !== undefined) {
@@ -257,8 +262,6 @@ function namedTypesUsed(aggregate: AggregateModel): Set<string> {
     if (type.kind === "object") for (const f of type.fields) visit(f.type);
     if (type.kind === "primitive" && type.primitive === "json") names.add("JsonValue");
   };
-  for (const f of aggregate.state) visit(f.type);
-  for (const a of aggregate.actions) for (const f of a.payload) visit(f.type);
-  for (const e of aggregate.events) for (const f of e.payload) visit(f.type);
+  for (const f of fields) visit(f.type);
   return names;
 }

@@ -7,6 +7,7 @@ import { domainSources, type EmitContext, type Emitter } from "../emitter.js";
 import { generatedHeader } from "../header.js";
 import { importSpecifier, layout } from "../paths.js";
 import { aggregateView } from "./aggregate-view.js";
+import { externalView } from "./external-view.js";
 import { messagesView } from "./messages-view.js";
 import { reactionsView, referencedDomains } from "./reactions-view.js";
 import { reactionRole } from "../../runtime/reactions/definition.js";
@@ -67,6 +68,15 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
     input: domainInput,
     render: () => renderTemplate("typescript/messages.ts.hbs", messagesView(domain, header)),
   });
+  const hasExternals = domain.externals.length > 0;
+  if (hasExternals) {
+    files.push({
+      path: layout.externalModule(domain.name),
+      language: "typescript",
+      input: domainInput,
+      render: () => renderTemplate("typescript/external.ts.hbs", externalView(domain, header)),
+    });
+  }
   const hasReactions = domain.reactions.length > 0;
   if (hasReactions) {
     const reactionsPath = layout.reactionsModule(domain.name);
@@ -92,6 +102,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       description: JSON.stringify(domain.description ?? ""),
       aggregates,
       hasReactions,
+      hasExternals,
     }),
   });
   // The domain-wide files come first: the index is the biggest file, and formatting it early

@@ -1,5 +1,5 @@
-import type { ActionModel, AggregateModel, DomainModel, EventModel, FieldModel, Model, ReactionModel, ReactionValue } from "../../model/model.js";
-import { camelCase, identifiers, RESERVED_WORDS } from "../../model/naming.js";
+import type { ActionModel, AggregateModel, DomainModel, FieldModel, Model, ReactionModel, ReactionValue } from "../../model/model.js";
+import { camelCase, EXTERNAL_STREAM, identifiers, RESERVED_WORDS } from "../../model/naming.js";
 import type { ValueType } from "../../model/types.js";
 import { canonicalValue } from "../../runtime/canonical.js";
 import { importSpecifier, layout } from "../paths.js";
@@ -75,18 +75,19 @@ export function reactionsView(input: ReactionsViewInput): ReactionsView {
   const modulePath = layout.reactionsModule(domain.name);
   const modules = [...aliases.entries()].map(([key, alias]) => {
     const [d = "", a = ""] = key.split("/");
-    return { alias, from: importSpecifier(modulePath, layout.aggregateModule(d, a)) };
+    return { alias, from: importSpecifier(modulePath, a === EXTERNAL_STREAM ? layout.externalModule(d) : layout.aggregateModule(d, a)) };
   });
   const alias = (d: string, a: string) => aliases.get(`${d}/${a}`) ?? "";
+  const eventType = (on: ReactionModel["on"]) => `${alias(on.domain, on.aggregate)}.${on.aggregate === EXTERNAL_STREAM ? identifiers.externalEvent(on.event) : identifiers.event(on.event)}`;
   const handlers = domain.reactions.filter((r) => r.effect.kind === "handler");
   const commandType = identifiers.domainCommandUnion(domain.name);
   const reactorTypes = handlers.map((r) => ({
     name: identifiers.reactorType(r.name),
     doc: reactionDoc(r, domain.name),
-    eventType: `${alias(r.on.domain, r.on.aggregate)}.${identifiers.event(r.on.event)}`,
+    eventType: eventType(r.on),
     commandType,
   }));
-  const reactions = domain.reactions.map((r) => reactionView(model, domain, r, alias));
+  const reactions = domain.reactions.map((r) => reactionView(model, domain, r, alias, eventType(r.on)));
   const runtimeImports = ["defineReaction", "type AnyReactionDefinition", ...(handlers.length > 0 ? ["type EventRecord", "type ReactionContext"] : [])];
   return {
     header: input.header,
@@ -114,7 +115,7 @@ function reactionDoc(reaction: ReactionModel, home: string): string {
   return text.replace(/\*\//g, "*\\/");
 }
 
-/** Every aggregate module a domain's reactions read types from, as "domain/aggregate". */
+/** Every aggregate module a domain's reactions read types from, as "domain/aggregate" ("domain/external": its external events' module). */
 function referencedModules(domain: DomainModel): Set<string> {
   const keys = new Set<string>();
   for (const r of domain.reactions) {
@@ -148,10 +149,8 @@ export function moduleAliases(domain: DomainModel, keys: ReadonlySet<string>): M
 
 type Alias = (domain: string, aggregate: string) => string;
 
-function reactionView(model: Model, home: DomainModel, reaction: ReactionModel, alias: Alias): ReactionView {
-  const sourceAggregate = aggregateOf(model, reaction.on.domain, reaction.on.aggregate);
-  const event = sourceAggregate?.events.find((e) => e.name === reaction.on.event);
-  const data = event?.payload ?? [];
+function reactionView(model: Model, home: DomainModel, reaction: ReactionModel, alias: Alias, eventType: string): ReactionView {
+  const data = sourcePayload(model, reaction.on);
   const when = reaction.when.map((c) => {
     const field = data.find((f) => f.name === c.field);
     const values = c.values.map((v) => (v === null || field === undefined ? v : canonicalValue(schemaOf(field.type), v)));
@@ -159,7 +158,7 @@ function reactionView(model: Model, home: DomainModel, reaction: ReactionModel, 
   });
   return {
     doc: reactionDoc(reaction, home.name),
-    eventType: `${alias(reaction.on.domain, reaction.on.aggregate)}.${identifiers.event(reaction.on.event)}`,
+    eventType,
     domain: home.name,
     name: reaction.name,
     streamType: `${reaction.on.domain}.${reaction.on.aggregate}`,
@@ -167,7 +166,7 @@ function reactionView(model: Model, home: DomainModel, reaction: ReactionModel, 
     ...(when.length === 0 ? {} : { when: `(event) => ${when.join(" && ")}` }),
     ...(reaction.delay === undefined ? {} : { delay: delayExpression(reaction.delay, data) }),
     ...(reaction.cancelledBy.length === 0 ? {} : { cancelledBy: JSON.stringify(reaction.cancelledBy) }),
-    effect: effectExpression(model, home, reaction, event, alias),
+    effect: effectExpression(model, home, reaction, data, alias),
   };
 }
 
@@ -179,7 +178,7 @@ function delayExpression(delay: NonNullable<ReactionModel["delay"]>, data: reado
   return `{ kind: "at", time: (event) => ${time.text} }`;
 }
 
-function effectExpression(model: Model, home: DomainModel, reaction: ReactionModel, event: EventModel | undefined, alias: Alias): string {
+function effectExpression(model: Model, home: DomainModel, reaction: ReactionModel, data: readonly FieldModel[], alias: Alias): string {
   const effect = reaction.effect;
   switch (effect.kind) {
     case "notify":
@@ -187,7 +186,6 @@ function effectExpression(model: Model, home: DomainModel, reaction: ReactionMod
     case "handler":
       return `{ kind: "commands", commands: reactors.${identifiers.reactor(reaction.name)} }`;
     case "command": {
-      const data = event?.payload ?? [];
       const action = actionOf(model, effect.domain, effect.aggregate, effect.action);
       const fields = action?.payload ?? [];
       const element = reaction.forEach === undefined ? undefined : elementType(data, reaction.forEach);
@@ -357,6 +355,12 @@ function withoutAbsent(value: unknown, type: ValueType): unknown {
     return result;
   }
   return value;
+}
+
+/** The data fields of the event a reaction hears: an aggregate's event, or an external event. */
+function sourcePayload(model: Model, on: ReactionModel["on"]): readonly FieldModel[] {
+  if (on.aggregate === EXTERNAL_STREAM) return model.domains.find((d) => d.name === on.domain)?.externals.find((e) => e.name === on.event)?.payload ?? [];
+  return aggregateOf(model, on.domain, on.aggregate)?.events.find((e) => e.name === on.event)?.payload ?? [];
 }
 
 function aggregateOf(model: Model, domain: string, aggregate: string): AggregateModel | undefined {

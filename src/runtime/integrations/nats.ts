@@ -40,6 +40,8 @@ export interface NatsPublisher {
   /** The stream that captures the subjects (found or created at connect). */
   readonly stream: string;
   readonly subjectPrefix: string;
+  /** The connection, shared with the inbound consumers of external events read from this broker. */
+  readonly connection: NatsConnection;
   /** Waits for the publishes in flight (acknowledged or failed), then closes the connection; later publishes fail. Idempotent. */
   close(): Promise<void>;
 }
@@ -166,6 +168,7 @@ export async function connectNatsPublisher(options: NatsPublisherOptions): Promi
   return {
     stream,
     subjectPrefix,
+    connection: nc,
     deliver: async (event: EventRecord, context: DeliveryContext) => {
       const headers = eventHeaders(event, event.event.type);
       headers.set("Fluvius-Delivery-Id", context.deliveryId);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { createAggregateService } from "../command/service.js";
-import type { DomainDefinition } from "../domain.js";
+import { streamDefinitionsOf, type DomainDefinition } from "../domain.js";
 import { unrestrictedPolicy } from "../policy.js";
 import type { EventRecord, EventStore, StoredEvent } from "../store/types.js";
 import { catchUp, createUpcaster } from "../subscription.js";
@@ -86,7 +86,7 @@ export function createReactionWorkers(store: EventStore, options: ReactionWorker
   const env = environmentOf(store, options);
   const reactions = reactionsOf(options.domains);
   const byId = new Map(reactions.map((r) => [reactionId(r), r]));
-  const upcast = createUpcaster(options.domains.flatMap((d) => d.aggregates.map((a) => a.definition)));
+  const upcast = createUpcaster(streamDefinitionsOf(options.domains));
   const now = options.now ?? (() => new Date());
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelayMs = options.retryDelayMs ?? 200;

@@ -86,20 +86,43 @@ export interface ParkedDelivery {
   readonly error: RecordedRejection;
   readonly parkedAt: string;
   readonly updatedAt: string;
+  /** An inbound message that could not be recorded: what to record on retry (schema v3). */
+  readonly message?: InboundMessage;
+}
+
+/** What a parked inbound message keeps of the broker's message: enough to record it later. */
+export interface InboundMessage {
+  /** Its identity across redeliveries: the fluvius event id, else Nats-Msg-Id, else `<stream>:<sequence>`. */
+  readonly key: string;
+  readonly subject: string;
+  /** The body as received (text: it may not even be JSON). */
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** Parks a delivery (again: attempts add up, the latest error is kept). */
 export async function park(
   sql: Sql,
-  delivery: { id: string; tenant: string; reaction: string; eventId: string; attempts: number; error: RecordedRejection },
+  delivery: { id: string; tenant: string; reaction: string; eventId: string; attempts: number; error: RecordedRejection; message?: InboundMessage },
   now: Date,
 ): Promise<void> {
+  // Without a message the column is left out, so a database at schema v2 parks reactions as before.
+  const [column, value] = delivery.message === undefined ? ["", ""] : [", message", ", $8::jsonb"];
   await sql.query(
-    `INSERT INTO fluvius.parked AS p (id, tenant, reaction, event_id, status, attempts, error, parked_at, updated_at)
-     VALUES ($1::uuid, $2::text, $3::text, $4::uuid, 'parked', $5::integer, $6::jsonb, $7::timestamptz, $7::timestamptz)
+    `INSERT INTO fluvius.parked AS p (id, tenant, reaction, event_id, status, attempts, error, parked_at, updated_at${column})
+     VALUES ($1::uuid, $2::text, $3::text, $4::uuid, 'parked', $5::integer, $6::jsonb, $7::timestamptz, $7::timestamptz${value})
      ON CONFLICT (tenant, reaction, event_id) DO UPDATE
        SET status = 'parked', attempts = p.attempts + EXCLUDED.attempts, error = EXCLUDED.error, updated_at = EXCLUDED.updated_at`,
-    [delivery.id, delivery.tenant, delivery.reaction, delivery.eventId, delivery.attempts, JSON.stringify(delivery.error), now.toISOString()],
+    [
+      delivery.id,
+      delivery.tenant,
+      delivery.reaction,
+      delivery.eventId,
+      delivery.attempts,
+      JSON.stringify(delivery.error),
+      now.toISOString(),
+      ...(delivery.message === undefined ? [] : [JSON.stringify(delivery.message)]),
+    ],
   );
 }
 
@@ -113,9 +136,11 @@ interface ParkedRow {
   error: RecordedRejection | string;
   parked_at: string | Date;
   updated_at: string | Date;
+  message?: InboundMessage | string | null;
 }
 
-const PARKED_COLUMNS = "id::text AS id, tenant, reaction, event_id::text AS event_id, status, attempts, error, parked_at, updated_at";
+/** `message` is schema v3's: the workers and `fluvius reactions` run only on a current schema. */
+const PARKED_COLUMNS = "id::text AS id, tenant, reaction, event_id::text AS event_id, status, attempts, error, parked_at, updated_at, message";
 
 function parkedOf(r: ParkedRow): ParkedDelivery {
   return {
@@ -128,6 +153,7 @@ function parkedOf(r: ParkedRow): ParkedDelivery {
     error: typeof r.error === "string" ? (JSON.parse(r.error) as RecordedRejection) : r.error,
     parkedAt: new Date(r.parked_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
+    ...(r.message === undefined || r.message === null ? {} : { message: typeof r.message === "string" ? (JSON.parse(r.message) as InboundMessage) : r.message }),
   };
 }
 

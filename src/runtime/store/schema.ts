@@ -1,7 +1,7 @@
 import type { Database, Sql } from "../db/database.js";
 
 /** Bumped (with an upgrade step below) whenever the system tables change. */
-export const systemSchemaVersion = 2;
+export const systemSchemaVersion = 3;
 
 /**
  * The event store's tables, in schema `fluvius`. `fluvius migrate` writes this text verbatim
@@ -145,8 +145,17 @@ CREATE TABLE fluvius.leases (
 );
 `;
 
+const inboundSql = `-- fluvius system schema v3: external events (docs/integrations.md).
+COMMENT ON SCHEMA fluvius IS 'fluvius system schema v3';
+
+-- A message of another service that could not be recorded in the inbox (not JSON, data that
+-- do not fit the external event's payload, no tenant) is parked with its body, so that
+-- fluvius reactions retry <id> can record it once the spec is fixed.
+ALTER TABLE fluvius.parked ADD COLUMN message jsonb;
+`;
+
 /** Step n takes the system tables from version n to n + 1 (step 0 creates them). */
-export const systemSchemaSteps: readonly string[] = [eventStoreSql, reactionsSql];
+export const systemSchemaSteps: readonly string[] = [eventStoreSql, reactionsSql, inboundSql];
 
 /** The whole system schema of a new database: every step. */
 export const systemSchemaSql = systemSchemaSteps.join("\n");
