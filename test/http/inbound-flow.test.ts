@@ -5,8 +5,6 @@
  * reactions open and send invoices. Redelivery of everything (a new durable consumer) records
  * nothing twice; a message that does not fit is parked with its body and recorded on retry.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
@@ -26,44 +24,16 @@ import {
   type ExtraWorker,
   type NatsPublisher,
 } from "../../src/runtime/index.js";
-import { fixturesRoot } from "../helpers/fixtures.js";
+import { CUSTOMER, LINE, SHOP_SERVICE_SPEC, ledgerConfig, ledgerSpec } from "../helpers/inbound-projects.js";
 import { buildProjectFromSpecs } from "../helpers/project.js";
 import { NATS_URL, natsFixture, type NatsFixture } from "../runtime/integrations/nats-helpers.js";
 import { type BankingApp, startApp } from "./banking-app.js";
 
-/** The shop side: orders whose public events carry what the ledger's external events declare. */
-const SHOP = `domain: shop
-types:
-  Money: { type: decimal, scale: 2, minimum: "0" }
-  OrderLine: { fields: { stockId: uuid, sku: string, quantity: integer, unitPrice: Money } }
-aggregates:
-  order:
-    state: { customerId: uuid, total: { type: Money, default: "0.00" }, shipped: { type: boolean, default: false } }
-    actions:
-      place: { creates: true, payload: { customerId: uuid, lines: "OrderLine[]", total: Money }, emits: order-placed }
-      ship: { payload: { trackingNumber: string }, emits: order-shipped }
-      note: { payload: { text: string }, emits: order-noted }
-    events:
-      order-placed: { public: true, payload: { customerId: uuid, lines: "OrderLine[]", total: Money }, apply: { set: { customerId: $payload.customerId, total: $payload.total } } }
-      order-shipped: { public: true, payload: { trackingNumber: string }, apply: { set: { shipped: true } } }
-      order-noted: { payload: { text: string } }
-policies:
-  roles: { clerk: {} }
-  rules:
-    - { role: clerk, allow: ["order:*"] }
-`;
-
 const nats = await natsFixture();
 /** The shop's subjects are `<prefix>.shop.order.<event>`: a prefix of this run, so old messages of other runs stay out. */
 const shopPrefix = nats.prefix("shop");
-const ledgerSpec = readFileSync(path.join(fixturesRoot, "valid/inbound/spec/ledger.yaml"), "utf8").replaceAll("subject: shop.shop.", `subject: ${shopPrefix}.shop.`);
-const ledgerConfig = readFileSync(path.join(fixturesRoot, "valid/inbound/fluvius.yaml"), "utf8").replace("spec/**/*.yaml", "domains/*.yaml");
-
-const shop = buildProjectFromSpecs("inbound-shop", { "shop.yaml": SHOP });
-const ledger = buildProjectFromSpecs("inbound-ledger", { "ledger.yaml": ledgerSpec }, undefined, { "fluvius.yaml": ledgerConfig });
-
-const CUSTOMER = "7d0c1e52-6f3b-4a7e-9f51-1c2b3d4e5f60";
-const LINE = { stockId: "0d9a5b1c-2e3f-4a6b-8c7d-9e0f1a2b3c4d", sku: "SKU-A", quantity: 2, unitPrice: "1.50" };
+const shop = buildProjectFromSpecs("inbound-shop", { "shop.yaml": SHOP_SERVICE_SPEC });
+const ledger = buildProjectFromSpecs("inbound-ledger", { "ledger.yaml": ledgerSpec(shopPrefix) }, undefined, { "fluvius.yaml": ledgerConfig() });
 
 afterAll(async () => {
   await nats.cleanUp();

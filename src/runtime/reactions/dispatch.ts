@@ -105,9 +105,12 @@ export async function dispatch(reaction: AnyReactionDefinition, record: EventRec
  * Whether retrying can help: a lost race, an unreachable database or receiver, or an
  * unexpected error may pass; a refusal decided on the command (forbidden, invalid payload, a
  * business rule, an unwritten handler, a setup mistake) fails the same way every time.
+ * A target stream that does not exist yet may be one another reaction is about to create:
+ * reactions run side by side, each on its own checkpoint (`send-invoice` may hear a shipment
+ * before `open-invoice` has opened the invoice), so a missing stream is retried too.
  */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof VersionConflictError || error instanceof DatabaseUnavailableError) return true;
+  if (error instanceof VersionConflictError || error instanceof DatabaseUnavailableError || error instanceof NotFoundError) return true;
   if (error instanceof FluviusError) return error.status === 502 || error.status === 503;
   return true;
 }

@@ -180,6 +180,30 @@ export function reactionTests(ctx: SuiteContext): void {
     expect(await skipParked(ctx.backend.db, randomUUID())).toMatchObject({ ok: false, reason: "not-found" });
   });
 
+  it("a target stream that does not exist yet is retried (another reaction may be about to create it), parked only when it never appears", async () => {
+    const tenant = freshTenant();
+    const domain = shopDomain(freshDomain());
+    const shop = shopOf(ctx.backend.store, domain);
+    const never = randomUUID();
+    await shop.place(tenant, [{ stockId: never, quantity: 1 }]);
+    await drainReactions(ctx.backend.store, { domains: [domain], ...fast });
+    const parked = await openParked(ctx.backend.db, `${domain.name}.reserve-stock`);
+    expect(parked.map((p) => [p.attempts, p.error.code])).toEqual([[3, "not-found"]]);
+
+    // The stream appears while the delivery waits between attempts: the retry succeeds.
+    const late = randomUUID();
+    await shop.place(tenant, [{ stockId: late, quantity: 2 }]);
+    const stockMeta = domain.aggregates.find((a) => a.definition.aggregate === "stock");
+    if (!stockMeta) throw new Error("shop has a stock aggregate");
+    const stockService = createAggregateService(ctx.backend.store, stockMeta.definition, { policy: domain.policy });
+    const draining = drainReactions(ctx.backend.store, { domains: [domain], retryDelayMs: 150, maxAttempts: 4 });
+    await new Promise((r) => setTimeout(r, 100));
+    await stockService.execute({ action: "receive", streamId: late, payload: { quantity: 5 }, actor: clerk(tenant) });
+    await draining;
+    expect(await shop.stock(tenant, late)).toMatchObject({ reserved: 2 });
+    expect(await openParked(ctx.backend.db, `${domain.name}.reserve-stock`)).toHaveLength(1);
+  });
+
   it("deny by default: a reaction without a policy rule is parked as forbidden at once, and the order goes on", async () => {
     const tenant = freshTenant();
     const domain = shopDomain(freshDomain(), { withoutRuleFor: "reserve-stock" });
