@@ -130,6 +130,10 @@ export interface LoadedStream {
   readonly createdAt: string | null;
   /** Recorded time of the event at `version`. */
   readonly updatedAt: string | null;
+  /** Actor id of the first event (null: none, or no stream). */
+  readonly creator: string | null;
+  /** Actor id of the event at `version` (null: none, or no stream). */
+  readonly updater: string | null;
   readonly snapshot: { readonly version: number; readonly state: unknown } | null;
   /** The events after the snapshot, up to `version`, in order. */
   readonly events: readonly LoadedEvent[];
