@@ -158,7 +158,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
         ...(command.correlationId !== undefined && { correlationId: command.correlationId }),
         ...(command.causationId !== undefined && { causationId: command.causationId }),
         ...(command.metadata !== undefined && { metadata: command.metadata }),
-        ...(definition.readModel && { readModel: { definition: definition.readModel, columns: rowColumns(definition.readModel, next) } }),
+        ...(definition.readModel && { readModel: { definition: definition.readModel, columns: rowColumns(definition.readModel, next), creator } }),
         ...(snapshotDue && { snapshot: { specHash: definition.specHash, state: next } }),
         ...(hash !== undefined && { idempotency: { requestHash: hash, action: command.action } }),
       });

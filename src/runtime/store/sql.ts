@@ -83,7 +83,8 @@ export interface CommitInput {
   readonly correlationId: string | null;
   readonly causationId: string | null;
   readonly metadataJson: string;
-  readonly readModel?: { readonly definition: ReadModelDefinition; readonly columnsJson: string };
+  /** `creator`: `_creator` of an inserted row (an existing row keeps its own). */
+  readonly readModel?: { readonly definition: ReadModelDefinition; readonly columnsJson: string; readonly creator: string | null };
   readonly snapshot?: { readonly specHash: string; readonly stateJson: string };
   readonly idempotency?: { readonly commandId: string; readonly requestHash: string; readonly action: string };
 }
@@ -150,11 +151,11 @@ export function commitStatement(input: CommitInput): Statement {
     const rm = input.readModel.definition;
     const table = tableOf(rm);
     const cols = rm.columns.map((c) => quoteIdent(c.column));
-    const actor = `${p.add(input.actorId)}::text`;
-    // A new row's creator is this commit's actor; an existing row keeps its own.
+    const creator = `${p.add(input.readModel.creator)}::text`;
+    const updater = `${p.add(input.actorId)}::text`;
     ctes.push(`rm AS (
     INSERT INTO ${table} AS cur (_tenant, _id, _version, _created, _updated, _creator, _updater${cols.map((c) => `, ${c}`).join("")})
-    SELECT ${tenant}, ${id}, s.base + ${count}, s.created_at, s.at, ${actor}, ${actor}${cols.map((c) => `, r.${c}`).join("")}
+    SELECT ${tenant}, ${id}, s.base + ${count}, s.created_at, s.at, ${creator}, ${updater}${cols.map((c) => `, r.${c}`).join("")}
       FROM s, jsonb_populate_record(NULL::${table}, ${p.add(input.readModel.columnsJson)}::text::jsonb) AS r
     ON CONFLICT (_tenant, _id) DO UPDATE
        SET _version = EXCLUDED._version, _updated = EXCLUDED._updated, _updater = EXCLUDED._updater${cols.map((c) => `, ${c} = EXCLUDED.${c}`).join("")}

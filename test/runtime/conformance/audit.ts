@@ -32,6 +32,15 @@ export function auditTests(ctx: SuiteContext): void {
     }
   });
 
+  it("a row lost by hand comes back with the stream's creator, not the next command's actor", async () => {
+    const tenant = freshTenant();
+    const service = accounts(ctx.backend.store);
+    const opened = await service.execute({ action: "open-account", payload: { customerId: randomUUID(), accountType: "savings" }, actor: teller(tenant) });
+    await ctx.backend.db.query(`DELETE FROM banking.account WHERE _tenant = $1`, [tenant]);
+    await service.execute({ action: "deposit", streamId: opened.streamId, payload: { amount: "3.00" }, actor: otherTeller(tenant) });
+    expect(await accountRow(ctx.backend.db, tenant, opened.streamId)).toMatchObject({ _version: 2, _creator: "teller-1", _updater: "teller-2" });
+  });
+
   it("is null for an event without an actor, and replay rebuilds both from the event log", async () => {
     const tenant = freshTenant();
     const store = ctx.backend.store.forTenant(tenant);
