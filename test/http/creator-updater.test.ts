@@ -78,6 +78,10 @@ describe.each(["pglite", "postgres"] as const)("who made and last changed a row,
     expect((await list(`query=${encodeURIComponent(mine)}&sort=_updater.asc`)).map((r) => r._updater)).toEqual(ascending);
     expect((await list(`query=${encodeURIComponent(mine)}&sort=_updater.desc`)).map((r) => r._updater)).toEqual([...ascending].reverse());
     expect(await list(`query=${encodeURIComponent(mine)}&text=teller`)).toEqual([]);
+    // null: rows whose first event had no actor (none here), and its negation.
+    const and = (condition: Json) => `query=${encodeURIComponent(JSON.stringify({ ".and": [JSON.parse(mine), condition] }))}`;
+    expect(await list(and({ _creator: null }))).toEqual([]);
+    expect(await list(and({ "_creator!eq": null }))).toHaveLength(2);
     const chosen = await list(`query=${encodeURIComponent(mine)}&include=_creator&sort=_created.asc`);
     expect(chosen).toEqual([
       { _id: ids[0], _creator: "teller-1" },
