@@ -44,7 +44,7 @@ export function readModelDdl(rm: ReadModelDefinition): string {
   return `CREATE SCHEMA IF NOT EXISTS ${quote(rm.schema)};
 CREATE TABLE ${quote(rm.schema)}.${quote(rm.table)} (
   "_tenant" text NOT NULL, "_id" uuid NOT NULL, "_version" integer NOT NULL,
-  "_created" timestamptz NOT NULL, "_updated" timestamptz NOT NULL,
+  "_created" timestamptz NOT NULL, "_updated" timestamptz NOT NULL, "_creator" text, "_updater" text,
 ${columns.join("\n")}
   PRIMARY KEY ("_tenant", "_id")
 );`;

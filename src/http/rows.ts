@@ -8,7 +8,16 @@ import { quote } from "./query/sql.js";
  */
 export function selectList(resource: Resource, only?: ReadonlySet<string>): string {
   const keep = (name: string) => only === undefined || only.has(name);
-  const system = ([["_id", `"_id"::text AS "_id"`], ["_version", `"_version"`], ["_created", `"_created"`], ["_updated", `"_updated"`]] as const)
+  const system = (
+    [
+      ["_id", `"_id"::text AS "_id"`],
+      ["_version", `"_version"`],
+      ["_created", `"_created"`],
+      ["_updated", `"_updated"`],
+      ["_creator", `"_creator"`],
+      ["_updater", `"_updater"`],
+    ] as const
+  )
     .filter(([name]) => keep(name))
     .map(([, sql]) => sql);
   const fields = resource.meta.fields.filter((f) => keep(f.name)).map((f) => {
@@ -22,6 +31,9 @@ export function selectList(resource: Resource, only?: ReadonlySet<string>): stri
   return [...system, ...fields].join(", ");
 }
 
+/** System fields a row always carries, null or not (state fields are left out when NULL). */
+const NULLABLE_SYSTEM = new Set(["_creator", "_updater"]);
+
 /**
  * A database row as the API's item: system fields, then state fields without NULLs.
  * Integers are bigint columns, which the pg driver returns as strings: they become numbers
@@ -31,7 +43,10 @@ export function itemOfRow(resource: Resource, row: Record<string, unknown>): Rec
   const integers = integerFields(resource);
   const item: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    if (value === null) continue;
+    if (value === null) {
+      if (NULLABLE_SYSTEM.has(key)) item[key] = null;
+      continue;
+    }
     if (value instanceof Date) item[key] = value.toISOString();
     else if (typeof value === "bigint" || (typeof value === "string" && integers.has(key))) item[key] = Number(value);
     else item[key] = value;
@@ -56,8 +71,8 @@ function integerFields(resource: Resource): ReadonlySet<string> {
  * snapshot has jsonb's key order, a folded one evolve's), so every answer is the same bytes.
  */
 export function wireItem(resource: Resource, item: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const { _id, _version, _created, _updated, ...state } = item;
-  const wire: Record<string, unknown> = { _id, _version, _created, _updated };
+  const { _id, _version, _created, _updated, _creator, _updater, ...state } = item;
+  const wire: Record<string, unknown> = { _id, _version, _created, _updated, _creator: _creator ?? null, _updater: _updater ?? null };
   for (const field of resource.meta.fields) {
     const value = state[field.name];
     if (value !== undefined && value !== null) wire[field.name] = value;

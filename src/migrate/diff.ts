@@ -5,6 +5,7 @@ import {
   createTableSql,
   derivedName,
   quoteIdent,
+  systemColumnBackfill,
   tableName,
   type ReadModelTable,
   type TableColumn,
@@ -248,8 +249,11 @@ function diffTable(old: ReadModelTable, next: ReadModelTable, hints: readonly Re
   for (const n of added) {
     const statements = [alter(`ADD COLUMN ${columnDefinition(n)}`)];
     if (n.check) statements.push(alter(`ADD CONSTRAINT ${quoteIdent(n.check.name)} CHECK (${checkExpression(n.column, n.check.values)})`));
+    // A system column an older fluvius did not have (`_creator`, `_updater`): filled from the event log.
+    const backfill = next.systemColumns.includes(n) ? systemColumnBackfill(next, n.column) : undefined;
+    if (backfill) statements.push(backfill);
     changes.push({
-      summary: `${name}: add column ${n.column} (${n.field === n.column ? "" : `${n.field}: `}${n.describe}${n.default === undefined ? "" : `, default ${n.default}`})`,
+      summary: `${name}: add column ${n.column} (${n.field === n.column ? "" : `${n.field}: `}${n.describe}${n.default === undefined ? "" : `, default ${n.default}`}${backfill ? ", filled from the event log" : ""})`,
       statements,
       site: { ...site, field: n.field },
     });

@@ -88,7 +88,7 @@ export interface ReadModelColumn {
   readonly kind: ColumnKind;
 }
 
-/** The aggregate's table: `"<schema>"."<table>"` with the system columns `_tenant _id _version _created _updated`. */
+/** The aggregate's table: `"<schema>"."<table>"` with the system columns `_tenant _id _version _created _updated _creator _updater`. */
 export interface ReadModelDefinition {
   readonly schema: string;
   readonly table: string;

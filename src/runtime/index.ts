@@ -99,7 +99,7 @@ export { parseDuration } from "./duration.js";
 export { createAggregateService } from "./command/service.js";
 export type { AggregateService, CommandInput, CommandResult, HistoryPage, ServiceOptions, TimeTravelTarget } from "./command/types.js";
 export { requestHash, canonicalJson } from "./command/request-hash.js";
-export { itemOf, rowColumns, type Item } from "./read-model.js";
+export { itemOf, rowColumns, type Item, type StreamFacts } from "./read-model.js";
 export { upcast } from "./upcast.js";
 export { replay, type ReplayOptions, type ReplayReport } from "./replay.js";
 export { catchUp, startSubscription, createUpcaster } from "./subscription.js";

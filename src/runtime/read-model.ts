@@ -7,10 +7,23 @@ export type Item<S> = S & {
   readonly _version: number;
   readonly _created: string;
   readonly _updated: string;
+  /** Actor id of the stream's first event; null when that event had no actor. */
+  readonly _creator: string | null;
+  /** Actor id of the stream's latest event (as of a time-travel target); null when it had none. */
+  readonly _updater: string | null;
 };
 
-export function itemOf<S>(state: S, streamId: string, version: number, created: string, updated: string): Item<S> {
-  return { ...state, _id: streamId, _version: version, _created: created, _updated: updated };
+/** What an item says about its stream besides the state. */
+export interface StreamFacts {
+  readonly version: number;
+  readonly created: string;
+  readonly updated: string;
+  readonly creator: string | null;
+  readonly updater: string | null;
+}
+
+export function itemOf<S>(state: S, streamId: string, facts: StreamFacts): Item<S> {
+  return { ...state, _id: streamId, _version: facts.version, _created: facts.created, _updated: facts.updated, _creator: facts.creator, _updater: facts.updater };
 }
 
 /** The state columns of the aggregate's row (column name → value; absent fields become NULL). */

@@ -45,8 +45,9 @@ const PAGE_SQL = `SELECT e.tenant, e.stream_id::text AS stream_id, e.version, e.
 
 function upsertSql(rm: ReadModelDefinition): string {
   const table = tableOf(rm);
-  const cols = ["_tenant", "_id", "_version", "_created", "_updated", ...rm.columns.map((c) => c.column)].map(quoteIdent);
-  const updates = cols.filter((c) => c !== '"_tenant"' && c !== '"_id"' && c !== '"_created"').map((c) => `${c} = EXCLUDED.${c}`);
+  const cols = ["_tenant", "_id", "_version", "_created", "_updated", "_creator", "_updater", ...rm.columns.map((c) => c.column)].map(quoteIdent);
+  const kept = new Set(['"_tenant"', '"_id"', '"_created"', '"_creator"']);
+  const updates = cols.filter((c) => !kept.has(c)).map((c) => `${c} = EXCLUDED.${c}`);
   return `INSERT INTO ${table} AS cur (${cols.join(", ")})
 SELECT ${cols.map((c) => `r.${c}`).join(", ")} FROM jsonb_populate_recordset(NULL::${table}, $1::text::jsonb) AS r
 ON CONFLICT ("_tenant", "_id") DO UPDATE SET ${updates.join(", ")} WHERE cur."_version" < EXCLUDED."_version"`;
@@ -67,7 +68,9 @@ async function replayOne(sql: Sql, definition: AnyAggregateDefinition, rm: ReadM
     pending = [];
   };
 
-  let current: { tenant: string; id: string; state: unknown; version: number; created: string; updated: string } | undefined;
+  let current:
+    | { tenant: string; id: string; state: unknown; version: number; created: string; updated: string; creator: string | null; updater: string | null }
+    | undefined;
   const finish = async () => {
     if (!current) return;
     pending.push({
@@ -77,6 +80,8 @@ async function replayOne(sql: Sql, definition: AnyAggregateDefinition, rm: ReadM
       _version: current.version,
       _created: current.created,
       _updated: current.updated,
+      _creator: current.creator,
+      _updater: current.updater,
     });
     if (pending.length >= batchSize) await flush();
   };
@@ -90,7 +95,16 @@ async function replayOne(sql: Sql, definition: AnyAggregateDefinition, rm: ReadM
       if (!current || current.tenant !== row.tenant || current.id !== row.stream_id) {
         await finish();
         streams++;
-        current = { tenant: row.tenant, id: row.stream_id, state: definition.initialState(), version: 0, created: row.recorded_at, updated: row.recorded_at };
+        current = {
+          tenant: row.tenant,
+          id: row.stream_id,
+          state: definition.initialState(),
+          version: 0,
+          created: row.recorded_at,
+          updated: row.recorded_at,
+          creator: row.actor_id,
+          updater: row.actor_id,
+        };
       }
       current.state = applyLoaded(definition, current.state, {
         version: row.version,
@@ -102,6 +116,7 @@ async function replayOne(sql: Sql, definition: AnyAggregateDefinition, rm: ReadM
       });
       current.version = row.version;
       current.updated = row.recorded_at;
+      current.updater = row.actor_id;
       events++;
     }
     const last = rows.at(-1);

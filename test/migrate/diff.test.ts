@@ -74,6 +74,8 @@ describe("the read-model table of an aggregate", () => {
   "_version" integer NOT NULL,
   "_created" timestamp with time zone NOT NULL,
   "_updated" timestamp with time zone NOT NULL,
+  "_creator" text,
+  "_updater" text,
   "title" text,                                  -- string
   "body" text,                                   -- text?
   "contact" text,                                -- email?

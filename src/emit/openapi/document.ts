@@ -136,9 +136,11 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
       _version: { type: "integer", minimum: 1 },
       _created: { type: "string", format: "date-time" },
       _updated: { type: "string", format: "date-time" },
+      _creator: { type: ["string", "null"], description: "Actor id of the stream's first event; null when it had no actor." },
+      _updater: { type: ["string", "null"], description: "Actor id of the stream's latest event; null when it had no actor." },
       ...(state.properties as Record<string, Json>),
     },
-    required: ["_id", "_version", "_created", "_updated"],
+    required: ["_id", "_version", "_created", "_updated", "_creator", "_updater"],
   };
   const tags = [domain.name];
   const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };

@@ -1,4 +1,4 @@
-import { defaultOperator, filterKindOf, type FilterKind, OPERATORS, SYSTEM_FIELDS } from "../../http/query/fields.js";
+import { defaultOperator, filterKindOf, type FilterKind, isSearchable, OPERATORS, SYSTEM_FIELDS } from "../../http/query/fields.js";
 import type { AggregateModel } from "../../model/model.js";
 import type { JsonSchemaObject } from "../typescript/json-schema.js";
 import { columnKind } from "../sql/read-model-table.js";
@@ -30,7 +30,7 @@ function listFields(aggregate: AggregateModel): ListField[] {
 export function listParameters(aggregate: AggregateModel): Json[] {
   const fields = listFields(aggregate);
   const filterable = fields.filter((f) => OPERATORS[f.filter].length > 0);
-  const searched = fields.filter((f) => f.filter === "string" || f.filter === "enum").map((f) => `\`${f.name}\``);
+  const searched = fields.filter((f) => isSearchable({ name: f.name, kind: f.filter })).map((f) => `\`${f.name}\``);
   const names = fields.map((f) => f.name).join(",");
   return [
     { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 25 }, description: "Rows per page." },

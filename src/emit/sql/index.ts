@@ -11,6 +11,7 @@ export {
   type TableColumn,
   type TableIndex,
 } from "./read-model-table.js";
+export { systemColumnBackfill } from "./system-backfill.js";
 export { createTableSql, createIndexSql, columnDefinition, checkConstraint, checkExpression, tableName } from "./ddl.js";
 export {
   quoteIdent,

@@ -16,7 +16,7 @@ export interface ReadModelTable {
   /** PostgreSQL schema of the domain. */
   readonly schema: string;
   readonly table: string;
-  /** `_tenant _id _version _created _updated`: the same for every aggregate. */
+  /** `_tenant _id _version _created _updated _creator _updater`: the same for every aggregate. */
   readonly systemColumns: readonly TableColumn[];
   /** One per state field, in the order of the spec. */
   readonly columns: readonly TableColumn[];
@@ -58,17 +58,23 @@ export interface TableIndex {
  */
 export const NUMERIC_PRECISION = 1000;
 
-function systemColumn(column: string, kind: ColumnKind, sqlType: string): TableColumn {
-  return { field: column, column, kind, sqlType, nullable: false, optional: false, describe: "system" };
+function systemColumn(column: string, kind: ColumnKind, sqlType: string, nullable = false): TableColumn {
+  return { field: column, column, kind, sqlType, nullable, optional: nullable, describe: "system" };
 }
 
-/** Written by the runtime on every command; `_version` is the stream's version. */
+/**
+ * Written by the runtime on every command; `_version` is the stream's version. `_creator` and
+ * `_updater` are the actor ids of the stream's first and latest event: text, as the event
+ * log's `actor_id` (a token subject need not be a UUID), NULL for an event without an actor.
+ */
 export const SYSTEM_COLUMNS: readonly TableColumn[] = [
   systemColumn("_tenant", "text", "text"),
   systemColumn("_id", "uuid", "uuid"),
   systemColumn("_version", "integer", "integer"),
   systemColumn("_created", "datetime", "timestamp with time zone"),
   systemColumn("_updated", "datetime", "timestamp with time zone"),
+  systemColumn("_creator", "text", "text", true),
+  systemColumn("_updater", "text", "text", true),
 ];
 
 /** The read-model table of one aggregate. */

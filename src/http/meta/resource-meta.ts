@@ -8,6 +8,8 @@ const SYSTEM_META: readonly FieldMeta[] = [
   { name: "_version", label: "Version", kind: "integer", optional: false },
   { name: "_created", label: "Created", kind: "datetime", optional: false },
   { name: "_updated", label: "Updated", kind: "datetime", optional: false },
+  { name: "_creator", label: "Creator", kind: "string", optional: true, description: "Actor id of the first event (null: none)" },
+  { name: "_updater", label: "Updater", kind: "string", optional: true, description: "Actor id of the latest event (null: none)" },
 ];
 
 /**

@@ -2,7 +2,7 @@
 export type FilterKind = "string" | "uuid" | "number" | "date" | "datetime" | "boolean" | "enum" | "array" | "none";
 
 export interface QueryField {
-  /** The name in queries and rows: a state field, or `_id`, `_version`, `_created`, `_updated`. */
+  /** The name in queries and rows: a state field, or a system field (`_id`, `_version`, `_created`, `_updated`, `_creator`, `_updater`). */
   readonly name: string;
   /** The SQL column (quoted when used). */
   readonly column: string;
@@ -77,7 +77,20 @@ export const SYSTEM_FIELDS: readonly QueryField[] = [
   { name: "_version", column: "_version", kind: "number", numeric: "integer" },
   { name: "_created", column: "_created", kind: "datetime" },
   { name: "_updated", column: "_updated", kind: "datetime" },
+  // Actor ids (text, as the event log has them: a token subject need not be a UUID); NULL without an actor.
+  { name: "_creator", column: "_creator", kind: "string" },
+  { name: "_updater", column: "_updater", kind: "string" },
 ];
+
+/** Whether a field is a system field (state fields start with a lower-case letter). */
+export function isSystemField(name: string): boolean {
+  return name.startsWith("_");
+}
+
+/** The fields `text` searches: the state's text and enum fields (never the system fields). */
+export function isSearchable(field: { readonly name: string; readonly kind: FilterKind }): boolean {
+  return (field.kind === "string" || field.kind === "enum") && !isSystemField(field.name);
+}
 
 export function isSortable(field: QueryField): boolean {
   return field.kind !== "array" && field.kind !== "none";

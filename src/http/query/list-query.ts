@@ -1,5 +1,5 @@
 import { InvalidQueryError } from "./errors.js";
-import { isSortable, type QueryField } from "./fields.js";
+import { isSearchable, isSortable, type QueryField } from "./fields.js";
 import { parseFilter } from "./filter.js";
 import { accessSql, filterSql, Params, quote } from "./sql.js";
 import type { AccessFilter } from "../../runtime/policy.js";
@@ -65,7 +65,7 @@ export function buildListQuery(input: {
     where.push(`(${filterSql(parseFilter(parsed, fields), params)})`);
   }
   if (text !== undefined && text.trim() !== "") {
-    const searchable = input.fields.filter((f) => f.kind === "string" || f.kind === "enum");
+    const searchable = input.fields.filter(isSearchable);
     const pattern = params.add(`%${text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     where.push(searchable.length === 0 ? "FALSE" : `(${searchable.map((f) => `${quote(f.column)} ILIKE ${pattern} ESCAPE '\\'`).join(" OR ")})`);
   }

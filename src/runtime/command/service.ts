@@ -28,6 +28,8 @@ interface Base<S> {
   readonly version: number;
   readonly createdAt: string | null;
   readonly updatedAt: string | null;
+  readonly creator: string | null;
+  readonly updater: string | null;
   readonly snapshotVersion: number;
 }
 
@@ -65,7 +67,13 @@ export function createAggregateService<S, E extends EventShape, A extends object
   }
 
   function itemFrom(state: S, id: string, loaded: LoadedStream): Item<S> {
-    return itemOf(state, id, loaded.version, loaded.createdAt ?? "", loaded.updatedAt ?? "");
+    return itemOf(state, id, {
+      version: loaded.version,
+      created: loaded.createdAt ?? "",
+      updated: loaded.updatedAt ?? "",
+      creator: loaded.creator,
+      updater: loaded.updater,
+    });
   }
 
   /** Loads the current state for a query and authorizes it: 404 before 403, as for commands. */
@@ -135,6 +143,8 @@ export function createAggregateService<S, E extends EventShape, A extends object
     const every = definition.snapshotEvery;
     const snapshotDue = every !== undefined && every > 0 && newVersion - base.snapshotVersion >= every;
     const key = cacheKey(tenant.tenant, streamId);
+    // The first event's actor: this command's on a new stream, else the stream's own.
+    const creator = base.version === 0 ? actor.id : base.creator;
     let appended;
     try {
       appended = await tenant.commit({
@@ -148,7 +158,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
         ...(command.correlationId !== undefined && { correlationId: command.correlationId }),
         ...(command.causationId !== undefined && { causationId: command.causationId }),
         ...(command.metadata !== undefined && { metadata: command.metadata }),
-        ...(definition.readModel && { readModel: { definition: definition.readModel, columns: rowColumns(definition.readModel, next) } }),
+        ...(definition.readModel && { readModel: { definition: definition.readModel, columns: rowColumns(definition.readModel, next), creator } }),
         ...(snapshotDue && { snapshot: { specHash: definition.specHash, state: next } }),
         ...(hash !== undefined && { idempotency: { requestHash: hash, action: command.action } }),
       });
@@ -165,6 +175,8 @@ export function createAggregateService<S, E extends EventShape, A extends object
       stateJson: JSON.stringify(next),
       createdAt: appended.createdAt,
       updatedAt: appended.recordedAt,
+      creator,
+      updater: actor.id,
       snapshotVersion: snapshotDue ? appended.version : base.snapshotVersion,
     });
     const records: EventRecord<E>[] = appended.events.map((a, i) => ({
@@ -189,7 +201,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
       version: appended.version,
       events: records,
       state: next,
-      item: itemOf(next, streamId, appended.version, appended.createdAt, appended.recordedAt),
+      item: itemOf(next, streamId, { version: appended.version, created: appended.createdAt, updated: appended.recordedAt, creator, updater: actor.id }),
       duplicate: false,
     };
   }
@@ -203,7 +215,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
   async function fast(tenant: TenantStore, command: Command, action: Action, streamId: string, hash: string | undefined) {
     let base: Base<S>;
     if (action.creates) {
-      base = { state: definition.initialState(), version: 0, createdAt: null, updatedAt: null, snapshotVersion: 0 };
+      base = { state: definition.initialState(), version: 0, createdAt: null, updatedAt: null, creator: null, updater: null, snapshotVersion: 0 };
     } else {
       const cached = cache.get(cacheKey(tenant.tenant, streamId));
       if (cached === undefined) return undefined;
@@ -246,6 +258,8 @@ export function createAggregateService<S, E extends EventShape, A extends object
       version: loaded.version,
       createdAt: loaded.createdAt,
       updatedAt: loaded.updatedAt,
+      creator: loaded.creator,
+      updater: loaded.updater,
       snapshotVersion: loaded.snapshot?.version ?? 0,
     };
     if (base.createdAt !== null && base.updatedAt !== null) {
@@ -254,6 +268,8 @@ export function createAggregateService<S, E extends EventShape, A extends object
         stateJson: JSON.stringify(base.state),
         createdAt: base.createdAt,
         updatedAt: base.updatedAt,
+        creator: base.creator,
+        updater: base.updater,
         snapshotVersion: base.snapshotVersion,
       });
     }

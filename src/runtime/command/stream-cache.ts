@@ -9,6 +9,8 @@ export interface CachedStream {
   readonly stateJson: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  readonly creator: string | null;
+  readonly updater: string | null;
   /** Version of the latest snapshot under the current spec hash (0: none). */
   readonly snapshotVersion: number;
 }

@@ -48,6 +48,9 @@ export interface LoadRow {
   snapshot_version: number | null;
   snapshot_state: unknown;
   snapshot_recorded_at: string | null;
+  /** Actor ids of the first event and of the event at the (time-travel) version. */
+  creator: string | null;
+  updater: string | null;
   /** [version, type, schemaVersion, data, recordedAt, actorId] per event. */
   events: [number, string, number, unknown, string, string | null][] | null;
   command: CommandRecord | null;
@@ -78,6 +81,8 @@ export function toLoadedStream(row: LoadRow, timeTravel: boolean): LoadedStream 
     version,
     createdAt: version === 0 ? null : row.created_at,
     updatedAt: version === 0 ? null : updatedAt,
+    creator: version === 0 ? null : row.creator,
+    updater: version === 0 ? null : row.updater,
     snapshot,
     events,
     command: row.command,

@@ -92,7 +92,13 @@ class TenantScope implements TenantStore {
       correlationId: request.correlationId ?? null,
       causationId: request.causationId ?? null,
       metadataJson: JSON.stringify(request.metadata ?? {}),
-      ...(request.readModel && { readModel: { definition: request.readModel.definition, columnsJson: JSON.stringify(request.readModel.columns) } }),
+      ...(request.readModel && {
+        readModel: {
+          definition: request.readModel.definition,
+          columnsJson: JSON.stringify(request.readModel.columns),
+          creator: request.readModel.creator === undefined ? (request.actorId ?? null) : request.readModel.creator,
+        },
+      }),
       ...(request.snapshot && { snapshot: { specHash: request.snapshot.specHash, stateJson: JSON.stringify(request.snapshot.state) } }),
       ...(request.idempotency &&
         request.commandId !== undefined && { idempotency: { commandId: request.commandId, ...request.idempotency } }),

@@ -57,6 +57,13 @@ SELECT
   (SELECT version FROM sn) AS snapshot_version,
   (SELECT state FROM sn) AS snapshot_state,
   (SELECT ${iso("recorded_at")} FROM sn) AS snapshot_recorded_at,
+  (SELECT actor_id FROM fluvius.events
+    WHERE tenant = $1::text AND stream_type = $2::text AND stream_id = $3::text::uuid AND version = 1) AS creator,
+  (SELECT actor_id FROM fluvius.events
+    WHERE tenant = $1::text AND stream_type = $2::text AND stream_id = $3::text::uuid
+      AND ($6::integer IS NULL OR version <= $6::integer)
+      AND ($7::text IS NULL OR recorded_at <= $7::text::timestamptz)
+    ORDER BY version DESC LIMIT 1) AS updater,
   (SELECT jsonb_agg(jsonb_build_array(version, event_type, schema_version, data, ${iso("recorded_at")}, actor_id) ORDER BY version) FROM ev) AS events,
   (SELECT jsonb_build_object('requestHash', request_hash, 'streamId', stream_id, 'fromVersion', from_version,
                              'toVersion', to_version, 'rejection', rejection)
@@ -76,7 +83,8 @@ export interface CommitInput {
   readonly correlationId: string | null;
   readonly causationId: string | null;
   readonly metadataJson: string;
-  readonly readModel?: { readonly definition: ReadModelDefinition; readonly columnsJson: string };
+  /** `creator`: `_creator` of an inserted row (an existing row keeps its own). */
+  readonly readModel?: { readonly definition: ReadModelDefinition; readonly columnsJson: string; readonly creator: string | null };
   readonly snapshot?: { readonly specHash: string; readonly stateJson: string };
   readonly idempotency?: { readonly commandId: string; readonly requestHash: string; readonly action: string };
 }
@@ -143,12 +151,14 @@ export function commitStatement(input: CommitInput): Statement {
     const rm = input.readModel.definition;
     const table = tableOf(rm);
     const cols = rm.columns.map((c) => quoteIdent(c.column));
+    const creator = `${p.add(input.readModel.creator)}::text`;
+    const updater = `${p.add(input.actorId)}::text`;
     ctes.push(`rm AS (
-    INSERT INTO ${table} AS cur (_tenant, _id, _version, _created, _updated${cols.map((c) => `, ${c}`).join("")})
-    SELECT ${tenant}, ${id}, s.base + ${count}, s.created_at, s.at${cols.map((c) => `, r.${c}`).join("")}
+    INSERT INTO ${table} AS cur (_tenant, _id, _version, _created, _updated, _creator, _updater${cols.map((c) => `, ${c}`).join("")})
+    SELECT ${tenant}, ${id}, s.base + ${count}, s.created_at, s.at, ${creator}, ${updater}${cols.map((c) => `, r.${c}`).join("")}
       FROM s, jsonb_populate_record(NULL::${table}, ${p.add(input.readModel.columnsJson)}::text::jsonb) AS r
     ON CONFLICT (_tenant, _id) DO UPDATE
-       SET _version = EXCLUDED._version, _updated = EXCLUDED._updated${cols.map((c) => `, ${c} = EXCLUDED.${c}`).join("")}
+       SET _version = EXCLUDED._version, _updated = EXCLUDED._updated, _updater = EXCLUDED._updater${cols.map((c) => `, ${c} = EXCLUDED.${c}`).join("")}
      WHERE cur._version < EXCLUDED._version
   )`);
   }

@@ -130,6 +130,10 @@ export interface LoadedStream {
   readonly createdAt: string | null;
   /** Recorded time of the event at `version`. */
   readonly updatedAt: string | null;
+  /** Actor id of the first event (null: none, or no stream). */
+  readonly creator: string | null;
+  /** Actor id of the event at `version` (null: none, or no stream). */
+  readonly updater: string | null;
   readonly snapshot: { readonly version: number; readonly state: unknown } | null;
   /** The events after the snapshot, up to `version`, in order. */
   readonly events: readonly LoadedEvent[];
@@ -143,8 +147,12 @@ export interface CommitRequest extends AppendOptions {
   readonly events: readonly NewEvent[];
   /** The time to record; the store never records one earlier than the stream's latest. */
   readonly recordedAt?: string;
-  /** The aggregate's row after these events (state columns by column name). */
-  readonly readModel?: { readonly definition: ReadModelDefinition; readonly columns: Readonly<Record<string, unknown>> };
+  /**
+   * The aggregate's row after these events (state columns by column name). `creator`: the
+   * actor of the stream's first event, written if the row is inserted (default: `actorId`; the
+   * command pipeline passes the one it knows, so a row lost by hand comes back right).
+   */
+  readonly readModel?: { readonly definition: ReadModelDefinition; readonly columns: Readonly<Record<string, unknown>>; readonly creator?: string | null };
   readonly snapshot?: { readonly specHash: string; readonly state: unknown };
   /** Record the outcome under `commandId` for idempotent retries. */
   readonly idempotency?: { readonly requestHash: string; readonly action: string };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import type { Backend } from "../helpers/backends.js";
+import { auditTests } from "./audit.js";
 import { commandTests } from "./commands.js";
 import type { SuiteContext } from "./context.js";
 import { idempotencyTests } from "./idempotency.js";
@@ -31,6 +32,7 @@ export function conformanceSuite(open: () => Promise<Backend>): void {
 
   describe("event store", () => storeTests(ctx));
   describe("command pipeline", () => commandTests(ctx));
+  describe("creator and updater", () => auditTests(ctx));
   describe("idempotency", () => idempotencyTests(ctx));
   describe("snapshots, time travel, upcasting", () => snapshotTests(ctx));
   describe("tenant isolation", () => isolationTests(ctx));

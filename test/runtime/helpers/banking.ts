@@ -29,6 +29,8 @@ export interface AccountRow {
   _version: number;
   _created: string;
   _updated: string;
+  _creator: string | null;
+  _updater: string | null;
   customer_id: string | null;
   account_type: string | null;
   balance: string | null;
@@ -38,7 +40,7 @@ export interface AccountRow {
 
 export async function accountRow(sql: Sql, tenant: string, id: string): Promise<AccountRow | undefined> {
   const [row] = await sql.query<AccountRow>(
-    `SELECT _version, _created::text, _updated::text, customer_id::text, account_type, balance::text, status, tags
+    `SELECT _version, _created::text, _updated::text, _creator, _updater, customer_id::text, account_type, balance::text, status, tags
        FROM banking.account WHERE _tenant = $1 AND _id = $2::uuid`,
     [tenant, id],
   );
