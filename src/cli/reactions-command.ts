@@ -8,7 +8,8 @@ import { openProjectDatabase, type ProjectDatabase } from "../project/database.j
 import { loadProjectCode, ProjectCodeError } from "../project/load-code.js";
 import { reactionId, type AnyReactionDefinition } from "../runtime/reactions/definition.js";
 import { reactionsOf } from "../runtime/reactions/runner.js";
-import { reactionStatus, retryParked, skipParked, type ParkedResolution } from "../runtime/reactions/status.js";
+import { inboundWorkerName } from "../runtime/integrations/external.js";
+import { inboundStatus, reactionStatus, retryParked, skipParked, type ParkedResolution } from "../runtime/reactions/status.js";
 import { openParked, parkedById } from "../runtime/reactions/tables.js";
 import { installedSystemSchemaVersion, systemSchemaVersion } from "../runtime/store/schema.js";
 
@@ -23,6 +24,8 @@ export const reactionFlag = Flags.string({ description: "Only the parked deliver
 export interface ReactionsSession {
   /** The project's reactions, as its generated code declares them. */
   readonly reactions: readonly AnyReactionDefinition[];
+  /** Its inbound workers of external events (`inbound:<domain>.<name>`), which park messages too. */
+  readonly inbound: readonly string[];
   readonly database: ProjectDatabase;
 }
 
@@ -60,8 +63,11 @@ export abstract class ReactionsCommand extends FluviusCommand {
     const config = await loadConfig(host, this.diagnostics, flags.config === undefined ? {} : { explicitPath: flags.config });
     if (!config || this.diagnostics.hasErrors()) return this.stop("fluvius.yaml has errors.");
     let reactions: AnyReactionDefinition[];
+    let inbound: string[];
     try {
-      reactions = reactionsOf((await loadProjectCode(config)).domains);
+      const { domains } = await loadProjectCode(config);
+      reactions = reactionsOf(domains);
+      inbound = domains.flatMap((d) => (d.externals ?? []).map(inboundWorkerName));
     } catch (error) {
       if (error instanceof ProjectCodeError) return this.stop(error.message);
       throw error;
@@ -91,7 +97,7 @@ export abstract class ReactionsCommand extends FluviusCommand {
         `the database's system tables are v${installed}; reactions need v${systemSchemaVersion}: run \`fluvius migrate new upgrade-fluvius\`, then \`fluvius migrate up\`.`,
       );
     }
-    return { reactions, database: opened };
+    return { reactions, inbound, database: opened };
   }
 
   /**
@@ -109,7 +115,7 @@ export abstract class ReactionsCommand extends FluviusCommand {
 
     const session = await this.openSession(flags, command);
     const db = session.database.store.database;
-    const known = new Set(session.reactions.map(reactionId));
+    const known = new Set([...session.reactions.map(reactionId), ...session.inbound]);
     const outcomes: Outcome[] = [];
     let nothing: string | undefined;
     let failure: string | undefined;
@@ -139,8 +145,12 @@ export abstract class ReactionsCommand extends FluviusCommand {
         } else outcomes.push(outcomeOf(id, await skipParked(db, id), "skipped"));
       }
       if (kind === "retry" && outcomes.some((o) => o.ok)) {
-        const queued = session.reactions.filter((r) => outcomes.some((o) => o.ok && o.delivery?.reaction === reactionId(r)));
-        const idle = (await reactionStatus(session.database.store, queued)).filter((s) => s.heldBy === null).map((s) => s.reaction);
+        const isQueued = (name: string) => outcomes.some((o) => o.ok && o.delivery?.reaction === name);
+        const queued = session.reactions.filter((r) => isQueued(reactionId(r)));
+        const idle = [
+          ...(await reactionStatus(session.database.store, queued)).filter((s) => s.heldBy === null).map((s) => s.reaction),
+          ...(await inboundStatus(db, session.inbound.filter(isQueued))).filter((s) => s.heldBy === null).map((s) => s.worker),
+        ];
         this.log(`database: ${session.database.target.description}`);
         for (const line of outcomeLines(outcomes)) this.log(line);
         this.log("");
@@ -172,7 +182,7 @@ export abstract class ReactionsCommand extends FluviusCommand {
 
   /** The message for a `--reaction` the project does not declare, or undefined when it does. */
   protected unknownReaction(session: ReactionsSession, name: string): string | undefined {
-    const known = session.reactions.map(reactionId);
+    const known = [...session.reactions.map(reactionId), ...session.inbound];
     if (known.includes(name)) return undefined;
     return `the project has no reaction '${name}'${known.length > 0 ? `; its reactions: ${known.join(", ")}` : " (the specs declare no reactions)"}.`;
   }

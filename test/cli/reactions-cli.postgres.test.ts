@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { acquireLease, openStore, parkedById, type EventStore } from "../../src/runtime/index.js";
 import { pgDatabase } from "../../src/runtime/db/pg.js";
 import { park } from "../../src/runtime/reactions/tables.js";
-import { systemSchemaSteps } from "../../src/runtime/store/schema.js";
+import { systemSchemaSteps, systemSchemaVersion } from "../../src/runtime/store/schema.js";
 import { runCli } from "../helpers/cli.js";
 import { createDatabase, type TestDatabase } from "../helpers/postgres.js";
 import type { BuiltProject } from "../helpers/project.js";
@@ -186,7 +186,7 @@ describe("fluvius reactions on PostgreSQL", () => {
       await db.close();
       const v1 = runCli(["reactions", "retry", randomUUID(), "--database-url", old.url], { cwd: project.dir });
       expect(v1.status, shown(v1)).toBe(1);
-      expect(v1.stderr).toContain("the database's system tables are v1; reactions need v2: run `fluvius migrate new upgrade-fluvius`, then `fluvius migrate up`.");
+      expect(v1.stderr).toContain(`the database's system tables are v1; reactions need v${systemSchemaVersion}: run \`fluvius migrate new upgrade-fluvius\`, then \`fluvius migrate up\`.`);
     } finally {
       await bare.drop();
       await old.drop();

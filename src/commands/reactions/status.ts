@@ -2,12 +2,12 @@ import { Flags } from "@oclif/core";
 import { EXIT } from "../../cli/base-command.js";
 import { ReactionsCommand, reactionsFlags } from "../../cli/reactions-command.js";
 import { plural } from "../../migrate/cli.js";
-import { reactionStatus, type ReactionStatus } from "../../runtime/reactions/status.js";
+import { inboundStatus, reactionStatus, type InboundStatus, type ReactionStatus } from "../../runtime/reactions/status.js";
 import { countOpenParked, openParked, type ParkedDelivery } from "../../runtime/reactions/tables.js";
 
 export default class ReactionsStatus extends ReactionsCommand {
   static override summary = "Show how far each reaction is, and the deliveries that are parked.";
-  static override description = `Lists every reaction of the project (\`<domain>.<name>\`) with its lag (events of its trigger recorded but not yet handled), its parked deliveries and those asked to run again (retrying), its waiting timers and when the next one is due, and the process running it now (the holder of its lease; none when no \`fluvius serve\` or \`fluvius worker\` runs). Then the open parked deliveries, oldest first: their id, reaction, tenant, event, attempts, when they were parked, the status (parked, or retry: waiting for the worker's next pass) and the error of their last attempt.
+  static override description = `Lists every reaction of the project (\`<domain>.<name>\`) with its lag (events of its trigger recorded but not yet handled), its parked deliveries and those asked to run again (retrying), its waiting timers and when the next one is due, and the process running it now (the holder of its lease; none when no \`fluvius serve\` or \`fluvius worker\` runs). Then each consumer of external events (\`inbound:<domain>.<name>\`) with its parked messages and its process. Then the open parked deliveries, oldest first: their id, reaction, tenant, event, attempts, when they were parked, the status (parked, or retry: waiting for the worker's next pass) and the error of their last attempt.
 
 A delivery is parked when a reaction failed on an event after its attempts, or at once when retrying cannot help (a rejected command). Fix the cause, then run it again with \`fluvius reactions retry <id>\`, or give up on it with \`fluvius reactions skip <id>\`.
 
@@ -28,12 +28,14 @@ The database is chosen as for \`fluvius migrate up\`: --database-url, else the v
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ReactionsStatus);
-    const { reactions, database } = await this.openSession(flags, "fluvius reactions status");
+    const { reactions, inbound, database } = await this.openSession(flags, "fluvius reactions status");
     let statuses: ReactionStatus[];
+    let consumers: InboundStatus[];
     let totals: { parked: number; retrying: number };
     let shown: ParkedDelivery[];
     try {
       statuses = await reactionStatus(database.store, reactions);
+      consumers = await inboundStatus(database.store.database, inbound);
       totals = await countOpenParked(database.store.database);
       shown = flags.limit === 0 ? [] : await openParked(database.store.database, undefined, flags.limit);
     } finally {
@@ -55,6 +57,7 @@ The database is chosen as for \`fluvius migrate up\`: --database-url, else the v
           heldBy: s.heldBy,
           checkpoint: { transactionId: s.checkpoint.transactionId.toString(), position: s.checkpoint.position.toString() },
         })),
+        inbound: consumers,
         parked: { parked: totals.parked, retrying: totals.retrying, deliveries: shown, more },
       };
       this.log(JSON.stringify(document, null, 2));
@@ -64,6 +67,11 @@ The database is chosen as for \`fluvius migrate up\`: --database-url, else the v
       if (statuses.length === 0) this.log("The project declares no reactions.");
       else for (const line of table(["REACTION", "LAG>", "PARKED>", "RETRYING>", "TIMERS>", "NEXT TIMER", "HELD BY"], statuses.map(statusRow))) this.log(line);
       this.log("");
+      if (consumers.length > 0) {
+        // Their backlog is the broker's (the consumer's pending messages), not the database's.
+        for (const line of table(["EXTERNAL EVENTS", "PARKED>", "RETRYING>", "HELD BY"], consumers.map((c) => [c.worker, String(c.parked), String(c.retrying), c.heldBy ?? "-"]))) this.log(line);
+        this.log("");
+      }
       if (open === 0) this.log("No parked deliveries.");
       else {
         this.log(`Parked deliveries: ${totals.parked} parked, ${totals.retrying} to retry on the worker's next pass${shown.length < open ? ` (the ${shown.length} oldest below)` : ""}:`);

@@ -60,6 +60,30 @@ export async function reactionStatus(store: EventStore, reactions: readonly AnyR
   return statuses;
 }
 
+/** Where an inbound worker of external events stands: its parked messages and who runs it (the broker knows its backlog). */
+export interface InboundStatus {
+  /** `inbound:<domain>.<name>` */
+  readonly worker: string;
+  readonly parked: number;
+  readonly retrying: number;
+  readonly heldBy: string | null;
+}
+
+export async function inboundStatus(sql: Sql, workers: readonly string[]): Promise<InboundStatus[]> {
+  const statuses: InboundStatus[] = [];
+  for (const worker of workers) {
+    const [row] = await sql.query<Pick<CountsRow, "parked" | "retrying" | "held_by">>(
+      `SELECT
+         (SELECT count(*) FROM fluvius.parked WHERE reaction = $1::text AND status = 'parked') AS parked,
+         (SELECT count(*) FROM fluvius.parked WHERE reaction = $1::text AND status = 'retry') AS retrying,
+         (SELECT holder FROM fluvius.leases WHERE name = $2::text AND expires_at > clock_timestamp()) AS held_by`,
+      [worker, `worker:${worker}`],
+    );
+    statuses.push({ worker, parked: Number(row?.parked ?? 0), retrying: Number(row?.retrying ?? 0), heldBy: row?.held_by ?? null });
+  }
+  return statuses;
+}
+
 export type ParkedResolution = { readonly ok: true; readonly delivery: ParkedDelivery } | { readonly ok: false; readonly reason: "not-found" | "not-open"; readonly delivery?: ParkedDelivery };
 
 /** Asks the reaction's worker to run a parked delivery again (it does on its next pass). */
