@@ -57,7 +57,12 @@ export type {
 } from "./definition.js";
 
 export { fieldIn, allOf } from "./preconditions.js";
-export { defineDomain, streamDefinitionsOf, type DomainDefinition, type AggregateMeta, type FieldMeta, type ActionMeta, type StreamDefinition } from "./domain.js";
+export { defineDomain, streamDefinitionsOf, viewsOf, type DomainDefinition, type AggregateMeta, type FieldMeta, type ActionMeta, type StreamDefinition } from "./domain.js";
+
+// Views: read models fed by events (docs/views.md)
+export { defineView, timeBucket } from "./views/definition.js";
+export { replayViews, type ViewReplayReport } from "./views/replay.js";
+export type { ViewDefinition, ViewSource, ViewChange, ViewOperation, ViewTableDefinition, ViewColumn } from "./views/definition.js";
 
 // Reactions: event → command, timers, deliveries outside
 export { defineReaction, reactionId, reactionRole } from "./reactions/definition.js";

@@ -11,6 +11,7 @@ import { reactionCyclesRule } from "./reaction-cycles.rule.js";
 import { reactionsRule } from "./reactions.rule.js";
 import { recursiveTypesRule } from "./recursive-types.rule.js";
 import { reservedNamesRule } from "./reserved-names.rule.js";
+import { viewsRule } from "./views.rule.js";
 import { whenRule } from "./when.rule.js";
 
 /** Every semantic rule of DESIGN §3 (and §7 for reactions). Each is independent; they all run and report together. */
@@ -28,4 +29,5 @@ export const rules: readonly Rule[] = [
   externalRule,
   reactionsRule,
   reactionCyclesRule,
+  viewsRule,
 ];

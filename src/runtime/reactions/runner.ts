@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { createAggregateService } from "../command/service.js";
-import { streamDefinitionsOf, type DomainDefinition } from "../domain.js";
+import { streamDefinitionsOf, viewsOf, type DomainDefinition } from "../domain.js";
 import { unrestrictedPolicy } from "../policy.js";
 import type { EventRecord, EventStore, StoredEvent } from "../store/types.js";
 import { catchUp, createUpcaster } from "../subscription.js";
@@ -68,10 +68,11 @@ export function reactionsOf(domains: readonly DomainDefinition[]): AnyReactionDe
 function environmentOf(store: EventStore, options: ReactionWorkerOptions): ReactionEnvironment {
   const services = new Map<string, AnyService>();
   const readers = new Map<string, AnyService>();
+  const views = viewsOf(options.domains);
   for (const domain of options.domains) {
     for (const { definition } of domain.aggregates) {
       const streamType = `${definition.domain}.${definition.aggregate}`;
-      services.set(streamType, createAggregateService(store, definition, { policy: domain.policy }));
+      services.set(streamType, createAggregateService(store, definition, { policy: domain.policy, views }));
       readers.set(streamType, createAggregateService(store, definition, { policy: unrestrictedPolicy, cacheSize: 0 }));
     }
   }

@@ -100,6 +100,7 @@ class TenantScope implements TenantStore {
         },
       }),
       ...(request.snapshot && { snapshot: { specHash: request.snapshot.specHash, stateJson: JSON.stringify(request.snapshot.state) } }),
+      ...(request.views !== undefined && request.views.length > 0 && { views: request.views }),
       ...(request.idempotency &&
         request.commandId !== undefined && { idempotency: { commandId: request.commandId, ...request.idempotency } }),
     });

@@ -1,5 +1,7 @@
 import type { ReadModelDefinition } from "../definition.js";
 import type { ExpectedVersion } from "../errors.js";
+import type { ViewWrite } from "../views/definition.js";
+import { viewCtes } from "../views/sql.js";
 
 /**
  * The event store's statements. Values are always parameters. Strings are passed as text
@@ -20,7 +22,7 @@ export const EVENT_COLUMNS = `e.tenant, e.stream_type, e.stream_id::text AS stre
   ${iso("e.recorded_at")} AS recorded_at, e.tx_id::text AS tx_id, e.position::text AS position`;
 
 /** Collects parameter values and hands out their placeholders. */
-class Params {
+export class Params {
   readonly values: unknown[] = [];
   add(value: unknown): string {
     this.values.push(value);
@@ -87,6 +89,8 @@ export interface CommitInput {
   readonly readModel?: { readonly definition: ReadModelDefinition; readonly columnsJson: string; readonly creator: string | null };
   readonly snapshot?: { readonly specHash: string; readonly stateJson: string };
   readonly idempotency?: { readonly commandId: string; readonly requestHash: string; readonly action: string };
+  /** Rows of views the events change (src/runtime/views/sql.ts). */
+  readonly views?: readonly ViewWrite[];
 }
 
 /**
@@ -162,6 +166,8 @@ export function commitStatement(input: CommitInput): Statement {
      WHERE cur._version < EXCLUDED._version
   )`);
   }
+
+  if (input.views !== undefined && input.views.length > 0) ctes.push(...viewCtes(input.views, p, tenant));
 
   if (input.snapshot) {
     ctes.push(`sn AS (
