@@ -8,6 +8,7 @@ import {
   commitStatement,
   LOAD_CHECKPOINT_SQL,
   LOAD_SQL,
+  READ_COMMITTED_BY_TYPE_SQL,
   READ_COMMITTED_SQL,
   READ_STREAM_SQL,
   RECORD_OUTCOME_SQL,
@@ -195,13 +196,11 @@ export class SqlEventStore implements EventStore {
 
   async readCommitted(options: ReadCommittedOptions): Promise<StoredEvent[]> {
     if (options.tenant !== undefined) assertTenant(options.tenant);
-    const rows = await this.database.query<EventRow>(READ_COMMITTED_SQL, [
-      options.after.transactionId.toString(),
-      options.after.position.toString(),
-      options.tenant ?? ALL_TENANTS,
-      options.streamTypes ? [...options.streamTypes] : null,
-      options.limit,
-    ]);
+    const after = [options.after.transactionId.toString(), options.after.position.toString(), options.tenant ?? ALL_TENANTS];
+    const rows =
+      options.streamTypes === undefined
+        ? await this.database.query<EventRow>(READ_COMMITTED_SQL, [...after, options.limit])
+        : await this.database.query<EventRow>(READ_COMMITTED_BY_TYPE_SQL, [...after, [...options.streamTypes], options.limit]);
     return rows.map(toStoredEvent);
   }
 
