@@ -7,7 +7,7 @@ import { pgDatabase } from "./db/pg.js";
 import { openPglite, pgliteDatabase } from "./db/pglite.js";
 import { EmbeddedDatabaseLockedError } from "./errors.js";
 import { applySystemSchema } from "./store/schema.js";
-import { SqlEventStore } from "./store/sql-event-store.js";
+import { SqlEventStore, type SqlEventStoreOptions } from "./store/sql-event-store.js";
 import type { EventStore } from "./store/types.js";
 
 export interface OpenStoreOptions {
@@ -79,6 +79,6 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<EventSt
 }
 
 /** A store on a connection you manage (a shared PGlite or pool in tests, say). */
-export function createStore(database: Database): EventStore {
-  return new SqlEventStore(database);
+export function createStore(database: Database, options: SqlEventStoreOptions = {}): EventStore {
+  return new SqlEventStore(database, options);
 }

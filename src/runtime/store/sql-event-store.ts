@@ -32,6 +32,7 @@ import type {
   TenantStore,
 } from "./types.js";
 import { START } from "./types.js";
+import { commitSignalOf, type CommitListener, type CommitSignal } from "./commit-signal.js";
 
 interface CommitRow {
   version: number;
@@ -62,6 +63,7 @@ class TenantScope implements TenantStore {
     private readonly sql: Sql,
     readonly tenant: string,
     private readonly inTransaction: boolean,
+    private readonly settings: { readonly notify: boolean; readonly appended: (streamType: string) => void },
   ) {
     assertTenant(tenant);
   }
@@ -97,6 +99,7 @@ class TenantScope implements TenantStore {
       ...(request.snapshot && { snapshot: { specHash: request.snapshot.specHash, stateJson: JSON.stringify(request.snapshot.state) } }),
       ...(request.idempotency &&
         request.commandId !== undefined && { idempotency: { commandId: request.commandId, ...request.idempotency } }),
+      notify: this.settings.notify,
     });
 
     const attempts = expected === "any" && !this.inTransaction ? ANY_ATTEMPTS : 1;
@@ -110,6 +113,7 @@ class TenantScope implements TenantStore {
       }
       const first = rows[0];
       if (first !== undefined) {
+        this.settings.appended(request.streamType);
         return {
           streamId,
           fromVersion: first.base,
@@ -178,20 +182,46 @@ class TenantScope implements TenantStore {
   }
 }
 
+export interface SqlEventStoreOptions {
+  /**
+   * Each append sends pg_notify (COMMIT_CHANNEL), so workers in other processes wake at once
+   * (default: on PostgreSQL; the embedded database has no other process to tell).
+   */
+  readonly notifyCommits?: boolean;
+}
+
 /** The event store on either driver (the SQL is the same: PGlite is PostgreSQL). */
 export class SqlEventStore implements EventStore {
-  constructor(readonly database: Database) {}
+  private readonly notify: boolean;
+  private readonly signal: CommitSignal;
+
+  constructor(
+    readonly database: Database,
+    options: SqlEventStoreOptions = {},
+  ) {
+    this.notify = options.notifyCommits ?? database.kind === "postgres";
+    this.signal = commitSignalOf(database);
+  }
+
+  onCommit(listener: CommitListener): () => void {
+    return this.signal.subscribe(listener);
+  }
 
   get backend(): "postgres" | "pglite" {
     return this.database.kind;
   }
 
   forTenant(tenant: string): TenantStore {
-    return new TenantScope(this.database, tenant, false);
+    return new TenantScope(this.database, tenant, false, { notify: this.notify, appended: (type) => this.signal.emit(type) });
   }
 
-  transaction<T>(fn: (scope: { forTenant(tenant: string): TenantStore }) => Promise<T>): Promise<T> {
-    return this.database.transaction((sql) => fn({ forTenant: (tenant) => new TenantScope(sql, tenant, true) }));
+  async transaction<T>(fn: (scope: { forTenant(tenant: string): TenantStore }) => Promise<T>): Promise<T> {
+    // Told only once the transaction has committed: before that, no reader can see the events.
+    const appended = new Set<string>();
+    const settings = { notify: this.notify, appended: (type: string) => void appended.add(type) };
+    const result = await this.database.transaction((sql) => fn({ forTenant: (tenant) => new TenantScope(sql, tenant, true, settings) }));
+    for (const type of appended) this.signal.emit(type);
+    return result;
   }
 
   async readCommitted(options: ReadCommittedOptions): Promise<StoredEvent[]> {
