@@ -129,4 +129,29 @@ describe.each(setups)("workers wake on commit on %s", (_name, open) => {
       await subscription.stop();
     }
   });
+
+  it("tells of a transaction's appends once it has committed, and of a rolled-back one never", async () => {
+    const tenant = freshTenant();
+    const heard: (string | undefined)[] = [];
+    const unsubscribe = setup.backend.store.onCommit((streamType) => void heard.push(streamType));
+    const event = { type: "happened", schemaVersion: 1, data: {} };
+    try {
+      await listening(setup.backend);
+      await setup.writer.transaction(async (tx) => {
+        await tx.forTenant(tenant).append("wake.committed", randomUUID(), [event], { expected: "no-stream" });
+        await sleep(100);
+        expect(heard).not.toContain("wake.committed");
+      });
+      expect(await waitFor(async () => heard.includes("wake.committed"), PROMPTLY_MS)).toBe(true);
+      const rolledBack = setup.writer.transaction(async (tx) => {
+        await tx.forTenant(tenant).append("wake.rolled-back", randomUUID(), [event], { expected: "no-stream" });
+        throw new Error("changed my mind");
+      });
+      await expect(rolledBack).rejects.toThrow("changed my mind");
+      await sleep(300);
+      expect(heard).not.toContain("wake.rolled-back");
+    } finally {
+      unsubscribe();
+    }
+  });
 });

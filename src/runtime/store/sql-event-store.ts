@@ -63,7 +63,8 @@ class TenantScope implements TenantStore {
     private readonly sql: Sql,
     readonly tenant: string,
     private readonly inTransaction: boolean,
-    private readonly settings: { readonly notify: boolean; readonly appended: (streamType: string) => void },
+    /** Told of each successful append (after its commit, or collected until the transaction's). */
+    private readonly appended: (streamType: string) => void,
   ) {
     assertTenant(tenant);
   }
@@ -99,7 +100,6 @@ class TenantScope implements TenantStore {
       ...(request.snapshot && { snapshot: { specHash: request.snapshot.specHash, stateJson: JSON.stringify(request.snapshot.state) } }),
       ...(request.idempotency &&
         request.commandId !== undefined && { idempotency: { commandId: request.commandId, ...request.idempotency } }),
-      notify: this.settings.notify,
     });
 
     const attempts = expected === "any" && !this.inTransaction ? ANY_ATTEMPTS : 1;
@@ -113,7 +113,7 @@ class TenantScope implements TenantStore {
       }
       const first = rows[0];
       if (first !== undefined) {
-        this.settings.appended(request.streamType);
+        this.appended(request.streamType);
         return {
           streamId,
           fromVersion: first.base,
@@ -184,8 +184,9 @@ class TenantScope implements TenantStore {
 
 export interface SqlEventStoreOptions {
   /**
-   * Each append sends pg_notify (COMMIT_CHANNEL), so workers in other processes wake at once
-   * (default: on PostgreSQL; the embedded database has no other process to tell).
+   * After each commit, pg_notify on COMMIT_CHANNEL (coalesced, see commit-signal.ts), so
+   * workers in other processes wake at once (default: on PostgreSQL; the embedded database
+   * has no other process to tell).
    */
   readonly notifyCommits?: boolean;
 }
@@ -212,15 +213,15 @@ export class SqlEventStore implements EventStore {
   }
 
   forTenant(tenant: string): TenantStore {
-    return new TenantScope(this.database, tenant, false, { notify: this.notify, appended: (type) => this.signal.emit(type) });
+    return new TenantScope(this.database, tenant, false, (type) => this.signal.committed(type, this.notify));
   }
 
   async transaction<T>(fn: (scope: { forTenant(tenant: string): TenantStore }) => Promise<T>): Promise<T> {
     // Told only once the transaction has committed: before that, no reader can see the events.
     const appended = new Set<string>();
-    const settings = { notify: this.notify, appended: (type: string) => void appended.add(type) };
-    const result = await this.database.transaction((sql) => fn({ forTenant: (tenant) => new TenantScope(sql, tenant, true, settings) }));
-    for (const type of appended) this.signal.emit(type);
+    const collect = (type: string) => void appended.add(type);
+    const result = await this.database.transaction((sql) => fn({ forTenant: (tenant) => new TenantScope(sql, tenant, true, collect) }));
+    for (const type of appended) this.signal.committed(type, this.notify);
     return result;
   }
 

@@ -1,6 +1,5 @@
 import type { ReadModelDefinition } from "../definition.js";
 import type { ExpectedVersion } from "../errors.js";
-import { COMMIT_CHANNEL } from "./commit-signal.js";
 
 /**
  * The event store's statements. Values are always parameters. Strings are passed as text
@@ -80,8 +79,6 @@ export interface CommitInput {
   readonly readModel?: { readonly definition: ReadModelDefinition; readonly columnsJson: string };
   readonly snapshot?: { readonly specHash: string; readonly stateJson: string };
   readonly idempotency?: { readonly commandId: string; readonly requestHash: string; readonly action: string };
-  /** pg_notify on COMMIT_CHANNEL with the stream type, sent when the transaction commits. */
-  readonly notify?: boolean;
 }
 
 /**
@@ -174,14 +171,10 @@ export function commitStatement(input: CommitInput): Statement {
   )`);
   }
 
-  // Joined below so it runs (a CTE nothing reads is skipped), once, and only when the stream
-  // CTE wrote; PostgreSQL delivers it at commit, so a listener never hears of an uncommitted append.
-  if (input.notify) ctes.push(`nt AS (SELECT pg_notify('${COMMIT_CHANNEL}', ${type}) FROM s)`);
-
   const text = `WITH ${ctes.join(",\n  ")}
 SELECT ev.version, ev.event_id::text AS event_id, ev.tx_id::text AS tx_id, ev.position::text AS position,
        s.base, ${iso("s.at")} AS recorded_at, ${iso("s.created_at")} AS created_at
-  FROM ev, s${input.notify ? ", nt" : ""} ORDER BY ev.version`;
+  FROM ev, s ORDER BY ev.version`;
   return { text, values: p.values };
 }
 
