@@ -228,10 +228,10 @@ export class SqlEventStore implements EventStore {
   async readCommitted(options: ReadCommittedOptions): Promise<StoredEvent[]> {
     if (options.tenant !== undefined) assertTenant(options.tenant);
     const after = [options.after.transactionId.toString(), options.after.position.toString(), options.tenant ?? ALL_TENANTS];
-    const rows =
-      options.streamTypes === undefined
-        ? await this.database.query<EventRow>(READ_COMMITTED_SQL, [...after, options.limit])
-        : await this.database.query<EventRow>(READ_COMMITTED_BY_TYPE_SQL, [...after, [...options.streamTypes], options.limit]);
+    // No filter (absent, or null from plain JavaScript): every stream type, on the global order.
+    const rows = !options.streamTypes
+      ? await this.database.query<EventRow>(READ_COMMITTED_SQL, [...after, options.limit])
+      : await this.database.query<EventRow>(READ_COMMITTED_BY_TYPE_SQL, [...after, [...options.streamTypes], options.limit]);
     return rows.map(toStoredEvent);
   }
 
