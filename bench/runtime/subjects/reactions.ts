@@ -55,7 +55,9 @@ async function untilPassed(store: EventStore, target: Checkpoint, timeoutMs: num
   const end = performance.now() + timeoutMs;
   while (!passed(await store.loadCheckpoint(REACTION_CHECKPOINT), target)) {
     if (performance.now() > end) throw new Error(`the reaction did not reach the last ping within ${timeoutMs} ms`);
-    await sleep(2);
+    // Often enough for runs of seconds, rarely enough not to compete with the worker (on
+    // PGlite every query queues on its one connection).
+    await sleep(10);
   }
 }
 
