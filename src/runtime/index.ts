@@ -5,6 +5,7 @@
 
 // Opening a store
 export { openStore, createStore, defaultDataDir, type OpenStoreOptions } from "./open.js";
+export type { SqlEventStoreOptions } from "./store/sql-event-store.js";
 export { pgDatabase, type PgOptions } from "./db/pg.js";
 export { pgliteDatabase, openPglite } from "./db/pglite.js";
 export type { LockHolder } from "./db/embedded-lock.js";

@@ -215,5 +215,11 @@ export interface EventStore {
   /** Never moves a checkpoint backwards. */
   saveCheckpoint(name: string, checkpoint: Checkpoint, tenant?: string): Promise<void>;
   resetCheckpoint(name: string, tenant?: string): Promise<void>;
+  /**
+   * Calls the listener after commits (the stream type, or undefined when anything may have
+   * been committed): this process's through any store on the same database, and on
+   * PostgreSQL other processes' too. A hint to read now, never a delivery. Returns the unsubscribe.
+   */
+  onCommit(listener: (streamType: string | undefined) => void): () => void;
   close(): Promise<void>;
 }
