@@ -1,6 +1,6 @@
 import { closest, didYouMean } from "../../diagnostics/suggest.js";
 import { EXTERNAL_STREAM, identifiers } from "../../model/naming.js";
-import { splitEventRef } from "../../model/reaction-values.js";
+import { EVENT_META_NAMES, splitEventRef } from "../../model/reaction-values.js";
 import { describeType, type FieldInfo, NUMERIC_PRIMITIVES, type ValueType } from "../../model/types.js";
 import type { DataPath } from "../../parse/source-file.js";
 import type { ViewSpec, ViewUpdateSpec } from "../../validate/spec.js";
@@ -141,6 +141,14 @@ export function typeViewValue(value: unknown, source: Pick<Source, "event" | "da
     const found = fieldPath.every((s) => s !== "") ? fieldAt(source.state, fieldPath) : undefined;
     if (found) return { kind: "reference", text: value, value: { kind: "event-data", path: fieldPath }, ...found };
     context.report("unknown-event-field", { field: value, event: source.event, suggestion: didYouMean(fieldPath[0] ?? "", source.state.map((f) => f.name)).replace(/'([^']+)'/, "'$state.$1'") }, at);
+    return undefined;
+  }
+  // DESIGN §7 wrote `$meta.recordedAt`; views read the envelope as reactions do, `$event.<meta>`.
+  const meta = typeof value === "string" ? /^\$meta\.([A-Za-z]+)$/.exec(value)?.[1] : undefined;
+  if (meta !== undefined) {
+    const allowed = ["$state.<field>", "$event.data.<field>", ...EVENT_META_NAMES.map((m) => `$event.${m}`)].join(", ");
+    const suggestion = (EVENT_META_NAMES as readonly string[]).includes(meta) ? ` Did you mean '$event.${meta}'?` : "";
+    context.report("unknown-variable", { text: String(value), allowed, suggestion }, at);
     return undefined;
   }
   return typeReactionValue(value, { context, event: source.event, data: source.data }, at);
