@@ -118,6 +118,18 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
     expect(await dump()).toEqual(before);
   });
 
+  test("/_meta describes each view for a generic UI; OpenAPI lists its rows and key", async () => {
+    const response = await api.app.inject({ method: "GET", url: "/api/_meta/sales.customer-orders/" });
+    expect(response.statusCode).toBe(200);
+    const meta = response.json() as { name: string; idfield: string; fields: { name: string; dtype: string; sortable: boolean }[]; filters: Record<string, unknown> };
+    expect(meta).toMatchObject({ name: "sales.customer-orders", idfield: "customerId" });
+    expect(meta.fields.map((f) => f.name)).toEqual(["customerId", "_version", "_updated", "orders", "shipped", "cancelled", "spent"]);
+    expect(meta.filters).toHaveProperty(["spent.gte"]);
+    expect(meta.filters).toHaveProperty(["customerId.eq"]);
+    const openApi = JSON.parse(readFileSync(path.join(project.dir, "src/generated/openapi.json"), "utf8")) as { paths: Record<string, unknown> };
+    expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(["/api/sales.customer-orders/", "/api/sales.customer-orders/{customerId}", "/api/sales.daily-revenue/{day}"]));
+  });
+
   test("tenants and policies keep rows apart; a malformed key is a 400, an absent row a 404", async () => {
     expect(await rows("sales.customer-orders/", "globex")).toEqual([]);
     await call("globex", ["analyst"], "GET", `sales.customer-orders/${CUSTOMERS[0]}`, undefined, 404);

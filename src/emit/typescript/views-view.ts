@@ -46,7 +46,14 @@ export function viewsView(model: Model, domain: DomainModel, header: string): Vi
   });
   const views = domain.views.map((view) => {
     const table = viewTable(domain, view);
-    const column = (c: (typeof table.columns)[number]) => ({ field: c.field, column: c.column, sqlType: c.sqlType, ...(c.default === undefined ? {} : { default: c.default }) });
+    const column = (c: (typeof table.columns)[number]) => ({
+      field: c.field,
+      column: c.column,
+      kind: c.kind,
+      ...(c.check === undefined ? {} : { values: c.check.values }),
+      sqlType: c.sqlType,
+      ...(c.default === undefined ? {} : { default: c.default }),
+    });
     const keyColumns = table.systemColumns.filter((c) => view.key.some((k) => k.name === c.field)).map(column);
     const definition = { schema: table.schema, table: table.table, key: keyColumns, columns: table.columns.map(column) };
     return {

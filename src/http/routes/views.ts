@@ -5,7 +5,7 @@ import { ForbiddenError, NotFoundError } from "../../runtime/errors.js";
 import { parseInstant } from "../../runtime/time.js";
 import type { ViewColumn, ViewDefinition } from "../../runtime/views/definition.js";
 import { InvalidQueryError } from "../query/errors.js";
-import type { FilterKind, QueryField } from "../query/fields.js";
+import { filterKindOf, type QueryField } from "../query/fields.js";
 import { buildListQuery, pagination, type ListParameters } from "../query/list-query.js";
 import { parseSelection } from "../query/selection.js";
 import { accessSql, Params, quote } from "../query/sql.js";
@@ -74,28 +74,16 @@ export function registerViews(app: FastifyInstance, domains: readonly DomainDefi
   }
 }
 
-/** What a column filters as, from its SQL type. */
-function kindOf(column: ViewColumn): FilterKind {
-  const t = column.sqlType;
-  if (t === "text") return "string";
-  if (t === "uuid") return "uuid";
-  if (t === "bigint" || t === "integer" || t === "double precision" || t.startsWith("numeric")) return "number";
-  if (t === "date") return "date";
-  if (t === "timestamp with time zone") return "datetime";
-  if (t === "boolean") return "boolean";
-  return "none";
-}
-
 function numericOf(column: ViewColumn): QueryField["numeric"] {
   if (column.sqlType === "bigint" || column.sqlType === "integer") return "integer";
   if (column.sqlType === "double precision") return "number";
   return column.sqlType.startsWith("numeric") ? "decimal" : undefined;
 }
 
-function queryFields(view: ViewDefinition): QueryField[] {
+export function queryFields(view: ViewDefinition): QueryField[] {
   const field = (c: ViewColumn): QueryField => {
     const numeric = numericOf(c);
-    return { name: c.field, column: c.column, kind: kindOf(c), ...(numeric === undefined ? {} : { numeric }) };
+    return { name: c.field, column: c.column, kind: filterKindOf(c.kind), ...(numeric === undefined ? {} : { numeric }), ...(c.values ? { values: c.values } : {}) };
   };
   return [
     ...view.table.key.map(field),

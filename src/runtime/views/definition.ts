@@ -1,4 +1,4 @@
-import type { EventShape } from "../definition.js";
+import type { ColumnKind, EventShape } from "../definition.js";
 import type { EventRecord } from "../store/types.js";
 
 /**
@@ -12,6 +12,10 @@ export interface ViewColumn {
   /** The view's field; a key part's name for key columns. */
   readonly field: string;
   readonly column: string;
+  /** What the value is (the API's metadata and filters read it). */
+  readonly kind: ColumnKind;
+  /** The enum's values. */
+  readonly values?: readonly string[];
   /** As PostgreSQL's format_type prints it: values are cast to it. */
   readonly sqlType: string;
   /** The column default as an SQL expression (what a new row starts from), if any. */
