@@ -90,6 +90,8 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
     const feed = await rows("sales.order-feed/?limit=100&sort=_updated.asc");
     expect(feed.map((r) => r.id).sort()).toEqual(events.map((e) => e.event_id).sort());
     expect(feed.find((r) => r.kind === "cancelled")).toMatchObject({ orderId: orders[3]?.id, reason: "changed my mind", actor: "user-1" });
+    // Text search reads the view's text fields, as an aggregate's list does.
+    expect((await rows("sales.order-feed/?text=MIND")).map((r) => r.reason)).toEqual(["changed my mind"]);
   });
 
   test("concurrent commands on one row lose nothing", async () => {
