@@ -730,6 +730,17 @@ before a COMMIT would stay applied with no record of it, and the next run would 
 Such statements are refused before anything is applied (case-insensitive; inside strings,
 comments, dollar quotes, DO blocks and function bodies they are not statements and are allowed).`,
   }),
+  "unique-over-duplicates": entry<{ file: S; message: S; duplicates: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `Applying ${p.file} failed: ${p.message}:\n${p.duplicates}`,
+    hint: "Nothing of this migration was applied. Change or retire the streams listed (a command that sets another value), then run `fluvius migrate up` again; or drop `unique` from the spec.",
+    explain: `A migration adds a unique constraint (\`unique: true\` on a state field, or \`unique: [[a, b]]\`)
+to a read-model table whose rows already share a value. \`fluvius migrate new\` never looks at a
+database, so it is \`fluvius migrate up\` that finds them: a guard before the CREATE UNIQUE INDEX
+lists up to 20 duplicated values, each with its tenant and the ids of the streams holding it,
+and refuses the migration (it ran in one transaction, so nothing of it is applied).`,
+  }),
   "migration-failed": entry<{ file: S; message: S }>({
     severity: "error",
     stage: "migrate",

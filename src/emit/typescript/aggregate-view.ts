@@ -53,6 +53,8 @@ export interface ActionView {
   readonly when?: string;
   readonly emits: string;
   readonly emitted: readonly string[];
+  /** `[{ field, aggregate }]` of the payload refs the runtime checks exist. */
+  readonly checkedRefs?: string;
   /** The body of a fresh handler: builds the event(s) from the payload, or says what is left to write. */
   readonly stub: HandlerStub;
 }
@@ -91,6 +93,8 @@ export interface DefinitionView {
   readonly specHash: string;
   readonly snapshotEvery?: number;
   readonly readModel: string;
+  /** `{ field: "sku" }` for an aggregate whose ids come from `id: { from }`. */
+  readonly naturalKey?: string;
 }
 
 export interface AggregateViewInput {
@@ -140,6 +144,7 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
       specHash: input.handwrittenEvolveHash === undefined ? aggregate.evolveHash : `${aggregate.evolveHash}.${input.handwrittenEvolveHash}`,
       ...(aggregate.snapshotEvery === undefined ? {} : { snapshotEvery: aggregate.snapshotEvery }),
       readModel: JSON.stringify(readModelColumns(domain, aggregate)),
+      ...(aggregate.naturalKey === undefined ? {} : { naturalKey: JSON.stringify({ field: aggregate.naturalKey.field }) }),
     },
   };
 }
@@ -174,6 +179,7 @@ function actionView(action: ActionModel, aggregate: AggregateModel): ActionView 
     ...(when.length === 0 ? {} : { when: when.length === 1 ? when[0]! : `allOf(${when.join(", ")})` }),
     emits: action.emits.join(", "),
     emitted: action.emits,
+    ...(action.checkedRefs.length === 0 ? {} : { checkedRefs: JSON.stringify(action.checkedRefs.map((r) => ({ field: r.field, aggregate: r.aggregate }))) }),
     stub: handlerStub(action, aggregate),
   };
 }
