@@ -85,6 +85,8 @@ export interface CheckedRef {
 /** `id: { from }`: a creating command's stream id is derived from this payload field (naturalKeyId). */
 export interface NaturalKey {
   readonly field: string;
+  /** The payload field's kind: how a value from a URL is spelled like one from a payload. */
+  readonly kind?: ColumnKind;
 }
 
 /** Column kinds of read-model tables and their SQL types (docs/runtime.md). */

@@ -16,6 +16,7 @@ export const naturalKeyRule: Rule = {
       const report = (detail: string) => context.report("invalid-natural-key", { aggregate: aggregate.name, field: from, detail }, at);
       const creating = Object.entries(aggregate.spec.actions ?? {}).filter(([, a]) => a.creates === true);
       if (creating.length === 0) report("the aggregate has no creating action (`creates: true`) whose payload could hold it");
+      let first: { action: string; type: string } | undefined;
       for (const [name, action] of creating) {
         const spec = action.payload?.[from];
         if (spec === undefined) {
@@ -25,6 +26,10 @@ export const naturalKeyRule: Rule = {
         const field = domain.resolver.field(from, spec);
         if (field.optional) report(`'${from}' is optional in the payload of '${name}'`);
         else if (!isKeyType(field.type)) report(`'${from}' of '${name}' is ${describeType(field.type)}; a natural key is a string, text, email, url, uuid, integer, enum or date`);
+        else if (first !== undefined && first.type !== describeType(field.type)) {
+          // One value must give one id whichever action creates the stream.
+          report(`'${from}' is ${first.type} in '${first.action}' but ${describeType(field.type)} in '${name}'`);
+        } else first ??= { action: name, type: describeType(field.type) };
       }
     }
   },

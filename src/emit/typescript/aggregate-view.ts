@@ -3,6 +3,7 @@ import type { ActionModel, AggregateModel, DomainModel, EventModel, FieldModel }
 import { identifiers } from "../../model/naming.js";
 import type { ValueType } from "../../model/types.js";
 import { readModelColumns } from "./read-model.js";
+import { columnKind } from "../sql/read-model-table.js";
 import { evolveHelpers, evolveStatements } from "./evolve.js";
 import { canonicalValue } from "../../runtime/canonical.js";
 import { objectSchema, schemaOf } from "./json-schema.js";
@@ -144,9 +145,15 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
       specHash: input.handwrittenEvolveHash === undefined ? aggregate.evolveHash : `${aggregate.evolveHash}.${input.handwrittenEvolveHash}`,
       ...(aggregate.snapshotEvery === undefined ? {} : { snapshotEvery: aggregate.snapshotEvery }),
       readModel: JSON.stringify(readModelColumns(domain, aggregate)),
-      ...(aggregate.naturalKey === undefined ? {} : { naturalKey: JSON.stringify({ field: aggregate.naturalKey.field }) }),
+      ...(aggregate.naturalKey === undefined ? {} : { naturalKey: JSON.stringify(naturalKeyOf(aggregate, aggregate.naturalKey.field)) }),
     },
   };
+}
+
+/** The field and its kind, from a creating action's payload (the check stage makes every creating action agree on it). */
+function naturalKeyOf(aggregate: AggregateModel, field: string): { field: string; kind?: string } {
+  const type = aggregate.actions.find((a) => a.creates)?.payload.find((f) => f.name === field)?.type;
+  return type === undefined || type.kind === "unknown" ? { field } : { field, kind: columnKind(type) };
 }
 
 /**

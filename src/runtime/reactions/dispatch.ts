@@ -1,5 +1,5 @@
 import type { Actor } from "../actor.js";
-import type { EventShape } from "../definition.js";
+import type { AnyAggregateDefinition, EventShape } from "../definition.js";
 import {
   DatabaseUnavailableError,
   FluviusError,
@@ -85,7 +85,12 @@ export async function dispatch(reaction: AnyReactionDefinition, record: EventRec
         action: command.action,
         payload: command.payload,
         actor,
-        streamId: command.streamId ?? reactionStreamId(id, record.eventId, index),
+        // A natural key derives the id of the stream it creates: the reaction's own id would be refused.
+        ...(command.streamId !== undefined
+          ? { streamId: command.streamId }
+          : naturalKeyCreate(service.definition, command.action)
+            ? {}
+            : { streamId: reactionStreamId(id, record.eventId, index) }),
         commandId: reactionCommandId(id, record.eventId, index),
         correlationId: record.correlationId ?? record.eventId,
         causationId: record.eventId,
@@ -120,4 +125,10 @@ export function describeFailure(error: unknown): RecordedRejection {
   if (error instanceof FluviusError) return { code: error.code, message: error.message, details: error.details };
   const message = error instanceof Error ? error.message : String(error);
   return { code: "reaction-failed", message, details: error instanceof Error ? { name: error.name } : {} };
+}
+
+/** A creating action of an aggregate with a natural key (`id: { from }`). */
+function naturalKeyCreate(definition: AnyAggregateDefinition, action: string): boolean {
+  const actions = definition.actions as Readonly<Record<string, { readonly creates: boolean } | undefined>>;
+  return definition.naturalKey !== undefined && actions[action]?.creates === true;
 }

@@ -28,8 +28,11 @@ import type {
   OutcomeRequest,
   StoredEvent,
   StreamInfo,
+  StreamRef,
   TenantStore,
 } from "./types.js";
+import { EXISTING_STREAMS_SQL, rowWithValuesSql } from "./lookups.js";
+import type { ReadModelDefinition } from "../definition.js";
 import { START } from "./types.js";
 
 interface CommitRow {
@@ -148,6 +151,25 @@ class TenantScope implements TenantStore {
       if (isUniqueViolation(error, "commands_pkey")) return false;
       throw error;
     }
+  }
+
+  async existingStreams(refs: readonly StreamRef[]): Promise<StreamRef[]> {
+    if (refs.length === 0) return [];
+    const rows = await this.sql.query<{ stream_type: string; stream_id: string }>(EXISTING_STREAMS_SQL, [
+      this.tenant,
+      refs.map((r) => r.streamType),
+      refs.map((r) => streamIdOf(r.streamId)),
+    ]);
+    return rows.map((r) => ({ streamType: r.stream_type, streamId: r.stream_id }));
+  }
+
+  async findRow(readModel: ReadModelDefinition, columns: Readonly<Record<string, unknown>>, exceptId?: string): Promise<string | undefined> {
+    const [row] = await this.sql.query<{ id: string }>(rowWithValuesSql(readModel, Object.keys(columns)), [
+      this.tenant,
+      JSON.stringify(columns),
+      exceptId === undefined ? null : streamIdOf(exceptId),
+    ]);
+    return row?.id;
   }
 
   async readStream(streamType: string, streamId: string, options: { afterVersion?: number; limit?: number } = {}): Promise<StoredEvent[]> {

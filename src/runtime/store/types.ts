@@ -182,6 +182,15 @@ export interface TenantStore {
   commit(request: CommitRequest): Promise<AppendResult>;
   /** Records the outcome of a command that appended nothing; false when the command id was recorded meanwhile. */
   recordOutcome(request: OutcomeRequest): Promise<boolean>;
+  /** Which of these streams exist in the tenant (one statement for all of them). */
+  existingStreams(refs: readonly StreamRef[]): Promise<StreamRef[]>;
+  /** The id of a read-model row whose columns hold these values (other than `exceptId`), if any. */
+  findRow(readModel: ReadModelDefinition, columns: Readonly<Record<string, unknown>>, exceptId?: string): Promise<string | undefined>;
+}
+
+export interface StreamRef {
+  readonly streamType: string;
+  readonly streamId: string;
 }
 
 export interface ReadCommittedOptions {
