@@ -2,6 +2,7 @@ import { beforeAll, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import {
   createAggregateService,
+  unrestrictedPolicy,
   type Actor,
   type AggregateService,
   type AnyAggregateDefinition,
@@ -9,6 +10,8 @@ import {
   type FluviusError,
 } from "../../../src/runtime/index.js";
 
+import { dispatch, type AnyService } from "../../../src/runtime/reactions/dispatch.js";
+import type { EventRecord } from "../../../src/runtime/store/types.js";
 import { catalogPolicy, catalogTablesSql, customerAggregate, orderAggregate, productAggregate } from "../fixtures/catalog.js";
 import { freshTenant } from "../helpers/backends.js";
 import { rejection } from "../helpers/rejection.js";
@@ -139,5 +142,39 @@ export function uniqueTests(ctx: SuiteContext): void {
     });
     expect(await count("order", tenant)).toBe(0);
     await expect(orders.execute({ action: "place", payload: { customerId: ann.streamId, productIds: [mug.streamId] }, actor: clerk(tenant) })).resolves.toMatchObject({ version: 1 });
+  });
+
+  it("lets a reaction create a natural-key stream: the key decides the id, a redelivery applies nothing twice", async () => {
+    const tenant = freshTenant();
+    const unrestricted = createAggregateService(ctx.backend.store, productAggregate, { policy: unrestrictedPolicy }) as unknown as AnyService;
+    const env = { services: new Map([["catalog.product", unrestricted]]), readers: new Map(), delivers: {} };
+    const reaction = {
+      domain: "catalog",
+      name: "stock-new-sku",
+      on: { streamType: "catalog.order", eventType: "order-placed" },
+      effect: { kind: "commands" as const, commands: (record: EventRecord) => [{ aggregate: "product", action: "add", payload: record.event.data as Record<string, unknown> }] },
+    };
+    const event = (sku: string): EventRecord => ({
+      tenant,
+      streamType: "catalog.order",
+      streamId: randomUUID(),
+      version: 1,
+      eventId: randomUUID(),
+      recordedAt: new Date().toISOString(),
+      actorId: null,
+      commandId: null,
+      correlationId: null,
+      causationId: null,
+      metadata: {},
+      transactionId: 1n,
+      position: 1n,
+      event: { type: "order-placed", version: 1, data: { sku, name: "Mug", price: "4.50" } },
+      storedSchemaVersion: 1,
+    });
+    const first = event("SKU-R");
+    await expect(dispatch(reaction, first, env)).resolves.toEqual({ applied: 1, skipped: 0 });
+    await expect(dispatch(reaction, first, env)).resolves.toEqual({ applied: 1, skipped: 0 });
+    expect(await products.get(clerk(tenant), naturalKeyId("catalog", "product", "SKU-R"))).toMatchObject({ sku: "SKU-R", _version: 1 });
+    await expect(dispatch(reaction, event("SKU-R"), env)).rejects.toMatchObject({ code: "stream-exists" });
   });
 }
