@@ -16,7 +16,8 @@ export const checkedRefsRule: Rule = {
       if (site.spec.ref === undefined) {
         context.report("checked-not-applicable", { field: site.name, reason: "it is not a `ref` to an aggregate" }, at);
       } else if (site.scope !== "action payload") {
-        context.report("checked-not-applicable", { field: site.name, reason: `only an action's payload is checked, and this is a field of ${site.scope === "type" ? "a named type" : `the ${site.scope}`}` }, at);
+        const where = site.scope === "type" ? "a named type" : site.scope === "object field" ? "a field of an object" : `a field of the ${site.scope}`;
+        context.report("checked-not-applicable", { field: site.name, reason: `only an action's payload fields are checked, and this is ${where}` }, at);
       }
     }
   },

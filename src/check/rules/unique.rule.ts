@@ -1,7 +1,7 @@
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type { ValueType } from "../../model/types.js";
 import type { Rule } from "../context.js";
-import { fieldSites } from "../walk.js";
+import { type FieldScope, fieldSites } from "../walk.js";
 
 /**
  * `unique: true` on a state field and `unique: [[a, b]]` on an aggregate name required,
@@ -42,9 +42,17 @@ export const uniqueRule: Rule = {
   },
 };
 
-function scopeText(scope: string): string {
-  return scope === "type" ? "a named type" : `an ${scope === "object field" ? "object's field" : scope} field`;
+function scopeText(scope: FieldScope): string {
+  return SCOPE_TEXT[scope];
 }
+
+const SCOPE_TEXT: Readonly<Record<FieldScope, string>> = {
+  state: "a state field",
+  "action payload": "an action's payload field",
+  "event payload": "an event's payload field",
+  type: "a named type",
+  "object field": "a field of an object",
+};
 
 /** Why values of this type cannot be compared one to one, or undefined when they can. */
 function typeProblem(type: ValueType): string | undefined {

@@ -376,7 +376,8 @@ export function createAggregateService<S, E extends EventShape, A extends object
       if (namedId === undefined && !action.creates) throw new InvalidArgumentError(`Action ${command.action} needs a stream id.`);
       const keyId = action.creates ? naturalId(command.payload) : undefined;
       if (keyId !== undefined && namedId !== undefined && namedId !== keyId) {
-        throw new InvalidArgumentError(`Aggregate ${definition.aggregate} takes its ids from '${definition.naturalKey?.field}': this one is ${keyId}, not ${namedId}.`);
+        const field = definition.naturalKey?.field ?? "";
+        throw new InvalidArgumentError(`Aggregate ${definition.aggregate} takes its ids from '${field}': this ${field} gives ${keyId}, not ${namedId}.`);
       }
       await checkReferences(tenant, definition.domain, action, command.payload);
       const streamId = namedId ?? keyId ?? randomUUID();
