@@ -202,7 +202,12 @@ function lowerReaction(home: string, name: string, spec: ReactionSpec): Reaction
 function lowerEffect(home: string, spec: ReactionSpec): ReactionEffect {
   if (spec.notify !== undefined) return { kind: "notify", integration: spec.notify };
   if (spec.do === undefined) return { kind: "handler" };
-  const target = spec.id === undefined || spec.id === "new" ? { kind: "new" as const } : { kind: "stream" as const, id: reactionValue(spec.id) };
+  const target =
+    spec.key !== undefined
+      ? { kind: "key" as const, value: reactionValue(spec.key) }
+      : spec.id === undefined || spec.id === "new"
+        ? { kind: "new" as const }
+        : { kind: "stream" as const, id: reactionValue(spec.id) };
   const payload = Object.entries(spec.payload ?? {}).map(([field, value]) => ({ field, value: reactionValue(value) }));
   return { kind: "command", ...splitCommandRef(spec.do, home), target, payload };
 }

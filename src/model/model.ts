@@ -203,7 +203,11 @@ export type ReactionEffect =
       readonly aggregate: string;
       readonly action: string;
       /** `new`: a stream id derived from (reaction, event, index), so a redelivery creates nothing twice. */
-      readonly target: { readonly kind: "new" } | { readonly kind: "stream"; readonly id: ReactionValue };
+      readonly target:
+        | { readonly kind: "new" }
+        | { readonly kind: "stream"; readonly id: ReactionValue }
+        /** `key:`: the stream whose natural key (`id: { from }` of the target) has this value. */
+        | { readonly kind: "key"; readonly value: ReactionValue };
       readonly payload: readonly { readonly field: string; readonly value: ReactionValue }[];
     }
   | { readonly kind: "handler" }

@@ -119,6 +119,8 @@ export interface ReactionSpec {
   readonly forEach?: string;
   readonly do?: string;
   readonly id?: string;
+  /** The target by its natural key, instead of `id`. */
+  readonly key?: string | number;
   readonly payload?: Readonly<Record<string, unknown>>;
   readonly after?: string;
   readonly at?: string;

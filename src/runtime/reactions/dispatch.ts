@@ -12,6 +12,7 @@ import {
 import type { AggregateService } from "../command/types.js";
 import type { EventRecord, RecordedRejection } from "../store/types.js";
 import { reactionId, reactionRole, type AnyReactionDefinition, type Deliver, type ReactionContext } from "./definition.js";
+import { naturalKeyId, naturalKeyValue } from "../natural-key.js";
 import { reactionCommandId, reactionDeliveryId, reactionStreamId } from "./ids.js";
 
 /** A service of any aggregate: the runner only passes a reaction's payloads through to it. */
@@ -86,11 +87,13 @@ export async function dispatch(reaction: AnyReactionDefinition, record: EventRec
         payload: command.payload,
         actor,
         // A natural key derives the id of the stream it creates: the reaction's own id would be refused.
-        ...(command.streamId !== undefined
-          ? { streamId: command.streamId }
-          : naturalKeyCreate(service.definition, command.action)
-            ? {}
-            : { streamId: reactionStreamId(id, record.eventId, index) }),
+        ...(command.key !== undefined
+          ? { streamId: keyedStreamId(service.definition, command.key, id) }
+          : command.streamId !== undefined
+            ? { streamId: command.streamId }
+            : naturalKeyCreate(service.definition, command.action)
+              ? {}
+              : { streamId: reactionStreamId(id, record.eventId, index) }),
         commandId: reactionCommandId(id, record.eventId, index),
         correlationId: record.correlationId ?? record.eventId,
         causationId: record.eventId,
@@ -131,4 +134,14 @@ export function describeFailure(error: unknown): RecordedRejection {
 function naturalKeyCreate(definition: AnyAggregateDefinition, action: string): boolean {
   const actions = definition.actions as Readonly<Record<string, { readonly creates: boolean } | undefined>>;
   return definition.naturalKey !== undefined && actions[action]?.creates === true;
+}
+
+/** The stream a command's `key` names: derived like the stream id a creating command gets. */
+function keyedStreamId(definition: AnyAggregateDefinition, key: string | number, reaction: string): string {
+  const naturalKey = definition.naturalKey;
+  const value = naturalKey === undefined ? undefined : naturalKeyValue(naturalKey, key);
+  if (naturalKey === undefined) throw new ReactionSetupError(`Reaction ${reaction} names a ${definition.aggregate} by key, but ${definition.aggregate} has no natural key.`);
+  // A key the target's kind cannot spell (not an integer for an integer key) names no stream: 404, as a wrong id would.
+  if (value === undefined) throw new NotFoundError(`${naturalKey.field}=${String(key)}`);
+  return naturalKeyId(definition.domain, definition.aggregate, value);
 }

@@ -11,7 +11,7 @@ import {
 
 import { dispatch, type AnyService } from "../../../src/runtime/reactions/dispatch.js";
 import type { EventRecord } from "../../../src/runtime/store/types.js";
-import { catalogPolicy, catalogTablesSql, customerAggregate, orderAggregate, productAggregate } from "../fixtures/catalog.js";
+import { catalogPolicy, catalogReactions, catalogTablesSql, customerAggregate, orderAggregate, productAggregate } from "../fixtures/catalog.js";
 import { freshTenant } from "../helpers/backends.js";
 import { rejection } from "../helpers/rejection.js";
 import type { SuiteContext } from "./context.js";
@@ -175,5 +175,35 @@ export function uniqueTests(ctx: SuiteContext): void {
     await expect(dispatch(reaction, first, env)).resolves.toEqual({ applied: 1, skipped: 0 });
     expect(await products.get(clerk(tenant), naturalKeyId("catalog", "product", "SKU-R"))).toMatchObject({ sku: "SKU-R", _version: 1 });
     await expect(dispatch(reaction, event("SKU-R"), env)).rejects.toMatchObject({ code: "stream-exists" });
+  });
+
+  it("lets a reaction name its target by natural key (`key: $event.data.sku`); an unknown key is not-found", async () => {
+    const tenant = freshTenant();
+    await products.execute({ action: "add", payload: { sku: "SKU-K", name: "Mug", price: "4.50" }, actor: clerk(tenant) });
+    const countSale = catalogReactions.find((r) => r.name === "count-sale");
+    if (!countSale) throw new Error("the catalog fixture has no count-sale reaction");
+    const unrestricted = createAggregateService(ctx.backend.store, productAggregate, { policy: unrestrictedPolicy }) as AnyService;
+    const env = { services: new Map([["catalog.product", unrestricted]]), readers: new Map(), delivers: {} };
+    const sale = (sku: string, quantity: number): EventRecord => ({
+      tenant,
+      streamType: "catalog.sale",
+      streamId: randomUUID(),
+      version: 1,
+      eventId: randomUUID(),
+      recordedAt: new Date().toISOString(),
+      actorId: null,
+      commandId: null,
+      correlationId: null,
+      causationId: null,
+      metadata: {},
+      transactionId: 1n,
+      position: 1n,
+      event: { type: "sale-recorded", version: 1, data: { sku, quantity } },
+      storedSchemaVersion: 1,
+    });
+    await dispatch(countSale, sale("SKU-K", 2), env);
+    await dispatch(countSale, sale("SKU-K", 3), env);
+    expect(await products.getBy(clerk(tenant), "sku", "SKU-K")).toMatchObject({ sold: 5, _version: 3 });
+    await expect(dispatch(countSale, sale("NO-SUCH-SKU", 1), env)).rejects.toMatchObject({ code: "not-found" });
   });
 }
