@@ -14,7 +14,7 @@ import {
   VersionConflictError,
 } from "../errors.js";
 import { naturalKeyId, naturalKeyValue } from "../natural-key.js";
-import { checkReferences } from "./references.js";
+import { assertReferences, referencesOf } from "./references.js";
 import { columnValue } from "./column-value.js";
 import { uniqueViolationOf } from "./unique.js";
 import { itemOf, nonUuidColumn, rowColumns, type Item } from "../read-model.js";
@@ -179,6 +179,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
     const key = cacheKey(tenant.tenant, streamId);
     // The first event's actor: this command's on a new stream, else the stream's own.
     const creator = base.version === 0 ? actor.id : base.creator;
+    const refs = referencesOf(definition.domain, action, command.payload);
     let appended;
     try {
       appended = await tenant.commit({
@@ -195,8 +196,11 @@ export function createAggregateService<S, E extends EventShape, A extends object
         ...(definition.readModel && { readModel: { definition: definition.readModel, columns: rowColumns(definition.readModel, next), creator } }),
         ...(snapshotDue && { snapshot: { specHash: definition.specHash, state: next } }),
         ...(hash !== undefined && { idempotency: { requestHash: hash, action: command.action } }),
+        ...(refs.length > 0 && { requiredStreams: refs }),
       });
     } catch (error) {
+      // The write did nothing: a checked ref naming no stream is answered here, before the retry.
+      if (error instanceof VersionConflictError) await assertReferences(tenant, refs);
       // Another writer got the stream first, or a duplicate of this command id committed first.
       if (error instanceof VersionConflictError || isUniqueViolation(error, "commands_pkey")) {
         cache.delete(key);
@@ -379,7 +383,6 @@ export function createAggregateService<S, E extends EventShape, A extends object
         const field = definition.naturalKey?.field ?? "";
         throw new InvalidArgumentError(`Aggregate ${definition.aggregate} takes its ids from '${field}': this ${field} gives ${keyId}, not ${namedId}.`);
       }
-      await checkReferences(tenant, definition.domain, action, command.payload);
       const streamId = namedId ?? keyId ?? randomUUID();
       const hash =
         command.commandId === undefined

@@ -105,6 +105,10 @@ class TenantScope implements TenantStore {
       ...(request.snapshot && { snapshot: { specHash: request.snapshot.specHash, stateJson: JSON.stringify(request.snapshot.state) } }),
       ...(request.idempotency &&
         request.commandId !== undefined && { idempotency: { commandId: request.commandId, ...request.idempotency } }),
+      ...(request.requiredStreams &&
+        request.requiredStreams.length > 0 && {
+          requiredStreams: { types: request.requiredStreams.map((r) => r.streamType), ids: request.requiredStreams.map((r) => streamIdOf(r.streamId)) },
+        }),
     });
 
     const attempts = expected === "any" && !this.inTransaction ? ANY_ATTEMPTS : 1;

@@ -156,6 +156,11 @@ export interface CommitRequest extends AppendOptions {
   readonly snapshot?: { readonly specHash: string; readonly state: unknown };
   /** Record the outcome under `commandId` for idempotent retries. */
   readonly idempotency?: { readonly requestHash: string; readonly action: string };
+  /**
+   * Streams of the tenant that must exist (a command's checked refs): when one does not, the
+   * write does nothing and fails like a version conflict, so the check costs no round trip.
+   */
+  readonly requiredStreams?: readonly StreamRef[];
 }
 
 /** The outcome of a command that appended nothing: rejected, or a handler that decided on no events. */
