@@ -733,8 +733,11 @@ comments, dollar quotes, DO blocks and function bodies they are not statements a
   "unique-over-duplicates": entry<{ file: S; message: S; duplicates: S }>({
     severity: "error",
     stage: "migrate",
-    message: (p) => `Applying ${p.file} failed: ${p.message}:\n${p.duplicates}`,
-    hint: "Nothing of this migration was applied. Change or retire the streams listed (a command that sets another value), then run `fluvius migrate up` again; or drop `unique` from the spec.",
+    message: (p) => `Applying ${p.file} failed: ${p.message}:\n${p.duplicates
+      .split("\n")
+      .map((line) => `  - ${line}`)
+      .join("\n")}`,
+    hint: "Nothing of this migration was applied. Give the streams listed distinct values (a command that sets another one), then run `fluvius migrate up` again; or drop `unique` from the spec.",
     explain: `A migration adds a unique constraint (\`unique: true\` on a state field, or \`unique: [[a, b]]\`)
 to a read-model table whose rows already share a value. \`fluvius migrate new\` never looks at a
 database, so it is \`fluvius migrate up\` that finds them: a guard before the CREATE UNIQUE INDEX

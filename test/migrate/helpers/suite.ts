@@ -290,8 +290,8 @@ export function migrationSuite(backend: Backend): void {
         expect(lines(refused.diagnostics)).toEqual([expect.stringMatching(/^migrations\/0002_unique_sku\.sql:\d+:1 error unique-over-duplicates$/)]);
         expect(refused.diagnostics[0]?.message).toBe(
           "Applying 0002_unique_sku.sql failed: shop.item: cannot add unique (sku): 2 value(s) are held by more than one stream:\n" +
-            "tenant 't1': sku = 'A' in streams 11111111-1111-4111-8111-111111111111, 22222222-2222-4222-8222-222222222222\n" +
-            "tenant 't2': sku = 'O''Brien' in streams 55555555-5555-4555-8555-555555555555, 66666666-6666-4666-8666-666666666666",
+            "  - tenant 't1': sku = 'A' in streams 11111111-1111-4111-8111-111111111111, 22222222-2222-4222-8222-222222222222\n" +
+            "  - tenant 't2': sku = 'O''Brien' in streams 55555555-5555-4555-8555-555555555555, 66666666-6666-4666-8666-666666666666",
         );
         expect(await db.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'shop' AND indexname = 'item__tenant_sku_key'")).toEqual([]);
 
