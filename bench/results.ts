@@ -21,6 +21,13 @@ export interface Settings {
     readonly loadEvents: number;
     readonly loadSeconds: number;
     readonly subscriptionEvents: number;
+    readonly reactions: {
+      readonly reactionEvents: number;
+      readonly latencyPings: number;
+      readonly latencySpacingMs: number;
+      readonly scaleEvents: { readonly postgres: number; readonly pglite: number };
+      readonly scaleReads: number;
+    };
   };
   readonly http: {
     readonly runs: number;

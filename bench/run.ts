@@ -112,6 +112,14 @@ function parse(argv: string[]): Options | "help" {
         loadEvents: quick ? 2000 : 10_000,
         loadSeconds: quick ? 0.15 : 0.5,
         subscriptionEvents: quick ? 2000 : 20_000,
+        reactions: {
+          reactionEvents: quick ? 1000 : 5000,
+          latencyPings: quick ? 20 : 100,
+          latencySpacingMs: 20,
+          // PGlite builds its store row by row in one process: a tenth of the size.
+          scaleEvents: quick ? { postgres: 20_000, pglite: 20_000 } : { postgres: 2_000_000, pglite: 200_000 },
+          scaleReads: quick ? 3 : 5,
+        },
       },
       http: {
         runs: runs ?? (quick ? 3 : 5),

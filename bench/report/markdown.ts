@@ -3,6 +3,7 @@ import type { GeneratorResult, GeneratorSize, Measured } from "../generator.js";
 import type { HttpBackendFigures, HttpResult } from "../http.js";
 import type { Stats } from "../lib/measure.js";
 import { isSkipped, type BenchResults, type Skipped, type Target } from "../results.js";
+import { reactionSections } from "./reactions.js";
 import { CONTENDERS, type BackendFigures, type ContenderFigures, type RuntimeResult } from "../runtime/index.js";
 
 const n = (value: number) => value.toLocaleString("en-US");
@@ -184,6 +185,7 @@ function runtimeSection(r: RuntimeResult | Skipped, chartLink: string | undefine
     "",
   );
   for (const b of r.backends) lines.push(...subscriptionTable(b));
+  lines.push(...reactionSections(r.backends));
   return lines;
 }
 

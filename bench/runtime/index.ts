@@ -7,15 +7,14 @@
  * each round, so drift on a shared machine hits all of them alike; ratios are taken per
  * round (paired) and then summarised as median, min and max.
  */
-import { createDatabase, createTempDir } from "../lib/services.js";
 import { pairedRatio, stats, type Stats } from "../lib/measure.js";
-import { Worker } from "./child.js";
+import { benchReactions, benchScale, type ReactionBenchOptions, type ReactionFigures, type ScaleFigures } from "./reactions-bench.js";
+import { rotate, startAll, type Backend } from "./start.js";
 import type { LoadRun } from "./subjects/load.js";
 import type { SubscriptionRun } from "./subjects/subscription.js";
-import type { Target } from "./target.js";
 import type { Throughput } from "./throughput.js";
 
-export type Backend = "postgres" | "pglite";
+export { rotate, startAll, type Backend } from "./start.js";
 
 export const CONTENDERS = {
   fluvius: "fluvius",
@@ -42,6 +41,8 @@ export interface RuntimeOptions {
   readonly loadSeconds: number;
   /** Events the subscription benchmark catches up on. */
   readonly subscriptionEvents: number;
+  /** Reactions and the big store (issue 12). */
+  readonly reactions: Omit<ReactionBenchOptions, "runs" | "poolSize">;
   readonly log?: (line: string) => void;
 }
 
@@ -94,6 +95,9 @@ export interface BackendFigures {
   readonly commands: CommandFigures[];
   readonly load: LoadFigures;
   readonly subscription: SubscriptionFigures;
+  /** Absent in results written before issue 12's benchmark. */
+  readonly reactions?: ReactionFigures;
+  readonly scale?: ScaleFigures;
 }
 
 export interface RuntimeResult {
@@ -103,41 +107,6 @@ export interface RuntimeResult {
   readonly poolSize: number;
   readonly accounts: number;
   readonly backends: BackendFigures[];
-}
-
-export function rotate<T>(items: readonly T[], by: number): T[] {
-  const k = by % items.length;
-  return [...items.slice(k), ...items.slice(0, k)];
-}
-
-async function targetFor(backend: Backend, label: string, poolSize: number): Promise<{ target: Target; dispose(): Promise<void> }> {
-  if (backend === "postgres") {
-    const db = await createDatabase(label);
-    return { target: { backend, url: db.url, poolSize }, dispose: () => db.drop() };
-  }
-  const temp = createTempDir(`pglite-${label}`);
-  return { target: { backend, dir: temp.dir }, dispose: () => temp.remove() };
-}
-
-/** One worker per subject, each on its own database; `stop()` ends them and drops the databases. */
-export async function startAll<K extends string>(backend: Backend, subjects: readonly K[], poolSize: number) {
-  const workers = new Map<K, Worker>();
-  const disposers: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const worker of workers.values()) await worker.stop();
-    for (const dispose of disposers) await dispose();
-  };
-  try {
-    for (const subject of subjects) {
-      const { target, dispose } = await targetFor(backend, subject, poolSize);
-      disposers.push(dispose);
-      workers.set(subject, await Worker.start(`${backend}/${subject}`, subject, target));
-    }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { workers, stop };
 }
 
 async function benchCommands(backend: Backend, options: RuntimeOptions, log: (line: string) => void): Promise<CommandFigures[]> {
@@ -262,7 +231,12 @@ export async function benchRuntime(options: RuntimeOptions): Promise<RuntimeResu
     lap("load");
     const subscription = await benchSubscription(backend, options, log);
     lap("subscription");
-    backends.push({ backend, commands, load, subscription });
+    const reactionOptions = { ...options.reactions, runs: options.runs, poolSize: options.poolSize };
+    const reactions = await benchReactions(backend, reactionOptions, log);
+    lap("reactions");
+    const scale = await benchScale(backend, reactionOptions, log);
+    lap("scale");
+    backends.push({ backend, commands, load, subscription, reactions, scale });
   }
   return {
     runs: options.runs,

@@ -10,6 +10,8 @@
 import { Connector, type Target } from "./target.js";
 import { emmettCommands, fluviusCommands, rawInserts } from "./subjects/commands.js";
 import { emmettLoad, fluviusLoad } from "./subjects/load.js";
+import { fluviusReactions } from "./subjects/reactions.js";
+import { fluviusScale } from "./subjects/scale.js";
 import { fluviusSubscription } from "./subjects/subscription.js";
 
 type Methods = Record<string, (...args: never[]) => Promise<unknown>>;
@@ -23,6 +25,8 @@ const subjects: Record<string, (connector: Connector) => Methods> = {
   "load-fluvius": (c) => ({ ...fluviusLoad(c) }),
   "load-emmett": (c) => ({ ...emmettLoad(c) }),
   "subscription-fluvius": (c) => ({ ...fluviusSubscription(c) }),
+  "reactions-fluvius": (c) => ({ ...fluviusReactions(c) }),
+  "scale-fluvius": (c) => ({ ...fluviusScale(c) }),
 };
 
 export type SubjectName = keyof typeof subjects;

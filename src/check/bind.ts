@@ -1,7 +1,7 @@
 import type { SourceFile } from "../parse/source-file.js";
 import type { DataPath } from "../parse/source-file.js";
 import { TypeResolver } from "../model/resolve.js";
-import type { AggregateSpec, ExternalEventSpec, FieldSpec, ReactionSpec, RuleSpec, SpecFileContent } from "../validate/spec.js";
+import type { AggregateSpec, ExternalEventSpec, FieldSpec, ReactionSpec, RuleSpec, SpecFileContent, ViewSpec } from "../validate/spec.js";
 
 /** A spec file that passed the schema. */
 export interface SpecFile {
@@ -33,12 +33,14 @@ export interface BoundDomain {
   readonly reactions: ReadonlyMap<string, Declaration<ReactionSpec>>;
   /** Events of other services the domain hears (`external:`). */
   readonly externals: ReadonlyMap<string, Declaration<ExternalEventSpec>>;
+  /** Read models fed by events (`views:`). */
+  readonly views: ReadonlyMap<string, Declaration<ViewSpec>>;
   readonly duplicates: readonly Duplicate[];
   readonly resolver: TypeResolver;
 }
 
 export interface Duplicate {
-  readonly kind: "Type" | "Aggregate" | "Role" | "Action" | "Reaction" | "External event";
+  readonly kind: "Type" | "Aggregate" | "Role" | "Action" | "Reaction" | "External event" | "View";
   readonly first: Declaration<unknown>;
   readonly again: Declaration<unknown>;
 }
@@ -64,6 +66,7 @@ function bindDomain(name: string, files: readonly SpecFile[]): BoundDomain {
   const rules: Declaration<RuleSpec>[] = [];
   const reactions = new Map<string, Declaration<ReactionSpec>>();
   const externals = new Map<string, Declaration<ExternalEventSpec>>();
+  const views = new Map<string, Declaration<ViewSpec>>();
 
   function declare<T>(table: Map<string, Declaration<T>>, kind: Duplicate["kind"], declaration: Declaration<T>): void {
     const first = table.get(declaration.name);
@@ -88,7 +91,8 @@ function bindDomain(name: string, files: readonly SpecFile[]): BoundDomain {
       rules.push({ name: `#${i + 1}`, spec, file, path: ["policies", "rules", i] });
     for (const [n, spec] of Object.entries(content.reactions ?? {})) declare(reactions, "Reaction", { name: n, spec, file, path: ["reactions", n] });
     for (const [n, spec] of Object.entries(content.external ?? {})) declare(externals, "External event", { name: n, spec, file, path: ["external", n] });
+    for (const [n, spec] of Object.entries(content.views ?? {})) declare(views, "View", { name: n, spec, file, path: ["views", n] });
   }
   const resolver = new TypeResolver(new Map([...types].map(([n, d]) => [n, d.spec])));
-  return { name, files, types, aggregates, roles, rules, reactions, externals, duplicates, resolver };
+  return { name, files, types, aggregates, roles, rules, reactions, externals, views, duplicates, resolver };
 }

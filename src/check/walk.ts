@@ -37,6 +37,8 @@ function collectFieldSites(domain: BoundDomain): FieldSite[] {
       addFields(sites, event?.payload, [...a.path, "events", name, "payload"], "event payload", base);
   }
   for (const e of domain.externals.values()) addFields(sites, e.spec.payload, [...e.path, "payload"], "event payload", { file: e.file });
+  // A view's fields are like state: they have defaults and are columns.
+  for (const v of domain.views.values()) addFields(sites, v.spec.fields, [...v.path, "fields"], "state", { file: v.file });
   return sites;
 }
 

@@ -9,21 +9,22 @@ import { loadProjectCode, ProjectCodeError } from "../project/load-code.js";
 import type { AnyAggregateDefinition } from "../runtime/definition.js";
 import { FluviusError } from "../runtime/errors.js";
 import { replay } from "../runtime/replay.js";
+import { viewsOf } from "../runtime/domain.js";
+import type { ViewDefinition } from "../runtime/views/definition.js";
+import { replayViews } from "../runtime/views/replay.js";
 
 export default class Replay extends FluviusCommand {
-  static override summary = "Rebuild read-model tables from the event log.";
-  static override description = `Reads every stream of the aggregate (or of all aggregates) from the event log and writes its
-row again with the current evolve code and upcasters: after a bug fix in an evolve step, or a
-new column. Each aggregate's table is rebuilt in one transaction (all or nothing). The event
-log itself is never changed.`;
+  static override summary = "Rebuild read-model tables and views from the event log.";
+  static override description = `Reads every stream of the aggregate (or of all aggregates) from the event log and writes its row again with the current evolve code and upcasters: after a bug fix in an evolve step, or a new column. Views are rebuilt too: their rows from their source events in commit order, as the commands wrote them (a new view starts filled, not empty). Each table is rebuilt in one transaction (all or nothing); commands that write it wait until it is done. The event log itself is never changed.`;
 
   static override examples = [
     { command: "<%= config.bin %> replay", description: "Rebuild every aggregate's table." },
     { command: "<%= config.bin %> replay banking.account --tenant acme", description: "One aggregate, one tenant." },
+    { command: "<%= config.bin %> replay sales.daily-revenue", description: "One view." },
   ];
 
   static override args = {
-    aggregate: Args.string({ description: "An aggregate, as `domain.aggregate` or just its name (default: all).", required: false }),
+    aggregate: Args.string({ description: "An aggregate or a view, as `domain.name` or just its name (default: all of them).", required: false }),
   };
 
   static override flags = {
@@ -44,8 +45,11 @@ log itself is never changed.`;
     const config = await loadConfig(host, diagnostics, flags.config === undefined ? {} : { explicitPath: flags.config });
     if (!config || diagnostics.hasErrors()) return stop("fluvius.yaml has errors.");
     let definitions: AnyAggregateDefinition[];
+    let views: ViewDefinition[];
     try {
-      definitions = (await loadProjectCode(config)).domains.flatMap((d) => d.aggregates.map((a) => a.definition));
+      const { domains } = await loadProjectCode(config);
+      definitions = domains.flatMap((d) => d.aggregates.map((a) => a.definition));
+      views = viewsOf(domains);
     } catch (error) {
       if (error instanceof ProjectCodeError) return stop(error.message);
       throw error;
@@ -58,12 +62,15 @@ log itself is never changed.`;
     if (!database) return stop("cannot open the database.");
     try {
       const started = performance.now();
-      const reports = await replay(database.store, definitions, {
-        ...(args.aggregate === undefined ? {} : { aggregate: args.aggregate }),
-        ...(flags.tenant === undefined ? {} : { tenant: flags.tenant }),
-      });
+      const name = args.aggregate;
+      const chosenViews = views.filter((v) => name === undefined || name === v.name || name === `${v.domain}.${v.name}`);
+      const tenant = flags.tenant === undefined ? {} : { tenant: flags.tenant };
+      const reports = name !== undefined && chosenViews.length > 0 ? [] : await replay(database.store, definitions, { ...(name === undefined ? {} : { aggregate: name }), ...tenant });
       for (const r of reports) this.log(`  ${r.streamType.padEnd(32)} ${r.streams} streams, ${r.events} events → ${r.table}`);
-      this.log(`✔ rebuilt ${reports.length} ${reports.length === 1 ? "table" : "tables"} in ${Math.round(performance.now() - started)} ms`);
+      const viewReports = await replayViews(database.store.database, chosenViews, definitions, tenant);
+      for (const r of viewReports) this.log(`  ${r.view.padEnd(32)} ${r.events} events → ${r.table} (view)`);
+      const tables = reports.length + viewReports.length;
+      this.log(`✔ rebuilt ${tables} ${tables === 1 ? "table" : "tables"} in ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
       if (error instanceof FluviusError) return stop(error.message);
       throw error;

@@ -578,6 +578,31 @@ else. The policies of the domain whose action the reaction issues must allow it,
 \`- { reaction: reserve-stock, allow: [stock:reserve] }\` (\`<domain>.<reaction>\` when the reaction
 belongs to another domain).`,
   }),
+  "invalid-view": entry<{ view: S; detail: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `View '${p.view}': ${p.detail}.`,
+    explain: `A view (\`views:\`) has a \`key\`, \`fields\` and \`from\`: per event of an aggregate of the project
+(\`<aggregate>.<event>\` or \`<domain>.<aggregate>.<event>\`) the operations that change the row of the
+event's key. A view's name is also a URL (\`{domain}.{view}\`), so no aggregate of the domain may
+have it; a key part's name is a column, so no field may have it.`,
+  }),
+  "invalid-view-key": entry<{ view: S; detail: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `View '${p.view}' has an unusable key: ${p.detail}.`,
+    hint: "Key by a single value such as `$state.customerId` or `$event.data.sku`, a list of them, or a time bucket `{ day: $event.recordedAt }`.",
+    explain: `Each part of a view's key reads one value of every event the view is fed by: \`$state.<field>\`
+(the source stream's state after the event), \`$event.data.<field>\` or \`$event.<meta>\`. It must be
+a single value (not a list or an object) that every source event has; a time bucket
+(\`hour\`, \`day\`, \`month\`) reads a date-time.`,
+  }),
+  "unknown-view-field": entry<{ field: S; view: S; suggestion: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `'${p.field}' is not a field of view '${p.view}'.${p.suggestion}`,
+    explain: `The operations of a view's \`from\` change its own \`fields\`; declare the field there first.`,
+  }),
   "reaction-cycle": entry<{ cycle: S }>({
     severity: "warning",
     stage: "check",

@@ -15,6 +15,8 @@ export const layout = {
   messagesModule: (domain: string) => `${domain}/_messages.ts`,
   /** The domain's external events: their data types and definitions. */
   externalModule: (domain: string) => `${domain}/_external.ts`,
+  /** The domain's view definitions. */
+  viewsModule: (domain: string) => `${domain}/_views.ts`,
   /** The domain's reaction definitions. */
   reactionsModule: (domain: string) => `${domain}/_reactions.ts`,
   /** The hand-written reactors of a domain (in the handlers folder; aggregate names never start with `_`). */

@@ -1,7 +1,7 @@
 import { createAggregateService } from "../runtime/command/service.js";
 import type { AggregateService } from "../runtime/command/types.js";
 import type { AnyAggregateDefinition } from "../runtime/definition.js";
-import type { AggregateMeta, DomainDefinition } from "../runtime/domain.js";
+import { viewsOf, type AggregateMeta, type DomainDefinition } from "../runtime/domain.js";
 import type { EventStore } from "../runtime/store/types.js";
 import { filterKindOf, type QueryField, SYSTEM_FIELDS } from "./query/fields.js";
 
@@ -18,6 +18,7 @@ export interface Resource {
 }
 
 export function resourcesOf(store: EventStore, domains: readonly DomainDefinition[]): Resource[] {
+  const views = viewsOf(domains);
   return domains.flatMap((domain) =>
     domain.aggregates.map((meta) => {
       const definition: AnyAggregateDefinition = meta.definition;
@@ -38,7 +39,7 @@ export function resourcesOf(store: EventStore, domains: readonly DomainDefinitio
         domain,
         meta,
         name: definition.aggregate,
-        service: createAggregateService(store, definition, { policy: domain.policy }),
+        service: createAggregateService(store, definition, { policy: domain.policy, views }),
         table: { schema: readModel.schema, table: readModel.table },
         fields,
       };

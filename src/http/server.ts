@@ -10,6 +10,7 @@ import { resourcesOf } from "./resources.js";
 import { registerCommands } from "./routes/commands.js";
 import { registerMeta } from "./routes/meta.js";
 import { registerQueries } from "./routes/queries.js";
+import { registerViews } from "./routes/views.js";
 
 export interface ServerOptions {
   readonly store: EventStore;
@@ -129,6 +130,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const resources = resourcesOf(options.store, options.domains);
   registerCommands(app, resources, context);
   registerQueries(app, resources, context);
+  registerViews(app, options.domains, context);
   registerMeta(app, resources, context);
   return app;
 }

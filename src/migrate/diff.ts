@@ -62,9 +62,9 @@ export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSna
   for (const [k, t] of beforeTables) {
     if (afterTables.has(k)) continue;
     changes.push({
-      summary: `${k}: drop the table (aggregate '${t.aggregate}' is no longer in the spec)`,
+      summary: `${k}: drop the table (${t.kind ?? "aggregate"} '${t.aggregate}' is no longer in the spec)`,
       statements: [`DROP TABLE ${tableName(t)};`],
-      loss: `table ${k} and every row in it (the read model of aggregate '${t.aggregate}')`,
+      loss: `table ${k} and every row in it (the read model of ${t.kind ?? "aggregate"} '${t.aggregate}')`,
       hint: "Aggregates cannot be renamed by a migration: the table of the new name starts empty and `replay` fills it from the event log.",
       site: afterSchemas.has(t.schema) ? { domain: t.domain } : {},
     });
@@ -76,7 +76,7 @@ export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSna
   for (const [k, t] of afterTables) {
     if (beforeTables.has(k)) continue;
     changes.push({
-      summary: `${k}: create the read model of aggregate '${t.aggregate}'`,
+      summary: `${k}: create the read model of ${t.kind ?? "aggregate"} '${t.aggregate}'`,
       statements: [createTableSql(t), ...t.indexes.map((i) => createIndexSql(t, i))],
       site: { domain: t.domain, aggregate: t.aggregate },
     });

@@ -3,6 +3,7 @@ import {
   POSTGRES_SYSTEM_COLUMNS,
   readModelTable,
   reservedSchemaReason,
+  viewTable,
   type ReadModelTable,
   type TableColumn,
   type TableIndex,
@@ -102,6 +103,23 @@ export function desiredSchema(model: Model): DesiredSchema {
         if (field.renamedFrom !== undefined) renames.push({ schema: table.schema, table: table.table, field: field.name, from: field.renamedFrom });
       }
     }
+    for (const view of domain.views) {
+      const table = viewTable(domain, view);
+      const site: SiteRef = { domain: domain.name };
+      const tableProblem = identifierProblem(table.table);
+      if (tableProblem) problems.push({ code: "invalid-sql-name", params: { name: table.table, kind: "table", reason: tableProblem }, site });
+      for (const c of [...table.systemColumns, ...table.columns]) {
+        if (c.describe === "system") continue;
+        const reason = identifierProblem(c.column) ?? (POSTGRES_SYSTEM_COLUMNS.has(c.column) ? "PostgreSQL has a system column of that name in every table" : undefined);
+        if (reason) problems.push({ code: "invalid-sql-name", params: { name: c.column, kind: "column", reason }, site });
+      }
+      claim(table.table, `the table of view '${view.name}'`, site);
+      claim(table.primaryKey.name, `the primary key of view '${view.name}'`, site);
+      tables.push(table);
+      for (const field of view.fields) {
+        if (field.renamedFrom !== undefined) renames.push({ schema: table.schema, table: table.table, field: field.name, from: field.renamedFrom });
+      }
+    }
   }
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return {
@@ -138,6 +156,7 @@ export function serialiseSnapshot(snapshot: SchemaSnapshot, migration: string): 
     tables: snapshot.tables.map((t) => ({
       domain: t.domain,
       aggregate: t.aggregate,
+      ...(t.kind === undefined ? {} : { kind: t.kind }),
       schema: t.schema,
       table: t.table,
       systemColumns: t.systemColumns.map(column),
@@ -175,6 +194,7 @@ function snapshotProblem(data: unknown): string | undefined {
   for (const [i, t] of data.tables.entries()) {
     const where = `tables[${i}]`;
     if (!isObject(t) || !isString(t.domain) || !isString(t.aggregate) || !isString(t.schema) || !isString(t.table)) return `${where} is malformed`;
+    if (t.kind !== undefined && t.kind !== "view") return `${where}.kind is malformed`;
     for (const key of ["systemColumns", "columns"] as const) {
       const columns = t[key];
       if (!Array.isArray(columns)) return `${where}.${key} is missing`;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { BoundDomain } from "../check/bind.js";
 import type { ActionSpec, AggregateSpec, ApplySpec, EventSpec, ReactionSpec, RuleSpec } from "../validate/spec.js";
+import { lowerView } from "./lower-views.js";
 import { parseDuration, parseReactionValue, splitCommandRef, splitEventRef } from "./reaction-values.js";
 import type {
   ActionModel,
@@ -23,10 +24,11 @@ import type {
 
 /** Lowers checked domains into the model. Runs only on specs the check stage accepted. */
 export function lower(domains: readonly BoundDomain[]): Model {
-  return { kind: "model", domains: domains.map(lowerDomain) };
+  const byName = new Map(domains.map((d) => [d.name, d]));
+  return { kind: "model", domains: domains.map((d) => lowerDomain(d, byName)) };
 }
 
-function lowerDomain(domain: BoundDomain): DomainModel {
+function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDomain>): DomainModel {
   const { resolver } = domain;
   const first = <K extends "revision" | "description">(key: K) => domain.files.map((f) => f.content[key]).find((v) => v !== undefined);
   const description = first("description");
@@ -96,6 +98,7 @@ function lowerDomain(domain: BoundDomain): DomainModel {
     rules,
     reactions,
     externals,
+    views: [...domain.views.values()].map((v) => lowerView(domain, v.name, v.spec, domains)),
     reactionRules,
   };
   return { ...body, specHash: hash(domain.files.map((f) => f.file.text)) };

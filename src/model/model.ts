@@ -22,6 +22,8 @@ export interface DomainModel {
   readonly reactions: readonly ReactionModel[];
   /** Events of other services the domain hears, read from a broker into its inbox. */
   readonly externals: readonly ExternalEventModel[];
+  /** Read models fed by events, one row per key. */
+  readonly views: readonly ViewModel[];
   /** Policy rules for reactions' system actors (`{ reaction: <name>, allow: [...] }`). */
   readonly reactionRules: readonly ReactionRuleModel[];
   /** A hash of the domain's spec files: changes whenever anything in them does. */
@@ -212,3 +214,37 @@ export type ReactionEffect =
     }
   | { readonly kind: "handler" }
   | { readonly kind: "notify"; readonly integration: string };
+
+/** A read model fed by events of the project's aggregates: a row per key, changed by each event it lists. */
+export interface ViewModel {
+  readonly kind: "view";
+  readonly name: string;
+  readonly description?: string;
+  /** The key's parts, in order: each a column of the row. */
+  readonly key: readonly ViewKeyPart[];
+  readonly fields: readonly FieldModel[];
+  readonly sources: readonly ViewSourceModel[];
+}
+
+/** One part of a view's key: a value of the event or of the source's state, or a time bucket of a datetime. */
+export interface ViewKeyPart {
+  /** The row's field (and, snake_cased, its column): the referenced field's name, or the bucket's unit. */
+  readonly name: string;
+  readonly value: ViewValue;
+  readonly type: ValueType;
+  readonly bucket?: "hour" | "day" | "month";
+}
+
+/** A reaction value, or `$state.<path>`: the source stream's state after the event. */
+export type ViewValue = ReactionValue | { readonly kind: "state"; readonly path: readonly string[] };
+
+export interface ViewSourceModel {
+  readonly on: EventRef;
+  /** Every condition must hold for the event to change its row. */
+  readonly where: readonly ReactionCondition[];
+  readonly operations: readonly ViewOperation[];
+}
+
+export type ViewOperation =
+  | { readonly kind: "set" | "add" | "subtract"; readonly field: string; readonly value: ViewValue }
+  | { readonly kind: "count" | "unset"; readonly field: string };

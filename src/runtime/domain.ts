@@ -1,5 +1,6 @@
 import type { AnyAggregateDefinition, ColumnKind, EventDefinition } from "./definition.js";
 import { inboxDefinition, type ExternalEventDefinition } from "./integrations/external.js";
+import type { ViewDefinition } from "./views/definition.js";
 import type { Policy } from "./policy.js";
 import type { AnyReactionDefinition } from "./reactions/definition.js";
 
@@ -44,6 +45,13 @@ export interface DomainDefinition {
   readonly reactions?: readonly AnyReactionDefinition[];
   /** Events of other services the domain hears, read from a broker into its inbox; none when absent. */
   readonly externals?: readonly ExternalEventDefinition[];
+  /** Read models fed by events; every command that records one of their events changes them. */
+  readonly views?: readonly ViewDefinition[];
+}
+
+/** Every view of the domains: what each aggregate service needs (ServiceOptions.views), whichever domain the view is in. */
+export function viewsOf(domains: readonly DomainDefinition[]): ViewDefinition[] {
+  return domains.flatMap((d) => d.views ?? []);
 }
 
 /** What reading a stored event of some stream type needs: its domain, aggregate and event definitions. */

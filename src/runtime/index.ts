@@ -5,6 +5,7 @@
 
 // Opening a store
 export { openStore, createStore, defaultDataDir, type OpenStoreOptions } from "./open.js";
+export type { SqlEventStoreOptions } from "./store/sql-event-store.js";
 export { pgDatabase, type PgOptions } from "./db/pg.js";
 export { pgliteDatabase, openPglite } from "./db/pglite.js";
 export type { LockHolder } from "./db/embedded-lock.js";
@@ -57,7 +58,12 @@ export type {
 } from "./definition.js";
 
 export { fieldIn, allOf } from "./preconditions.js";
-export { defineDomain, streamDefinitionsOf, type DomainDefinition, type AggregateMeta, type FieldMeta, type ActionMeta, type StreamDefinition } from "./domain.js";
+export { defineDomain, streamDefinitionsOf, viewsOf, type DomainDefinition, type AggregateMeta, type FieldMeta, type ActionMeta, type StreamDefinition } from "./domain.js";
+
+// Views: read models fed by events (docs/views.md)
+export { defineView, timeBucket } from "./views/definition.js";
+export { replayViews, type ViewReplayReport } from "./views/replay.js";
+export type { ViewDefinition, ViewSource, ViewChange, ViewOperation, ViewTableDefinition, ViewColumn } from "./views/definition.js";
 
 // Reactions: event → command, timers, deliveries outside
 export { defineReaction, reactionId, reactionRole } from "./reactions/definition.js";

@@ -7,10 +7,10 @@ import { pgDatabase } from "./db/pg.js";
 import { openPglite, pgliteDatabase } from "./db/pglite.js";
 import { EmbeddedDatabaseLockedError } from "./errors.js";
 import { applySystemSchema } from "./store/schema.js";
-import { SqlEventStore } from "./store/sql-event-store.js";
+import { SqlEventStore, type SqlEventStoreOptions } from "./store/sql-event-store.js";
 import type { EventStore } from "./store/types.js";
 
-export interface OpenStoreOptions {
+export interface OpenStoreOptions extends SqlEventStoreOptions {
   /**
    * `postgres://…` / `postgresql://…`: a PostgreSQL server (pg pool);
    * `memory://`: PGlite in memory; a path or `file://` URL: PGlite on disk there.
@@ -75,10 +75,10 @@ function releasingOnClose(database: Database, release: () => void): Database {
 export async function openStore(options: OpenStoreOptions = {}): Promise<EventStore> {
   const database = await openDatabase(options);
   if (options.ensureSchema) await applySystemSchema(database);
-  return new SqlEventStore(database);
+  return new SqlEventStore(database, { notifyCommits: options.notifyCommits });
 }
 
 /** A store on a connection you manage (a shared PGlite or pool in tests, say). */
-export function createStore(database: Database): EventStore {
-  return new SqlEventStore(database);
+export function createStore(database: Database, options: SqlEventStoreOptions = {}): EventStore {
+  return new SqlEventStore(database, options);
 }

@@ -2,6 +2,7 @@ import { ALL_TENANTS } from "./actor.js";
 import { streamTypeOf, type AggregateDefinition, type AnyAggregateDefinition, type EventShape } from "./definition.js";
 import { toEventRecord } from "./command/fold.js";
 import type { Checkpoint, EventRecord, EventStore, StoredEvent } from "./store/types.js";
+import { WakeablePause } from "./wake.js";
 
 /**
  * Catch-up subscriptions for event handlers (notifications, integrations): events in
@@ -20,8 +21,10 @@ export interface SubscriptionOptions {
 }
 
 export interface RunningSubscriptionOptions extends SubscriptionOptions {
-  /** Wait between polls when caught up (default 200 ms). */
+  /** Wait between polls when caught up (default 200 ms); the fallback when no commit wakes it. */
   readonly pollIntervalMs?: number;
+  /** Read as soon as events of its stream types are committed, not only at the next poll (default true; store.onCommit). */
+  readonly wakeOnCommit?: boolean;
   /** Wait before retrying after a handler or database error (default 1000 ms). */
   readonly retryDelayMs?: number;
   readonly onError?: (error: unknown) => void;
@@ -64,24 +67,23 @@ export interface Subscription {
 
 export function startSubscription(store: EventStore, options: RunningSubscriptionOptions): Subscription {
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const idle = new WakeablePause();
+  const wanted = options.streamTypes === undefined ? undefined : new Set(options.streamTypes);
+  const unsubscribe =
+    options.wakeOnCommit === false
+      ? () => undefined
+      : store.onCommit((streamType) => {
+          if (streamType === undefined || wanted === undefined || wanted.has(streamType)) idle.wake();
+        });
 
   const loop = (async () => {
     while (!stopped) {
       try {
         await catchUp(store, options);
-        if (!stopped) await pause(options.pollIntervalMs ?? 200);
+        if (!stopped) await idle.idle(options.pollIntervalMs ?? 200);
       } catch (error) {
         options.onError?.(error);
-        if (!stopped) await pause(options.retryDelayMs ?? 1000);
+        if (!stopped) await idle.pause(options.retryDelayMs ?? 1000);
       }
     }
   })();
@@ -89,7 +91,8 @@ export function startSubscription(store: EventStore, options: RunningSubscriptio
   return {
     async stop() {
       stopped = true;
-      wake?.();
+      unsubscribe();
+      idle.wake();
       await loop;
     },
   };

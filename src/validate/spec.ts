@@ -98,7 +98,29 @@ export interface SpecFileContent {
   readonly aggregates?: Readonly<Record<string, AggregateSpec>>;
   readonly reactions?: Readonly<Record<string, ReactionSpec>>;
   readonly external?: Readonly<Record<string, ExternalEventSpec>>;
+  readonly views?: Readonly<Record<string, ViewSpec>>;
   readonly policies?: PoliciesSpec;
+}
+
+/** A read model fed by events (docs/views.md). */
+export interface ViewSpec {
+  readonly description?: string;
+  /** One value reference, several (a composite key), or a time bucket `{ day: $event.recordedAt }`. */
+  readonly key: string | readonly string[] | Readonly<Partial<Record<TimeBucket, string>>>;
+  readonly fields: FieldsSpec;
+  /** By event reference (`order.order-placed`): how the row of the event's key changes. */
+  readonly from: Readonly<Record<string, ViewUpdateSpec>>;
+}
+
+export type TimeBucket = "hour" | "day" | "month";
+
+export interface ViewUpdateSpec {
+  readonly where?: ConditionSpec;
+  readonly set?: ApplyMap;
+  readonly add?: ApplyMap;
+  readonly subtract?: ApplyMap;
+  readonly count?: readonly string[];
+  readonly unset?: readonly string[];
 }
 
 /** An event of another service, read from a NATS subject (docs/integrations.md). */

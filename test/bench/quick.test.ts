@@ -48,6 +48,8 @@ describe("npm run bench -- --quick", () => {
       "### 2.1 Commands per second",
       "### 2.2 Loading a long stream",
       "### 2.3 Catch-up subscription",
+      "### 2.4 Reactions",
+      "### 2.5 Filtered catch-up on a big store",
       "## 3. HTTP",
     ]) {
       expect(md).toContain(heading);
@@ -67,6 +69,11 @@ describe("npm run bench -- --quick", () => {
       expect(md).toContain(`#### ${backend}\n`);
       expect(md).toContain(`#### ${backend}: a 2,000-event stream`);
       expect(md).toContain(`#### ${backend}: 2,000 events, batches of 100`);
+      expect(md).toContain(`#### ${backend}: 1,000 waiting events; 20 commands 20 ms apart`);
+      expect(md).toMatch(new RegExp(`#### ${backend}: a 20,000-event store \\(built in \\d+ s\\), pages of 100`));
+    }
+    for (const row of ["| reaction: event committed", "| floor: `catchUp` over as many events", "| default settings: woken by the commit", "| polling only", "| caught up:", "| first page:"]) {
+      expect(md.split(row).length - 1, row).toBe(2); // one row per backend
     }
     for (const clients of ["1", "16"]) {
       for (const contender of ["**fluvius**", "fluvius, stream cache off", "raw INSERT, own transaction", "raw INSERT, autocommit", "Emmett"]) {

@@ -11,6 +11,7 @@ import { reactionCyclesRule } from "./reaction-cycles.rule.js";
 import { reactionsRule } from "./reactions.rule.js";
 import { recursiveTypesRule } from "./recursive-types.rule.js";
 import { reservedNamesRule } from "./reserved-names.rule.js";
+import { viewsRule } from "./views.rule.js";
 import { whenRule } from "./when.rule.js";
 import { uniqueRule } from "./unique.rule.js";
 import { checkedRefsRule } from "./checked-refs.rule.js";
@@ -34,4 +35,5 @@ export const rules: readonly Rule[] = [
   uniqueRule,
   checkedRefsRule,
   naturalKeyRule,
+  viewsRule,
 ];

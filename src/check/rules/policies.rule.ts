@@ -3,7 +3,7 @@ import { describeType, type FieldInfo, type ValueType } from "../../model/types.
 import type { BoundDomain, Declaration } from "../bind.js";
 import type { CheckContext, Rule, Site } from "../context.js";
 import { valueProblem } from "../values.js";
-import type { AggregateSpec } from "../../validate/spec.js";
+import type { AggregateSpec, ViewSpec } from "../../validate/spec.js";
 
 /** Permissions every aggregate has besides its actions. */
 export const BUILT_IN_PERMISSIONS = ["read", "history", "*"] as const;
@@ -53,19 +53,37 @@ function checkReactionSubject(domain: BoundDomain, subject: string, at: Site, co
   context.report("unknown-reaction", { name: subject, suggestion: didYouMean(subject, candidates) }, at);
 }
 
-/** The aggregates a rule's permissions reach; reports the permissions that name nothing. */
-function coveredAggregates(domain: BoundDomain, rule: Declaration<{ allow: readonly string[] }>, context: CheckContext): Declaration<AggregateSpec>[] {
-  const covered = new Map<string, Declaration<AggregateSpec>>();
+/** What a permission can reach: an aggregate, or a view (read only), with the fields a `where` may compare. */
+interface Covered {
+  readonly name: string;
+  readonly fields: readonly FieldInfo[];
+}
+
+/** The aggregates and views a rule's permissions reach; reports the permissions that name nothing. */
+function coveredAggregates(domain: BoundDomain, rule: Declaration<{ allow: readonly string[] }>, context: CheckContext): Covered[] {
+  const covered = new Map<string, Covered>();
+  const ofAggregate = (a: Declaration<AggregateSpec>): Covered => ({ name: a.name, fields: domain.resolver.fields(a.spec.state) });
   for (const [i, permission] of rule.spec.allow.entries()) {
     const at = { file: rule.file, path: [...rule.path, "allow", i] };
     if (permission === "*") {
-      for (const a of domain.aggregates.values()) covered.set(a.name, a);
+      for (const a of domain.aggregates.values()) covered.set(a.name, ofAggregate(a));
+      for (const v of domain.views.values()) covered.set(v.name, viewCovered(domain, v.name));
       continue;
     }
     const [aggregateName = "", action = ""] = permission.split(":");
+    const view = domain.views.get(aggregateName);
+    if (view) {
+      // A view is only read: `<view>:read` (or `<view>:*`).
+      if (action !== "read" && action !== "*") {
+        context.report("unknown-action", { aggregate: aggregateName, action, suggestion: didYouMean(action, ["read"]) }, at);
+        continue;
+      }
+      covered.set(view.name, viewCovered(domain, view.name));
+      continue;
+    }
     const aggregate = domain.aggregates.get(aggregateName);
     if (!aggregate) {
-      context.report("unknown-aggregate", { name: aggregateName, suggestion: didYouMean(aggregateName, domain.aggregates.keys()) }, at);
+      context.report("unknown-aggregate", { name: aggregateName, suggestion: didYouMean(aggregateName, [...domain.aggregates.keys(), ...domain.views.keys()]) }, at);
       continue;
     }
     const actions = Object.keys(aggregate.spec.actions ?? {});
@@ -73,22 +91,37 @@ function coveredAggregates(domain: BoundDomain, rule: Declaration<{ allow: reado
       context.report("unknown-action", { aggregate: aggregateName, action, suggestion: didYouMean(action, [...actions, ...BUILT_IN_PERMISSIONS]) }, at);
       continue;
     }
-    covered.set(aggregate.name, aggregate);
+    covered.set(aggregate.name, ofAggregate(aggregate));
   }
   return [...covered.values()];
+}
+
+/** A view's fields for `where`: its key parts (plain values) and its own fields. */
+function viewCovered(domain: BoundDomain, name: string): Covered {
+  const view = domain.views.get(name);
+  const own = domain.resolver.fields(view?.spec.fields);
+  const key = view === undefined ? [] : keyPartNames(view.spec.key);
+  const text: FieldInfo = { name: "", type: { kind: "primitive", primitive: "string", constraints: {} }, optional: false, hasDefault: false, pii: false };
+  return { name, fields: [...key.map((k) => ({ ...text, name: k })), ...own] };
+}
+
+function keyPartNames(key: ViewSpec["key"]): string[] {
+  if (typeof key === "string") return [key.split(".").at(-1) ?? key];
+  if (Array.isArray(key)) return (key as readonly string[]).map((k) => k.split(".").at(-1) ?? k);
+  return Object.keys(key);
 }
 
 function checkWhere(
   domain: BoundDomain,
   rule: Declaration<{ where?: Readonly<Record<string, string | number | boolean>> }>,
-  covered: readonly Declaration<AggregateSpec>[],
+  covered: readonly Covered[],
   context: CheckContext,
 ): void {
   for (const [fieldName, value] of Object.entries(rule.spec.where ?? {})) {
     const at = { file: rule.file, path: [...rule.path, "where", fieldName] };
     const fields: FieldInfo[] = [];
     for (const aggregate of covered) {
-      const state = domain.resolver.fields(aggregate.spec.state);
+      const state = aggregate.fields;
       const field = state.find((f) => f.name === fieldName);
       if (field) {
         fields.push(field);

@@ -1,4 +1,4 @@
-import type { ActionModel, AggregateModel, DomainModel, Model } from "../../model/model.js";
+import type { ActionModel, AggregateModel, DomainModel, Model, ViewModel } from "../../model/model.js";
 import { humanise } from "../../model/naming.js";
 import { ERROR_STATUSES, errorStatusesOf, type OperationKind } from "../../http/responses.js";
 import { MAX_KEY_LENGTH } from "../../http/routes/commands.js";
@@ -110,6 +110,7 @@ export function openApiDocument(model: Model, basePath: string, auth: OpenApiAut
   for (const domain of model.domains) {
     paths[`${basePath}/_meta/${domain.name}/`] = meta(`The commands of ${domain.name}, each with its payload schema and URLs`);
     for (const aggregate of domain.aggregates) addAggregate(domain, aggregate, basePath, paths, schemas);
+    for (const view of domain.views) addView(domain, view, basePath, paths, schemas);
   }
   return {
     openapi: "3.1.0",
@@ -212,6 +213,63 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
     },
   };
   paths[`${basePath}/_meta/${domain.name}.${aggregate.name}/`] = meta(`Fields, filters and sorting of ${itemName}`);
+}
+
+/** A view's list and row (docs/views.md): its key parts, `_version`, `_updated` and its fields. */
+function addView(domain: DomainModel, view: ViewModel, basePath: string, paths: Record<string, Record<string, Json>>, schemas: Record<string, Json>): void {
+  const itemName = componentNames.item(domain.name, view.name);
+  const fields = objectSchema(view.fields);
+  const keyParts = view.key.map((part) => {
+    const schema: Json =
+      part.bucket === undefined
+        ? ((objectSchema([{ name: part.name, type: part.type, optional: false, hasDefault: false, pii: false }]).properties as Record<string, Json>)[part.name] ?? {})
+        : part.bucket === "hour"
+          ? { type: "string", format: "date-time" }
+          : { type: "string", format: "date" };
+    return { name: part.name, schema: { ...schema, description: part.bucket === undefined ? "Key part." : `Key: the ${part.bucket} (UTC).` } };
+  });
+  schemas[itemName] = {
+    type: "object",
+    description: view.description ?? humanise(view.name),
+    properties: {
+      ...Object.fromEntries(keyParts.map((k) => [k.name, k.schema])),
+      _version: { type: "integer", minimum: 1, description: "How many events changed the row." },
+      _updated: { type: "string", format: "date-time", description: "When the latest of them was recorded." },
+      ...(fields.properties as Record<string, Json>),
+    },
+    required: [...keyParts.map((k) => k.name), "_version", "_updated"],
+  };
+  const tags = [domain.name];
+  const resource = `${basePath}/${domain.name}.${view.name}`;
+  paths[`${resource}/`] = {
+    get: {
+      tags,
+      operationId: `rows.${itemName}`,
+      summary: `List ${humanise(view.name).toLowerCase()} (a view)`,
+      description: "Filter with `query` (the Fluvius filter language on the key parts, `_version`, `_updated` and the fields), sort with `sort=f.asc,g.desc` (default: newest `_updated` first), page with `limit` and `page`, choose the rows' fields with `include` / `exclude`.",
+      parameters: [
+        { name: "query", in: "query", schema: { type: "string" }, description: "A JSON filter, e.g. {\"field.gte\": 1}." },
+        { name: "sort", in: "query", schema: { type: "string" } },
+        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 25 } },
+        { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
+        { name: "include", in: "query", schema: { type: "string" }, description: "Comma-separated fields to return (the key parts always)." },
+        { name: "exclude", in: "query", schema: { type: "string" }, description: "Comma-separated fields to leave out." },
+      ],
+      responses: {
+        "200": { description: "A page of rows", ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }) },
+        ...errors("list"),
+      },
+    },
+  };
+  paths[`${resource}/${keyParts.map((k) => `{${k.name}}`).join("/")}`] = {
+    get: {
+      tags,
+      operationId: `row.${itemName}`,
+      summary: `One row of ${humanise(view.name).toLowerCase()}, by its key`,
+      parameters: keyParts.map((k) => ({ name: k.name, in: "path", required: true, schema: k.schema })),
+      responses: { "200": { description: "The row", ...json(ref(itemName)) }, ...errors("item") },
+    },
+  };
 }
 
 /** Idempotency-Key and X-Correlation-Id: 1 to 255 printable ASCII characters (src/http/routes/commands.ts). */

@@ -12,6 +12,7 @@ export {
   type TableIndex,
 } from "./read-model-table.js";
 export { systemColumnBackfill } from "./system-backfill.js";
+export { viewTable } from "./view-table.js";
 export { createTableSql, createIndexSql, uniqueGuardSql, UNIQUE_DUPLICATES_SQLSTATE, columnDefinition, checkConstraint, checkExpression, tableName } from "./ddl.js";
 export {
   quoteIdent,

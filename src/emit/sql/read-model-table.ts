@@ -1,5 +1,6 @@
 import { identifiers } from "../../model/naming.js";
 import type { AggregateModel, DomainModel, FieldModel } from "../../model/model.js";
+import { viewTable } from "./view-table.js";
 import type { ValueType } from "../../model/types.js";
 import type { ColumnKind } from "../../runtime/definition.js";
 import { derivedName, quoteLiteral } from "./identifiers.js";
@@ -12,7 +13,10 @@ import { derivedName, quoteLiteral } from "./identifiers.js";
  */
 export interface ReadModelTable {
   readonly domain: string;
+  /** The aggregate, or the view (with `kind: "view"`), whose rows the table holds. */
   readonly aggregate: string;
+  /** Absent: an aggregate's read model. */
+  readonly kind?: "view";
   /** PostgreSQL schema of the domain. */
   readonly schema: string;
   readonly table: string;
@@ -102,11 +106,11 @@ export function readModelTable(domain: DomainModel, aggregate: AggregateModel): 
 /** Every read-model table of the model's domains, sorted by schema and table. */
 export function readModelTables(domains: readonly DomainModel[]): ReadModelTable[] {
   return domains
-    .flatMap((d) => d.aggregates.map((a) => readModelTable(d, a)))
+    .flatMap((d) => [...d.aggregates.map((a) => readModelTable(d, a)), ...d.views.map((v) => viewTable(d, v))])
     .sort((a, b) => compare(a.schema, b.schema) || compare(a.table, b.table));
 }
 
-function stateColumn(table: string, field: FieldModel): TableColumn {
+export function stateColumn(table: string, field: FieldModel): TableColumn {
   const column = identifiers.column(field.name);
   const { type } = field;
   return {
@@ -244,7 +248,7 @@ function indexesOf(domain: DomainModel, aggregate: AggregateModel, table: string
   return [...indexes.values()].filter((i) => i.unique || !uniqueColumns.includes(i.columns.join(","))).sort((a, b) => compare(a.name, b.name));
 }
 
-function describe(type: ValueType): string {
+export function describe(type: ValueType): string {
   const base = (() => {
     switch (type.kind) {
       case "primitive":
@@ -264,6 +268,6 @@ function describe(type: ValueType): string {
   return "typeName" in type && type.typeName !== undefined ? `${type.typeName} (${base})` : base;
 }
 
-function compare(a: string, b: string): number {
+export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

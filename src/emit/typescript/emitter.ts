@@ -8,6 +8,7 @@ import { generatedHeader } from "../header.js";
 import { importSpecifier, layout } from "../paths.js";
 import { aggregateView } from "./aggregate-view.js";
 import { externalView } from "./external-view.js";
+import { viewsView } from "./views-view.js";
 import { messagesView } from "./messages-view.js";
 import { reactionsView, referencedDomains } from "./reactions-view.js";
 import { reactionRole } from "../../runtime/reactions/definition.js";
@@ -77,6 +78,20 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       render: () => renderTemplate("typescript/external.ts.hbs", externalView(domain, header)),
     });
   }
+  const hasViews = domain.views.length > 0;
+  if (hasViews) {
+    // Views read the types of other domains' aggregates: their specs are inputs too.
+    const others = [...new Set(domain.views.flatMap((v) => v.sources.map((s) => s.on.domain)))]
+      .filter((name) => name !== domain.name)
+      .sort()
+      .map((name) => context.model.domains.find((d) => d.name === name)?.specHash ?? name);
+    files.push({
+      path: layout.viewsModule(domain.name),
+      language: "typescript",
+      input: hash([templatesFingerprint(), sources, domain.specHash, others]),
+      render: () => renderTemplate("typescript/views.ts.hbs", viewsView(context.model, domain, header)),
+    });
+  }
   const hasReactions = domain.reactions.length > 0;
   if (hasReactions) {
     const reactionsPath = layout.reactionsModule(domain.name);
@@ -103,6 +118,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       aggregates,
       hasReactions,
       hasExternals,
+      hasViews,
     }),
   });
   // The domain-wide files come first: the index is the biggest file, and formatting it early

@@ -275,7 +275,7 @@ function valueExpression(value: ReactionValue, scope: Scope, slot: { readonly ty
 }
 
 /** A property path from `root`, with `?.` after every optional step (read through object fields). */
-function access(root: string, path: readonly string[], fields: readonly FieldModel[]): string {
+export function access(root: string, path: readonly string[], fields: readonly FieldModel[]): string {
   let text = root;
   let current: readonly FieldModel[] = fields;
   let optional = false;
@@ -338,7 +338,7 @@ function fitsTypeScript(source: ValueType, target: ValueType): boolean {
  * A literal in the runtime's one spelling for its slot (a scale-2 decimal "5" is "5.00"),
  * without the properties an object literal leaves absent by writing null.
  */
-function literalValue(value: unknown, type: ValueType): unknown {
+export function literalValue(value: unknown, type: ValueType): unknown {
   const canonical = type.kind === "unknown" ? value : canonicalValue(schemaOf(type), value);
   return withoutAbsent(canonical, type);
 }

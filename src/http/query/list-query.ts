@@ -45,6 +45,8 @@ export function buildListQuery(input: {
   readonly tenant: string;
   readonly access: AccessFilter;
   readonly parameters: ListParameters;
+  /** The order without `sort`, and the columns that make it total (default: newest `_created` first, then `_id`). */
+  readonly order?: { readonly default: string; readonly unique: readonly string[] };
 }): ListSql {
   const fields = new Map(input.fields.map((f) => [f.name, f]));
   const params = new Params();
@@ -71,7 +73,7 @@ export function buildListQuery(input: {
   }
 
   const from = `${quote(input.table.schema)}.${quote(input.table.table)}`;
-  const order = sortSql(sort, fields, from);
+  const order = sortSql(sort, fields, from, input.order);
   const limit = integer(input.parameters.limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
   const page = integer(input.parameters.page, "page", 1, 1, 1_000_000);
   const offset = (page - 1) * limit;
@@ -96,7 +98,12 @@ export function buildListQuery(input: {
  * name, which for decimals is the text rendering (`"balance"::text AS "balance"`), and sort
  * 100.00 before 40.00. NULLs (unset optional fields) come last in both directions.
  */
-function sortSql(sort: string | undefined, fields: ReadonlyMap<string, { column: string } & QueryField>, table: string): string {
+function sortSql(
+  sort: string | undefined,
+  fields: ReadonlyMap<string, { column: string } & QueryField>,
+  table: string,
+  order: { readonly default: string; readonly unique: readonly string[] } = { default: `"_created" DESC`, unique: ["_id"] },
+): string {
   const parts: string[] = [];
   for (const item of (sort ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.(asc|desc))?$/.exec(item);
@@ -105,8 +112,8 @@ function sortSql(sort: string | undefined, fields: ReadonlyMap<string, { column:
     if (!isSortable(field)) throw new InvalidQueryError(`Field '${field.name}' cannot be sorted (${field.kind}).`, { parameter: "sort", sort: item });
     parts.push(`${table}.${quote(field.column)} ${match[2] === "desc" ? "DESC" : "ASC"} NULLS LAST`);
   }
-  if (parts.length === 0) parts.push(`${table}."_created" DESC`);
-  parts.push(`${table}."_id" ASC`);
+  if (parts.length === 0) parts.push(`${table}.${order.default}`);
+  for (const column of order.unique) parts.push(`${table}.${quote(column)} ASC`);
   return parts.join(", ");
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { applicationMeta } from "../meta/app-meta.js";
 import { commandMeta } from "../meta/command-meta.js";
 import { resourceMeta } from "../meta/resource-meta.js";
+import { viewMeta } from "../meta/view-meta.js";
 import type { Resource } from "../resources.js";
 import type { RequestContext } from "../server.js";
 
@@ -10,7 +11,7 @@ import type { RequestContext } from "../server.js";
  * `/_meta/{domain}.{name}/` is the resource `name` when the domain has such an aggregate, else
  * the action `name` (as `/_meta/{domain}:{name}/`): a Fluvius client looks every name up with
  * a dot. An aggregate and an action of the same name: the dot gives the aggregate, the colon
- * the action.
+ * the action. Views are listed with the aggregates (no view may take an aggregate's name).
  */
 export function registerMeta(app: FastifyInstance, resources: readonly Resource[], context: RequestContext): void {
   const { basePath } = context;
@@ -18,7 +19,7 @@ export function registerMeta(app: FastifyInstance, resources: readonly Resource[
   const documents = domains.map((domain) => {
     const own = resources.filter((r) => r.domain === domain);
     const commands = Object.fromEntries(own.flatMap((r) => Object.keys(r.meta.definition.actions).map((action) => [action, commandMeta(r, action)] as const)));
-    const aggregates = Object.fromEntries(own.map((r) => [r.name, resourceMeta(r)] as const));
+    const aggregates = Object.fromEntries([...own.map((r) => [r.name, resourceMeta(r)] as const), ...(domain.views ?? []).map((v) => [v.name, viewMeta(domain, v)] as const)]);
     return { domain, commands, aggregates };
   });
 

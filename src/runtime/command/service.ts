@@ -26,6 +26,8 @@ import { decodeRejection, encodeRejection, isRecordableRejection } from "./rejec
 import { requestHash } from "./request-hash.js";
 import { StreamCache } from "./stream-cache.js";
 import { StreamQueue } from "./stream-queue.js";
+import { applyWithViews } from "../views/changes.js";
+import { viewSourcesFor } from "../views/definition.js";
 
 /** What a command decides on: a state at a version. */
 interface Base<S> {
@@ -62,6 +64,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
   const readPermission = `${definition.aggregate}:read`;
   const historyPermission = `${definition.aggregate}:history`;
   const cacheKey = (tenant: string, streamId: string) => `${tenant}\u0000${streamId}`;
+  const viewSources = viewSourcesFor(options.views ?? [], streamType);
 
   type Command = CommandInput<A, keyof A & string>;
   type Action = ActionDefinition<S, unknown, E>;
@@ -166,7 +169,30 @@ export function createAggregateService<S, E extends EventShape, A extends object
     now: string,
   ): Promise<CommandResult<S, E> | typeof RETRY> {
     const { actor } = command;
-    const next = applyNew(definition, base.state, events, { recordedAt: now, actorId: actor.id, fromVersion: base.version });
+    // Event ids are chosen here when views read them ($event.id); the store takes them as given.
+    const eventIds = viewSources.length === 0 ? [] : events.map(() => randomUUID());
+    const { next, writes: viewWrites } =
+      viewSources.length === 0
+        ? { next: applyNew(definition, base.state, events, { recordedAt: now, actorId: actor.id, fromVersion: base.version }), writes: [] }
+        : applyWithViews(
+            definition,
+            base.state,
+            events,
+            {
+              tenant: tenant.tenant,
+              streamType,
+              streamId,
+              fromVersion: base.version,
+              recordedAt: now,
+              actorId: actor.id,
+              eventIds,
+              commandId: command.commandId ?? null,
+              correlationId: command.correlationId ?? null,
+              causationId: command.causationId ?? null,
+              metadata: command.metadata ?? {},
+            },
+            viewSources,
+          );
     if (action.creates && !policy.can(actor, action.permission, next as object)) throw new ForbiddenError(action.permission);
     const misfit = definition.readModel && nonUuidColumn(definition.readModel, next);
     if (misfit) {
@@ -186,8 +212,9 @@ export function createAggregateService<S, E extends EventShape, A extends object
         streamType,
         streamId,
         expected: action.creates ? "no-stream" : base.version,
-        events: events.map((e) => ({ type: e.type, schemaVersion: e.version, data: e.data })),
+        events: events.map((e, i) => ({ type: e.type, schemaVersion: e.version, data: e.data, ...(eventIds[i] !== undefined && { eventId: eventIds[i] }) })),
         recordedAt: now,
+        ...(viewWrites.length > 0 && { views: viewWrites }),
         actorId: actor.id,
         ...(command.commandId !== undefined && { commandId: command.commandId }),
         ...(command.correlationId !== undefined && { correlationId: command.correlationId }),

@@ -1,5 +1,6 @@
 import type { Actor } from "../actor.js";
 import type { AggregateDefinition, EventShape } from "../definition.js";
+import type { ViewDefinition } from "../views/definition.js";
 import type { Policy } from "../policy.js";
 import type { Item } from "../read-model.js";
 import type { EventRecord } from "../store/types.js";
@@ -58,6 +59,8 @@ export interface HistoryPage<E extends EventShape> {
 
 export interface ServiceOptions {
   readonly policy: Policy;
+  /** The project's views: those fed by this aggregate's events change in each command's write (docs/views.md). */
+  readonly views?: readonly ViewDefinition[];
   /** Attempts when the stream moves between load and write and the caller gave no expected version (default 10). */
   readonly maxAttempts?: number;
   /**

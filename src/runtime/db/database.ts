@@ -16,6 +16,12 @@ export interface Database extends Sql {
   readonly kind: "postgres" | "pglite";
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Notifications on a channel from every session of the database (LISTEN), on a connection
+   * of its own; `undefined` after a reconnect, when some may have been missed. Only where
+   * other processes can write: the embedded database has no other process.
+   */
+  listen?(channel: string, onNotify: (payload: string | undefined) => void): { stop(): Promise<void> };
   close(): Promise<void>;
 }
 

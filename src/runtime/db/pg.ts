@@ -3,6 +3,7 @@ import pg from "pg";
 import { DatabaseUnavailableError } from "../errors.js";
 import { isConnectionError } from "./connection-error.js";
 import type { Database, Sql } from "./database.js";
+import { listenOnChannel, type ChannelListener } from "./pg-listener.js";
 
 /**
  * Statements run as named prepared statements: PostgreSQL parses and plans each one once
@@ -76,6 +77,7 @@ export function pgDatabase(options: PgOptions | pg.Pool): Database {
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
   const direct = sqlOn(pool);
+  const listeners = new Set<ChannelListener>();
   return {
     kind: "postgres",
     query: direct.query,
@@ -98,7 +100,19 @@ export function pgDatabase(options: PgOptions | pg.Pool): Database {
         client.release(broken);
       }
     },
+    listen(channel, onNotify) {
+      const listener = listenOnChannel(pool.options, channel, onNotify);
+      const handle = {
+        async stop() {
+          await listener.stop();
+          listeners.delete(handle);
+        },
+      };
+      listeners.add(handle);
+      return handle;
+    },
     async close() {
+      await Promise.all([...listeners].map((l) => l.stop()));
       await pool.end();
     },
   };

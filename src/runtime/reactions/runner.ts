@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { createAggregateService } from "../command/service.js";
-import { streamDefinitionsOf, type DomainDefinition } from "../domain.js";
+import { streamDefinitionsOf, viewsOf, type DomainDefinition } from "../domain.js";
 import { unrestrictedPolicy } from "../policy.js";
 import type { EventRecord, EventStore, StoredEvent } from "../store/types.js";
 import { catchUp, createUpcaster } from "../subscription.js";
+import { WakeablePause } from "../wake.js";
 import { reactionId, type AnyReactionDefinition, type Deliver } from "./definition.js";
 import { describeFailure, dispatch, isRetryable, type AnyService, type ReactionEnvironment } from "./dispatch.js";
 import { reactionDeliveryId } from "./ids.js";
@@ -30,8 +31,10 @@ export interface ReactionWorkerOptions {
   readonly holder?: string;
   /** How long a lease lasts unless renewed (default 15 s). */
   readonly leaseMs?: number;
-  /** Wait between passes when there was nothing to do (default 200 ms). */
+  /** Wait between passes when there was nothing to do (default 200 ms); the fallback when no commit wakes a worker. */
   readonly pollIntervalMs?: number;
+  /** A worker whose events were just committed starts its pass at once (default true; store.onCommit). */
+  readonly wakeOnCommit?: boolean;
   /** Attempts of one delivery before it is parked (default 5). */
   readonly maxAttempts?: number;
   /** First wait between attempts; doubled each time, at most 30 s (default 200 ms). */
@@ -47,6 +50,8 @@ export interface ReactionWorkerOptions {
 export interface ExtraWorker {
   readonly name: string;
   pass(): Promise<number>;
+  /** Which commits are worth a pass now (the stream type; undefined: anything may have been); default every commit. */
+  wakesFor?(streamType: string | undefined): boolean;
 }
 
 export interface ReactionWorkers {
@@ -54,10 +59,11 @@ export interface ReactionWorkers {
   stop(): Promise<void>;
 }
 
-interface Worker {
-  readonly name: string;
-  pass(): Promise<number>;
+interface Worker extends ExtraWorker {
+  wakesFor(streamType: string | undefined): boolean;
 }
+
+const everyCommit = () => true;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,10 +74,11 @@ export function reactionsOf(domains: readonly DomainDefinition[]): AnyReactionDe
 function environmentOf(store: EventStore, options: ReactionWorkerOptions): ReactionEnvironment {
   const services = new Map<string, AnyService>();
   const readers = new Map<string, AnyService>();
+  const views = viewsOf(options.domains);
   for (const domain of options.domains) {
     for (const { definition } of domain.aggregates) {
       const streamType = `${definition.domain}.${definition.aggregate}`;
-      services.set(streamType, createAggregateService(store, definition, { policy: domain.policy }));
+      services.set(streamType, createAggregateService(store, definition, { policy: domain.policy, views }));
       readers.set(streamType, createAggregateService(store, definition, { policy: unrestrictedPolicy, cacheSize: 0 }));
     }
   }
@@ -131,8 +138,10 @@ export function createReactionWorkers(store: EventStore, options: ReactionWorker
 
   const reactionWorker = (reaction: AnyReactionDefinition): Worker => {
     const id = reactionId(reaction);
+    const streamType = reaction.on.streamType;
     return {
       name: `reaction:${id}`,
+      wakesFor: (committed) => committed === undefined || committed === streamType,
       async pass() {
         let done = 0;
         // Deliveries an operator asked to run again (`fluvius reactions retry`).
@@ -173,6 +182,8 @@ export function createReactionWorkers(store: EventStore, options: ReactionWorker
 
   const timerWorker: Worker = {
     name: "timers",
+    // Timers come due with time, not with commits: the poll finds them.
+    wakesFor: () => false,
     async pass() {
       const due = await dueTimers(db, now(), 100);
       for (const timer of due) await fire(timer);
@@ -196,7 +207,7 @@ export function createReactionWorkers(store: EventStore, options: ReactionWorker
     await finishTimer(db, timer, outcome === "done" ? "fired" : "parked", now());
   }
 
-  return [...reactions.map(reactionWorker), ...(reactions.some((r) => r.delay) ? [timerWorker] : []), ...(options.workers ?? [])];
+  return [...reactions.map(reactionWorker), ...(reactions.some((r) => r.delay) ? [timerWorker] : []), ...(options.workers ?? []).map((w) => ({ wakesFor: everyCommit, ...w }))];
 }
 
 /** Runs every worker's passes until nothing is left to do (tests, `fluvius reactions drain`); returns the work done. */
@@ -218,19 +229,19 @@ export function startReactionWorkers(store: EventStore, options: ReactionWorkerO
   const leaseMs = options.leaseMs ?? 15_000;
   const pollMs = options.pollIntervalMs ?? 200;
   let stopped = false;
-  const wakers = new Set<() => void>();
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakers.delete(done);
-        resolve();
-      }
-      wakers.add(done);
-    });
+  const workers = createReactionWorkers(store, options);
+  const idleOf = new Map(workers.map((worker) => [worker, new WakeablePause()]));
+  // Without the lease, a worker waits for it to lapse; only stop() ends that wait early.
+  const standbyOf = new Map(workers.map((worker) => [worker, new WakeablePause()]));
+  const unsubscribe =
+    options.wakeOnCommit === false
+      ? () => undefined
+      : store.onCommit((streamType) => {
+          for (const [worker, idle] of idleOf) if (worker.wakesFor(streamType)) idle.wake();
+        });
 
-  const loops = createReactionWorkers(store, options).map(async (worker) => {
+  const loops = workers.map(async (worker) => {
+    const [idle, standby] = [idleOf.get(worker)!, standbyOf.get(worker)!];
     const lease = `worker:${worker.name}`;
     let held = false;
     while (!stopped) {
@@ -247,10 +258,10 @@ export function startReactionWorkers(store: EventStore, options: ReactionWorkerO
         }
       } catch (error) {
         options.onError?.(error, worker.name);
-        if (!stopped) await pause(Math.max(pollMs, 1000));
+        if (!stopped) await idle.pause(Math.max(pollMs, 1000));
         continue;
       }
-      if (!stopped) await pause(held ? pollMs : Math.min(leaseMs / 3, Math.max(pollMs, 1000)));
+      if (!stopped) await (held ? idle.idle(pollMs) : standby.pause(Math.min(leaseMs / 3, Math.max(pollMs, 1000))));
     }
     if (held) await releaseLease(store.database, lease, holder).catch(() => undefined);
   });
@@ -258,7 +269,8 @@ export function startReactionWorkers(store: EventStore, options: ReactionWorkerO
   return {
     async stop() {
       stopped = true;
-      for (const wake of [...wakers]) wake();
+      unsubscribe();
+      for (const pause of [...idleOf.values(), ...standbyOf.values()]) pause.wake();
       await Promise.all(loops);
     },
   };

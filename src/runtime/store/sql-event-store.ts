@@ -8,6 +8,7 @@ import {
   commitStatement,
   LOAD_CHECKPOINT_SQL,
   LOAD_SQL,
+  READ_COMMITTED_BY_TYPE_SQL,
   READ_COMMITTED_SQL,
   READ_STREAM_SQL,
   RECORD_OUTCOME_SQL,
@@ -34,6 +35,7 @@ import type {
 import { EXISTING_STREAMS_SQL, rowWithValuesSql } from "./lookups.js";
 import type { ReadModelDefinition } from "../definition.js";
 import { START } from "./types.js";
+import { commitSignalOf, type CommitListener, type CommitSignal } from "./commit-signal.js";
 
 interface CommitRow {
   version: number;
@@ -64,6 +66,8 @@ class TenantScope implements TenantStore {
     private readonly sql: Sql,
     readonly tenant: string,
     private readonly inTransaction: boolean,
+    /** Told of each successful append (after its commit, or collected until the transaction's). */
+    private readonly appended: (streamType: string) => void,
   ) {
     assertTenant(tenant);
   }
@@ -103,6 +107,7 @@ class TenantScope implements TenantStore {
         },
       }),
       ...(request.snapshot && { snapshot: { specHash: request.snapshot.specHash, stateJson: JSON.stringify(request.snapshot.state) } }),
+      ...(request.views !== undefined && request.views.length > 0 && { views: request.views }),
       ...(request.idempotency &&
         request.commandId !== undefined && { idempotency: { commandId: request.commandId, ...request.idempotency } }),
       ...(request.requiredStreams &&
@@ -122,6 +127,7 @@ class TenantScope implements TenantStore {
       }
       const first = rows[0];
       if (first !== undefined) {
+        this.appended(request.streamType);
         return {
           streamId,
           fromVersion: first.base,
@@ -209,31 +215,56 @@ class TenantScope implements TenantStore {
   }
 }
 
+export interface SqlEventStoreOptions {
+  /**
+   * After each commit, pg_notify on COMMIT_CHANNEL (coalesced, see commit-signal.ts), so
+   * workers in other processes wake at once (default: on PostgreSQL; the embedded database
+   * has no other process to tell).
+   */
+  readonly notifyCommits?: boolean;
+}
+
 /** The event store on either driver (the SQL is the same: PGlite is PostgreSQL). */
 export class SqlEventStore implements EventStore {
-  constructor(readonly database: Database) {}
+  private readonly notify: boolean;
+  private readonly signal: CommitSignal;
+
+  constructor(
+    readonly database: Database,
+    options: SqlEventStoreOptions = {},
+  ) {
+    this.notify = options.notifyCommits ?? database.kind === "postgres";
+    this.signal = commitSignalOf(database);
+  }
+
+  onCommit(listener: CommitListener): () => void {
+    return this.signal.subscribe(listener);
+  }
 
   get backend(): "postgres" | "pglite" {
     return this.database.kind;
   }
 
   forTenant(tenant: string): TenantStore {
-    return new TenantScope(this.database, tenant, false);
+    return new TenantScope(this.database, tenant, false, (type) => this.signal.committed(type, this.notify));
   }
 
-  transaction<T>(fn: (scope: { forTenant(tenant: string): TenantStore }) => Promise<T>): Promise<T> {
-    return this.database.transaction((sql) => fn({ forTenant: (tenant) => new TenantScope(sql, tenant, true) }));
+  async transaction<T>(fn: (scope: { forTenant(tenant: string): TenantStore }) => Promise<T>): Promise<T> {
+    // Told only once the transaction has committed: before that, no reader can see the events.
+    const appended = new Set<string>();
+    const collect = (type: string) => void appended.add(type);
+    const result = await this.database.transaction((sql) => fn({ forTenant: (tenant) => new TenantScope(sql, tenant, true, collect) }));
+    for (const type of appended) this.signal.committed(type, this.notify);
+    return result;
   }
 
   async readCommitted(options: ReadCommittedOptions): Promise<StoredEvent[]> {
     if (options.tenant !== undefined) assertTenant(options.tenant);
-    const rows = await this.database.query<EventRow>(READ_COMMITTED_SQL, [
-      options.after.transactionId.toString(),
-      options.after.position.toString(),
-      options.tenant ?? ALL_TENANTS,
-      options.streamTypes ? [...options.streamTypes] : null,
-      options.limit,
-    ]);
+    const after = [options.after.transactionId.toString(), options.after.position.toString(), options.tenant ?? ALL_TENANTS];
+    // No filter (absent, or null from plain JavaScript): every stream type, on the global order.
+    const rows = !options.streamTypes
+      ? await this.database.query<EventRow>(READ_COMMITTED_SQL, [...after, options.limit])
+      : await this.database.query<EventRow>(READ_COMMITTED_BY_TYPE_SQL, [...after, [...options.streamTypes], options.limit]);
     return rows.map(toStoredEvent);
   }
 

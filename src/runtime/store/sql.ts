@@ -1,5 +1,7 @@
 import type { ReadModelDefinition } from "../definition.js";
 import type { ExpectedVersion } from "../errors.js";
+import type { ViewWrite } from "../views/definition.js";
+import { viewCtes } from "../views/sql.js";
 
 /**
  * The event store's statements. Values are always parameters. Strings are passed as text
@@ -20,7 +22,7 @@ export const EVENT_COLUMNS = `e.tenant, e.stream_type, e.stream_id::text AS stre
   ${iso("e.recorded_at")} AS recorded_at, e.tx_id::text AS tx_id, e.position::text AS position`;
 
 /** Collects parameter values and hands out their placeholders. */
-class Params {
+export class Params {
   readonly values: unknown[] = [];
   add(value: unknown): string {
     this.values.push(value);
@@ -89,6 +91,8 @@ export interface CommitInput {
   readonly idempotency?: { readonly commandId: string; readonly requestHash: string; readonly action: string };
   /** Streams (type and id, pairwise) that must exist in the tenant for anything to be written. */
   readonly requiredStreams?: { readonly types: readonly string[]; readonly ids: readonly string[] };
+  /** Rows of views the events change (src/runtime/views/sql.ts). */
+  readonly views?: readonly ViewWrite[];
 }
 
 /**
@@ -172,6 +176,8 @@ export function commitStatement(input: CommitInput): Statement {
   )`);
   }
 
+  if (input.views !== undefined && input.views.length > 0) ctes.push(...viewCtes(input.views, p, tenant));
+
   if (input.snapshot) {
     ctes.push(`sn AS (
     INSERT INTO fluvius.snapshots (tenant, stream_type, stream_id, spec_hash, version, state, recorded_at)
@@ -212,16 +218,42 @@ export const STREAM_INFO_SQL = `SELECT version, ${iso("created_at")} AS created_
   FROM fluvius.streams WHERE tenant = $1::text AND stream_type = $2::text AND stream_id = $3::text::uuid`;
 
 /**
- * $1 tx id, $2 position, $3 tenant or '*', $4 stream types or null, $5 limit.
- * The fence: only transactions below the oldest one still running (xmin of this
- * statement's snapshot) are read. They have all finished, so every event that will ever
- * sort before the last one returned is already visible: a late commit cannot be skipped.
+ * The fence both catch-up reads share: only transactions below the oldest one still
+ * running (xmin of this statement's snapshot) are read. They have all finished, so every
+ * event that will ever sort before the last one returned is already visible: a late commit
+ * cannot be skipped.
  */
+const COMMITTED = `e.tx_id < pg_snapshot_xmin(pg_current_snapshot())`;
+
+/** $1 tx id, $2 position, $3 tenant or '*', $4 limit. Every stream type, on events_tx_order. */
 export const READ_COMMITTED_SQL = `SELECT ${EVENT_COLUMNS} FROM fluvius.events e
  WHERE (e.tx_id, e.position) > ($1::text::xid8, $2::text::bigint)
-   AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+   AND ${COMMITTED}
    AND ($3::text = '*' OR e.tenant = $3::text)
-   AND ($4::text[] IS NULL OR e.stream_type = ANY ($4::text[]))
+ ORDER BY e.tx_id, e.position LIMIT $4::integer`;
+
+/**
+ * $1 tx id, $2 position, $3 tenant or '*', $4 stream types, $5 limit.
+ * Filtered by stream type: one range scan of events_stream_type_tx_order per type (each
+ * already in (tx_id, position) order and cut at the limit), merged. A scan of the global
+ * order with the types as a filter reads every other type's events after the checkpoint,
+ * and the checkpoint of a reaction on a quiet type stays behind all of them.
+ *
+ * Each range is spelled in that index's own key order, (stream_type, tx_id, position) from
+ * the checkpoint up to the end of the type, not as `stream_type = t`: with an equality the
+ * planner may still walk events_tx_order and filter (it does when its statistics say few
+ * rows follow the checkpoint), while this order only the stream-type index delivers.
+ */
+export const READ_COMMITTED_BY_TYPE_SQL = `SELECT ${EVENT_COLUMNS}
+  FROM (SELECT DISTINCT unnest($4::text[]) AS stream_type) t
+ CROSS JOIN LATERAL (
+   SELECT * FROM fluvius.events e
+    WHERE (e.stream_type, e.tx_id, e.position) > (t.stream_type, $1::text::xid8, $2::text::bigint)
+      AND e.stream_type <= t.stream_type
+      AND ${COMMITTED}
+      AND ($3::text = '*' OR e.tenant = $3::text)
+    ORDER BY e.stream_type, e.tx_id, e.position LIMIT $5::integer
+ ) e
  ORDER BY e.tx_id, e.position LIMIT $5::integer`;
 
 /** $1 tenant, $2 name. */

@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.js";
 import type { EventShape, ReadModelDefinition } from "../definition.js";
 import type { ExpectedVersion } from "../errors.js";
+import type { ViewWrite } from "../views/definition.js";
 
 /** Everything recorded about an event except its payload. */
 export interface EventEnvelope {
@@ -140,8 +141,10 @@ export interface LoadedStream {
   readonly command: CommandRecord | null;
 }
 
-/** One atomic write: events, stream version, read-model row, snapshot and command outcome. */
+/** One atomic write: events, stream version, read-model row, views' rows, snapshot and command outcome. */
 export interface CommitRequest extends AppendOptions {
+  /** The rows of views these events change (docs/views.md). */
+  readonly views?: readonly ViewWrite[];
   readonly streamType: string;
   readonly streamId: string;
   readonly events: readonly NewEvent[];
@@ -226,5 +229,11 @@ export interface EventStore {
   /** Never moves a checkpoint backwards. */
   saveCheckpoint(name: string, checkpoint: Checkpoint, tenant?: string): Promise<void>;
   resetCheckpoint(name: string, tenant?: string): Promise<void>;
+  /**
+   * Calls the listener after commits (the stream type, or undefined when anything may have
+   * been committed): this process's through any store on the same database, and on
+   * PostgreSQL other processes' too. A hint to read now, never a delivery. Returns the unsubscribe.
+   */
+  onCommit(listener: (streamType: string | undefined) => void): () => void;
   close(): Promise<void>;
 }

@@ -1,0 +1,94 @@
+import type { ColumnKind, EventShape } from "../definition.js";
+import type { EventRecord } from "../store/types.js";
+
+/**
+ * What generated code hands the runtime for one view (docs/views.md): its table, and per
+ * source event a function from the event and the source stream's state after it to the
+ * change of one row. Plain functions and data; the runtime knows nothing of YAML.
+ */
+
+/** A column of a view's table, as the migrations create it (src/emit/sql/view-table.ts). */
+export interface ViewColumn {
+  /** The view's field; a key part's name for key columns. */
+  readonly field: string;
+  readonly column: string;
+  /** What the value is (the API's metadata and filters read it). */
+  readonly kind: ColumnKind;
+  /** The enum's values. */
+  readonly values?: readonly string[];
+  /** As PostgreSQL's format_type prints it: values are cast to it. */
+  readonly sqlType: string;
+  /** The column default as an SQL expression (what a new row starts from), if any. */
+  readonly default?: string;
+}
+
+export interface ViewTableDefinition {
+  readonly schema: string;
+  readonly table: string;
+  /** The key's columns, in order: with `_tenant`, the primary key. */
+  readonly key: readonly ViewColumn[];
+  readonly columns: readonly ViewColumn[];
+}
+
+/** One operation on a row's field; `add`, `subtract` and `count` start from 0 on a field that has no value. */
+export type ViewOperation =
+  | { readonly kind: "set" | "add" | "subtract"; readonly field: string; readonly value: unknown }
+  | { readonly kind: "count" | "unset"; readonly field: string };
+
+/** The change one event makes: the row of `key` (one value per key column), created when missing. */
+export interface ViewChange {
+  readonly key: readonly unknown[];
+  readonly operations: readonly ViewOperation[];
+}
+
+export interface ViewSource<E extends EventShape = EventShape, S = unknown> {
+  /** `<domain>.<aggregate>` */
+  readonly streamType: string;
+  readonly eventType: string;
+  /** The change of the event; undefined when the view's `where` excludes it or a key part is absent. */
+  change(event: EventRecord<E>, state: S): ViewChange | undefined;
+}
+
+export interface ViewDefinition {
+  readonly domain: string;
+  /** Unique in its domain among views and aggregates; served at `{domain}.{name}`. */
+  readonly name: string;
+  readonly table: ViewTableDefinition;
+  /**
+   * `any` is the narrow boundary: each source's event and state types differ, and the
+   * runtime only hands a source the events (and states) of its stream type and event type.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly sources: readonly ViewSource<any, any>[];
+}
+
+/** Identity, for inference. */
+export function defineView(definition: ViewDefinition): ViewDefinition {
+  return definition;
+}
+
+/**
+ * A date-time's time bucket, as the key column stores it: `hour` an ISO instant at the full
+ * hour, `day` and `month` a date (`2026-12-03`, `2026-12-01`), all in UTC. Undefined for an
+ * absent or unreadable time.
+ */
+export function timeBucket(unit: "hour" | "day" | "month", time: string | undefined | null): string | undefined {
+  if (time === undefined || time === null) return undefined;
+  const ms = Date.parse(time);
+  if (Number.isNaN(ms)) return undefined;
+  const iso = new Date(ms).toISOString();
+  if (unit === "hour") return `${iso.slice(0, 13)}:00:00.000Z`;
+  return unit === "day" ? iso.slice(0, 10) : `${iso.slice(0, 7)}-01`;
+}
+
+/** One event's change of a view's row, ready to write. */
+export interface ViewWrite {
+  readonly table: ViewTableDefinition;
+  readonly key: readonly unknown[];
+  readonly operations: readonly ViewOperation[];
+}
+
+/** The views' sources of one stream type, from the project's views. */
+export function viewSourcesFor(views: readonly ViewDefinition[], streamType: string): { readonly view: ViewDefinition; readonly source: ViewSource<EventShape, unknown> }[] {
+  return views.flatMap((view) => view.sources.filter((s) => s.streamType === streamType).map((source) => ({ view, source })));
+}
