@@ -249,7 +249,7 @@ Besides its actions, every aggregate has the permissions \`read\`, \`history\` a
     severity: "error",
     stage: "check",
     message: (p) => `'${p.field}' is not a state field of aggregate '${p.aggregate}'.${p.suggestion}`,
-    explain: `\`apply\`, \`when\` and a policy's \`where\` refer to the aggregate's state fields; this one is
+    explain: `\`apply\`, \`when\`, \`unique\` and a policy's \`where\` refer to the aggregate's state fields; this one is
 not declared under \`state:\`. A policy rule with \`*\` or several aggregates must name a field
 that every one of them has.`,
   }),
@@ -425,6 +425,40 @@ a missing entry in \`emits\`. Keep events that exist in stored streams.`,
     message: (p) => `No policy rule uses role '${p.role}'.`,
     hint: "Add a rule for it, or remove it.",
     explain: `A role without rules may do nothing (deny by default); it is likely a rule was forgotten.`,
+  }),
+  // ─── check: unique fields, checked references, natural keys ─────────────────
+  "unique-not-applicable": entry<{ field: S; reason: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `'${p.field}' cannot be unique: ${p.reason}.`,
+    hint: "Make the field required and scalar (string, integer, uuid, enum, date, …), or drop `unique`.",
+    explain: `\`unique: true\` (and the aggregate's \`unique: [[a, b]]\`) makes the runtime refuse a command whose
+write would give two streams of the aggregate in one tenant the same value (409 unique-violation).
+It is a unique index on the read-model table, so it applies to state fields only, and only to
+ones that always hold one comparable value: not optional (an unset value would never collide,
+which is rarely what "unique" means), not an array, an object or json (compared as a whole,
+not by element).`,
+  }),
+  "checked-not-applicable": entry<{ field: S; reason: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `'${p.field}' cannot be checked: ${p.reason}.`,
+    hint: "Put `checked: true` next to `ref:` on a field of an action's payload.",
+    explain: `\`{ ref: customer, checked: true }\` on an action's payload field makes the command look up the
+referenced stream in the caller's tenant before it decides, and refuse the command (422
+reference-not-found) when there is none. Only a payload field of an action is checked (events
+and state record what a command already accepted), and only a \`ref\` (or an array of refs).`,
+  }),
+  "invalid-natural-key": entry<{ aggregate: S; field: S; detail: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `Aggregate '${p.aggregate}' cannot take its id from '${p.field}': ${p.detail}.`,
+    hint: "Name a required scalar field that the payload of every creating action has.",
+    explain: `\`id: { from: <field> }\` derives the stream id from the creating action's payload: the UUID v5 of
+(domain, aggregate, value). Every \`creates: true\` action must therefore have that field in its
+payload, required, and of a type with one spelling per value (string, text, email, url, uuid,
+integer, enum or date), so a value always gives the same id. An aggregate with a natural key
+needs at least one creating action.`,
   }),
   // ─── check: reactions (event → command, timers, integrations) ───────────────
   "unknown-domain": entry<{ name: S; suggestion: S }>({
@@ -720,6 +754,20 @@ END, ROLLBACK, ABORT, SAVEPOINT, RELEASE or PREPARE TRANSACTION in the file woul
 before a COMMIT would stay applied with no record of it, and the next run would apply it again.
 Such statements are refused before anything is applied (case-insensitive; inside strings,
 comments, dollar quotes, DO blocks and function bodies they are not statements and are allowed).`,
+  }),
+  "unique-over-duplicates": entry<{ file: S; message: S; duplicates: S }>({
+    severity: "error",
+    stage: "migrate",
+    message: (p) => `Applying ${p.file} failed: ${p.message}:\n${p.duplicates
+      .split("\n")
+      .map((line) => `  - ${line}`)
+      .join("\n")}`,
+    hint: "Nothing of this migration was applied. Give the streams listed distinct values (a command that sets another one), then run `fluvius migrate up` again; or drop `unique` from the spec.",
+    explain: `A migration adds a unique constraint (\`unique: true\` on a state field, or \`unique: [[a, b]]\`)
+to a read-model table whose rows already share a value. \`fluvius migrate new\` never looks at a
+database, so it is \`fluvius migrate up\` that finds them: a guard before the CREATE UNIQUE INDEX
+lists up to 20 duplicated values, each with its tenant and the ids of the streams holding it,
+and refuses the migration (it ran in one transaction, so nothing of it is applied).`,
   }),
   "migration-failed": entry<{ file: S; message: S }>({
     severity: "error",

@@ -85,7 +85,7 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
   },
   {
     status: 409,
-    description: "A `when` precondition or a business rule rejected the command (`errcode` names it), or the stream moved on.",
+    description: "A `when` precondition, a business rule or a unique constraint rejected the command (`errcode` names it), or the stream moved on.",
     on: COMMANDS,
     errors: [
       {
@@ -94,7 +94,12 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
         errdata: object({ action: string, message: string, field: string, expected: { type: "array" }, actual: {} }, ["action", "message"]),
       },
       { description: "A business rule of the handler; `errcode` is the rule's name (e.g. insufficient-funds).", errdata: object({ rule: string }, ["rule"], true) },
-      { errcode: "stream-exists", description: "A creating action on an id that already has a stream.", errdata: object({ streamId: string }) },
+      { errcode: "stream-exists", description: "A creating action on an id that already has a stream (with a natural key: a second create with the same value).", errdata: object({ streamId: string }) },
+      {
+        errcode: "unique-violation",
+        description: "The command would give a unique field (or field set) a value another stream of the tenant holds; `existingId` is that stream.",
+        errdata: object({ fields: { type: "array", items: string }, values: { type: "object" }, existingId: { type: "string", format: "uuid" } }),
+      },
       {
         errcode: "version-conflict",
         description: "Concurrent commands kept changing the stream; retrying did not resolve it.",
@@ -134,7 +139,7 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
   },
   {
     status: 422,
-    description: "The payload is invalid, or an Idempotency-Key was reused with another request.",
+    description: "The payload is invalid (also: a checked ref names nothing), or an Idempotency-Key was reused with another request.",
     on: COMMANDS,
     errors: [
       {
@@ -143,6 +148,11 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
         errdata: object({ action: string, fields: { type: "array", items: object({ path: string, message: string, keyword: string }) } }),
       },
       { errcode: "idempotency-key-reused", description: "The Idempotency-Key was first used with another request.", errdata: object({ commandId: string }) },
+      {
+        errcode: "reference-not-found",
+        description: "A `checked` ref of the payload names no stream of its aggregate in the caller's tenant (`field` is dotted for an array element).",
+        errdata: object({ field: string, aggregate: string, id: string }),
+      },
     ],
   },
   {

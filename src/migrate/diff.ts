@@ -7,6 +7,7 @@ import {
   quoteIdent,
   systemColumnBackfill,
   tableName,
+  uniqueGuardSql,
   type ReadModelTable,
   type TableColumn,
   type TableIndex,
@@ -212,7 +213,7 @@ function diffTable(old: ReadModelTable, next: ReadModelTable, hints: readonly Re
   const toCreate: TableIndex[] = [];
   const unclaimed = new Set(oldIndexes);
   for (const n of next.indexes) {
-    const same = oldIndexes.find((o) => unclaimed.has(o) && o.name === n.name && sameList(o.columns, n.columns));
+    const same = oldIndexes.find((o) => unclaimed.has(o) && o.name === n.name && sameList(o.columns, n.columns) && !o.unique === !n.unique);
     if (same) {
       keptIndexes.add(n.name);
       unclaimed.delete(same);
@@ -220,7 +221,7 @@ function diffTable(old: ReadModelTable, next: ReadModelTable, hints: readonly Re
   }
   for (const n of next.indexes) {
     if (keptIndexes.has(n.name)) continue;
-    const movable = oldIndexes.find((o) => unclaimed.has(o) && sameList(o.columns, n.columns));
+    const movable = oldIndexes.find((o) => unclaimed.has(o) && sameList(o.columns, n.columns) && !o.unique === !n.unique);
     if (movable && !oldIndexNames.has(n.name)) {
       indexRenames.push({ from: movable, to: n });
       unclaimed.delete(movable);
@@ -261,7 +262,10 @@ function diffTable(old: ReadModelTable, next: ReadModelTable, hints: readonly Re
 
   // ─── new indexes
   for (const i of toCreate) {
-    changes.push({ summary: `${name}: index ${i.name} for ${i.reason}`, statements: [createIndexSql(next, i)], site });
+    // The table may hold rows already: the guard refuses duplicates with a list of them (at `migrate up`).
+    const statements = i.unique ? [uniqueGuardSql(next, i, next.columns), createIndexSql(next, i)] : [createIndexSql(next, i)];
+    const summary = i.unique ? `${name}: unique index ${i.name}: ${i.reason} (refused at migrate up while rows share a value)` : `${name}: index ${i.name} for ${i.reason}`;
+    changes.push({ summary, statements, site });
   }
   return changes;
 }

@@ -1,5 +1,6 @@
 import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { type Diagnostic, wholeFile } from "../diagnostics/diagnostic.js";
+import { UNIQUE_DUPLICATES_SQLSTATE } from "../emit/sql/index.js";
 import type { Sql } from "../runtime/db/database.js";
 import type { MigrationFile } from "./files.js";
 import { offsetOfCharacter, positionAt, splitStatements } from "./split.js";
@@ -188,6 +189,10 @@ async function reportFailure(target: MigrationTarget, file: MigrationFile, error
   const offset = Number.isNaN(position) ? await locateFailingStatement(target, file.sql) : offsetOfCharacter(file.sql, position);
   const at = positionAt(file.sql, offset ?? 0);
   const range = { file: file.displayPath, start: at, end: at };
+  if (e.code === UNIQUE_DUPLICATES_SQLSTATE) {
+    diagnostics.report("unique-over-duplicates", { file: file.name, message: errorReason(error), duplicates: e.detail ?? "" }, range);
+    return;
+  }
   const message = [errorReason(error), e.detail].filter((s) => s !== undefined && s !== "").join(" — ");
   const hint =
     e.code === "42P06" && /CREATE SCHEMA fluvius\b/i.test(file.sql.slice(offset ?? 0, (offset ?? 0) + 40))

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import type { BoundDomain } from "../check/bind.js";
-import type { ActionSpec, ApplySpec, EventSpec, ReactionSpec, RuleSpec } from "../validate/spec.js";
+import type { ActionSpec, AggregateSpec, ApplySpec, EventSpec, ReactionSpec, RuleSpec } from "../validate/spec.js";
 import { lowerView } from "./lower-views.js";
 import { parseDuration, parseReactionValue, splitCommandRef, splitEventRef } from "./reaction-values.js";
 import type {
   ActionModel,
   AggregateModel,
   ApplyOperation,
+  CheckedRefModel,
   DomainModel,
   EventModel,
   ExternalEventModel,
@@ -16,6 +17,7 @@ import type {
   ReactionRuleModel,
   ReactionValue,
   RuleModel,
+  UniqueModel,
   ValueSource,
   WhereCondition,
 } from "./model.js";
@@ -49,6 +51,7 @@ function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDoma
     const state = resolver.fields(spec.state);
     const actions = Object.entries(spec.actions ?? {}).map(([name, action]) => lowerAction(domain, name, action));
     const events = Object.entries(spec.events ?? {}).map(([name, event]) => lowerEvent(domain, name, event));
+    const unique = lowerUnique(spec);
     const body = {
       kind: "aggregate" as const,
       name: a.name,
@@ -57,6 +60,8 @@ function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDoma
       state,
       actions,
       events,
+      unique,
+      ...(spec.id === undefined ? {} : { naturalKey: { kind: "natural-key" as const, field: spec.id.from } }),
     };
     return {
       ...body,
@@ -108,7 +113,22 @@ function lowerAction(domain: BoundDomain, name: string, action: ActionSpec): Act
     payload: domain.resolver.fields(action.payload),
     when: Object.entries(action.when ?? {}).map(([field, v]) => ({ field, values: Array.isArray(v) ? v : [v as string | number | boolean | null] })),
     emits: typeof action.emits === "string" ? [action.emits] : action.emits,
+    checkedRefs: checkedRefsOf(action),
   };
+}
+
+/** `unique: true` fields one by one (in state order), then the aggregate's `unique: [[…]]` sets. */
+function lowerUnique(spec: AggregateSpec): UniqueModel[] {
+  const single = Object.entries(spec.state ?? {}).flatMap(([field, f]) => (typeof f !== "string" && f.unique === true ? [[field]] : []));
+  return [...single, ...(spec.unique ?? [])].map((fields) => ({ kind: "unique", fields: [...fields] }));
+}
+
+/** The check stage guarantees a `checked` field is a ref (or an array of refs) to a known aggregate. */
+function checkedRefsOf(action: ActionSpec): CheckedRefModel[] {
+  return Object.entries(action.payload ?? {}).flatMap(([field, f]): CheckedRefModel[] => {
+    if (typeof f === "string" || f.checked !== true || f.ref === undefined) return [];
+    return [{ kind: "checked-ref", field, aggregate: f.ref, array: f.array ?? false }];
+  });
 }
 
 function lowerEvent(domain: BoundDomain, name: string, event: EventSpec | null): EventModel {
@@ -185,7 +205,12 @@ function lowerReaction(home: string, name: string, spec: ReactionSpec): Reaction
 function lowerEffect(home: string, spec: ReactionSpec): ReactionEffect {
   if (spec.notify !== undefined) return { kind: "notify", integration: spec.notify };
   if (spec.do === undefined) return { kind: "handler" };
-  const target = spec.id === undefined || spec.id === "new" ? { kind: "new" as const } : { kind: "stream" as const, id: reactionValue(spec.id) };
+  const target =
+    spec.key !== undefined
+      ? { kind: "key" as const, value: reactionValue(spec.key) }
+      : spec.id === undefined || spec.id === "new"
+        ? { kind: "new" as const }
+        : { kind: "stream" as const, id: reactionValue(spec.id) };
   const payload = Object.entries(spec.payload ?? {}).map(([field, value]) => ({ field, value: reactionValue(value) }));
   return { kind: "command", ...splitCommandRef(spec.do, home), target, payload };
 }

@@ -48,6 +48,10 @@ export interface AggregateModel {
   readonly state: readonly FieldModel[];
   readonly actions: readonly ActionModel[];
   readonly events: readonly EventModel[];
+  /** State field sets no two streams may share per tenant: `unique: true` fields (state order), then `unique: [[…]]`. */
+  readonly unique: readonly UniqueModel[];
+  /** `id: { from }`: the stream id is the UUID v5 of (domain, aggregate, this creating-payload field). */
+  readonly naturalKey?: NaturalKeyModel;
   /** A hash of what evolving the state depends on (state, events, apply); keys snapshots. */
   readonly evolveHash: string;
   /** A hash of the whole aggregate: what its generated module and stubs are made from. */
@@ -62,6 +66,28 @@ export interface ActionModel {
   readonly payload: readonly FieldModel[];
   readonly when: readonly WhenCondition[];
   readonly emits: readonly string[];
+  /** Payload refs the command checks exist in the tenant before deciding (`checked: true`). */
+  readonly checkedRefs: readonly CheckedRefModel[];
+}
+
+export interface UniqueModel {
+  readonly kind: "unique";
+  readonly fields: readonly string[];
+}
+
+export interface NaturalKeyModel {
+  readonly kind: "natural-key";
+  /** The payload field of every creating action (and, usually, a state field set from it). */
+  readonly field: string;
+}
+
+export interface CheckedRefModel {
+  readonly kind: "checked-ref";
+  readonly field: string;
+  /** An aggregate of the same domain. */
+  readonly aggregate: string;
+  /** An array of refs: every element is checked. */
+  readonly array: boolean;
 }
 
 export interface WhenCondition {
@@ -179,7 +205,11 @@ export type ReactionEffect =
       readonly aggregate: string;
       readonly action: string;
       /** `new`: a stream id derived from (reaction, event, index), so a redelivery creates nothing twice. */
-      readonly target: { readonly kind: "new" } | { readonly kind: "stream"; readonly id: ReactionValue };
+      readonly target:
+        | { readonly kind: "new" }
+        | { readonly kind: "stream"; readonly id: ReactionValue }
+        /** `key:`: the stream whose natural key (`id: { from }` of the target) has this value. */
+        | { readonly kind: "key"; readonly value: ReactionValue };
       readonly payload: readonly { readonly field: string; readonly value: ReactionValue }[];
     }
   | { readonly kind: "handler" }

@@ -71,6 +71,22 @@ export interface ActionDefinition<S, P, E extends EventShape> {
   when?(state: S): PreconditionResult;
   /** Decides the events. May throw BusinessRuleError; must not have side effects (it can run more than once). */
   handle(ctx: CommandContext<S, P>): HandlerResult<E> | Promise<HandlerResult<E>>;
+  /** Payload refs that must name a stream of the tenant (`checked: true`); else 422 reference-not-found. */
+  readonly checkedRefs?: readonly CheckedRef[];
+}
+
+export interface CheckedRef {
+  /** The payload field (a uuid, or an array of them). */
+  readonly field: string;
+  /** An aggregate of the same domain. */
+  readonly aggregate: string;
+}
+
+/** `id: { from }`: a creating command's stream id is derived from this payload field (naturalKeyId). */
+export interface NaturalKey {
+  readonly field: string;
+  /** The payload field's kind: how a value from a URL is spelled like one from a payload. */
+  readonly kind?: ColumnKind;
 }
 
 /** Column kinds of read-model tables and their SQL types (docs/runtime.md). */
@@ -93,6 +109,14 @@ export interface ReadModelDefinition {
   readonly schema: string;
   readonly table: string;
   readonly columns: readonly ReadModelColumn[];
+  /** The table's unique indexes (`unique:` of the spec) by name, with the state fields they cover. */
+  readonly unique?: readonly UniqueIndex[];
+}
+
+export interface UniqueIndex {
+  /** The index name, as PostgreSQL reports it in a unique violation. */
+  readonly name: string;
+  readonly fields: readonly string[];
 }
 
 export interface AggregateDefinition<S, E extends EventShape, A extends object> {
@@ -107,6 +131,7 @@ export interface AggregateDefinition<S, E extends EventShape, A extends object> 
   readonly events: { readonly [T in E["type"]]: EventDefinition<Extract<E, { type: T }>> };
   readonly actions: { readonly [K in keyof A]: ActionDefinition<S, A[K], E> };
   readonly readModel?: ReadModelDefinition;
+  readonly naturalKey?: NaturalKey;
 }
 
 /** Identity, for inference: `defineAggregate<AccountState, AccountEvent, AccountPayloads>({ ... })`. */

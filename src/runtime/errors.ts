@@ -52,6 +52,43 @@ export class StreamExistsError extends FluviusError {
   }
 }
 
+/**
+ * The command's write would give a second stream of the tenant the value of a unique field
+ * (or field set) that `existingId` holds. Found by the read-model table's unique index in the
+ * command's own write, so concurrent commands cannot both pass.
+ */
+export class UniqueViolationError extends FluviusError {
+  readonly code = "unique-violation";
+  readonly status = 409;
+  constructor(
+    readonly fields: readonly string[],
+    readonly values: Readonly<Record<string, unknown>>,
+    readonly existingId: string,
+  ) {
+    super(`${fields.map((f) => `${f} ${JSON.stringify(values[f])}`).join(", ")} ${fields.length > 1 ? "are" : "is"} already taken by stream ${existingId}.`);
+  }
+  override get details(): Record<string, unknown> {
+    return { fields: this.fields, values: this.values, existingId: this.existingId };
+  }
+}
+
+/** A `checked` ref of the payload names no stream of its aggregate in the caller's tenant. */
+export class ReferenceNotFoundError extends FluviusError {
+  readonly code = "reference-not-found";
+  readonly status = 422;
+  constructor(
+    /** The payload field; "lines.2" for an element of an array of refs. */
+    readonly field: string,
+    readonly aggregate: string,
+    readonly id: string,
+  ) {
+    super(`'${field}' refers to ${aggregate} ${id}, which does not exist.`);
+  }
+  override get details(): Record<string, unknown> {
+    return { field: this.field, aggregate: this.aggregate, id: this.id };
+  }
+}
+
 /** Unknown id, or another tenant's id: the two are indistinguishable on purpose. */
 export class NotFoundError extends FluviusError {
   readonly code = "not-found";

@@ -125,6 +125,8 @@ export {
   FluviusError,
   VersionConflictError,
   StreamExistsError,
+  UniqueViolationError,
+  ReferenceNotFoundError,
   NotFoundError,
   ForbiddenError,
   PreconditionFailedError,
@@ -146,6 +148,8 @@ export {
   ReactionSetupError,
   toWireError,
 } from "./errors.js";
+/** The stream id of a natural key (`id: { from }`), e.g. to address a product by its SKU. */
+export { naturalKeyId } from "./natural-key.js";
 export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError, DeliveryFailure, IntegrationProblem } from "./errors.js";
 
 // Test helpers for users' handler tests

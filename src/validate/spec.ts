@@ -27,6 +27,10 @@ export interface FieldObject {
   readonly scale?: number;
   readonly pii?: boolean;
   readonly renamedFrom?: string;
+  /** A state field no two streams of the aggregate may share within a tenant. */
+  readonly unique?: boolean;
+  /** A payload `ref` the command checks: the referenced stream must exist in the tenant. */
+  readonly checked?: boolean;
 }
 
 export type FieldSpec = TypeExpression | FieldObject;
@@ -62,6 +66,10 @@ export interface EventSpec {
 export interface AggregateSpec {
   readonly description?: string;
   readonly snapshotEvery?: number;
+  /** `{ from: <payload field> }`: a natural key, the stream id derived from the creating payload. */
+  readonly id?: { readonly from: string };
+  /** Field combinations unique per tenant (`unique: [[a, b]]`). */
+  readonly unique?: readonly (readonly string[])[];
   readonly state?: FieldsSpec;
   readonly actions?: Readonly<Record<string, ActionSpec>>;
   /** `null` when an event is declared with nothing under it. */
@@ -133,6 +141,8 @@ export interface ReactionSpec {
   readonly forEach?: string;
   readonly do?: string;
   readonly id?: string;
+  /** The target by its natural key, instead of `id`. */
+  readonly key?: string | number;
   readonly payload?: Readonly<Record<string, unknown>>;
   readonly after?: string;
   readonly at?: string;

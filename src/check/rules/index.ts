@@ -13,6 +13,9 @@ import { recursiveTypesRule } from "./recursive-types.rule.js";
 import { reservedNamesRule } from "./reserved-names.rule.js";
 import { viewsRule } from "./views.rule.js";
 import { whenRule } from "./when.rule.js";
+import { uniqueRule } from "./unique.rule.js";
+import { checkedRefsRule } from "./checked-refs.rule.js";
+import { naturalKeyRule } from "./natural-key.rule.js";
 
 /** Every semantic rule of DESIGN §3 (and §7 for reactions). Each is independent; they all run and report together. */
 export const rules: readonly Rule[] = [
@@ -29,5 +32,8 @@ export const rules: readonly Rule[] = [
   externalRule,
   reactionsRule,
   reactionCyclesRule,
+  uniqueRule,
+  checkedRefsRule,
+  naturalKeyRule,
   viewsRule,
 ];

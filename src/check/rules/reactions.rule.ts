@@ -5,7 +5,7 @@ import type { DataPath } from "../../parse/source-file.js";
 import type { ReactionSpec } from "../../validate/spec.js";
 import type { BoundDomain, Declaration } from "../bind.js";
 import type { CheckContext, Rule, Site } from "../context.js";
-import { resolveReactionCommand, resolveReactionSource } from "../reaction-refs.js";
+import { type ResolvedCommand, resolveReactionCommand, resolveReactionSource } from "../reaction-refs.js";
 import { type ReactionValueScope, type TypedValue, typeReactionValue } from "../reaction-values.js";
 import { describeSlotValue, fitsSlot, type SlotValue } from "../slot.js";
 import { valueProblem } from "../values.js";
@@ -99,7 +99,7 @@ function checkShape(spec: ReactionSpec, check: ReactionCheck): void {
   if (effects.length === 0) check.problem("say what it does: `do: <aggregate>:<action>`, `handler: true` or `notify: <integration>`");
   else if (effects.length > 1) check.problem(`it does one thing; give one of ${effects.map((e) => `\`${e}\``).join(", ")}`, effects[1]);
   if (spec.do === undefined) {
-    for (const key of ["forEach", "id", "payload"] as const) if (spec[key] !== undefined) check.problem(`\`${key}\` goes only with \`do\``, key);
+    for (const key of ["forEach", "id", "key", "payload"] as const) if (spec[key] !== undefined) check.problem(`\`${key}\` goes only with \`do\``, key);
   }
   if (spec.after !== undefined && spec.at !== undefined) check.problem("give `after` or `at`, not both", "at");
   if (spec.after !== undefined && parseDuration(spec.after) === undefined) check.context.report("invalid-duration", { text: spec.after }, check.site("after"));
@@ -148,7 +148,9 @@ function checkCommand(spec: ReactionSpec, text: string, scope: ReactionValueScop
   const command = resolveReactionCommand(home, reaction, text, context, context.report);
   if (!command) return;
   const creates = command.spec.creates === true;
-  if (spec.id === undefined) {
+  if (spec.key !== undefined) {
+    checkKey(spec, command, creates, scope, check);
+  } else if (spec.id === undefined) {
     if (!creates) check.problem(`action '${command.action}' changes an existing stream; say which with \`id\`, e.g. \`id: $event.streamId\``, "do");
   } else if (spec.id === "new") {
     if (!creates) check.problem(`\`id: new\` starts a stream, but action '${command.action}' does not create one`, "id");
@@ -194,4 +196,23 @@ function describeValue(value: TypedValue): string {
 function asSlot(value: TypedValue): SlotValue {
   if (value.kind === "literal") return value;
   return { ...value, kind: "reference", isActorId: value.value.kind === "event-meta" && value.value.name === "actorId" };
+}
+
+/**
+ * `key:` names the target by its natural key: the target aggregate must have one
+ * (`id: { from }`), the action must change an existing stream (a creating one takes the key
+ * from its payload), and the value must fit the key's type.
+ */
+function checkKey(spec: ReactionSpec, command: ResolvedCommand, creates: boolean, scope: ReactionValueScope, check: ReactionCheck): void {
+  const from = command.aggregate.spec.id?.from;
+  if (spec.id !== undefined) check.problem("`key` and `id` both name the target stream; give one", "key");
+  else if (from === undefined) check.problem(`\`key\` names a stream by its natural key, but aggregate '${command.aggregate.name}' has none (\`id: { from: <field> }\`); use \`id\``, "key");
+  else if (creates) check.problem(`action '${command.action}' creates a stream, whose id its payload's '${from}' decides; drop \`key\``, "key");
+  if (from === undefined || creates || spec.id !== undefined) return;
+  const creating = Object.values(command.aggregate.spec.actions ?? {}).find((a) => a.creates === true && a.payload?.[from] !== undefined);
+  const keySpec = creating?.payload?.[from];
+  const typed = typeReactionValue(spec.key, scope, check.site("key"));
+  if (keySpec === undefined || !typed) return;
+  const keyField = command.domain.resolver.field(from, keySpec);
+  if (!fits(typed, keyField.type, false)) check.mismatch("`key`", keyField.type, typed, ["key"]);
 }

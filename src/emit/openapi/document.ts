@@ -183,6 +183,21 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
       responses: { "200": { description: "The row", ...json(ref(itemName)) }, ...errors("item") },
     },
   };
+  const keys = [...new Set([...(aggregate.naturalKey ? [aggregate.naturalKey.field] : []), ...aggregate.unique.flatMap((u) => (u.fields.length === 1 ? u.fields : []))])];
+  if (keys.length > 0) {
+    paths[`${resource}/by/{field}/{value}`] = {
+      get: {
+        tags,
+        operationId: `getBy.${itemName}`,
+        summary: `One ${humanise(aggregate.name).toLowerCase()} found by ${keys.join(" or ")}`,
+        parameters: [
+          { name: "field", in: "path", required: true, schema: { enum: keys }, description: "The natural key (`id: { from }`) or a unique field." },
+          { name: "value", in: "path", required: true, schema: { type: "string" }, description: "The value, as text." },
+        ],
+        responses: { "200": { description: "The row", ...json(ref(itemName)) }, ...errors("item") },
+      },
+    };
+  }
   paths[`${resource}/{id}/_events`] = {
     get: {
       tags,

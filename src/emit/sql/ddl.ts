@@ -48,5 +48,46 @@ export function createTableSql(table: ReadModelTable): string {
 }
 
 export function createIndexSql(table: Pick<ReadModelTable, "schema" | "table">, index: TableIndex): string {
-  return `CREATE INDEX ${quoteIdent(index.name)} ON ${tableName(table)} (${index.columns.map(quoteIdent).join(", ")});`;
+  const kind = index.unique ? "UNIQUE INDEX" : "INDEX";
+  return `CREATE ${kind} ${quoteIdent(index.name)} ON ${tableName(table)} (${index.columns.map(quoteIdent).join(", ")});`;
+}
+
+/**
+ * The SQLSTATE of the guard below. PostgreSQL leaves codes outside its classes to users; the
+ * migration runner recognises this one and reports the duplicates it lists as a diagnostic.
+ */
+export const UNIQUE_DUPLICATES_SQLSTATE = "FV001";
+
+/** How many duplicated values the guard lists (it counts them all). */
+const LISTED_DUPLICATES = 20;
+
+/**
+ * Runs before a unique index is added to a table that may hold rows: when some value is held
+ * by more than one stream, it raises UNIQUE_DUPLICATES_SQLSTATE with every such value (up to
+ * LISTED_DUPLICATES) and its stream ids, instead of the bare "could not create unique index"
+ * that names one. Plain SQL in the migration file, so psql applying it refuses the same way.
+ */
+export function uniqueGuardSql(table: Pick<ReadModelTable, "schema" | "table">, index: TableIndex, columns: readonly TableColumn[]): string {
+  const keyColumns = index.columns.filter((c) => c !== "_tenant");
+  const fieldOf = (column: string) => columns.find((c) => c.column === column)?.field ?? column;
+  const value = keyColumns.map((c) => `format('%s = %L', ${quoteLiteral(fieldOf(c))}, ${quoteIdent(c)})`).join(`, ', ', `);
+  const keys = keyColumns.map(quoteIdent).join(", ");
+  const message = `${table.schema}.${table.table}: cannot add unique (${keyColumns.map(fieldOf).join(", ")}): %s value(s) are held by more than one stream`;
+  return `DO $fluvius_unique$
+DECLARE
+  duplicated bigint;
+  listed text;
+BEGIN
+  SELECT count(*), string_agg(line, E'\\n' ORDER BY line) FILTER (WHERE n <= ${LISTED_DUPLICATES}) INTO duplicated, listed FROM (
+    SELECT format('tenant %L: %s in streams %s', "_tenant", concat(${value}), string_agg("_id"::text, ', ' ORDER BY "_id")) AS line,
+           row_number() OVER (ORDER BY "_tenant", ${keys}) AS n
+      FROM ${tableName(table)}
+     WHERE ${keyColumns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(" AND ")}
+     GROUP BY "_tenant", ${keys} HAVING count(*) > 1
+  ) d;
+  IF duplicated > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = ${quoteLiteral(UNIQUE_DUPLICATES_SQLSTATE)}, MESSAGE = format(${quoteLiteral(message)}, duplicated), DETAIL = listed;
+  END IF;
+END
+$fluvius_unique$;`;
 }

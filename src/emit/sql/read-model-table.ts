@@ -54,6 +54,11 @@ export interface TableIndex {
   readonly columns: readonly string[];
   /** Why the index exists (a comment in the migration). */
   readonly reason: string;
+  /**
+   * A unique index (`unique:` of the spec), led by `_tenant` so values are unique per tenant;
+   * `fields` are its state fields, which the runtime names in a 409 unique-violation.
+   */
+  readonly unique?: { readonly fields: readonly string[] };
 }
 
 /**
@@ -214,7 +219,8 @@ export function defaultSql(type: ValueType, value: unknown): string {
  * - (_tenant, _created, _id): the default order of a list, stable for paging;
  * - (_tenant, <ref column>): lists filtered by the referenced aggregate;
  * - (_tenant, <column>): columns a policy rule granting `read` compares with the actor
- *   (`where: { customerId: $actor.id }`): every list that role runs filters by it.
+ *   (`where: { customerId: $actor.id }`): every list that role runs filters by it;
+ * - UNIQUE (_tenant, <columns>): the spec's `unique:` (it also serves the lookups above).
  */
 function indexesOf(domain: DomainModel, aggregate: AggregateModel, table: string, columns: readonly TableColumn[]): TableIndex[] {
   const indexes = new Map<string, TableIndex>();
@@ -223,8 +229,13 @@ function indexesOf(domain: DomainModel, aggregate: AggregateModel, table: string
     if (!indexes.has(name)) indexes.set(name, { name, columns: cols, reason });
   };
   add(["_tenant", "_created", "_id"], "the default order of list queries");
-  for (const c of columns) if (c.kind === "ref") add(["_tenant", c.column], `lists filtered by the reference ${c.field}`);
   const byField = new Map(columns.map((c) => [c.field, c]));
+  for (const u of aggregate.unique) {
+    const cols = u.fields.map((f) => byField.get(f)?.column ?? f);
+    const name = derivedName(table, "_tenant", ...cols, "key");
+    if (!indexes.has(name)) indexes.set(name, { name, columns: ["_tenant", ...cols], reason: `unique ${u.fields.join(", ")} per tenant`, unique: { fields: [...u.fields] } });
+  }
+  for (const c of columns) if (c.kind === "ref") add(["_tenant", c.column], `lists filtered by the reference ${c.field}`);
   for (const rule of domain.rules) {
     if (!rule.allow.some((p) => p === "*" || p === `${aggregate.name}:*` || p === `${aggregate.name}:read`)) continue;
     for (const w of rule.where) {
@@ -232,7 +243,9 @@ function indexesOf(domain: DomainModel, aggregate: AggregateModel, table: string
       if (c && w.value.kind === "actor" && c.sqlType !== "jsonb") add(["_tenant", c.column], `role ${rule.role} lists only rows where ${c.field} matches the actor`);
     }
   }
-  return [...indexes.values()].sort((a, b) => compare(a.name, b.name));
+  // A unique index serves the same lookups as a plain one on its columns: the plain one goes.
+  const uniqueColumns = [...indexes.values()].filter((i) => i.unique).map((i) => i.columns.join(","));
+  return [...indexes.values()].filter((i) => i.unique || !uniqueColumns.includes(i.columns.join(","))).sort((a, b) => compare(a.name, b.name));
 }
 
 export function describe(type: ValueType): string {

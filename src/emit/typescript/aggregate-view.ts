@@ -3,6 +3,7 @@ import type { ActionModel, AggregateModel, DomainModel, EventModel, FieldModel }
 import { identifiers } from "../../model/naming.js";
 import type { ValueType } from "../../model/types.js";
 import { readModelColumns } from "./read-model.js";
+import { columnKind } from "../sql/read-model-table.js";
 import { evolveHelpers, evolveStatements } from "./evolve.js";
 import { canonicalValue } from "../../runtime/canonical.js";
 import { objectSchema, schemaOf } from "./json-schema.js";
@@ -53,6 +54,8 @@ export interface ActionView {
   readonly when?: string;
   readonly emits: string;
   readonly emitted: readonly string[];
+  /** `[{ field, aggregate }]` of the payload refs the runtime checks exist. */
+  readonly checkedRefs?: string;
   /** The body of a fresh handler: builds the event(s) from the payload, or says what is left to write. */
   readonly stub: HandlerStub;
 }
@@ -91,6 +94,8 @@ export interface DefinitionView {
   readonly specHash: string;
   readonly snapshotEvery?: number;
   readonly readModel: string;
+  /** `{ field: "sku" }` for an aggregate whose ids come from `id: { from }`. */
+  readonly naturalKey?: string;
 }
 
 export interface AggregateViewInput {
@@ -140,8 +145,15 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
       specHash: input.handwrittenEvolveHash === undefined ? aggregate.evolveHash : `${aggregate.evolveHash}.${input.handwrittenEvolveHash}`,
       ...(aggregate.snapshotEvery === undefined ? {} : { snapshotEvery: aggregate.snapshotEvery }),
       readModel: JSON.stringify(readModelColumns(domain, aggregate)),
+      ...(aggregate.naturalKey === undefined ? {} : { naturalKey: JSON.stringify(naturalKeyOf(aggregate, aggregate.naturalKey.field)) }),
     },
   };
+}
+
+/** The field and its kind, from a creating action's payload (the check stage makes every creating action agree on it). */
+function naturalKeyOf(aggregate: AggregateModel, field: string): { field: string; kind?: string } {
+  const type = aggregate.actions.find((a) => a.creates)?.payload.find((f) => f.name === field)?.type;
+  return type === undefined || type.kind === "unknown" ? { field } : { field, kind: columnKind(type) };
 }
 
 /**
@@ -174,6 +186,7 @@ function actionView(action: ActionModel, aggregate: AggregateModel): ActionView 
     ...(when.length === 0 ? {} : { when: when.length === 1 ? when[0]! : `allOf(${when.join(", ")})` }),
     emits: action.emits.join(", "),
     emitted: action.emits,
+    ...(action.checkedRefs.length === 0 ? {} : { checkedRefs: JSON.stringify(action.checkedRefs.map((r) => ({ field: r.field, aggregate: r.aggregate }))) }),
     stub: handlerStub(action, aggregate),
   };
 }

@@ -201,6 +201,7 @@ function effectExpression(model: Model, home: DomainModel, reaction: ReactionMod
       if (effect.domain !== home.name) parts.push(`domain: ${JSON.stringify(effect.domain)}`);
       parts.push(`aggregate: ${JSON.stringify(effect.aggregate)}`, `action: ${JSON.stringify(effect.action)}`);
       if (effect.target.kind === "stream") parts.push(`streamId: ${use(valueExpression(effect.target.id, scope, { type: UUID, optional: false }))}`);
+      if (effect.target.kind === "key") parts.push(`key: ${use(valueExpression(effect.target.value, scope, { type: { kind: "unknown" }, optional: false }))}`);
       const payloadType = `${alias(effect.domain, effect.aggregate)}.${identifiers.payloadMap(effect.aggregate)}[${JSON.stringify(effect.action)}]`;
       const payload: string[] = [];
       for (const { field, value } of effect.payload) {

@@ -9,6 +9,7 @@ export interface ReadModelView {
   readonly schema: string;
   readonly table: string;
   readonly columns: readonly { readonly field: string; readonly column: string; readonly kind: ColumnKind }[];
+  readonly unique?: readonly { readonly name: string; readonly fields: readonly string[] }[];
 }
 
 /**
@@ -17,5 +18,11 @@ export interface ReadModelView {
  */
 export function readModelColumns(domain: DomainModel, aggregate: AggregateModel): ReadModelView {
   const table = readModelTable(domain, aggregate);
-  return { schema: table.schema, table: table.table, columns: table.columns.map((c) => ({ field: c.field, column: c.column, kind: c.kind })) };
+  const unique = table.indexes.flatMap((i) => (i.unique ? [{ name: i.name, fields: i.unique.fields }] : []));
+  return {
+    schema: table.schema,
+    table: table.table,
+    columns: table.columns.map((c) => ({ field: c.field, column: c.column, kind: c.kind })),
+    ...(unique.length > 0 ? { unique } : {}),
+  };
 }

@@ -39,6 +39,15 @@ export function registerQueries(app: FastifyInstance, resources: readonly Resour
       return { data: rows.map((row) => itemOfRow(resource, row)), pagination: pagination(Number(counted[0]?.total ?? 0), sql.limit, sql.page) };
     });
 
+    // The natural key and single unique fields find a stream by value: `…/by/sku/SKU-1`.
+    if (lookupFields(resource).length > 0) {
+      app.get(`${base}/by/:field/:value`, async (request) => {
+        const { actor } = await context.authenticate(request.headers.authorization);
+        const { field, value } = request.params as { field: string; value: string };
+        return wireItem(resource, await resource.service.getBy(actor, field, value));
+      });
+    }
+
     app.get(`${base}/:id`, async (request) => {
       const { actor } = await context.authenticate(request.headers.authorization);
       const { id } = request.params as { id: string };
@@ -67,6 +76,14 @@ export function registerQueries(app: FastifyInstance, resources: readonly Resour
       return { data: history.events.map(eventOf), pagination: { ...pagination(history.total, limit, page), offset: afterVersion } };
     });
   }
+}
+
+/** Fields `GET …/by/{field}/{value}` accepts: the natural key, then single-field unique constraints. */
+export function lookupFields(resource: Resource): string[] {
+  const definition = resource.meta.definition;
+  const unique = (definition.readModel?.unique ?? []).flatMap((u) => (u.fields.length === 1 && u.fields[0] !== undefined ? [u.fields[0]] : []));
+  const key = definition.naturalKey?.field;
+  return [...new Set([...(key === undefined ? [] : [key]), ...unique])];
 }
 
 export const EVENTS_DEFAULT_LIMIT = 100;

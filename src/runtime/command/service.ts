@@ -10,8 +10,13 @@ import {
   InvalidEventError,
   NotFoundError,
   StreamExistsError,
+  UniqueViolationError,
   VersionConflictError,
 } from "../errors.js";
+import { naturalKeyId, naturalKeyValue } from "../natural-key.js";
+import { assertReferences, referencesOf } from "./references.js";
+import { columnValue } from "./column-value.js";
+import { uniqueViolationOf } from "./unique.js";
 import { itemOf, nonUuidColumn, rowColumns, type Item } from "../read-model.js";
 import type { CommandRecord, EventRecord, EventStore, LoadedStream, TenantStore } from "../store/types.js";
 import type { AggregateService, CommandInput, CommandResult, ServiceOptions } from "./types.js";
@@ -91,6 +96,16 @@ export function createAggregateService<S, E extends EventShape, A extends object
     return { tenant, id, loaded, state };
   }
 
+  /** The stream id a creating payload derives (`id: { from }`); undefined without a natural key. */
+  function naturalId(payload: unknown): string | undefined {
+    const key = definition.naturalKey;
+    if (key === undefined) return undefined;
+    const value = naturalKeyValue(key, (payload as Readonly<Record<string, unknown>>)[key.field]);
+    // The payload schema requires the field: a value missing here is a bug in the definition.
+    if (value === undefined) throw new InvalidEventError(`The payload has no usable '${key.field}', the natural key of ${definition.aggregate}.`);
+    return naturalKeyId(definition.domain, definition.aggregate, value);
+  }
+
   /** A retry of a command already recorded: its first outcome, nothing appended. */
   async function previousOutcome(tenant: TenantStore, record: CommandRecord, hash: string, commandId: string): Promise<CommandResult<S, E>> {
     if (record.requestHash !== hash) throw new IdempotencyKeyReusedError(commandId);
@@ -107,6 +122,25 @@ export function createAggregateService<S, E extends EventShape, A extends object
       item: itemFrom(state, record.streamId, at),
       duplicate: true,
     };
+  }
+
+  /**
+   * The stream a key names: derived for the natural key (no read), looked up in the read
+   * model for a single unique field; undefined for a value that cannot be one of the field.
+   */
+  async function idBy(tenant: TenantStore, field: string, value: string): Promise<string | undefined> {
+    const key = definition.naturalKey;
+    if (key !== undefined && key.field === field) {
+      const spelled = naturalKeyValue(key, value);
+      return spelled === undefined ? undefined : naturalKeyId(definition.domain, definition.aggregate, spelled);
+    }
+    const readModel = definition.readModel;
+    const column = readModel?.columns.find((c) => c.field === field);
+    if (readModel === undefined || column === undefined || !readModel.unique?.some((u) => u.fields.length === 1 && u.fields[0] === field)) {
+      throw new InvalidArgumentError(`'${field}' is neither the natural key nor a unique field of ${definition.aggregate}.`);
+    }
+    const typed = columnValue(column.kind, value);
+    return typed === undefined ? undefined : tenant.findRow(readModel, { [column.column]: typed });
   }
 
   /** Runs `when` and the handler on a base state. */
@@ -171,6 +205,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
     const key = cacheKey(tenant.tenant, streamId);
     // The first event's actor: this command's on a new stream, else the stream's own.
     const creator = base.version === 0 ? actor.id : base.creator;
+    const refs = referencesOf(definition.domain, action, command.payload);
     let appended;
     try {
       appended = await tenant.commit({
@@ -188,13 +223,20 @@ export function createAggregateService<S, E extends EventShape, A extends object
         ...(definition.readModel && { readModel: { definition: definition.readModel, columns: rowColumns(definition.readModel, next), creator } }),
         ...(snapshotDue && { snapshot: { specHash: definition.specHash, state: next } }),
         ...(hash !== undefined && { idempotency: { requestHash: hash, action: command.action } }),
+        ...(refs.length > 0 && { requiredStreams: refs }),
       });
     } catch (error) {
+      // The write did nothing: a checked ref naming no stream is answered here, before the retry.
+      if (error instanceof VersionConflictError) await assertReferences(tenant, refs);
       // Another writer got the stream first, or a duplicate of this command id committed first.
       if (error instanceof VersionConflictError || isUniqueViolation(error, "commands_pkey")) {
         cache.delete(key);
         return RETRY;
       }
+      // Another stream holds a unique value this write sets: the unique index refused the whole write.
+      const unique = await uniqueViolationOf(error, tenant, definition.readModel, streamId, next);
+      if (unique === "retry") return RETRY;
+      if (unique) throw unique;
       throw error;
     }
     cache.set(key, {
@@ -262,7 +304,8 @@ export function createAggregateService<S, E extends EventShape, A extends object
       const result = await write(tenant, command, action, streamId, hash, base, events, now);
       return result === RETRY ? undefined : result;
     } catch (error) {
-      if (error instanceof ForbiddenError) return undefined;
+      // Decided on a cached state: only fresh state may answer with a refusal.
+      if (error instanceof ForbiddenError || error instanceof UniqueViolationError) return undefined;
       throw error;
     }
   }
@@ -362,19 +405,33 @@ export function createAggregateService<S, E extends EventShape, A extends object
       }
       const namedId = command.streamId === undefined ? undefined : streamIdOf(command.streamId);
       if (namedId === undefined && !action.creates) throw new InvalidArgumentError(`Action ${command.action} needs a stream id.`);
-      const streamId = namedId ?? randomUUID();
+      const keyId = action.creates ? naturalId(command.payload) : undefined;
+      if (keyId !== undefined && namedId !== undefined && namedId !== keyId) {
+        const field = definition.naturalKey?.field ?? "";
+        throw new InvalidArgumentError(`Aggregate ${definition.aggregate} takes its ids from '${field}': this ${field} gives ${keyId}, not ${namedId}.`);
+      }
+      const streamId = namedId ?? keyId ?? randomUUID();
       const hash =
         command.commandId === undefined
           ? undefined
           : requestHash({ streamType, action: command.action, streamId: namedId ?? null, actorId: command.actor.id, payload: command.payload });
 
       // A new stream with a generated id cannot collide with anyone: no need to queue.
-      if (namedId === undefined) return run(tenant, command, action, streamId, hash);
+      if (namedId === undefined && keyId === undefined) return run(tenant, command, action, streamId, hash);
       return queue.run(cacheKey(tenant.tenant, streamId), () => run(tenant, command, action, streamId, hash));
     },
 
     async get(actor, streamId) {
       const { id, loaded, state } = await authorizedCurrent(actor, streamId, readPermission);
+      return itemFrom(state, id, loaded);
+    },
+
+    async getBy(actor, field, value) {
+      const tenant = scope(actor);
+      if (!policy.mayAllow(actor, readPermission)) throw new ForbiddenError(readPermission);
+      const id = await idBy(tenant, field, value);
+      if (id === undefined) throw new NotFoundError(`${field}=${value}`);
+      const { loaded, state } = await authorizedCurrent(actor, id, readPermission);
       return itemFrom(state, id, loaded);
     },
 

@@ -40,6 +40,8 @@ export interface AggregateService<S, E extends EventShape, A extends object> {
   execute<K extends keyof A & string>(command: CommandInput<A, K>): Promise<CommandResult<S, E>>;
   /** The current item (`<aggregate>:read`). */
   get(actor: Actor, streamId: string): Promise<Item<S>>;
+  /** The current item whose natural key or single unique field has this value (`<aggregate>:read`; 404 when none). */
+  getBy(actor: Actor, field: string, value: string): Promise<Item<S>>;
   /** The item as it was at a version or a time (`<aggregate>:history`). */
   getAt(actor: Actor, streamId: string, target: TimeTravelTarget): Promise<Item<S>>;
   /**

@@ -4,7 +4,7 @@ import { assertTenant } from "../actor.js";
 import { DuplicateEventError, FluviusError, VersionConflictError } from "../errors.js";
 import { validatorFor } from "../json-schema.js";
 import type { ExtraWorker } from "../reactions/runner.js";
-import { uuidV5 } from "../reactions/ids.js";
+import { uuidV5 } from "../uuid-v5.js";
 import { park, retriesOf, setParkedStatus, type InboundMessage } from "../reactions/tables.js";
 import type { EventStore, RecordedRejection } from "../store/types.js";
 import { externalStreamType, inboundWorkerName, type ExternalEventDefinition } from "./external.js";

@@ -18,6 +18,8 @@ export interface ReactionCommand {
    * creating action, so a redelivered event never creates a second stream.
    */
   readonly streamId?: string;
+  /** Instead of `streamId`: the target's natural key (`id: { from }`); the runtime derives the stream id from it. */
+  readonly key?: string | number;
   readonly payload: unknown;
 }
 

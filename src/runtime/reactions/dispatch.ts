@@ -1,5 +1,5 @@
 import type { Actor } from "../actor.js";
-import type { EventShape } from "../definition.js";
+import type { AnyAggregateDefinition, EventShape } from "../definition.js";
 import {
   DatabaseUnavailableError,
   FluviusError,
@@ -12,6 +12,7 @@ import {
 import type { AggregateService } from "../command/types.js";
 import type { EventRecord, RecordedRejection } from "../store/types.js";
 import { reactionId, reactionRole, type AnyReactionDefinition, type Deliver, type ReactionContext } from "./definition.js";
+import { naturalKeyId, naturalKeyValue } from "../natural-key.js";
 import { reactionCommandId, reactionDeliveryId, reactionStreamId } from "./ids.js";
 
 /** A service of any aggregate: the runner only passes a reaction's payloads through to it. */
@@ -85,7 +86,14 @@ export async function dispatch(reaction: AnyReactionDefinition, record: EventRec
         action: command.action,
         payload: command.payload,
         actor,
-        streamId: command.streamId ?? reactionStreamId(id, record.eventId, index),
+        // A natural key derives the id of the stream it creates: the reaction's own id would be refused.
+        ...(command.key !== undefined
+          ? { streamId: keyedStreamId(service.definition, command.key, id) }
+          : command.streamId !== undefined
+            ? { streamId: command.streamId }
+            : naturalKeyCreate(service.definition, command.action)
+              ? {}
+              : { streamId: reactionStreamId(id, record.eventId, index) }),
         commandId: reactionCommandId(id, record.eventId, index),
         correlationId: record.correlationId ?? record.eventId,
         causationId: record.eventId,
@@ -120,4 +128,20 @@ export function describeFailure(error: unknown): RecordedRejection {
   if (error instanceof FluviusError) return { code: error.code, message: error.message, details: error.details };
   const message = error instanceof Error ? error.message : String(error);
   return { code: "reaction-failed", message, details: error instanceof Error ? { name: error.name } : {} };
+}
+
+/** A creating action of an aggregate with a natural key (`id: { from }`). */
+function naturalKeyCreate(definition: AnyAggregateDefinition, action: string): boolean {
+  const actions = definition.actions as Readonly<Record<string, { readonly creates: boolean } | undefined>>;
+  return definition.naturalKey !== undefined && actions[action]?.creates === true;
+}
+
+/** The stream a command's `key` names: derived like the stream id a creating command gets. */
+function keyedStreamId(definition: AnyAggregateDefinition, key: string | number, reaction: string): string {
+  const naturalKey = definition.naturalKey;
+  const value = naturalKey === undefined ? undefined : naturalKeyValue(naturalKey, key);
+  if (naturalKey === undefined) throw new ReactionSetupError(`Reaction ${reaction} names a ${definition.aggregate} by key, but ${definition.aggregate} has no natural key.`);
+  // A key the target's kind cannot spell (not an integer for an integer key) names no stream: 404, as a wrong id would.
+  if (value === undefined) throw new NotFoundError(`${naturalKey.field}=${String(key)}`);
+  return naturalKeyId(definition.domain, definition.aggregate, value);
 }

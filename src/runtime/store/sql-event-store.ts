@@ -29,8 +29,11 @@ import type {
   OutcomeRequest,
   StoredEvent,
   StreamInfo,
+  StreamRef,
   TenantStore,
 } from "./types.js";
+import { EXISTING_STREAMS_SQL, rowWithValuesSql } from "./lookups.js";
+import type { ReadModelDefinition } from "../definition.js";
 import { START } from "./types.js";
 import { commitSignalOf, type CommitListener, type CommitSignal } from "./commit-signal.js";
 
@@ -107,6 +110,10 @@ class TenantScope implements TenantStore {
       ...(request.views !== undefined && request.views.length > 0 && { views: request.views }),
       ...(request.idempotency &&
         request.commandId !== undefined && { idempotency: { commandId: request.commandId, ...request.idempotency } }),
+      ...(request.requiredStreams &&
+        request.requiredStreams.length > 0 && {
+          requiredStreams: { types: request.requiredStreams.map((r) => r.streamType), ids: request.requiredStreams.map((r) => streamIdOf(r.streamId)) },
+        }),
     });
 
     const attempts = expected === "any" && !this.inTransaction ? ANY_ATTEMPTS : 1;
@@ -154,6 +161,25 @@ class TenantScope implements TenantStore {
       if (isUniqueViolation(error, "commands_pkey")) return false;
       throw error;
     }
+  }
+
+  async existingStreams(refs: readonly StreamRef[]): Promise<StreamRef[]> {
+    if (refs.length === 0) return [];
+    const rows = await this.sql.query<{ stream_type: string; stream_id: string }>(EXISTING_STREAMS_SQL, [
+      this.tenant,
+      refs.map((r) => r.streamType),
+      refs.map((r) => streamIdOf(r.streamId)),
+    ]);
+    return rows.map((r) => ({ streamType: r.stream_type, streamId: r.stream_id }));
+  }
+
+  async findRow(readModel: ReadModelDefinition, columns: Readonly<Record<string, unknown>>, exceptId?: string): Promise<string | undefined> {
+    const [row] = await this.sql.query<{ id: string }>(rowWithValuesSql(readModel, Object.keys(columns)), [
+      this.tenant,
+      JSON.stringify(columns),
+      exceptId === undefined ? null : streamIdOf(exceptId),
+    ]);
+    return row?.id;
   }
 
   async readStream(streamType: string, streamId: string, options: { afterVersion?: number; limit?: number } = {}): Promise<StoredEvent[]> {

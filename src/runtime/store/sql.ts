@@ -89,6 +89,8 @@ export interface CommitInput {
   readonly readModel?: { readonly definition: ReadModelDefinition; readonly columnsJson: string; readonly creator: string | null };
   readonly snapshot?: { readonly specHash: string; readonly stateJson: string };
   readonly idempotency?: { readonly commandId: string; readonly requestHash: string; readonly action: string };
+  /** Streams (type and id, pairwise) that must exist in the tenant for anything to be written. */
+  readonly requiredStreams?: { readonly types: readonly string[]; readonly ids: readonly string[] };
   /** Rows of views the events change (src/runtime/views/sql.ts). */
   readonly views?: readonly ViewWrite[];
 }
@@ -107,8 +109,15 @@ export function commitStatement(input: CommitInput): Statement {
   const id = `${p.add(input.streamId)}::text::uuid`;
   const count = `${p.add(input.count)}::integer`;
   const time = `coalesce(${p.add(input.recordedAt)}::text::timestamptz, ${NOW_MS})`;
+  // Checked refs: no row for the stream CTE unless every required stream exists, so nothing is written.
+  const required = input.requiredStreams;
+  const refsExist =
+    required === undefined || required.types.length === 0
+      ? undefined
+      : `NOT EXISTS (SELECT 1 FROM unnest(${p.add(required.types)}::text[], ${p.add(required.ids)}::text[]) AS req(stream_type, stream_id)
+        WHERE NOT EXISTS (SELECT 1 FROM fluvius.streams rs WHERE rs.tenant = ${tenant} AND rs.stream_type = req.stream_type AND rs.stream_id = req.stream_id::uuid))`;
   const newStream = `INSERT INTO fluvius.streams AS cur (tenant, stream_type, stream_id, version, last_tx_id, created_at, updated_at)
-    SELECT ${tenant}, ${type}, ${id}, ${count}, pg_current_xact_id(), t.at, t.at FROM (SELECT ${time} AS at) t`;
+    SELECT ${tenant}, ${type}, ${id}, ${count}, pg_current_xact_id(), t.at, t.at FROM (SELECT ${time} AS at) t${refsExist === undefined ? "" : ` WHERE ${refsExist}`}`;
   const expected = input.expected === 0 ? "no-stream" : input.expected;
 
   // The transaction-id condition keeps a stream's events in (tx_id, position) order, the
@@ -130,7 +139,7 @@ export function commitStatement(input: CommitInput): Statement {
     stream = `UPDATE fluvius.streams
        SET version = version + ${count}, updated_at = greatest(updated_at, ${time}), last_tx_id = pg_current_xact_id()
      WHERE tenant = ${tenant} AND stream_type = ${type} AND stream_id = ${id}
-       AND version = ${p.add(expected)}::integer AND last_tx_id <= pg_current_xact_id()
+       AND version = ${p.add(expected)}::integer AND last_tx_id <= pg_current_xact_id()${refsExist === undefined ? "" : ` AND ${refsExist}`}
     RETURNING version - ${count} AS base, updated_at AS at, created_at`;
   }
 

@@ -159,6 +159,11 @@ export interface CommitRequest extends AppendOptions {
   readonly snapshot?: { readonly specHash: string; readonly state: unknown };
   /** Record the outcome under `commandId` for idempotent retries. */
   readonly idempotency?: { readonly requestHash: string; readonly action: string };
+  /**
+   * Streams of the tenant that must exist (a command's checked refs): when one does not, the
+   * write does nothing and fails like a version conflict, so the check costs no round trip.
+   */
+  readonly requiredStreams?: readonly StreamRef[];
 }
 
 /** The outcome of a command that appended nothing: rejected, or a handler that decided on no events. */
@@ -185,6 +190,15 @@ export interface TenantStore {
   commit(request: CommitRequest): Promise<AppendResult>;
   /** Records the outcome of a command that appended nothing; false when the command id was recorded meanwhile. */
   recordOutcome(request: OutcomeRequest): Promise<boolean>;
+  /** Which of these streams exist in the tenant (one statement for all of them). */
+  existingStreams(refs: readonly StreamRef[]): Promise<StreamRef[]>;
+  /** The id of a read-model row whose columns hold these values (other than `exceptId`), if any. */
+  findRow(readModel: ReadModelDefinition, columns: Readonly<Record<string, unknown>>, exceptId?: string): Promise<string | undefined>;
+}
+
+export interface StreamRef {
+  readonly streamType: string;
+  readonly streamId: string;
 }
 
 export interface ReadCommittedOptions {

@@ -84,6 +84,7 @@ const CHANGES: [string, Record<string, string>, Record<string, string>][] = [
   ["rename with CHECK and index", shop("kind: { enum: [a, b] }\nowner: { ref: item }", RULES), shop("sort: { enum: [a, b], renamedFrom: kind }\nholder: { ref: item, renamedFrom: owner }", RULES)],
   ["drop a table and a domain", { ...shop("a: string", OTHER), ...MORE }, shop("a: string")],
   ["add a table and a domain", shop("a: string"), { ...shop("a: string", OTHER), ...MORE }],
+  ["unique constraints added and dropped", shop("a: string\nb: string\nc: { type: string, unique: true }"), shop("a: { type: string, unique: true }\nb: string\nc: string", "    unique: [[a, b]]\n")],
 ];
 
 const ORDER_STATE = {
@@ -258,6 +259,45 @@ export function migrationSuite(backend: Backend): void {
         expect(lines(result.diagnostics)).toEqual([`migrations/0001_init.sql:${line}:1 error migration-failed`]);
         expect(result.diagnostics[0]?.message).toBe('Applying 0001_init.sql failed: schema "fluvius" already exists');
         expect(result.diagnostics[0]?.hint).toContain("by the runtime's ensureSchema");
+      } finally {
+        await done();
+      }
+    });
+
+    test("a unique constraint over rows that share a value is refused at migrate up, listing them; it applies once they differ", async () => {
+      const host = project(shop("sku: string\nname: string"));
+      await mustMigrate(host, "init");
+      const { target, done } = await backend.fresh();
+      try {
+        await up(target, host);
+        const db = target.db;
+        const row = (tenant: string, id: string, sku: string) =>
+          `INSERT INTO shop.item (_tenant, _id, _version, _created, _updated, sku, name) VALUES ('${tenant}', '${id}', 1, now(), now(), '${sku.replace(/'/g, "''")}', 'x');`;
+        await db.exec(
+          row("t1", "11111111-1111-4111-8111-111111111111", "A") +
+            row("t1", "22222222-2222-4222-8222-222222222222", "A") +
+            row("t1", "33333333-3333-4333-8333-333333333333", "B") +
+            row("t2", "44444444-4444-4444-8444-444444444444", "B") + // another tenant: no duplicate
+            row("t2", "55555555-5555-4555-8555-555555555555", "O'Brien") +
+            row("t2", "66666666-6666-4666-8666-666666666666", "O'Brien"),
+        );
+        setSpecs(host, shop("sku: { type: string, unique: true }\nname: string"));
+        const plan = await mustMigrate(host, "unique sku");
+        expect(plan.migration.content).toContain('CREATE UNIQUE INDEX "item__tenant_sku_key" ON "shop"."item" ("_tenant", "sku");');
+
+        const refused = await migrateUp(target, await migrationFiles(host), "migrations");
+        expect(refused.applied).toEqual([]);
+        expect(lines(refused.diagnostics)).toEqual([expect.stringMatching(/^migrations\/0002_unique_sku\.sql:\d+:1 error unique-over-duplicates$/)]);
+        expect(refused.diagnostics[0]?.message).toBe(
+          "Applying 0002_unique_sku.sql failed: shop.item: cannot add unique (sku): 2 value(s) are held by more than one stream:\n" +
+            "  - tenant 't1': sku = 'A' in streams 11111111-1111-4111-8111-111111111111, 22222222-2222-4222-8222-222222222222\n" +
+            "  - tenant 't2': sku = 'O''Brien' in streams 55555555-5555-4555-8555-555555555555, 66666666-6666-4666-8666-666666666666",
+        );
+        expect(await db.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'shop' AND indexname = 'item__tenant_sku_key'")).toEqual([]);
+
+        await db.exec("UPDATE shop.item SET sku = 'A2' WHERE _id = '22222222-2222-4222-8222-222222222222'; UPDATE shop.item SET sku = 'O2' WHERE _id = '66666666-6666-4666-8666-666666666666';");
+        expect((await up(target, host)).applied.map((f) => f.name)).toEqual(["0002_unique_sku.sql"]);
+        await expect(db.exec(row("t1", "77777777-7777-4777-8777-777777777777", "A"))).rejects.toThrow(/item__tenant_sku_key/);
       } finally {
         await done();
       }

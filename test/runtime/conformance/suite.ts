@@ -10,6 +10,7 @@ import { replayTests } from "./replay.js";
 import { snapshotTests } from "./snapshots.js";
 import { storeTests } from "./store.js";
 import { subscriptionTests } from "./subscriptions.js";
+import { uniqueTests } from "./unique.js";
 
 /**
  * One conformance suite for every EventStore backend: the same behaviour is required of
@@ -39,4 +40,5 @@ export function conformanceSuite(open: () => Promise<Backend>): void {
   describe("replay", () => replayTests(ctx));
   describe("subscriptions", () => subscriptionTests(ctx));
   describe("reactions", () => reactionTests(ctx));
+  describe("unique values, natural keys, checked refs", () => uniqueTests(ctx));
 }
