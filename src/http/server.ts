@@ -131,6 +131,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   registerCommands(app, resources, context);
   registerQueries(app, resources, context);
   registerViews(app, options.domains, context);
-  registerMeta(app, resources, context);
+  registerMeta(app, options.domains, resources, context);
   return app;
 }

@@ -13,7 +13,20 @@ import { buildProjectFromSpecs } from "../helpers/project.js";
 import { type BankingApp, startApp } from "./banking-app.js";
 
 const spec = readFileSync(path.join(fixturesRoot, "valid/views/spec/sales.yaml"), "utf8");
-const project = buildProjectFromSpecs("views", { "sales.yaml": spec });
+/** A domain of views only, fed by another domain's events. */
+const REPORTS = `domain: reports
+views:
+  spend:
+    key: $state.customerId
+    fields: { placed: { type: Money, default: "0.00" } }
+    from: { sales.order.order-placed: { add: { placed: $state.total } } }
+types:
+  Money: { type: decimal, scale: 2, minimum: "0" }
+policies:
+  roles: { analyst: {} }
+  rules: [{ role: analyst, allow: ["spend:read"] }]
+`;
+const project = buildProjectFromSpecs("views", { "sales.yaml": spec, "reports.yaml": REPORTS });
 
 const CUSTOMERS = ["7d0c1e52-6f3b-4a7e-9f51-1c2b3d4e5f60", "0b8e3c1a-2d4f-4e6a-8b9c-0d1e2f3a4b5c"];
 const today = () => new Date().toISOString().slice(0, 10);
@@ -116,8 +129,20 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
     await api.db.query('DELETE FROM "sales"."customer_orders"');
     const definitions = api.domains.flatMap((d) => d.aggregates.map((a) => a.definition));
     const reports = await replayViews(api.db, views, definitions, { batchSize: 7 });
-    expect(reports.map((r) => r.view)).toEqual(["sales.customer-orders", "sales.daily-revenue", "sales.latest-reading", "sales.order-feed"]);
+    expect(reports.map((r) => r.view).sort()).toEqual(["reports.spend", "sales.customer-orders", "sales.daily-revenue", "sales.latest-reading", "sales.order-feed"]);
     expect(await dump()).toEqual(before);
+  });
+
+  test("a domain of views only is fed by another domain's commands and has its own /_meta", async () => {
+    const rowsOf = (await analyst(`reports.spend/${CUSTOMERS[0]}`)) as { placed: string; _version: number };
+    // Customer 0 placed 10.25, 30.25 and 40.25 in the first test.
+    expect(rowsOf).toMatchObject({ placed: "80.75", _version: 3 });
+    const domainMeta = await api.app.inject({ method: "GET", url: "/api/_meta/reports/" });
+    expect(domainMeta.statusCode).toBe(200);
+    expect(domainMeta.json()).toMatchObject({ name: "reports", commands: {} });
+    const viewMeta = await api.app.inject({ method: "GET", url: "/api/_meta/reports.spend/" });
+    expect(viewMeta.statusCode).toBe(200);
+    expect(viewMeta.json()).toMatchObject({ name: "reports.spend", idfield: "customerId" });
   });
 
   test("/_meta describes each view for a generic UI; OpenAPI lists its rows and key", async () => {

@@ -3,6 +3,7 @@ import { applicationMeta } from "../meta/app-meta.js";
 import { commandMeta } from "../meta/command-meta.js";
 import { resourceMeta } from "../meta/resource-meta.js";
 import { viewMeta } from "../meta/view-meta.js";
+import type { DomainDefinition } from "../../runtime/domain.js";
 import type { Resource } from "../resources.js";
 import type { RequestContext } from "../server.js";
 
@@ -13,9 +14,9 @@ import type { RequestContext } from "../server.js";
  * a dot. An aggregate and an action of the same name: the dot gives the aggregate, the colon
  * the action. Views are listed with the aggregates (no view may take an aggregate's name).
  */
-export function registerMeta(app: FastifyInstance, resources: readonly Resource[], context: RequestContext): void {
+export function registerMeta(app: FastifyInstance, domains: readonly DomainDefinition[], resources: readonly Resource[], context: RequestContext): void {
   const { basePath } = context;
-  const domains = [...new Map(resources.map((r) => [r.domain.name, r.domain])).values()];
+  // Every domain, also one that only has views (fed by other domains' events).
   const documents = domains.map((domain) => {
     const own = resources.filter((r) => r.domain === domain);
     const commands = Object.fromEntries(own.flatMap((r) => Object.keys(r.meta.definition.actions).map((action) => [action, commandMeta(r, action)] as const)));
