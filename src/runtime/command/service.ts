@@ -26,7 +26,7 @@ import { decodeRejection, encodeRejection, isRecordableRejection } from "./rejec
 import { requestHash } from "./request-hash.js";
 import { StreamCache } from "./stream-cache.js";
 import { StreamQueue } from "./stream-queue.js";
-import { applyWithViews } from "../views/changes.js";
+import { applyWithViews, nonUuidViewValue } from "../views/changes.js";
 import { viewSourcesFor } from "../views/definition.js";
 
 /** What a command decides on: a state at a version. */
@@ -194,7 +194,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
             viewSources,
           );
     if (action.creates && !policy.can(actor, action.permission, next as object)) throw new ForbiddenError(action.permission);
-    const misfit = definition.readModel && nonUuidColumn(definition.readModel, next);
+    const misfit = (definition.readModel && nonUuidColumn(definition.readModel, next)) || nonUuidViewValue(viewWrites);
     if (misfit) {
       if (misfit.value === actor.id) throw new ActorIdNotUuidError(misfit.field, actor.id);
       throw new InvalidEventError(`The events of '${command.action}' leave ${JSON.stringify(misfit.value)} in '${misfit.field}', a uuid field; check its handler and evolve code.`);

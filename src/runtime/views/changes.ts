@@ -1,3 +1,4 @@
+import { isUuid } from "../actor.js";
 import type { AggregateDefinition, EventMeta, EventShape } from "../definition.js";
 import type { EventRecord } from "../store/types.js";
 import type { ViewDefinition, ViewSource, ViewWrite } from "./definition.js";
@@ -66,4 +67,24 @@ export function applyWithViews<S, E extends EventShape>(
     }
   });
   return { next, writes };
+}
+
+/**
+ * The first value bound for a uuid column of a view (a key part or a `set`) that is not a
+ * UUID, if any: `$event.actorId` is a token's subject, which need not be one, and the database
+ * would refuse it mid-write (a 500) instead of the command being refused.
+ */
+export function nonUuidViewValue(writes: readonly ViewWrite[]): { readonly field: string; readonly value: unknown } | undefined {
+  for (const write of writes) {
+    for (const [i, column] of write.table.key.entries()) {
+      const value = write.key[i];
+      if (column.sqlType === "uuid" && !(typeof value === "string" && isUuid(value))) return { field: column.field, value };
+    }
+    for (const op of write.operations) {
+      if (!("value" in op) || op.value === null || op.value === undefined) continue;
+      const column = write.table.columns.find((c) => c.field === op.field);
+      if (column?.sqlType === "uuid" && !(typeof op.value === "string" && isUuid(op.value))) return { field: op.field, value: op.value };
+    }
+  }
+  return undefined;
 }
