@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { createAggregateService } from "../command/service.js";
+import { NotFoundError } from "../errors.js";
 import { streamDefinitionsOf, viewsOf, type DomainDefinition } from "../domain.js";
 import { unrestrictedPolicy } from "../policy.js";
 import type { EventRecord, EventStore, StoredEvent } from "../store/types.js";
@@ -37,6 +38,11 @@ export interface ReactionWorkerOptions {
   readonly wakeOnCommit?: boolean;
   /** Attempts of one delivery before it is parked (default 5). */
   readonly maxAttempts?: number;
+  /**
+   * Attempts when the target stream does not exist (default 10, about 80 s with the backoff):
+   * reactions run side by side, so a stream another reaction creates may not be there yet.
+   */
+  readonly missingTargetAttempts?: number;
   /** First wait between attempts; doubled each time, at most 30 s (default 200 ms). */
   readonly retryDelayMs?: number;
   /** The clock timers are due by (tests move it). */
@@ -96,6 +102,7 @@ export function createReactionWorkers(store: EventStore, options: ReactionWorker
   const upcast = createUpcaster(streamDefinitionsOf(options.domains));
   const now = options.now ?? (() => new Date());
   const maxAttempts = options.maxAttempts ?? 5;
+  const missingTargetAttempts = options.missingTargetAttempts ?? Math.max(maxAttempts, 10);
   const retryDelayMs = options.retryDelayMs ?? 200;
   const db = store.database;
 
@@ -113,7 +120,9 @@ export function createReactionWorkers(store: EventStore, options: ReactionWorker
         await dispatch(reaction, record, env);
         return "done";
       } catch (error) {
-        if (attempt < maxAttempts && isRetryable(error)) {
+        // A missing target is usually another reaction's stream not created yet: it gets more patience.
+        const attempts = error instanceof NotFoundError ? missingTargetAttempts : maxAttempts;
+        if (attempt < attempts && isRetryable(error)) {
           await sleep(Math.min(30_000, retryDelayMs * 2 ** (attempt - 1)));
           continue;
         }

@@ -17,6 +17,8 @@ export function auditTests(ctx: SuiteContext): void {
       const opened = await service.execute({ action: "open-account", payload: { customerId: randomUUID(), accountType: "savings" }, actor: teller(tenant) });
       expect(opened.item).toMatchObject({ _creator: "teller-1", _updater: "teller-1" });
       const id = opened.streamId;
+      // Time travel by `at` below needs the deposit in a later millisecond than the opening.
+      await new Promise((resolve) => setTimeout(resolve, 5));
       const deposited = await service.execute({ action: "deposit", streamId: id, payload: { amount: "5.00" }, actor: otherTeller(tenant) });
       expect(deposited.item).toMatchObject({ _version: 2, _creator: "teller-1", _updater: "teller-2" });
       await service.execute({ action: "deposit", streamId: id, payload: { amount: "1.00" }, actor: otherTeller(tenant) });

@@ -186,9 +186,9 @@ export function reactionTests(ctx: SuiteContext): void {
     const shop = shopOf(ctx.backend.store, domain);
     const never = randomUUID();
     await shop.place(tenant, [{ stockId: never, quantity: 1 }]);
-    await drainReactions(ctx.backend.store, { domains: [domain], ...fast });
+    await drainReactions(ctx.backend.store, { domains: [domain], ...fast, missingTargetAttempts: 4 });
     const parked = await openParked(ctx.backend.db, `${domain.name}.reserve-stock`);
-    expect(parked.map((p) => [p.attempts, p.error.code])).toEqual([[3, "not-found"]]);
+    expect(parked.map((p) => [p.attempts, p.error.code])).toEqual([[4, "not-found"]]);
 
     // The stream appears while the delivery waits between attempts: the retry succeeds.
     const late = randomUUID();
