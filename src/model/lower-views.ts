@@ -28,7 +28,7 @@ export function lowerView(home: BoundDomain, name: string, spec: ViewSpec, domai
   const from = Array.isArray(spec.from) ? {} : (spec.from as Readonly<Record<string, ViewUpdateSpec>>);
   const sources: ViewSourceModel[] = Object.entries(from).map(([ref, update]) => {
     const operations: ViewOperation[] = [];
-    for (const kind of ["set", "add", "subtract"] as const) {
+    for (const kind of ["set", "add", "subtract", "push", "pull"] as const) {
       for (const [field, value] of Object.entries(update[kind] ?? {})) operations.push({ kind, field, value: viewValue(value) });
     }
     for (const field of update.count ?? []) operations.push({ kind: "count", field });

@@ -251,5 +251,5 @@ export interface ViewSourceModel {
 }
 
 export type ViewOperation =
-  | { readonly kind: "set" | "add" | "subtract"; readonly field: string; readonly value: ViewValue }
+  | { readonly kind: "set" | "add" | "subtract" | "push" | "pull"; readonly field: string; readonly value: ViewValue }
   | { readonly kind: "count" | "unset"; readonly field: string };

@@ -126,6 +126,9 @@ export interface ViewUpdateSpec {
   readonly set?: ApplyMap;
   readonly add?: ApplyMap;
   readonly subtract?: ApplyMap;
+  /** Append an element to an array field; `pull` removes every element equal to the value. */
+  readonly push?: ApplyMap;
+  readonly pull?: ApplyMap;
   readonly count?: readonly string[];
   readonly unset?: readonly string[];
 }

@@ -43,6 +43,14 @@ views:
     fields: { won: { type: Money, default: "0.00" }, deals: { type: integer, default: 0 } }
     from:
       deal.deal-won: { add: { won: $state.amount }, count: [deals] }
+  open-deals:
+    description: The deals of each customer still open, oldest first
+    async: true
+    key: $state.customerId
+    fields: { deals: { type: "uuid[]", default: [] } }
+    from:
+      deal.deal-opened: { push: { deals: $event.streamId } }
+      deal.deal-won: { pull: { deals: $event.streamId } }
   pipeline:
     description: Deals and their amount per stage and owner
     handler: true
@@ -57,7 +65,7 @@ policies:
   roles: { seller: {}, analyst: {} }
   rules:
     - { role: seller, allow: ["deal:*"] }
-    - { role: analyst, allow: ["latest-deal:read", "won-by-customer:read", "pipeline:read"] }
+    - { role: analyst, allow: ["latest-deal:read", "won-by-customer:read", "open-deals:read", "pipeline:read"] }
 `;
 
 /** A deal moves from its old stage's row to its new one's; an amount of 13.13 is a bug in it (it throws). */
@@ -137,8 +145,15 @@ describe.each(["pglite", "postgres"] as const)("asynchronous views on %s", (back
     expect(statuses.map((s) => [s.worker, s.lag, s.parked])).toEqual([
       ["view:crm.latest-deal", 0, 0],
       ["view:crm.won-by-customer", 0, 0],
+      ["view:crm.open-deals", 0, 0],
       ["view:crm.pipeline", 0, 0],
     ]);
+    // push and pull in the log's order: each customer's deals not won, in the order they were opened.
+    const won = new Set(deals.slice(0, 4));
+    for (const customer of CUSTOMERS) {
+      const open = events.filter((e) => e.data.customerId === customer && !won.has(e.stream_id)).map((e) => e.stream_id);
+      expect(await analyst(`crm.open-deals/${customer}`)).toMatchObject({ deals: open });
+    }
     // The hand-written pipeline agrees with the deals' current stages.
     expect(await pipelineRows()).toEqual(await pipelineFromLog());
   });
@@ -219,7 +234,7 @@ describe.each(["pglite", "postgres"] as const)("asynchronous views on %s", (back
     await api.db.query('DELETE FROM "crm"."latest_deal"');
     const definitions = api.domains.flatMap((d) => d.aggregates.map((a) => a.definition));
     const reports = await replayViews(api.db, views, definitions, { batchSize: 5 });
-    expect(reports.map((r) => r.view)).toEqual(["crm.latest-deal", "crm.won-by-customer", "crm.pipeline"]);
+    expect(reports.map((r) => r.view)).toEqual(["crm.latest-deal", "crm.won-by-customer", "crm.open-deals", "crm.pipeline"]);
     expect(await dump()).toEqual(before);
     const next = await open(SELLERS[0] ?? "", CUSTOMERS[1] ?? "", "1.00");
     await runProjectors();

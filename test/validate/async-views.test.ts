@@ -71,4 +71,19 @@ describe("asynchronous views", () => {
     const { summary } = await compileSpec(PIPELINE(edit));
     expect(summary).toEqual([expect.stringMatching(expected)]);
   });
+
+  const OPEN_DEALS = (update: string, async = true) =>
+    domain(`  open-deals:
+${async ? "    async: true\n" : ""}    key: $state.customerId
+    fields: { deals: { type: "uuid[]", default: [] }, total: { type: integer, default: 0 } }
+    from:
+      deal.deal-opened: ${update}`);
+
+  test("push and pull change array fields with elements of their type, in the log's order only", async () => {
+    expect((await compileSpec(OPEN_DEALS("{ push: { deals: $event.streamId } }"))).summary).toEqual([]);
+    expect((await compileSpec(OPEN_DEALS("{ pull: { deals: $event.streamId } }"))).summary).toEqual([]);
+    expect((await compileSpec(OPEN_DEALS("{ push: { deals: $event.streamId } }", false))).summary).toEqual([expect.stringMatching(/invalid-view: .*would push deals.*`async: true`/)]);
+    expect((await compileSpec(OPEN_DEALS("{ push: { total: $event.streamId } }"))).summary).toEqual([expect.stringMatching(/non-array-operation: /)]);
+    expect((await compileSpec(OPEN_DEALS("{ push: { deals: $event.data.amount } }"))).summary).toEqual([expect.stringMatching(/apply-type-mismatch: /)]);
+  });
 });

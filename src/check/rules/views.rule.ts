@@ -12,7 +12,7 @@ import { valueProblem } from "../values.js";
 
 const DATETIME: ValueType = { kind: "primitive", primitive: "datetime", constraints: {} };
 const BUCKETS = ["hour", "day", "month"] as const;
-const VALUE_OPERATIONS = ["set", "add", "subtract"] as const;
+const VALUE_OPERATIONS = ["set", "add", "subtract", "push", "pull"] as const;
 
 /**
  * Views are fed by events of the project's aggregates; their key reads one plain value of every
@@ -30,6 +30,7 @@ export const viewsRule: Rule = {
     "unknown-variable",
     "apply-type-mismatch",
     "non-numeric-operation",
+    "non-array-operation",
     "unset-required-field",
     "conflicting-apply",
     "invalid-condition-value",
@@ -130,8 +131,8 @@ function checkHandwritten(
 
 /**
  * A row is changed in each command's write, and commands on different streams commit in no
- * fixed order: `add`, `subtract` and `count` give the same row whatever the order, `set` and
- * `unset` do not, unless one stream alone writes the row (a key of `$event.streamId` over
+ * fixed order: `add`, `subtract` and `count` give the same row whatever the order, `set`,
+ * `unset`, `push` and `pull` do not, unless one stream alone writes the row (a key of `$event.streamId` over
  * one aggregate, or `$event.id`), whose commands are ordered by its versions. Anything else
  * would make a row depend on timing, and a replay differ from what the commands wrote.
  * An asynchronous view is kept in the log's order, so there any operation is fine.
@@ -148,12 +149,15 @@ function checkOrderIndependent(
   if (oneWriter || view.spec.async === true) return;
   for (const source of sources) {
     const update = updates[source.ref] ?? {};
-    const ordered = [...Object.keys(update.set ?? {}).map((f) => `set ${f}`), ...(update.unset ?? []).map((f) => `unset ${f}`)];
+    const ordered = [
+      ...(["set", "push", "pull"] as const).flatMap((op) => Object.keys(update[op] ?? {}).map((f) => `${op} ${f}`)),
+      ...(update.unset ?? []).map((f) => `unset ${f}`),
+    ];
     if (ordered.length === 0) continue;
     invalid(
       `'${source.ref}' would ${ordered.join(", ")} on rows that events of several streams change, whose commands commit in no fixed order; ` +
         "make the view `async: true` (kept in the log's order after the commit), use `add`, `subtract` or `count` there, or key the view by `$event.streamId` (of one aggregate) or `$event.id`",
-      site("from", source.ref, update.set !== undefined ? "set" : "unset"),
+      site("from", source.ref, update.set !== undefined ? "set" : update.push !== undefined ? "push" : update.pull !== undefined ? "pull" : "unset"),
     );
   }
 }
@@ -302,11 +306,18 @@ function checkOperations(view: Declaration<ViewSpec>, update: ViewUpdateSpec, so
       const path = [...source.path, operation, name];
       const field = target(operation, name, path);
       if (!field) continue;
-      if (operation !== "set" && !numeric(operation, field, path)) continue;
+      const onArray = operation === "push" || operation === "pull";
+      if (onArray && field.type.kind !== "array" && field.type.kind !== "unknown") {
+        context.report("non-array-operation", { operation, field: field.name, fieldType: describeType(field.type) }, { file, path, part: "key" });
+        continue;
+      }
+      if ((operation === "add" || operation === "subtract") && !numeric(operation, field, path)) continue;
       const typed = typeViewValue(value, source, context, { file, path });
       if (!typed) continue;
       const slot = asSlot(typed);
-      if (!fitsSlot(slot, field.type, operation === "set" && field.optional)) {
+      // push and pull take an element of the array.
+      const slotType = onArray && field.type.kind === "array" ? field.type.element : field.type;
+      if (!fitsSlot(slot, slotType, operation === "set" && field.optional)) {
         context.report("apply-type-mismatch", { operation, field: name, fieldType: describeType(field.type), value: describeSlotValue(slot) }, { file, path });
       }
     }

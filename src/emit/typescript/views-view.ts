@@ -139,7 +139,9 @@ function sourceView(model: Model, view: ViewModel, source: ViewSourceModel, alia
   const operations = source.operations.map((op) => {
     const head = `kind: ${JSON.stringify(op.kind)}, field: ${JSON.stringify(op.field)}`;
     if (!("value" in op)) return `{ ${head} }`;
-    const slot = view.fields.find((f) => f.name === op.field)?.type ?? { kind: "unknown" as const };
+    const type: ValueType = view.fields.find((f) => f.name === op.field)?.type ?? { kind: "unknown" };
+    // push and pull take an element of the array.
+    const slot = (op.kind === "push" || op.kind === "pull") && type.kind === "array" ? type.element : type;
     return `{ ${head}, value: ${expression(op.value, scope, slot)} }`;
   });
   lines.push(`return { key, operations: [${operations.join(", ")}] };`);

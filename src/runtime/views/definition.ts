@@ -33,6 +33,8 @@ export interface ViewTableDefinition {
 /** One operation on a row's field; `add`, `subtract` and `count` start from 0 on a field that has no value. */
 export type ViewOperation =
   | { readonly kind: "set" | "add" | "subtract"; readonly field: string; readonly value: unknown }
+  /** On an array field (jsonb): append the element; remove every element equal to it. */
+  | { readonly kind: "push" | "pull"; readonly field: string; readonly value: unknown }
   | { readonly kind: "count" | "unset"; readonly field: string };
 
 /** The change one event makes: the row of `key` (one value per key column), created when missing. */

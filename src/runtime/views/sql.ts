@@ -60,6 +60,11 @@ function valueSql(value: unknown, column: ViewColumn, p: Params): string {
   return `${p.add(text)}::text::${column.sqlType}`;
 }
 
+/** An array's element as jsonb. */
+function elementSql(value: unknown, p: Params): string {
+  return `${p.add(JSON.stringify(value ?? null))}::text::jsonb`;
+}
+
 /** The column's value after the operations, starting from `start`. */
 function fold(start: string, column: ViewColumn, operations: readonly ViewOperation[], p: Params): string {
   // What comes before the last `set` or `unset` does not matter: start there, so every parameter added is used.
@@ -81,6 +86,13 @@ function fold(start: string, column: ViewColumn, operations: readonly ViewOperat
         break;
       case "unset":
         expression = `NULL::${column.sqlType}`;
+        break;
+      case "push":
+        expression = `(coalesce(${expression}, '[]'::jsonb) || jsonb_build_array(${elementSql(op.value, p)}))`;
+        break;
+      case "pull":
+        // Every element equal to the value goes (jsonb equality: as JSON values compare); the order of the rest stays.
+        expression = `(SELECT coalesce(jsonb_agg(x.e ORDER BY x.i), '[]'::jsonb) FROM jsonb_array_elements(coalesce(${expression}, '[]'::jsonb)) WITH ORDINALITY AS x(e, i) WHERE x.e <> ${elementSql(op.value, p)})`;
         break;
     }
   }
