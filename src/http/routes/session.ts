@@ -1,0 +1,162 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import * as client from "openid-client";
+import { IdentityProviderError, LoginError, UnauthorizedError } from "../errors.js";
+import type { RequestContext } from "../server.js";
+import { cookieFlags, sessionTokenOf } from "../session/cookie.js";
+import { csrfTokenOf } from "../session/csrf.js";
+import type { OidcLogin, SessionOptions } from "../session/session.js";
+
+/** How long a login may take between `/auth/login` and `/auth/callback`. */
+const LOGIN_SECONDS = 600;
+
+/**
+ * The browser session's routes under `{basePath}/auth/`: `csrf-token` always; with a login,
+ * `login` (alias `sign-in`), `callback` and `logout` (alias `sign-out`), as Fluvius names them.
+ */
+export function registerSession(app: FastifyInstance, session: SessionOptions, context: RequestContext): void {
+  const base = `${context.basePath}/auth`;
+  app.get(`${base}/csrf-token`, async (request) => {
+    const token = sessionTokenOf(request, session.cookieName);
+    if (token === undefined) throw new UnauthorizedError("There is no session cookie: a CSRF token belongs to a browser session.");
+    // Only a session that still verifies gets its token.
+    await context.authenticate(request);
+    return { csrf_token: csrfTokenOf(token) };
+  });
+  const login = session.login;
+  if (login === undefined) return;
+  const flow = new LoginFlow(login, session.cookieName, base);
+  for (const path of ["login", "sign-in"]) app.get(`${base}/${path}`, (request, reply) => flow.start(request, reply));
+  app.get(`${base}/callback`, (request, reply) => flow.finish(request, reply));
+  for (const path of ["logout", "sign-out"]) app.get(`${base}/${path}`, (request, reply) => flow.end(request, reply));
+}
+
+/** What the browser keeps between login and callback (in a cookie only `/auth/callback` receives). */
+interface PendingLogin {
+  readonly state: string;
+  readonly nonce: string;
+  readonly verifier: string;
+  readonly next: string;
+}
+
+class LoginFlow {
+  private readonly pendingCookie: string;
+
+  constructor(
+    private readonly login: OidcLogin,
+    private readonly cookieName: string,
+    private readonly base: string,
+  ) {
+    this.pendingCookie = `${cookieName}_login`;
+  }
+
+  /** `GET …/auth/login?next=<page>`: to the provider's login page, with state, nonce and PKCE. */
+  async start(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const origin = this.originOf(request);
+    const query = request.query as Record<string, string | undefined>;
+    const pending: PendingLogin = {
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      verifier: client.randomPKCECodeVerifier(),
+      next: safeNext(query.next, origin) ?? this.login.afterLogin,
+    };
+    const url = client.buildAuthorizationUrl(this.login.client, {
+      redirect_uri: `${origin}${this.base}/callback`,
+      scope: this.login.scopes.join(" "),
+      state: pending.state,
+      nonce: pending.nonce,
+      code_challenge: await client.calculatePKCECodeChallenge(pending.verifier),
+      code_challenge_method: "S256",
+    });
+    const value = Buffer.from(JSON.stringify(pending)).toString("base64url");
+    void reply.setCookie(this.pendingCookie, value, { ...this.flags(origin, `${this.base}/callback`), maxAge: LOGIN_SECONDS });
+    return reply.redirect(url.href, 302);
+  }
+
+  /** `GET …/auth/callback?code=…&state=…`: the code for tokens; the ID token becomes the session cookie. */
+  async finish(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const origin = this.originOf(request);
+    const pending = readPending(request.cookies[this.pendingCookie]);
+    if (pending === undefined) throw new LoginError(`The login has expired or was started in another browser; start again at ${this.base}/login.`);
+    const current = new URL(`${origin}${this.base}/callback`);
+    current.search = new URL(request.url, "http://request").search;
+    let idToken: string | undefined;
+    try {
+      const tokens = await client.authorizationCodeGrant(this.login.client, current, {
+        pkceCodeVerifier: pending.verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
+      idToken = tokens.id_token;
+    } catch (error) {
+      throw loginProblem(error);
+    }
+    if (idToken === undefined) throw new IdentityProviderError("The identity provider sent no ID token.");
+    // The token must make an actor (a tenant claim and all) before it becomes a session.
+    const { claims } = await this.login.verify(`Bearer ${idToken}`);
+    const seconds = claims.exp === undefined ? undefined : Math.max(0, claims.exp - Math.floor(Date.now() / 1000));
+    void reply.clearCookie(this.pendingCookie, this.flags(origin, `${this.base}/callback`));
+    void reply.setCookie(this.cookieName, idToken, { ...this.flags(origin, "/"), ...(seconds === undefined ? {} : { maxAge: seconds }) });
+    return reply.redirect(safeNext(pending.next, origin) ?? this.login.afterLogin, 302);
+  }
+
+  /** `GET …/auth/logout`: clears the cookie, then through the provider's end-session page when it has one. */
+  async end(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const origin = this.originOf(request);
+    const query = request.query as Record<string, string | undefined>;
+    const after = safeNext(query.redirect_uri ?? query.next, origin) ?? this.login.afterLogout;
+    const token = sessionTokenOf(request, this.cookieName);
+    void reply.clearCookie(this.cookieName, this.flags(origin, "/"));
+    if (this.login.client.serverMetadata().end_session_endpoint === undefined) return reply.redirect(after, 302);
+    const url = client.buildEndSessionUrl(this.login.client, {
+      post_logout_redirect_uri: new URL(after, origin).href,
+      ...(token === undefined ? {} : { id_token_hint: token }),
+    });
+    return reply.redirect(url.href, 302);
+  }
+
+  /** Where the browser reaches us: the configured public URL, else (development) the request's own origin. */
+  private originOf(request: FastifyRequest): string {
+    return this.login.publicUrl ?? `${request.protocol}://${request.host}`;
+  }
+
+  private flags(origin: string, path: string) {
+    return cookieFlags(new URL(origin).hostname, path);
+  }
+}
+
+/** A page of this site to go to after login or logout: a path, or an absolute URL of our origin; else undefined (no open redirect). */
+export function safeNext(value: string | undefined, origin: string): string | undefined {
+  if (value === undefined || value.length > 2000) return undefined;
+  if (/^\/(?![/\\])/.test(value)) return value;
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  return url.origin === new URL(origin).origin ? url.href : undefined;
+}
+
+function readPending(value: string | undefined): PendingLogin | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as Partial<Record<keyof PendingLogin, unknown>>;
+    const { state, nonce, verifier, next } = parsed;
+    if (typeof state !== "string" || typeof nonce !== "string" || typeof verifier !== "string" || typeof next !== "string") return undefined;
+    return { state, nonce, verifier, next };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A failed code exchange: the provider refused (the user cancelled, a code used twice) or the
+ * response does not match this login (state, nonce) is the browser's 400; a provider that
+ * cannot be reached is a 502.
+ */
+function loginProblem(error: unknown): Error {
+  if (error instanceof client.AuthorizationResponseError) {
+    return new LoginError(`The identity provider refused the login: ${error.error_description ?? error.error}.`);
+  }
+  if (error instanceof client.ResponseBodyError) return new LoginError(`The identity provider refused the code: ${error.error_description ?? error.error}.`);
+  if (error instanceof TypeError && /fetch failed/i.test(error.message)) return new IdentityProviderError("The identity provider cannot be reached.");
+  const message = error instanceof Error ? error.message : String(error);
+  return new LoginError(`The login response is not valid: ${message}.`);
+}
