@@ -1,0 +1,190 @@
+/**
+ * The browser login as a Fluvius web app does it (rjs-frame: `/api/auth/login?next=…`, then
+ * `/api/auth/info` and the API with the session cookie), end to end against a local OpenID
+ * Connect provider (oidc-provider on 127.0.0.1): login, callback, cookie flags, CSRF on commands,
+ * `/auth/info`, logout, and the ways a callback can be wrong.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer as createNetServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { discoverOidc } from "fluvius/http";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Browser } from "../helpers/browser-jar.js";
+import { type LocalProvider, startLocalProvider } from "../helpers/oidc-provider.js";
+import { type BankingApp, startBankingApp } from "./banking-app.js";
+
+const CLIENT_ID = "bank-web";
+const COOKIE = "bank_session";
+const TELLER = randomUUID();
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe("the OpenID Connect login and the session cookie", () => {
+  let provider: LocalProvider;
+  let api: BankingApp;
+  let origin: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    provider = await startLocalProvider({
+      clientId: CLIENT_ID,
+      clientSecret: "bank-web-secret",
+      redirectUri: `${origin}/api/auth/callback`,
+      postLogoutRedirectUri: `${origin}/signed-out`,
+      claimsOf: () => ({ name: "Ada Lovelace", preferred_username: "ada", email: "ada@bank.test", tenant: "bank-1", tenant_name: "First Bank", roles: ["teller", "admin"] }),
+    });
+    const login = await discoverOidc(
+      { issuer: provider.issuer, clientId: CLIENT_ID, clientSecret: "bank-web-secret", scopes: ["openid", "profile", "email", "bank"], afterLogin: "/", afterLogout: "/signed-out" },
+      { idClaim: "sub", tenantClaim: "tenant", rolesClaim: "roles" },
+    );
+    api = await startBankingApp("pglite", { session: { cookieName: COOKIE, login }, tenantNameClaim: "tenant_name" });
+    await api.app.listen({ port, host: "127.0.0.1" });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await provider?.close();
+  });
+
+  /** A browser that went through the provider's login and consent pages and is back at the callback. */
+  async function signIn(next = "/api/banking.account/"): Promise<{ browser: Browser; landed: Response }> {
+    const browser = new Browser();
+    const start = await browser.request(`${origin}/api/auth/login?next=${encodeURIComponent(next)}&callback=${encodeURIComponent("/api/auth/callback")}`);
+    expect(start.status).toBe(302);
+    let step = await browser.follow(start.headers.get("location") ?? "", `${origin}/api/auth/callback`);
+    // The provider's login page, then its consent page.
+    for (let page = 0; step.response !== undefined && page < 4; page++) {
+      const html = await step.response.text();
+      const next = await browser.submit(step.url, html, html.includes('name="login"') ? { login: TELLER, password: "any" } : {});
+      step = await browser.follow(next, `${origin}/api/auth/callback`);
+    }
+    expect(step.url.startsWith(`${origin}/api/auth/callback?`), `the provider sent the browser back: ${step.url}`).toBe(true);
+    const landed = await browser.request(step.url);
+    return { browser, landed };
+  }
+
+  beforeAll(async () => {
+    ({ browser } = await signIn());
+  });
+
+  test("the login sets an HttpOnly, SameSite=Lax session cookie (not Secure on 127.0.0.1) and goes to the `next` page", async () => {
+    const { browser: fresh, landed } = await signIn("/api/banking.account/?limit=5");
+    expect(landed.status).toBe(302);
+    expect(landed.headers.get("location")).toBe("/api/banking.account/?limit=5");
+    const session = fresh.setCookies.find((line) => line.startsWith(`${COOKIE}=`) && !line.startsWith(`${COOKIE}=;`));
+    expect(session, "a Set-Cookie of the session").toBeDefined();
+    expect(session).toMatch(/; HttpOnly/i);
+    expect(session).toMatch(/; SameSite=Lax/i);
+    expect(session).toMatch(/; Path=\//);
+    expect(session).toMatch(/; Max-Age=\d+/);
+    expect(session).not.toMatch(/; Secure/i);
+    // The login's own cookie (state, nonce, PKCE) is for the callback only, and gone after it.
+    const pending = fresh.setCookies.find((line) => line.startsWith(`${COOKIE}_login=`));
+    expect(pending).toMatch(/; Path=\/api\/auth\/callback/);
+    expect(pending).toMatch(/; HttpOnly/i);
+    expect(fresh.cookie("127.0.0.1", `${COOKIE}_login`)).toBeUndefined();
+  });
+
+  test("a list with the cookie works; without it (and without a token) it is 401", async () => {
+    const list = await browser.request(`${origin}/api/banking.account/`);
+    expect(list.status, await list.clone().text()).toBe(200);
+    expect(await list.json()).toMatchObject({ data: [], pagination: { total: 0 } });
+    const anonymous = await new Browser().request(`${origin}/api/banking.account/`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ errcode: "unauthorized" });
+  });
+
+  test("a command with the cookie needs X-CSRF-Token: without it 403 csrf-token-required, with a wrong one 403, with the session's one 200", async () => {
+    const url = `${origin}/api/banking:open-account/account/:new`;
+    const body = JSON.stringify({ customerId: randomUUID(), accountType: "checking" });
+    const json = { "content-type": "application/json" };
+    const forged = await browser.request(url, { method: "POST", body, headers: json });
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toMatchObject({ errcode: "csrf-token-required" });
+    const wrong = await browser.request(url, { method: "POST", body, headers: { ...json, "x-csrf-token": "not-this-sessions-token-not-this-sessions" } });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toMatchObject({ errcode: "csrf-token-required" });
+
+    const tokenReply = await browser.request(`${origin}/api/auth/csrf-token`);
+    expect(tokenReply.status).toBe(200);
+    const { csrf_token } = (await tokenReply.json()) as { csrf_token: string };
+    const sent = await browser.request(url, { method: "POST", body, headers: { ...json, "x-csrf-token": csrf_token } });
+    expect(sent.status, await sent.clone().text()).toBe(200);
+    expect(await sent.json()).toMatchObject({ status: "OK", data: { account: { _creator: TELLER } } });
+    // Nothing was written by the refused ones.
+    const list = (await (await browser.request(`${origin}/api/banking.account/`)).json()) as { pagination: { total: number } };
+    expect(list.pagination.total).toBe(1);
+  });
+
+  test("a bearer token needs no CSRF proof, and wins over the cookie (a bad one is 401 even with a good cookie)", async () => {
+    const token = await api.token(randomUUID(), "bank-1", ["teller"]);
+    const url = `${origin}/api/banking:open-account/account/:new`;
+    const body = JSON.stringify({ customerId: randomUUID(), accountType: "savings" });
+    const bearer = await browser.request(url, { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } });
+    expect(bearer.status).toBe(200);
+    const bad = await browser.request(`${origin}/api/banking.account/`, { headers: { authorization: "Bearer not-a-token" } });
+    expect(bad.status).toBe(401);
+  });
+
+  test("/auth/info shows the user's username, the organization's name and the iamroles", async () => {
+    const info = await browser.request(`${origin}/api/auth/info`);
+    expect(info.status).toBe(200);
+    expect(await info.json()).toMatchObject({
+      user: { _id: TELLER, username: "ada", name: "Ada Lovelace", email: "ada@bank.test" },
+      organization: { _id: "bank-1", name: "First Bank" },
+      realm: provider.issuer,
+      roles: ["teller", "admin"],
+      iamroles: ["admin"],
+    });
+  });
+
+  test("a `next` page on another site is not followed: the login lands on afterLogin", async () => {
+    const { landed } = await signIn("https://elsewhere.test/steal");
+    expect(landed.headers.get("location")).toBe("/");
+  });
+
+  test("a callback that does not belong to a login in this browser is a 400 login-failed, never a 500", async () => {
+    const noLogin = await new Browser().request(`${origin}/api/auth/callback?code=abc&state=xyz`);
+    expect(noLogin.status).toBe(400);
+    expect(await noLogin.json()).toMatchObject({ errcode: "login-failed" });
+
+    const started = new Browser();
+    await started.request(`${origin}/api/auth/login`);
+    const wrongState = await started.request(`${origin}/api/auth/callback?code=abc&state=xyz&iss=${encodeURIComponent(provider.issuer)}`);
+    expect(wrongState.status).toBe(400);
+    expect(await wrongState.json()).toMatchObject({ errcode: "login-failed" });
+
+    const refused = await started.request(`${origin}/api/auth/callback?error=access_denied&error_description=cancelled&iss=${encodeURIComponent(provider.issuer)}`);
+    expect(refused.status).toBe(400);
+  });
+
+  test("the sign-in and sign-out aliases of Fluvius lead to the same flow", async () => {
+    const signInReply = await new Browser().request(`${origin}/api/auth/sign-in`);
+    expect(signInReply.status).toBe(302);
+    expect(signInReply.headers.get("location")).toContain(`${provider.issuer}/auth?`);
+    const signOut = await new Browser().request(`${origin}/api/auth/sign-out`);
+    expect(signOut.status).toBe(302);
+  });
+
+  test("logout clears the cookie and goes through the provider's end-session page with the ID token as hint", async () => {
+    const { browser: leaving } = await signIn();
+    const token = leaving.cookie("127.0.0.1", COOKIE);
+    expect(token).toBeDefined();
+    const out = await leaving.request(`${origin}/api/auth/logout`);
+    expect(out.status).toBe(302);
+    const location = new URL(out.headers.get("location") ?? "");
+    expect(`${location.origin}${location.pathname}`).toBe(`${provider.issuer}/session/end`);
+    expect(location.searchParams.get("id_token_hint")).toBe(token);
+    expect(location.searchParams.get("post_logout_redirect_uri")).toBe(`${origin}/signed-out`);
+    expect(leaving.cookie("127.0.0.1", COOKIE)).toBeUndefined();
+    const after = await leaving.request(`${origin}/api/banking.account/`);
+    expect(after.status).toBe(401);
+  });
+});
