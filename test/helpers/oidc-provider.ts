@@ -1,10 +1,8 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import Provider from "oidc-provider";
-
-export interface TestAccount {
-  readonly claims: Readonly<Record<string, unknown>>;
-}
+import { expect } from "vitest";
+import { Browser } from "./browser-jar.js";
 
 export interface LocalProvider {
   readonly issuer: string;
@@ -52,4 +50,33 @@ export async function startLocalProvider(options: ProviderOptions): Promise<Loca
     issuer,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A browser's login at `{origin}{base}/auth/login?next=…`: through the provider's login page
+ * (as `login`, any password) and consent page, back to the callback, which it calls.
+ */
+export async function signIn(origin: string, login: string, next: string, base = "/api"): Promise<{ browser: Browser; landed: Response }> {
+  const browser = new Browser();
+  const callback = `${origin}${base}/auth/callback`;
+  const start = await browser.request(`${origin}${base}/auth/login?next=${encodeURIComponent(next)}&callback=${encodeURIComponent(`${base}/auth/callback`)}`);
+  expect(start.status).toBe(302);
+  let step = await browser.follow(start.headers.get("location") ?? "", callback);
+  for (let page = 0; step.response !== undefined && page < 4; page++) {
+    const html = await step.response.text();
+    const target = await browser.submit(step.url, html, html.includes('name="login"') ? { login, password: "any" } : {});
+    step = await browser.follow(target, callback);
+  }
+  expect(step.url.startsWith(`${callback}?`), `the provider sent the browser back: ${step.url}`).toBe(true);
+  const landed = await browser.request(step.url);
+  return { browser, landed };
+}
+
+/** A port nothing listens on now (for a server that must be named before it starts). */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -5,25 +5,15 @@
  * `/auth/info`, logout, and the ways a callback can be wrong.
  */
 import { randomUUID } from "node:crypto";
-import { createServer as createNetServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { discoverOidc } from "fluvius/http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Browser } from "../helpers/browser-jar.js";
-import { type LocalProvider, startLocalProvider } from "../helpers/oidc-provider.js";
+import { freePort, type LocalProvider, signIn, startLocalProvider } from "../helpers/oidc-provider.js";
 import { type BankingApp, startBankingApp } from "./banking-app.js";
 
 const CLIENT_ID = "bank-web";
 const COOKIE = "bank_session";
 const TELLER = randomUUID();
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("the OpenID Connect login and the session cookie", () => {
   let provider: LocalProvider;
@@ -53,29 +43,14 @@ describe("the OpenID Connect login and the session cookie", () => {
     await provider?.close();
   });
 
-  /** A browser that went through the provider's login and consent pages and is back at the callback. */
-  async function signIn(next = "/api/banking.account/"): Promise<{ browser: Browser; landed: Response }> {
-    const browser = new Browser();
-    const start = await browser.request(`${origin}/api/auth/login?next=${encodeURIComponent(next)}&callback=${encodeURIComponent("/api/auth/callback")}`);
-    expect(start.status).toBe(302);
-    let step = await browser.follow(start.headers.get("location") ?? "", `${origin}/api/auth/callback`);
-    // The provider's login page, then its consent page.
-    for (let page = 0; step.response !== undefined && page < 4; page++) {
-      const html = await step.response.text();
-      const next = await browser.submit(step.url, html, html.includes('name="login"') ? { login: TELLER, password: "any" } : {});
-      step = await browser.follow(next, `${origin}/api/auth/callback`);
-    }
-    expect(step.url.startsWith(`${origin}/api/auth/callback?`), `the provider sent the browser back: ${step.url}`).toBe(true);
-    const landed = await browser.request(step.url);
-    return { browser, landed };
-  }
+  const signInAs = (next = "/api/banking.account/") => signIn(origin, TELLER, next);
 
   beforeAll(async () => {
-    ({ browser } = await signIn());
+    ({ browser } = await signInAs());
   });
 
   test("the login sets an HttpOnly, SameSite=Lax session cookie (not Secure on 127.0.0.1) and goes to the `next` page", async () => {
-    const { browser: fresh, landed } = await signIn("/api/banking.account/?limit=5");
+    const { browser: fresh, landed } = await signInAs("/api/banking.account/?limit=5");
     expect(landed.status).toBe(302);
     expect(landed.headers.get("location")).toBe("/api/banking.account/?limit=5");
     const session = fresh.setCookies.find((line) => line.startsWith(`${COOKIE}=`) && !line.startsWith(`${COOKIE}=;`));
@@ -146,7 +121,7 @@ describe("the OpenID Connect login and the session cookie", () => {
   });
 
   test("a `next` page on another site is not followed: the login lands on afterLogin", async () => {
-    const { landed } = await signIn("https://elsewhere.test/steal");
+    const { landed } = await signInAs("https://elsewhere.test/steal");
     expect(landed.headers.get("location")).toBe("/");
   });
 
@@ -174,7 +149,7 @@ describe("the OpenID Connect login and the session cookie", () => {
   });
 
   test("logout clears the cookie and goes through the provider's end-session page with the ID token as hint", async () => {
-    const { browser: leaving } = await signIn();
+    const { browser: leaving } = await signInAs();
     const token = leaving.cookie("127.0.0.1", COOKIE);
     expect(token).toBeDefined();
     const out = await leaving.request(`${origin}/api/auth/logout`);
