@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { discoverOidc } from "fluvius/http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Browser } from "../helpers/browser-jar.js";
+import { FluviusClient, HTTPError } from "../helpers/fluvius-client.js";
 import { freePort, type LocalProvider, signIn, startLocalProvider } from "../helpers/oidc-provider.js";
 import { type BankingApp, startBankingApp } from "./banking-app.js";
 
@@ -118,6 +119,26 @@ describe("the OpenID Connect login and the session cookie", () => {
       roles: ["teller", "admin"],
       iamroles: ["admin"],
     });
+  });
+
+  test("the Fluvius client after a cookie login: queries with the browser's cookie, commands with X-CSRF-Token added by its processHeaders", async () => {
+    const cookie = `${COOKIE}=${browser.cookie("127.0.0.1", COOKIE) ?? ""}`;
+    const { csrf_token } = (await (await browser.request(`${origin}/api/auth/csrf-token`)).json()) as { csrf_token: string };
+    const client = new FluviusClient(api.app, "banking", "/api", () => ({ cookie, "x-csrf-token": csrf_token }));
+    const opened = await client.post("/banking:open-account/account/:new", { customerId: randomUUID(), accountType: "savings" });
+    const id = ((opened.data as { account: { _id: string } }).account)._id;
+    await client.send("deposit", { amount: "10.00" }, { path: { resource: "account", _id: id } });
+    const item = await client.queryItem("account", id);
+    expect(item.data).toMatchObject({ _id: id, balance: "10.00", _version: 2 });
+    const list = await client.query("account", { search: { limit: 5, query: JSON.stringify({ "balance.gt": "5" }) } });
+    expect((list.data as { _id: string }[]).map((row) => row._id)).toContain(id);
+    // The same client without the header its processHeaders adds: refused before anything is written.
+    const bare = new FluviusClient(api.app, "banking", "/api", () => ({ cookie }));
+    const refused = await bare.send("deposit", { amount: "1.00" }, { path: { resource: "account", _id: id } }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HTTPError);
+    expect((refused as HTTPError).status).toBe(403);
+    expect((refused as HTTPError).body).toMatchObject({ errcode: "csrf-token-required" });
+    expect((await client.queryItem("account", id)).data).toMatchObject({ _version: 2 });
   });
 
   test("a `next` page on another site is not followed: the login lands on afterLogin", async () => {
