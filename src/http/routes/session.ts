@@ -6,6 +6,9 @@ import { cookieFlags, sessionTokenOf } from "../session/cookie.js";
 import { csrfTokenOf } from "../session/csrf.js";
 import type { OidcLogin, SessionOptions } from "../session/session.js";
 
+/** What every browser keeps of one cookie (RFC 6265 asks for at least 4096 bytes), leaving room for the flags. */
+const MAX_COOKIE_BYTES = 3900;
+
 /** How long a login may take between `/auth/login` and `/auth/callback`. */
 const LOGIN_SECONDS = 600;
 
@@ -92,6 +95,10 @@ class LoginFlow {
       throw loginProblem(error);
     }
     if (idToken === undefined) throw new IdentityProviderError("The identity provider sent no ID token.");
+    // Browsers drop a larger cookie without a word, which would loop the user through the login.
+    if (this.cookieName.length + idToken.length > MAX_COOKIE_BYTES) {
+      throw new IdentityProviderError(`The ID token is ${idToken.length} bytes, too large for a browser's cookie (4 KiB): let the provider put fewer claims into it.`);
+    }
     // The token must make an actor (a tenant claim and all) before it becomes a session.
     const { claims } = await this.login.verify(`Bearer ${idToken}`);
     const seconds = claims.exp === undefined ? undefined : Math.max(0, claims.exp - Math.floor(Date.now() / 1000));
