@@ -113,3 +113,9 @@ export class IdentityProviderError extends FluviusError {
   readonly code = "identity-provider-unavailable";
   readonly status = 502;
 }
+
+/** The provider's ID token does not fit a browser cookie (502: the provider's configuration, not the browser's doing). */
+export class IdTokenTooLargeError extends FluviusError {
+  readonly code = "id-token-too-large";
+  readonly status = 502;
+}
