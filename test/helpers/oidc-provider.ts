@@ -38,7 +38,7 @@ export async function startLocalProvider(options: ProviderOptions): Promise<Loca
         grant_types: ["authorization_code"],
       },
     ],
-    claims: { openid: ["sub"], profile: ["name", "preferred_username"], email: ["email"], bank: ["tenant", "roles", "tenant_name"] },
+    claims: { openid: ["sub"], profile: ["name", "preferred_username"], email: ["email"], bank: ["tenant", "roles", "tenant_name", "notes"] },
     // Scope claims in the ID token as well (not only at userinfo): the ID token is the session.
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: true } },

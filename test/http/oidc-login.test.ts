@@ -30,7 +30,12 @@ describe("the OpenID Connect login and the session cookie", () => {
       clientSecret: "bank-web-secret",
       redirectUri: `${origin}/api/auth/callback`,
       postLogoutRedirectUri: `${origin}/signed-out`,
-      claimsOf: () => ({ name: "Ada Lovelace", preferred_username: "ada", email: "ada@bank.test", tenant: "bank-1", tenant_name: "First Bank", roles: ["teller", "admin"] }),
+      claimsOf: (login) =>
+        login.startsWith("no-tenant")
+          ? { preferred_username: "nobody", roles: ["teller"] }
+          : login.startsWith("verbose")
+            ? { tenant: "bank-1", roles: ["teller"], notes: "x".repeat(5000) }
+            : { name: "Ada Lovelace", preferred_username: "ada", email: "ada@bank.test", tenant: "bank-1", tenant_name: "First Bank", roles: ["teller", "admin"] },
     });
     const login = await discoverOidc(
       { issuer: provider.issuer, clientId: CLIENT_ID, clientSecret: "bank-web-secret", scopes: ["openid", "profile", "email", "bank"], afterLogin: "/", afterLogout: "/signed-out" },
@@ -159,6 +164,17 @@ describe("the OpenID Connect login and the session cookie", () => {
 
     const refused = await started.request(`${origin}/api/auth/callback?error=access_denied&error_description=cancelled&iss=${encodeURIComponent(provider.issuer)}`);
     expect(refused.status).toBe(400);
+  });
+
+  test("an ID token that makes no actor (no tenant) or does not fit a cookie gives no session", async () => {
+    const { browser: noTenant, landed: refused } = await signIn(origin, `no-tenant-${randomUUID()}`, "/");
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ errcode: "unauthorized" });
+    expect(noTenant.cookie("127.0.0.1", COOKIE)).toBeUndefined();
+    const { browser: verbose, landed: tooLarge } = await signIn(origin, `verbose-${randomUUID()}`, "/");
+    expect(tooLarge.status).toBe(502);
+    expect(await tooLarge.json()).toMatchObject({ errcode: "id-token-too-large" });
+    expect(verbose.cookie("127.0.0.1", COOKIE)).toBeUndefined();
   });
 
   test("the sign-in and sign-out aliases of Fluvius lead to the same flow", async () => {
