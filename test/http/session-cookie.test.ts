@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { createAuthenticator, mintToken } from "../../src/http/auth.js";
-import { safeNext } from "../../src/http/routes/session.js";
+import { safeNext } from "../../src/http/session/login-flow.js";
 import { createServer } from "../../src/http/server.js";
 import { csrfTokenOf } from "../../src/http/session/csrf.js";
 import { isLoopbackHost } from "../../src/http/session/loopback.js";
