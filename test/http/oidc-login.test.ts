@@ -162,8 +162,12 @@ describe("the OpenID Connect login and the session cookie", () => {
     expect(wrongState.status).toBe(400);
     expect(await wrongState.json()).toMatchObject({ errcode: "login-failed" });
 
-    const refused = await started.request(`${origin}/api/auth/callback?error=access_denied&error_description=cancelled&iss=${encodeURIComponent(provider.issuer)}`);
+    // The user cancels at the provider: it sends the browser back with an error and the login's state.
+    const again = await started.request(`${origin}/api/auth/login`);
+    const state = new URL(again.headers.get("location") ?? "").searchParams.get("state") ?? "";
+    const refused = await started.request(`${origin}/api/auth/callback?error=access_denied&error_description=cancelled&state=${state}&iss=${encodeURIComponent(provider.issuer)}`);
     expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ errcode: "login-failed", errmesg: "The identity provider refused the login: cancelled." });
   });
 
   test("an ID token that makes no actor (no tenant) or does not fit a cookie gives no session", async () => {
@@ -171,6 +175,8 @@ describe("the OpenID Connect login and the session cookie", () => {
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ errcode: "unauthorized" });
     expect(noTenant.cookie("127.0.0.1", COOKIE)).toBeUndefined();
+    // The login's cookie is used once, also by a callback that fails.
+    expect(noTenant.cookie("127.0.0.1", `${COOKIE}_login`)).toBeUndefined();
     const { browser: verbose, landed: tooLarge } = await signIn(origin, `verbose-${randomUUID()}`, "/");
     expect(tooLarge.status).toBe(502);
     expect(await tooLarge.json()).toMatchObject({ errcode: "id-token-too-large" });

@@ -57,6 +57,8 @@ export class LoginFlow {
   async finish(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const origin = this.originOf(request);
     const pending = readPending(request.cookies[this.pendingCookie]);
+    // Used once, whatever happens next: a code is single-use, so a retry starts a new login.
+    void reply.clearCookie(this.pendingCookie, this.flags(origin, `${this.base}/callback`));
     if (pending === undefined) throw new LoginError(`The login has expired or was started in another browser; start again at ${this.base}/login.`);
     const current = new URL(`${origin}${this.base}/callback`);
     current.search = new URL(request.url, "http://request").search;
@@ -80,7 +82,6 @@ export class LoginFlow {
     // The token must make an actor (a tenant claim and all) before it becomes a session.
     const { claims } = await this.login.verify(`Bearer ${idToken}`);
     const seconds = claims.exp === undefined ? undefined : Math.max(0, claims.exp - Math.floor(Date.now() / 1000));
-    void reply.clearCookie(this.pendingCookie, this.flags(origin, `${this.base}/callback`));
     void reply.setCookie(this.cookieName, idToken, { ...this.flags(origin, "/"), ...(seconds === undefined ? {} : { maxAge: seconds }) });
     return reply.redirect(safeNext(pending.next, origin) ?? this.login.afterLogin, 302);
   }
