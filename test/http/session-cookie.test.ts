@@ -50,7 +50,7 @@ describe("the session cookie", () => {
     const reply = await info({ cookie: `sid=${expired}` });
     expect(reply.statusCode).toBe(401);
     expect(reply.json()).toMatchObject({ errcode: "unauthorized" });
-    expect(reply.json().errmesg).toMatch(/session has ended/);
+    expect(reply.json().errmesg).toMatch(/^The session cookie has ended or is not valid\. The token is not valid: .*exp/);
   });
 
   test("an unsafe request with the cookie needs the session's X-CSRF-Token; with Authorization or without a cookie it needs none", async () => {

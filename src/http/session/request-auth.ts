@@ -23,7 +23,7 @@ export function requestAuthenticator(bearer: Authenticator, session: SessionOpti
       return await verifyCookie(`Bearer ${token}`);
     } catch (error) {
       if (!(error instanceof UnauthorizedError)) throw error;
-      throw new UnauthorizedError(`The session has ended or is not valid${hint === "" ? "" : "; sign in again at …/auth/login"} (${error.message})`);
+      throw new UnauthorizedError(`The session cookie has ended or is not valid. ${error.message}${session.login === undefined ? "" : " Sign in again at …/auth/login."}`);
     }
   };
 }
