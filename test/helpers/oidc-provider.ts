@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
-import Provider from "oidc-provider";
+import Provider, { type ClientMetadata } from "oidc-provider";
 import { expect } from "vitest";
 import { Browser } from "./browser-jar.js";
 
@@ -14,13 +14,15 @@ export interface ProviderOptions {
   readonly clientSecret: string;
   readonly redirectUri: string;
   readonly postLogoutRedirectUri: string;
+  /** A second, public client (no secret: PKCE only) with its redirect URI. */
+  readonly publicClient?: { readonly clientId: string; readonly redirectUri: string };
   /** The claims of the account a login names (any login name, any password: devInteractions). */
   readonly claimsOf: (login: string) => Readonly<Record<string, unknown>>;
 }
 
 /**
  * An OpenID Connect provider on 127.0.0.1 (a random port), the `oidc-provider` package with its
- * development login and consent pages, one confidential client, and a `bank` scope carrying the
+ * development login and consent pages, a confidential client (and optionally a public one), and a `bank` scope carrying the
  * tenant and roles in the ID token.
  */
 export async function startLocalProvider(options: ProviderOptions): Promise<LocalProvider> {
@@ -37,6 +39,17 @@ export async function startLocalProvider(options: ProviderOptions): Promise<Loca
         response_types: ["code"],
         grant_types: ["authorization_code"],
       },
+      ...(options.publicClient === undefined
+        ? []
+        : [
+            {
+              client_id: options.publicClient.clientId,
+              token_endpoint_auth_method: "none",
+              redirect_uris: [options.publicClient.redirectUri],
+              response_types: ["code"],
+              grant_types: ["authorization_code"],
+            } satisfies ClientMetadata,
+          ]),
     ],
     claims: { openid: ["sub"], profile: ["name", "preferred_username"], email: ["email"], bank: ["tenant", "roles", "tenant_name", "notes"] },
     // Scope claims in the ID token as well (not only at userinfo): the ID token is the session.

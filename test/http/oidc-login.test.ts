@@ -5,12 +5,13 @@
  * `/auth/info`, logout, and the ways a callback can be wrong.
  */
 import { randomUUID } from "node:crypto";
-import { discoverOidc } from "fluvius/http";
+import { createAuthenticator, createServer, discoverOidc } from "fluvius/http";
+import { createStore } from "fluvius/runtime";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Browser } from "../helpers/browser-jar.js";
 import { FluviusClient, HTTPError } from "../helpers/fluvius-client.js";
 import { freePort, type LocalProvider, signIn, startLocalProvider } from "../helpers/oidc-provider.js";
-import { type BankingApp, startBankingApp } from "./banking-app.js";
+import { type BankingApp, SECRET, startBankingApp } from "./banking-app.js";
 
 const CLIENT_ID = "bank-web";
 const COOKIE = "bank_session";
@@ -21,15 +22,18 @@ describe("the OpenID Connect login and the session cookie", () => {
   let api: BankingApp;
   let origin: string;
   let browser: Browser;
+  let publicPort: number;
 
   beforeAll(async () => {
     const port = await freePort();
+    publicPort = await freePort();
     origin = `http://127.0.0.1:${port}`;
     provider = await startLocalProvider({
       clientId: CLIENT_ID,
       clientSecret: "bank-web-secret",
       redirectUri: `${origin}/api/auth/callback`,
       postLogoutRedirectUri: `${origin}/signed-out`,
+      publicClient: { clientId: "bank-spa", redirectUri: `http://127.0.0.1:${publicPort}/api/auth/callback` },
       claimsOf: (login) =>
         login.startsWith("no-tenant")
           ? { preferred_username: "nobody", roles: ["teller"] }
@@ -181,6 +185,29 @@ describe("the OpenID Connect login and the session cookie", () => {
     expect(tooLarge.status).toBe(502);
     expect(await tooLarge.json()).toMatchObject({ errcode: "id-token-too-large" });
     expect(verbose.cookie("127.0.0.1", COOKIE)).toBeUndefined();
+  });
+
+  test("a public client (no secret) signs in with PKCE alone", async () => {
+    const login = await discoverOidc(
+      { issuer: provider.issuer, clientId: "bank-spa", scopes: ["openid", "bank"], afterLogin: "/", afterLogout: "/" },
+      { idClaim: "sub", tenantClaim: "tenant", rolesClaim: "roles" },
+    );
+    const second = await createServer({
+      store: createStore(api.db),
+      domains: api.domains,
+      authenticate: createAuthenticator({ secret: SECRET, idClaim: "sub", tenantClaim: "tenant", rolesClaim: "roles" }),
+      session: { cookieName: COOKIE, login },
+      basePath: "/api",
+    });
+    await second.listen({ port: publicPort, host: "127.0.0.1" });
+    try {
+      const { browser: spa, landed } = await signIn(`http://127.0.0.1:${publicPort}`, TELLER, "/api/banking.account/");
+      expect(landed.status).toBe(302);
+      const list = await spa.request(`http://127.0.0.1:${publicPort}/api/banking.account/`);
+      expect(list.status).toBe(200);
+    } finally {
+      await second.close();
+    }
   });
 
   test("the sign-in and sign-out aliases of Fluvius lead to the same flow", async () => {
