@@ -8,7 +8,9 @@ import { createAuthenticator } from "../http/auth.js";
 import type { BuildInfo } from "../http/meta/app-meta.js";
 import { createServer } from "../http/server.js";
 import { nodeHost } from "../host/node-host.js";
-import { loadConfig } from "../load/config.js";
+import { loadConfig, type ProjectConfig } from "../load/config.js";
+import { discoverOidc } from "../http/session/oidc.js";
+import type { SessionOptions } from "../http/session/session.js";
 import { diagnosticsText } from "../migrate/cli.js";
 import { readMigrationsFolder } from "../migrate/files.js";
 import { migrateUp, migrationStatus } from "../migrate/runner.js";
@@ -88,10 +90,13 @@ export abstract class ServiceCommand extends FluviusCommand {
           config.auth.jwksUrl !== undefined
             ? createAuthenticator({ ...config.auth })
             : createAuthenticator({ ...config.auth, secret: resolveSecret(config).secret });
+        const session = await sessionOf(config, process.env);
         const app = await createServer({
           store,
           domains: code.domains,
           authenticate,
+          ...(session === undefined ? {} : { session }),
+          ...(config.auth.tenantNameClaim === undefined ? {} : { tenantNameClaim: config.auth.tenantNameClaim }),
           basePath: config.api.basePath,
           ...(code.openApi === undefined ? {} : { openApi: code.openApi }),
           name: project.name,
@@ -108,6 +113,7 @@ export abstract class ServiceCommand extends FluviusCommand {
           throw problem === undefined ? error : new StopError(problem);
         });
         this.log(`listening on ${address}${config.api.basePath}  (docs: ${address}/docs)`);
+        if (session?.login !== undefined) this.log(`sign in: ${session.login.publicUrl ?? address}${config.api.basePath}/auth/login`);
         if (config.auth.jwksUrl === undefined && resolveSecret(config).source === "development") {
           this.log("tokens: the development secret; mint one with `fluvius token --sub <id> --tenant <tenant> --role <role>`");
         }
@@ -130,6 +136,23 @@ export abstract class ServiceCommand extends FluviusCommand {
 }
 
 class StopError extends Error {}
+
+/** The browser session of fluvius.yaml `auth.cookie` / `auth.oidc`; the provider is asked for its metadata now. */
+async function sessionOf(config: ProjectConfig, env: NodeJS.ProcessEnv): Promise<SessionOptions | undefined> {
+  const { cookieName, oidc } = config.auth;
+  if (cookieName === undefined) return undefined;
+  if (oidc === undefined) return { cookieName };
+  const secret = oidc.clientSecretEnv === undefined ? undefined : env[oidc.clientSecretEnv];
+  if (oidc.clientSecretEnv !== undefined && (secret === undefined || secret === "")) {
+    throw new StopError(`auth.oidc.clientSecretEnv names ${oidc.clientSecretEnv}, which is not set: set it to the client secret of '${oidc.clientId}'.`);
+  }
+  try {
+    const login = await discoverOidc({ ...oidc, ...(secret === undefined ? {} : { clientSecret: secret }) }, config.auth);
+    return { cookieName, login };
+  } catch (error) {
+    throw new StopError(`cannot read the OpenID Connect provider ${oidc.issuer}: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+}
 
 /** The flags `serve` and `worker` have in common (worker has no HTTP ones). */
 export interface ServiceFlags {

@@ -9,7 +9,9 @@ serves the API of DESIGN §4 under api.basePath, with the OpenAPI document at /o
 Swagger UI at /docs. The database is --database-url, else the environment variable named by
 database.urlEnv (default DATABASE_URL), else the embedded PGlite database (.fluvius/pgdata).
 Tokens are verified with auth.secretEnv's secret (default FLUVIUS_JWT_SECRET), or the project's
-development secret that \`fluvius token\` signs with, or auth.jwksUrl. GET /_meta reports the build
+development secret that \`fluvius token\` signs with, or auth.jwksUrl. With auth.cookie the token may
+come in a session cookie; auth.oidc adds the browser login at {basePath}/auth/login (the provider is
+read at start; docs/http.md). GET /_meta reports the build
 from FLUVIUS_BUILD_NO and FLUVIUS_BUILD_TIME when a deployment sets them.`;
 
   static override examples = [

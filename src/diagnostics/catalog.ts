@@ -529,6 +529,16 @@ creates, and \`payload\`), \`handler: true\` (a hand-written reactor) or \`notif
     explain: `\`after\` (on reactions) and \`timeout\` (on webhooks) take a duration: one or more
 \`<number><unit>\` with the units \`ms\`, \`s\`, \`m\`, \`h\`, \`d\`, \`w\`, e.g. \`5m\` or \`1h30m\`.`,
   }),
+  "insecure-auth-url": entry<{ key: S; url: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `${p.key} '${p.url}' is neither https nor on localhost.`,
+    hint: "Use the https address; plain http is accepted only for localhost, 127.0.0.1 and ::1.",
+    explain: `The browser login (\`auth.oidc\`) sends the authorization code, the tokens and the session
+cookie over the provider's \`issuer\` and this server's \`publicUrl\`. Over plain http anyone on the
+network could read them, and the session cookie, marked Secure everywhere but on localhost,
+would never come back. Plain http is accepted only for loopback addresses (development, tests).`,
+  }),
   "unknown-integration": entry<{ name: S; suggestion: S }>({
     severity: "error",
     stage: "check",

@@ -95,3 +95,27 @@ export function databaseValueError(error: unknown): WireError | undefined {
   const message = error instanceof Error ? error.message : "a value the database cannot read";
   return { status: 400, body: { errcode: "invalid-value", errmesg: `A value in the request cannot be stored or compared: ${message}.`, errdata: { sqlstate: code } } };
 }
+
+/** A command authenticated by the session cookie without its `X-CSRF-Token` (403). */
+export class CsrfError extends FluviusError {
+  readonly code = "csrf-token-required";
+  readonly status = 403;
+}
+
+/** The browser login went wrong on the browser's side: expired, tampered with, refused (400). */
+export class LoginError extends FluviusError {
+  readonly code = "login-failed";
+  readonly status = 400;
+}
+
+/** The identity provider could not be reached or answered nonsense during the login (502). */
+export class IdentityProviderError extends FluviusError {
+  readonly code = "identity-provider-unavailable";
+  readonly status = 502;
+}
+
+/** The provider's ID token does not fit a browser cookie (502: the provider's configuration, not the browser's doing). */
+export class IdTokenTooLargeError extends FluviusError {
+  readonly code = "id-token-too-large";
+  readonly status = 502;
+}

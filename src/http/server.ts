@@ -2,6 +2,10 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import type { DomainDefinition } from "../runtime/domain.js";
 import type { EventStore } from "../runtime/store/types.js";
 import type { Authenticator } from "./auth.js";
+import { checkCsrf } from "./session/csrf.js";
+import { type RequestAuthenticator, requestAuthenticator } from "./session/request-auth.js";
+import type { SessionOptions } from "./session/session.js";
+import { registerSession } from "./routes/session.js";
 import { isStorableText, UNSTORABLE_MESSAGE } from "../runtime/text.js";
 import type { BuildInfo } from "./meta/app-meta.js";
 import { clientErrorOf, databaseValueError, serverErrorReply, stderrReporter, type ServerErrorReport, wireErrorOf } from "./errors.js";
@@ -15,7 +19,12 @@ import { registerViews } from "./routes/views.js";
 export interface ServerOptions {
   readonly store: EventStore;
   readonly domains: readonly DomainDefinition[];
+  /** Verifies `Authorization: Bearer <token>`. */
   readonly authenticate: Authenticator;
+  /** Also accept a session cookie (CSRF-checked for commands), and offer the browser login when it has one. */
+  readonly session?: SessionOptions;
+  /** The claim `/auth/info` shows as `organization.name` (default: the tenant id). */
+  readonly tenantNameClaim?: string;
   /** Prefix of every route, e.g. "/api" ("" for none). */
   readonly basePath: string;
   /** The generated OpenAPI document: served at /openapi.json, with Swagger UI at /docs. */
@@ -39,7 +48,9 @@ export interface ServerOptions {
 export interface RequestContext {
   readonly store: EventStore;
   readonly basePath: string;
-  readonly authenticate: Authenticator;
+  /** The caller, by `Authorization` or else by the session cookie. */
+  readonly authenticate: RequestAuthenticator;
+  readonly tenantNameClaim?: string;
   readonly name: string;
   readonly version: string;
   readonly build: BuildInfo;
@@ -77,7 +88,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const context: RequestContext = {
     store: options.store,
     basePath: options.basePath,
-    authenticate: options.authenticate,
+    authenticate: requestAuthenticator(options.authenticate, options.session),
+    ...(options.tenantNameClaim === undefined ? {} : { tenantNameClaim: options.tenantNameClaim }),
     name: options.name ?? "fluvius",
     version: options.version ?? "0.0.0",
     build: options.build ?? {},
@@ -103,6 +115,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       if (!isStorableText(value) || !isStorableText(name)) throw new InvalidQueryError(`\`${name}\` ${UNSTORABLE_MESSAGE}.`, { parameter: name });
     }
   });
+
+  const session = options.session;
+  if (session !== undefined) {
+    await app.register((await import("@fastify/cookie")).default);
+    // Before the body is read: a forged command is refused as early as possible.
+    app.addHook("onRequest", async (request) => checkCsrf(request, session.cookieName));
+  }
 
   const reportError = options.reportError ?? stderrReporter(options.stacks ?? false);
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -132,5 +151,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   registerQueries(app, resources, context);
   registerViews(app, options.domains, context);
   registerMeta(app, options.domains, resources, context);
+  if (session !== undefined) registerSession(app, session, context);
   return app;
 }

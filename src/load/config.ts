@@ -6,7 +6,8 @@ import { parseYaml } from "../parse/parse.js";
 import { rangeAt } from "../parse/locate.js";
 import { parseDuration } from "../model/reaction-values.js";
 import type { SourceFile } from "../parse/source-file.js";
-import type { ConfigFileContent, IntegrationSpec } from "../validate/spec.js";
+import type { ConfigFileContent, IntegrationSpec, OidcSpec } from "../validate/spec.js";
+import { checkAuth } from "./check-auth.js";
 import { validateConfigFile } from "../validate/validate.js";
 import { type ReadOptions, readTextFile } from "./read-text.js";
 
@@ -30,10 +31,26 @@ export interface ProjectConfig {
     readonly jwksUrl?: string;
     readonly issuer?: string;
     readonly audience?: string;
+    readonly tenantNameClaim?: string;
+    /** The session cookie's name, when a browser session is accepted (set by `cookie` or `oidc`). */
+    readonly cookieName?: string;
+    readonly oidc?: OidcConfig;
   };
   readonly database: { readonly urlEnv: string; readonly embeddedPath: string };
   /** Webhooks and brokers by name, as written (`$env.NAME` is read when the server starts). */
   readonly integrations: Readonly<Record<string, IntegrationSpec>>;
+}
+
+/** `auth.oidc` with its defaults. */
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecretEnv?: string;
+  readonly publicUrl?: string;
+  /** Always with `openid`. */
+  readonly scopes: readonly string[];
+  readonly afterLogin: string;
+  readonly afterLogout: string;
 }
 
 /** The nearest fluvius.yaml in the folder or its parents. */
@@ -77,7 +94,8 @@ export async function loadConfig(
   if (!file) return undefined;
   const content = validateConfigFile(file, diagnostics);
   if (!content) return undefined;
-  if (!checkIntegrations(content, file, diagnostics)) return undefined;
+  const integrationsOk = checkIntegrations(content, file, diagnostics);
+  if (!checkAuth(content, file, diagnostics) || !integrationsOk) return undefined;
   return resolveConfig(dirname(path), content, file);
 }
 
@@ -101,12 +119,31 @@ export function resolveConfig(root: string, content: ConfigFileContent, file?: S
       ...(content.auth?.jwksUrl === undefined ? {} : { jwksUrl: content.auth.jwksUrl }),
       ...(content.auth?.issuer === undefined ? {} : { issuer: content.auth.issuer }),
       ...(content.auth?.audience === undefined ? {} : { audience: content.auth.audience }),
+      ...(content.auth?.tenantNameClaim === undefined ? {} : { tenantNameClaim: content.auth.tenantNameClaim }),
+      ...(content.auth?.cookie === undefined && content.auth?.oidc === undefined ? {} : { cookieName: content.auth.cookie?.name ?? DEFAULT_COOKIE_NAME }),
+      ...(content.auth?.oidc === undefined ? {} : { oidc: resolveOidc(content.auth.oidc) }),
     },
     database: {
       urlEnv: content.database?.urlEnv ?? "DATABASE_URL",
       embeddedPath: at(content.database?.embeddedPath ?? ".fluvius/pgdata"),
     },
     integrations: content.integrations ?? {},
+  };
+}
+
+/** The session cookie's default name: the one Fluvius (Python) uses for the ID token. */
+export const DEFAULT_COOKIE_NAME = "id_token";
+
+function resolveOidc(spec: OidcSpec): OidcConfig {
+  const scopes = spec.scopes ?? ["openid", "profile", "email"];
+  return {
+    issuer: spec.issuer,
+    clientId: spec.clientId,
+    ...(spec.clientSecretEnv === undefined ? {} : { clientSecretEnv: spec.clientSecretEnv }),
+    ...(spec.publicUrl === undefined ? {} : { publicUrl: spec.publicUrl.replace(/\/+$/, "") }),
+    scopes: scopes.includes("openid") ? scopes : ["openid", ...scopes],
+    afterLogin: spec.afterLogin ?? "/",
+    afterLogout: spec.afterLogout ?? "/",
   };
 }
 

@@ -164,6 +164,17 @@ export interface ReactionSpec {
 /** The runtime puts integrations to work and owns their shape; the config loader validates it. */
 export type { IntegrationSpec };
 
+/** fluvius.yaml `auth.oidc`: the browser login (docs/http.md). */
+export interface OidcSpec {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecretEnv?: string;
+  readonly publicUrl?: string;
+  readonly scopes?: readonly string[];
+  readonly afterLogin?: string;
+  readonly afterLogout?: string;
+}
+
 export interface ConfigFileContent {
   readonly specs?: readonly string[];
   readonly output?: { readonly generated?: string; readonly handlers?: string; readonly migrations?: string };
@@ -176,6 +187,9 @@ export interface ConfigFileContent {
     readonly jwksUrl?: string;
     readonly issuer?: string;
     readonly audience?: string;
+    readonly tenantNameClaim?: string;
+    readonly cookie?: { readonly name?: string };
+    readonly oidc?: OidcSpec;
   };
   readonly database?: { readonly urlEnv?: string; readonly embeddedPath?: string };
   readonly integrations?: Readonly<Record<string, IntegrationSpec>>;

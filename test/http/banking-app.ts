@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { createAuthenticator, createServer, mintToken } from "fluvius/http";
+import { createAuthenticator, createServer, mintToken, type SessionOptions } from "fluvius/http";
 import { createStore, openPglite, pgDatabase, pgliteDatabase, type Database, type DomainDefinition } from "fluvius/runtime";
 import { buildProject, type BuiltProject, editHandler } from "../helpers/project.js";
 import { createDatabase } from "../helpers/postgres.js";
@@ -38,6 +38,9 @@ export interface AppOptions {
   readonly connectVia?: (url: string) => string;
   /** The server's api.basePath (default "/api"). */
   readonly basePath?: string;
+  /** A browser session (cookie, login) besides bearer tokens. */
+  readonly session?: SessionOptions;
+  readonly tenantNameClaim?: string;
 }
 
 /** The API of a built project on PGlite (in memory) or on a fresh PostgreSQL database, migrated. */
@@ -60,6 +63,8 @@ export async function startApp(backend: "pglite" | "postgres", project: BuiltPro
     domains,
     authenticate: createAuthenticator({ secret: SECRET, idClaim: "sub", tenantClaim: "tenant", rolesClaim: "roles" }),
     basePath: options.basePath ?? "/api",
+    ...(options.session === undefined ? {} : { session: options.session }),
+    ...(options.tenantNameClaim === undefined ? {} : { tenantNameClaim: options.tenantNameClaim }),
     openApi,
     name: "banking-app",
     version: "1.2.3",

@@ -4,6 +4,7 @@ import { ERROR_STATUSES, errorStatusesOf, type OperationKind } from "../../http/
 import { MAX_KEY_LENGTH } from "../../http/routes/commands.js";
 import { type JsonSchemaObject, objectSchema } from "../typescript/json-schema.js";
 import { listParameters } from "./list-parameters.js";
+import { type OpenApiSession, sessionPaths, sessionScheme } from "./session.js";
 
 type Json = JsonSchemaObject;
 
@@ -62,6 +63,7 @@ export interface OpenApiAuth {
   readonly rolesClaim: string;
   readonly secretEnv: string;
   readonly jwksUrl?: string;
+  readonly session?: OpenApiSession;
 }
 
 /** `/_meta…` describe the API, not data: no token, so no lock in Swagger UI. */
@@ -107,6 +109,7 @@ export function openApiDocument(model: Model, basePath: string, auth: OpenApiAut
       get: { tags: ["meta"], summary: "The caller: user, profile, organization, realm, roles", responses: { "200": { description: "OK" }, ...errors("auth-info") } },
     },
   };
+  if (auth.session !== undefined) Object.assign(paths, sessionPaths(basePath, auth.session, errors("auth-info")));
   for (const domain of model.domains) {
     paths[`${basePath}/_meta/${domain.name}/`] = meta(`The commands of ${domain.name}, each with its payload schema and URLs`);
     for (const aggregate of domain.aggregates) addAggregate(domain, aggregate, basePath, paths, schemas);
@@ -119,10 +122,11 @@ export function openApiDocument(model: Model, basePath: string, auth: OpenApiAut
       version: model.domains.map((d) => `${d.name} r${d.revision}`).join(", ") || "0",
       description: model.domains.map((d) => d.description).filter(Boolean).join("\n\n"),
     },
-    tags: [...model.domains.map((d) => ({ name: d.name, ...(d.description ? { description: d.description } : {}) })), { name: "meta" }],
-    security: [{ bearer: [] }],
+    tags: [...model.domains.map((d) => ({ name: d.name, ...(d.description ? { description: d.description } : {}) })), { name: "meta" }, ...(auth.session ? [{ name: "auth" }] : [])],
+    // Either scheme will do: the token as a header, or the session cookie.
+    security: auth.session ? [{ bearer: [] }, { session: [] }] : [{ bearer: [] }],
     paths,
-    components: { securitySchemes: { bearer: bearerScheme(auth) }, schemas, responses: errorParts.responses, ...COMMAND_HEADERS },
+    components: { securitySchemes: { bearer: bearerScheme(auth), ...(auth.session ? { session: sessionScheme(auth.session) } : {}) }, schemas, responses: errorParts.responses, ...COMMAND_HEADERS },
   };
 }
 

@@ -12,8 +12,16 @@ export const openApiEmitter: Emitter = {
   name: "openapi",
   emit(context) {
     const basePath = context.config.api.basePath;
-    const { idClaim, tenantClaim, rolesClaim, secretEnv, jwksUrl } = context.config.auth;
-    const auth = { idClaim, tenantClaim, rolesClaim, secretEnv, ...(jwksUrl === undefined ? {} : { jwksUrl }) };
+    const { idClaim, tenantClaim, rolesClaim, secretEnv, jwksUrl, cookieName, oidc } = context.config.auth;
+    const auth = {
+      idClaim,
+      tenantClaim,
+      rolesClaim,
+      secretEnv,
+      ...(jwksUrl === undefined ? {} : { jwksUrl }),
+      // Only with a session, so the document (and its hash) of a project without one stays as it was.
+      ...(cookieName === undefined ? {} : { session: { cookieName, login: oidc !== undefined } }),
+    };
     const input = hash([templatesFingerprint(), "openapi-3", basePath, auth, context.model.domains.map((d) => d.specHash)]);
     return [{ path: "openapi.json", language: "none", input, render: () => `${JSON.stringify(openApiDocument(context.model, basePath, auth), null, 2)}\n` }];
   },

@@ -15,7 +15,7 @@ export function registerCommands(app: FastifyInstance, resources: readonly Resou
         // A well-formed Idempotency-Key is echoed on every reply to the command, errors included, as Fluvius does.
         const key = header(request.headers["idempotency-key"]);
         if (key !== undefined && isKey(key)) void reply.header("Idempotency-Key", key);
-        const { actor } = await context.authenticate(request.headers.authorization);
+        const { actor } = await context.authenticate(request);
         const params = request.params as { id?: string };
         const query = request.query as { identifier?: string };
         const expectedVersion = definition.creates ? undefined : ifMatch(request.headers["if-match"]);

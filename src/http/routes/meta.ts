@@ -7,6 +7,9 @@ import type { DomainDefinition } from "../../runtime/domain.js";
 import type { Resource } from "../resources.js";
 import type { RequestContext } from "../server.js";
 
+/** The roles Fluvius (Python) lists as `iamroles`. */
+const IAM_ROLES = new Set(["sysadmin", "operator", "admin"]);
+
 /**
  * `/_meta…` (what the API offers, for generic clients) and `/auth/info` (who is calling).
  * `/_meta/{domain}.{name}/` is the resource `name` when the domain has such an aggregate, else
@@ -39,14 +42,18 @@ export function registerMeta(app: FastifyInstance, domains: readonly DomainDefin
   }
 
   app.get(`${basePath}/auth/info`, async (request) => {
-    const { actor, claims } = await context.authenticate(request.headers.authorization);
+    const { actor, claims } = await context.authenticate(request);
     const text = (key: string) => (typeof claims[key] === "string" ? (claims[key] as string) : undefined);
+    const username = text("preferred_username") ?? actor.id;
+    const tenantName = context.tenantNameClaim === undefined ? undefined : text(context.tenantNameClaim);
     return {
-      user: { _id: actor.id, name: text("name") ?? text("preferred_username") ?? actor.id, email: text("email") ?? null },
+      user: { _id: actor.id, username, name: text("name") ?? username, email: text("email") ?? null },
       profile: { _id: actor.id, name: text("name") ?? null, email: text("email") ?? null },
-      organization: { _id: actor.tenant },
+      organization: { _id: actor.tenant, name: tenantName ?? actor.tenant },
       realm: claims.iss ?? null,
       roles: actor.roles,
+      // As Fluvius: the actor's roles that administer the identity system itself.
+      iamroles: actor.roles.filter((role) => IAM_ROLES.has(role)),
     };
   });
 }

@@ -18,7 +18,7 @@ export function registerQueries(app: FastifyInstance, resources: readonly Resour
     const fieldNames = resource.fields.map((f) => f.name);
 
     app.get(`${base}/`, async (request) => {
-      const { actor } = await context.authenticate(request.headers.authorization);
+      const { actor } = await context.authenticate(request);
       const policy = resource.domain.policy;
       if (!policy.mayAllow(actor, readPermission)) throw new ForbiddenError(readPermission);
       const parameters = request.query as ListParameters;
@@ -42,14 +42,14 @@ export function registerQueries(app: FastifyInstance, resources: readonly Resour
     // The natural key and single unique fields find a stream by value: `…/by/sku/SKU-1`.
     if (lookupFields(resource).length > 0) {
       app.get(`${base}/by/:field/:value`, async (request) => {
-        const { actor } = await context.authenticate(request.headers.authorization);
+        const { actor } = await context.authenticate(request);
         const { field, value } = request.params as { field: string; value: string };
         return wireItem(resource, await resource.service.getBy(actor, field, value));
       });
     }
 
     app.get(`${base}/:id`, async (request) => {
-      const { actor } = await context.authenticate(request.headers.authorization);
+      const { actor } = await context.authenticate(request);
       const { id } = request.params as { id: string };
       const { version, at } = request.query as { version?: string; at?: string };
       if (version !== undefined && at !== undefined) throw new InvalidQueryError("Give `version` or `at`, not both.", { parameter: "at" });
@@ -69,7 +69,7 @@ export function registerQueries(app: FastifyInstance, resources: readonly Resour
     });
 
     app.get(`${base}/:id/_events`, async (request) => {
-      const { actor } = await context.authenticate(request.headers.authorization);
+      const { actor } = await context.authenticate(request);
       const { id } = request.params as { id: string };
       const { limit, page, afterVersion } = eventsPage(request.query as EventsParameters);
       const history = await resource.service.history(actor, id, { afterVersion, limit });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { isUuid } from "../../runtime/actor.js";
 import type { DomainDefinition } from "../../runtime/domain.js";
 import { ForbiddenError, NotFoundError } from "../../runtime/errors.js";
@@ -26,14 +26,14 @@ export function registerViews(app: FastifyInstance, domains: readonly DomainDefi
       const names = fields.map((f) => f.name);
       const keyColumns = view.table.key.map((k) => k.column);
 
-      const authorize = async (authorization: string | undefined) => {
-        const { actor } = await context.authenticate(authorization);
+      const authorize = async (request: FastifyRequest) => {
+        const { actor } = await context.authenticate(request);
         if (!domain.policy.mayAllow(actor, permission)) throw new ForbiddenError(permission);
         return actor;
       };
 
       app.get(`${base}/`, async (request) => {
-        const actor = await authorize(request.headers.authorization);
+        const actor = await authorize(request);
         const parameters = request.query as ListParameters;
         const selection = parseSelection(parameters, names);
         const sql = buildListQuery({
@@ -55,7 +55,7 @@ export function registerViews(app: FastifyInstance, domains: readonly DomainDefi
 
       const itemPath = `${base}/${view.table.key.map((_, i) => `:k${i}`).join("/")}`;
       app.get(itemPath, async (request) => {
-        const actor = await authorize(request.headers.authorization);
+        const actor = await authorize(request);
         const params = request.params as Readonly<Record<string, string>>;
         const key = view.table.key.map((column, i) => keyValue(column, params[`k${i}`] ?? ""));
         const p = new Params();
