@@ -59,6 +59,14 @@ export interface CommandContext<S, P, L extends LookupShapes = AnyLookupShapes> 
   readonly now: string;
 }
 
+/**
+ * The lookups a handler is typed with: its own domain's names (`_lookups.ts`), which differ per
+ * domain. `any` is the narrow boundary: the runtime hands each handler its domain's lookups, and
+ * the names and keys were checked when the handler compiled.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type DomainLookups = any;
+
 export type PreconditionResult = null | string | PreconditionFailure;
 
 export type HandlerResult<E> = E | readonly E[];
@@ -76,7 +84,7 @@ export interface ActionDefinition<S, P, E extends EventShape> {
   /** The spec's `when`: null when the state allows the action, else what failed. */
   when?(state: S): PreconditionResult;
   /** Decides the events. May throw BusinessRuleError; must not have side effects (it can run more than once). */
-  handle(ctx: CommandContext<S, P>): HandlerResult<E> | Promise<HandlerResult<E>>;
+  handle(ctx: CommandContext<S, P, DomainLookups>): HandlerResult<E> | Promise<HandlerResult<E>>;
   /** Payload refs that must name a stream of the tenant (`checked: true`); else 422 reference-not-found. */
   readonly checkedRefs?: readonly CheckedRef[];
 }
