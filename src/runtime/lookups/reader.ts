@@ -31,7 +31,9 @@ export function createLookups(store: EventStore, domains: readonly DomainDefinit
       return definition;
     };
     const lookups: UntypedLookups = {
-      get: (name, id) => current(scope, aggregateOf(name), id),
+      async get(name, id) {
+        return current(scope, aggregateOf(name), id);
+      },
       async find(name, key) {
         const view = views.get(`${domain}.${name}`);
         if (view !== undefined) {
