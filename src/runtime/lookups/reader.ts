@@ -24,7 +24,9 @@ export function createLookups(store: EventStore, domains: readonly DomainDefinit
   }
   return (domain, tenant) => {
     assertTenant(tenant);
-    const scope = store.forTenant(tenant);
+    // Made on the first lookup: most commands' handlers make none.
+    let tenantStore: TenantStore | undefined;
+    const scope = () => (tenantStore ??= store.forTenant(tenant));
     const aggregateOf = (name: string) => {
       const definition = aggregates.get(`${domain}.${name}`);
       if (definition === undefined) throw new LookupSetupError(`A handler of domain ${domain} looks up '${name}', which is no aggregate or view of it.`);
@@ -32,7 +34,7 @@ export function createLookups(store: EventStore, domains: readonly DomainDefinit
     };
     const lookups: UntypedLookups = {
       async get(name, id) {
-        return current(scope, aggregateOf(name), id);
+        return current(scope(), aggregateOf(name), id);
       },
       async find(name, key) {
         const view = views.get(`${domain}.${name}`);
@@ -41,8 +43,8 @@ export function createLookups(store: EventStore, domains: readonly DomainDefinit
           return values === undefined ? undefined : readViewRow(store.database, view.table, tenant, values);
         }
         const definition = aggregateOf(name);
-        const id = await keyId(scope, definition, key);
-        return id === undefined ? undefined : current(scope, definition, id);
+        const id = await keyId(scope(), definition, key);
+        return id === undefined ? undefined : current(scope(), definition, id);
       },
     };
     // The boundary to the generated types: the names and shapes were checked when the handler compiled.
