@@ -112,6 +112,12 @@ describe.each([
     await expect(untyped.get("invoice", naturalKeyId("catalog", "product", "x"))).rejects.toMatchObject({ code: "lookup-setup", status: 500 });
     await expect(untyped.find("product", { name: "Mug" })).rejects.toMatchObject({ code: "lookup-setup" });
     await expect(untyped.find("sales-by-sku", { units: 1 })).rejects.toMatchObject({ code: "lookup-setup" });
+    // A service made without lookups says how to pass them, as the handler's failure.
+    const bare = createAggregateService(backend.store, withHandlers(catalog).aggregates.find((a) => a.definition.aggregate === "quote")?.definition ?? quoteAggregate, { policy: catalog.policy });
+    await expect(bare.execute({ action: "request", payload: { sku: "MUG-1", quantity: 1 }, actor: clerk(tenant) })).rejects.toMatchObject({
+      code: "lookup-setup",
+      message: expect.stringContaining("createLookups(store, domains)"),
+    });
     // A value no row can hold finds nothing rather than failing in the database.
     expect(await untyped.get("product", "not-a-uuid")).toBeUndefined();
     expect(await untyped.find("sales-by-sku", { sku: 12 })).toBeUndefined();
