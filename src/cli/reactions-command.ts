@@ -7,7 +7,9 @@ import { configFlag, databaseUrlFlag, diagnosticsText, plural } from "../migrate
 import { openProjectDatabase, type ProjectDatabase } from "../project/database.js";
 import { loadProjectCode, ProjectCodeError } from "../project/load-code.js";
 import { reactionId, type AnyReactionDefinition } from "../runtime/reactions/definition.js";
-import { reactionsOf } from "../runtime/reactions/runner.js";
+import { asyncViewsOf, reactionsOf } from "../runtime/reactions/runner.js";
+import type { ViewDefinition } from "../runtime/views/definition.js";
+import { projectorName } from "../runtime/views/projector.js";
 import { inboundWorkerName } from "../runtime/integrations/external.js";
 import { inboundStatus, reactionStatus, retryParked, skipParked, type ParkedResolution } from "../runtime/reactions/status.js";
 import { openParked, parkedById } from "../runtime/reactions/tables.js";
@@ -26,6 +28,8 @@ export interface ReactionsSession {
   readonly reactions: readonly AnyReactionDefinition[];
   /** Its inbound workers of external events (`inbound:<domain>.<name>`), which park messages too. */
   readonly inbound: readonly string[];
+  /** Its asynchronous views (their projectors, `view:<domain>.<name>`, park events). */
+  readonly views: readonly ViewDefinition[];
   readonly database: ProjectDatabase;
 }
 
@@ -64,10 +68,12 @@ export abstract class ReactionsCommand extends FluviusCommand {
     if (!config || this.diagnostics.hasErrors()) return this.stop("fluvius.yaml has errors.");
     let reactions: AnyReactionDefinition[];
     let inbound: string[];
+    let views: ViewDefinition[];
     try {
       const { domains } = await loadProjectCode(config);
       reactions = reactionsOf(domains);
       inbound = domains.flatMap((d) => (d.externals ?? []).map(inboundWorkerName));
+      views = asyncViewsOf(domains);
     } catch (error) {
       if (error instanceof ProjectCodeError) return this.stop(error.message);
       throw error;
@@ -97,7 +103,7 @@ export abstract class ReactionsCommand extends FluviusCommand {
         `the database's system tables are v${installed}; reactions need v${systemSchemaVersion}: run \`fluvius migrate new upgrade-fluvius\`, then \`fluvius migrate up\`.`,
       );
     }
-    return { reactions, inbound, database: opened };
+    return { reactions, inbound, views, database: opened };
   }
 
   /**
@@ -115,7 +121,7 @@ export abstract class ReactionsCommand extends FluviusCommand {
 
     const session = await this.openSession(flags, command);
     const db = session.database.store.database;
-    const known = new Set([...session.reactions.map(reactionId), ...session.inbound]);
+    const known = new Set(workersOf(session));
     const outcomes: Outcome[] = [];
     let nothing: string | undefined;
     let failure: string | undefined;
@@ -182,7 +188,7 @@ export abstract class ReactionsCommand extends FluviusCommand {
 
   /** The message for a `--reaction` the project does not declare, or undefined when it does. */
   protected unknownReaction(session: ReactionsSession, name: string): string | undefined {
-    const known = [...session.reactions.map(reactionId), ...session.inbound];
+    const known = workersOf(session);
     if (known.includes(name)) return undefined;
     return `the project has no reaction '${name}'${known.length > 0 ? `; its reactions: ${known.join(", ")}` : " (the specs declare no reactions)"}.`;
   }
@@ -216,4 +222,9 @@ export function outcomeLines(outcomes: readonly Outcome[]): string[] {
     const whose = o.delivery ? `  ${o.delivery.reaction}, tenant ${o.delivery.tenant}, event ${o.delivery.eventId}` : "";
     return `  ${o.label.padEnd(width)}  ${o.id}${whose}`;
   });
+}
+
+/** What parks deliveries, as `fluvius.parked` names it: reactions, consumers of external events, asynchronous views. */
+function workersOf(session: ReactionsSession): string[] {
+  return [...session.reactions.map(reactionId), ...session.inbound, ...session.views.map(projectorName)];
 }

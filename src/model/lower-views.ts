@@ -74,6 +74,7 @@ export function lowerView(home: BoundDomain, name: string, spec: ViewSpec, domai
     kind: "view",
     name,
     ...(spec.description === undefined ? {} : { description: spec.description }),
+    async: spec.async === true,
     key,
     fields: home.resolver.fields(spec.fields),
     sources,

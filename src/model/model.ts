@@ -220,6 +220,8 @@ export interface ViewModel {
   readonly kind: "view";
   readonly name: string;
   readonly description?: string;
+  /** Kept by a projection worker after the commit, in the log's order (`async: true`). */
+  readonly async: boolean;
   /** The key's parts, in order: each a column of the row. */
   readonly key: readonly ViewKeyPart[];
   readonly fields: readonly FieldModel[];

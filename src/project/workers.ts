@@ -3,7 +3,7 @@ import { streamDefinitionsOf, type DomainDefinition } from "../runtime/domain.js
 import { forwardPublicEvents, forwarderSubscription, publicEventsOf } from "../runtime/integrations/forwarder.js";
 import { createInboundWorker, inboundConsumerName } from "../runtime/integrations/inbound.js";
 import { resolveIntegrations, subjectPrefixOf } from "../runtime/integrations/resolve.js";
-import { reactionsOf, startReactionWorkers, type ExtraWorker } from "../runtime/reactions/runner.js";
+import { asyncViewsOf, reactionsOf, startReactionWorkers, type ExtraWorker } from "../runtime/reactions/runner.js";
 import { IntegrationConfigError } from "../runtime/errors.js";
 import { installedSystemSchemaVersion, systemSchemaVersion } from "../runtime/store/schema.js";
 import type { EventStore } from "../runtime/store/types.js";
@@ -36,8 +36,9 @@ export async function startProjectWorkers(options: {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }): Promise<ProjectWorkers> {
   const reactions = reactionsOf(options.domains);
+  const projected = asyncViewsOf(options.domains);
   const brokers = Object.values(options.config.integrations).filter((i) => i.nats !== undefined).length;
-  if (reactions.length === 0 && brokers === 0) return { ...none, summary: "workers: none (no reactions, no broker to forward public events to)" };
+  if (reactions.length === 0 && projected.length === 0 && brokers === 0) return { ...none, summary: "workers: none (no reactions, no asynchronous views, no broker to forward public events to)" };
   const installed = await installedSystemSchemaVersion(options.store.database);
   if (installed < systemSchemaVersion) {
     return {
@@ -79,7 +80,8 @@ export async function startProjectWorkers(options: {
     workers: [...forwarders, ...inbound],
     onParked: (p) => {
       const message = p.error instanceof Error ? p.error.message : String(p.error);
-      options.log(`fluvius: reaction ${p.reaction} parked its delivery ${p.id} (event ${p.eventId}): ${message} — once fixed: fluvius reactions retry ${p.id}`);
+      const who = p.reaction.startsWith("view:") ? `view ${p.reaction.slice("view:".length)} parked event` : `reaction ${p.reaction} parked its delivery ${p.id} (event`;
+      options.log(`fluvius: ${who} ${p.eventId}${p.reaction.startsWith("view:") ? ` (${p.id})` : ")"}: ${message} — once fixed: fluvius reactions retry ${p.id}`);
     },
     onError: (error, worker) => {
       const message = error instanceof Error ? error.message : String(error);
@@ -88,12 +90,13 @@ export async function startProjectWorkers(options: {
   });
   const parts = [
     `${reactions.length} reaction(s)`,
+    ...(projected.length > 0 ? [`${projected.length} asynchronous view(s)`] : []),
     ...(forwarders.length > 0 ? [`${forwarders.length} forwarder(s) of public events`] : []),
     ...(inbound.length > 0 ? [`${inbound.length} consumer(s) of external events`] : []),
   ];
   return {
     summary: `workers: ${parts.join(", ")}`,
-    count: reactions.length + forwarders.length + inbound.length,
+    count: reactions.length + projected.length + forwarders.length + inbound.length,
     async stop() {
       await workers.stop();
       await integrations.close();

@@ -63,6 +63,8 @@ export { defineDomain, streamDefinitionsOf, viewsOf, type DomainDefinition, type
 // Views: read models fed by events (docs/views.md)
 export { defineView, timeBucket } from "./views/definition.js";
 export { replayViews, type ViewReplayReport } from "./views/replay.js";
+export { createProjector, projectorName, type Projector, type ProjectorOptions } from "./views/projector.js";
+export { viewStatus, type ViewStatus } from "./views/status.js";
 export type { ViewDefinition, ViewSource, ViewChange, ViewOperation, ViewTableDefinition, ViewColumn } from "./views/definition.js";
 
 // Reactions: event → command, timers, deliveries outside

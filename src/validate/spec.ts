@@ -105,6 +105,8 @@ export interface SpecFileContent {
 /** A read model fed by events (docs/views.md). */
 export interface ViewSpec {
   readonly description?: string;
+  /** Kept by a projection worker in the log's order, after the commit (docs/views.md "Asynchronous views"). */
+  readonly async?: boolean;
   /** One value reference, several (a composite key), or a time bucket `{ day: $event.recordedAt }`. */
   readonly key: string | readonly string[] | Readonly<Partial<Record<TimeBucket, string>>>;
   readonly fields: FieldsSpec;

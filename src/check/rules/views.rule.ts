@@ -81,19 +81,21 @@ function checkView(home: BoundDomain, view: Declaration<ViewSpec>, context: Chec
  * `unset` do not, unless one stream alone writes the row (a key of `$event.streamId` over
  * one aggregate, or `$event.id`), whose commands are ordered by its versions. Anything else
  * would make a row depend on timing, and a replay differ from what the commands wrote.
+ * An asynchronous view is kept in the log's order, so there any operation is fine.
  */
 function checkOrderIndependent(view: Declaration<ViewSpec>, sources: readonly Source[], invalid: (detail: string, at: Site) => void, site: (...keys: DataPath) => Site): void {
   const key = view.spec.key;
   const streamTypes = new Set(sources.map((s) => s.streamType));
   const oneWriter = key === "$event.id" || (key === "$event.streamId" && streamTypes.size <= 1);
-  if (oneWriter) return;
+  // A projector applies events in the log's order: there, a `set` is what the latest event says.
+  if (oneWriter || view.spec.async === true) return;
   for (const source of sources) {
     const update = view.spec.from[source.ref] ?? {};
     const ordered = [...Object.keys(update.set ?? {}).map((f) => `set ${f}`), ...(update.unset ?? []).map((f) => `unset ${f}`)];
     if (ordered.length === 0) continue;
     invalid(
       `'${source.ref}' would ${ordered.join(", ")} on rows that events of several streams change, whose commands commit in no fixed order; ` +
-        "use `add`, `subtract` or `count` there, or key the view by `$event.streamId` (of one aggregate) or `$event.id`",
+        "make the view `async: true` (kept in the log's order after the commit), use `add`, `subtract` or `count` there, or key the view by `$event.streamId` (of one aggregate) or `$event.id`",
       site("from", source.ref, update.set !== undefined ? "set" : "unset"),
     );
   }

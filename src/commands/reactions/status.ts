@@ -4,10 +4,11 @@ import { ReactionsCommand, reactionsFlags } from "../../cli/reactions-command.js
 import { plural } from "../../migrate/cli.js";
 import { inboundStatus, reactionStatus, type InboundStatus, type ReactionStatus } from "../../runtime/reactions/status.js";
 import { countOpenParked, openParked, type ParkedDelivery } from "../../runtime/reactions/tables.js";
+import { viewStatus, type ViewStatus } from "../../runtime/views/status.js";
 
 export default class ReactionsStatus extends ReactionsCommand {
   static override summary = "Show how far each reaction is, and the deliveries that are parked.";
-  static override description = `Lists every reaction of the project (\`<domain>.<name>\`) with its lag (events of its trigger recorded but not yet handled), its parked deliveries and those asked to run again (retrying), its waiting timers and when the next one is due, and the process running it now (the holder of its lease; none when no \`fluvius serve\` or \`fluvius worker\` runs). Then each consumer of external events (\`inbound:<domain>.<name>\`) with its parked messages and its process. Then the open parked deliveries, oldest first: their id, reaction, tenant, event, attempts, when they were parked, the status (parked, or retry: waiting for the worker's next pass) and the error of their last attempt.
+  static override description = `Lists every reaction of the project (\`<domain>.<name>\`) with its lag (events of its trigger recorded but not yet handled), its parked deliveries and those asked to run again (retrying), its waiting timers and when the next one is due, and the process running it now (the holder of its lease; none when no \`fluvius serve\` or \`fluvius worker\` runs). Then each consumer of external events (\`inbound:<domain>.<name>\`) with its parked messages and its process, and each asynchronous view (\`view:<domain>.<name>\`) with its lag (source events not yet in the view), its parked events and its process. Then the open parked deliveries, oldest first: their id, reaction, tenant, event, attempts, when they were parked, the status (parked, or retry: waiting for the worker's next pass) and the error of their last attempt.
 
 A delivery is parked when a reaction failed on an event after its attempts, or at once when retrying cannot help (a rejected command). Fix the cause, then run it again with \`fluvius reactions retry <id>\`, or give up on it with \`fluvius reactions skip <id>\`.
 
@@ -28,14 +29,16 @@ The database is chosen as for \`fluvius migrate up\`: --database-url, else the v
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ReactionsStatus);
-    const { reactions, inbound, database } = await this.openSession(flags, "fluvius reactions status");
+    const { reactions, inbound, views, database } = await this.openSession(flags, "fluvius reactions status");
     let statuses: ReactionStatus[];
     let consumers: InboundStatus[];
+    let projectors: ViewStatus[];
     let totals: { parked: number; retrying: number };
     let shown: ParkedDelivery[];
     try {
       statuses = await reactionStatus(database.store, reactions);
       consumers = await inboundStatus(database.store.database, inbound);
+      projectors = await viewStatus(database.store, views);
       totals = await countOpenParked(database.store.database);
       shown = flags.limit === 0 ? [] : await openParked(database.store.database, undefined, flags.limit);
     } finally {
@@ -58,6 +61,7 @@ The database is chosen as for \`fluvius migrate up\`: --database-url, else the v
           checkpoint: { transactionId: s.checkpoint.transactionId.toString(), position: s.checkpoint.position.toString() },
         })),
         inbound: consumers,
+        views: projectors.map((v) => ({ ...v, checkpoint: { transactionId: v.checkpoint.transactionId.toString(), position: v.checkpoint.position.toString() } })),
         parked: { parked: totals.parked, retrying: totals.retrying, deliveries: shown, more },
       };
       this.log(JSON.stringify(document, null, 2));
@@ -70,6 +74,10 @@ The database is chosen as for \`fluvius migrate up\`: --database-url, else the v
       if (consumers.length > 0) {
         // Their backlog is the broker's (the consumer's pending messages), not the database's.
         for (const line of table(["EXTERNAL EVENTS", "PARKED>", "RETRYING>", "HELD BY"], consumers.map((c) => [c.worker, String(c.parked), String(c.retrying), c.heldBy ?? "-"]))) this.log(line);
+        this.log("");
+      }
+      if (projectors.length > 0) {
+        for (const line of table(["ASYNCHRONOUS VIEW", "LAG>", "PARKED>", "RETRYING>", "HELD BY"], projectors.map((v) => [v.worker, String(v.lag), String(v.parked), String(v.retrying), v.heldBy ?? "-"]))) this.log(line);
         this.log("");
       }
       if (open === 0) this.log("No parked deliveries.");

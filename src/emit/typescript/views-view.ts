@@ -21,6 +21,7 @@ export interface ViewView {
   readonly domain: string;
   readonly name: string;
   readonly table: string;
+  readonly async: boolean;
   readonly sources: readonly SourceView[];
 }
 
@@ -32,6 +33,8 @@ export interface SourceView {
   /** The parameters' names: `_event`/`_state` when the body does not read them (generated code compiles with noUnusedParameters). */
   readonly eventParam: string;
   readonly stateParam: string;
+  /** Whether the body reads the source's state (an asynchronous view's projector loads it only then). */
+  readonly usesState: boolean;
   /** The body of `change(event, state)`. */
   readonly body: string;
 }
@@ -61,6 +64,7 @@ export function viewsView(model: Model, domain: DomainModel, header: string): Vi
       domain: domain.name,
       name: view.name,
       table: JSON.stringify(definition),
+      async: view.async,
       sources: view.sources.map((source) => sourceView(model, view, source, aliases.get(`${source.on.domain}/${source.on.aggregate}`) ?? "")),
     };
   });
@@ -107,9 +111,11 @@ function sourceView(model: Model, view: ViewModel, source: ViewSourceModel, alia
   });
   lines.push(`return { key, operations: [${operations.join(", ")}] };`);
   const body = lines.join("\n");
+  const usesState = /\bstate\b/.test(body);
   return {
     eventParam: /\bevent\./.test(body) ? "event" : "_event",
-    stateParam: /\bstate\b/.test(body) ? "state" : "_state",
+    stateParam: usesState ? "state" : "_state",
+    usesState,
     streamType: `${source.on.domain}.${source.on.aggregate}`,
     eventType: source.on.event,
     eventTypeName: `${alias}.${identifiers.event(source.on.event)}`,

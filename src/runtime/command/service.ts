@@ -27,7 +27,7 @@ import { requestHash } from "./request-hash.js";
 import { StreamCache } from "./stream-cache.js";
 import { StreamQueue } from "./stream-queue.js";
 import { applyWithViews, nonUuidViewValue } from "../views/changes.js";
-import { viewSourcesFor } from "../views/definition.js";
+import { inlineViewSourcesFor } from "../views/definition.js";
 import { missingLookups } from "../lookups/reader.js";
 
 /** What a command decides on: a state at a version. */
@@ -65,7 +65,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
   const readPermission = `${definition.aggregate}:read`;
   const historyPermission = `${definition.aggregate}:history`;
   const cacheKey = (tenant: string, streamId: string) => `${tenant}\u0000${streamId}`;
-  const viewSources = viewSourcesFor(options.views ?? [], streamType);
+  const viewSources = inlineViewSourcesFor(options.views ?? [], streamType);
   const lookupsFor = options.lookups ?? missingLookups;
 
   type Command = CommandInput<A, keyof A & string>;

@@ -8,6 +8,7 @@ import { unrestrictedPolicy } from "../policy.js";
 import type { EventRecord, EventStore, StoredEvent } from "../store/types.js";
 import { catchUp, createUpcaster } from "../subscription.js";
 import { WakeablePause } from "../wake.js";
+import { createProjector } from "../views/projector.js";
 import { reactionId, type AnyReactionDefinition, type Deliver } from "./definition.js";
 import { describeFailure, dispatch, isRetryable, type AnyService, type ReactionEnvironment } from "./dispatch.js";
 import { reactionDeliveryId } from "./ids.js";
@@ -16,7 +17,8 @@ import { cancelledAfter, dueTimers, eventById, finishTimer, insertTimer, park, r
 
 /**
  * Runs a project's reactions: one worker per reaction (a catch-up subscription with its own
- * checkpoint, `reaction:<domain>.<name>`), one for the durable timers, and any extra
+ * checkpoint, `reaction:<domain>.<name>`), one for the durable timers, one per asynchronous
+ * view (`view:<domain>.<name>`, src/runtime/views/projector.ts), and any extra
  * workers (forwarders). Each worker runs under a lease, so among replicas on one database
  * one at a time does its work; a replica that dies hands it over when its lease expires.
  * Effects happen once: a command's id is derived from (reaction, event, index), so a
@@ -76,6 +78,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function reactionsOf(domains: readonly DomainDefinition[]): AnyReactionDefinition[] {
   return domains.flatMap((d) => d.reactions ?? []);
+}
+
+/** The views kept by a projection worker (docs/views.md "Asynchronous views"). */
+export function asyncViewsOf(domains: readonly DomainDefinition[]) {
+  return viewsOf(domains).filter((v) => v.async === true);
 }
 
 function environmentOf(store: EventStore, options: ReactionWorkerOptions): ReactionEnvironment {
@@ -218,7 +225,19 @@ export function createReactionWorkers(store: EventStore, options: ReactionWorker
     await finishTimer(db, timer, outcome === "done" ? "fired" : "parked", now());
   }
 
-  return [...reactions.map(reactionWorker), ...(reactions.some((r) => r.delay) ? [timerWorker] : []), ...(options.workers ?? []).map((w) => ({ wakesFor: everyCommit, ...w }))];
+  const definitions = options.domains.flatMap((d) => d.aggregates.map((a) => a.definition));
+  const projectors = asyncViewsOf(options.domains).map((view): Worker => {
+    const projector = createProjector(store, { view, definitions, now, ...(options.onParked && { onParked: options.onParked }) });
+    const types = new Set(projector.streamTypes);
+    return { name: projector.name, pass: () => projector.pass(), wakesFor: (committed) => committed === undefined || types.has(committed) };
+  });
+
+  return [
+    ...reactions.map(reactionWorker),
+    ...(reactions.some((r) => r.delay) ? [timerWorker] : []),
+    ...projectors,
+    ...(options.workers ?? []).map((w) => ({ wakesFor: everyCommit, ...w })),
+  ];
 }
 
 /** Runs every worker's passes until nothing is left to do (tests, `fluvius reactions drain`); returns the work done. */

@@ -1,7 +1,7 @@
 import { isUuid } from "../actor.js";
 import type { AggregateDefinition, EventMeta, EventShape } from "../definition.js";
 import type { EventRecord } from "../store/types.js";
-import type { ViewDefinition, ViewSource, ViewWrite } from "./definition.js";
+import { changesOf, type ViewDefinition, type ViewSource, type ViewWrite } from "./definition.js";
 
 /** The events' envelope as the command pipeline knows it before the write (positions come with the commit). */
 export interface PendingEnvelope {
@@ -40,8 +40,10 @@ export function applyWithViews<S, E extends EventShape>(
   events.forEach((event, i) => {
     const version = envelope.fromVersion + i + 1;
     const meta: EventMeta = { recordedAt: envelope.recordedAt, actorId: envelope.actorId, version };
-    next = definition.evolve(next, event, meta);
     const fed = sources.filter((s) => s.source.eventType === event.type);
+    // evolve may change the state in place: a source that reads the state before gets a copy.
+    const before = fed.some((s) => s.source.usesBefore) ? structuredClone(next) : undefined;
+    next = definition.evolve(next, event, meta);
     if (fed.length === 0) return;
     const record: EventRecord<E> = {
       tenant: envelope.tenant,
@@ -62,8 +64,7 @@ export function applyWithViews<S, E extends EventShape>(
       storedSchemaVersion: event.version,
     };
     for (const { view, source } of fed) {
-      const change = source.change(record, next);
-      if (change !== undefined) writes.push(structuredClone({ table: view.table, key: change.key, operations: change.operations }));
+      for (const change of changesOf(source.change(record, next, before))) writes.push(structuredClone({ table: view.table, key: change.key, operations: change.operations }));
     }
   });
   return { next, writes };

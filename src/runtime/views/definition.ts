@@ -45,8 +45,29 @@ export interface ViewSource<E extends EventShape = EventShape, S = unknown> {
   /** `<domain>.<aggregate>` */
   readonly streamType: string;
   readonly eventType: string;
-  /** The change of the event; undefined when the view's `where` excludes it or a key part is absent. */
-  change(event: EventRecord<E>, state: S): ViewChange | undefined;
+  /**
+   * Whether `change` reads the source stream's state (default true). An asynchronous view's
+   * projector loads a stream's state only for sources that do.
+   */
+  readonly usesState?: boolean;
+  /** Whether `change` reads the state before the event (a hand-written projector's `before`; default false). */
+  readonly usesBefore?: boolean;
+  /**
+   * The changes of the event (one row, several, or none: the view's `where` excludes it or a
+   * key part is absent). `state` is the source stream's state after the event, `before` its
+   * state before it (given when `usesBefore`).
+   */
+  change(event: EventRecord<E>, state: S, before?: S): ViewChange | readonly ViewChange[] | undefined;
+}
+
+/** A source's changes as a list. */
+export function changesOf(change: ViewChange | readonly ViewChange[] | undefined): readonly ViewChange[] {
+  if (change === undefined) return [];
+  return isChangeList(change) ? change : [change];
+}
+
+function isChangeList(change: ViewChange | readonly ViewChange[]): change is readonly ViewChange[] {
+  return Array.isArray(change);
 }
 
 export interface ViewDefinition {
@@ -54,6 +75,11 @@ export interface ViewDefinition {
   /** Unique in its domain among views and aggregates; served at `{domain}.{name}`. */
   readonly name: string;
   readonly table: ViewTableDefinition;
+  /**
+   * Kept by a projection worker after the commit, in the log's order (`async: true`, and every
+   * hand-written view), instead of inside the command's write; see docs/views.md.
+   */
+  readonly async?: boolean;
   /**
    * `any` is the narrow boundary: each source's event and state types differ, and the
    * runtime only hands a source the events (and states) of its stream type and event type.
@@ -88,7 +114,7 @@ export interface ViewWrite {
   readonly operations: readonly ViewOperation[];
 }
 
-/** The views' sources of one stream type, from the project's views. */
-export function viewSourcesFor(views: readonly ViewDefinition[], streamType: string): { readonly view: ViewDefinition; readonly source: ViewSource<EventShape, unknown> }[] {
-  return views.flatMap((view) => view.sources.filter((s) => s.streamType === streamType).map((source) => ({ view, source })));
+/** The sources of one stream type of the views kept in the command's write (not the asynchronous ones). */
+export function inlineViewSourcesFor(views: readonly ViewDefinition[], streamType: string): { readonly view: ViewDefinition; readonly source: ViewSource<EventShape, unknown> }[] {
+  return views.flatMap((view) => (view.async ? [] : view.sources).filter((s) => s.streamType === streamType).map((source) => ({ view, source })));
 }
