@@ -105,6 +105,45 @@ describe.each([
     expect(refused).toMatchObject({ rule: "not-for-sale", message: "FREE-1 is not for sale." });
   });
 
+  it("a view's row by a composite key (a day bucket and a uuid) is spelled as the API's rows: dates, decimals, no NULL fields", async () => {
+    await backend.db.exec(`CREATE SCHEMA IF NOT EXISTS lookups_test; CREATE TABLE lookups_test.revenue (_tenant text NOT NULL, day date NOT NULL, owner uuid NOT NULL,
+      _version integer NOT NULL, _updated timestamptz NOT NULL, revenue numeric(1000,2) DEFAULT 0, orders bigint DEFAULT 0, note text, PRIMARY KEY (_tenant, day, owner))`);
+    const tenant = freshTenant();
+    const owner = "0b8e3c1a-2d4f-4e6a-8b9c-0d1e2f3a4b5c";
+    await backend.db.query(`INSERT INTO lookups_test.revenue VALUES ($1, '2026-12-03', $2, 2, '2026-12-03T10:00:00.000Z', 12.5, 3, NULL)`, [tenant, owner]);
+    const revenue = {
+      domain: "catalog",
+      name: "revenue",
+      table: {
+        schema: "lookups_test",
+        table: "revenue",
+        key: [
+          { field: "day", column: "day", kind: "date", sqlType: "date" },
+          { field: "owner", column: "owner", kind: "uuid", sqlType: "uuid" },
+        ],
+        columns: [
+          { field: "revenue", column: "revenue", kind: "decimal", sqlType: "numeric(1000,2)", default: "0" },
+          { field: "orders", column: "orders", kind: "integer", sqlType: "bigint", default: "0" },
+          { field: "note", column: "note", kind: "string", sqlType: "text" },
+        ],
+      },
+      sources: [],
+    } as const;
+    const find = (t: string, key: object) =>
+      (createLookups(backend.store, [{ ...catalog, views: [revenue] }])("catalog", t) as unknown as { find(name: string, key: object): Promise<unknown> }).find("revenue", key);
+    expect(await find(tenant, { day: "2026-12-03", owner: owner.toUpperCase() })).toEqual({
+      day: "2026-12-03",
+      owner,
+      _version: 2,
+      _updated: "2026-12-03T10:00:00.000Z",
+      revenue: "12.50",
+      orders: 3,
+    });
+    expect(await find(tenant, { day: "2026-12-04", owner })).toBeUndefined();
+    expect(await find(tenant, { day: "2026-02-30", owner })).toBeUndefined();
+    expect(await find(freshTenant(), { day: "2026-12-03", owner })).toBeUndefined();
+  });
+
   it("a name that is no aggregate or view of the domain, or fields that are no key, fail as lookup-setup (a bug of the handler)", async () => {
     const tenant = freshTenant();
     const lookups = createLookups(backend.store, [catalog])("catalog", tenant);
