@@ -585,7 +585,10 @@ belongs to another domain).`,
     explain: `A view (\`views:\`) has a \`key\`, \`fields\` and \`from\`: per event of an aggregate of the project
 (\`<aggregate>.<event>\` or \`<domain>.<aggregate>.<event>\`) the operations that change the row of the
 event's key. A view's name is also a URL (\`{domain}.{view}\`), so no aggregate of the domain may
-have it; a key part's name is a column, so no field may have it.`,
+have it; a key part's name is a column, so no field may have it. A view kept in the command's
+write may \`set\` or \`unset\` only rows one stream writes; \`async: true\` keeps it in the log's
+order instead. A hand-written view (\`handler: true\`) lists its events (\`from: [a.e, …]\`) and
+is always asynchronous.`,
   }),
   "invalid-view-key": entry<{ view: S; detail: S }>({
     severity: "error",
@@ -595,7 +598,8 @@ have it; a key part's name is a column, so no field may have it.`,
     explain: `Each part of a view's key reads one value of every event the view is fed by: \`$state.<field>\`
 (the source stream's state after the event), \`$event.data.<field>\` or \`$event.<meta>\`. It must be
 a single value (not a list or an object) that every source event has; a time bucket
-(\`hour\`, \`day\`, \`month\`) reads a date-time.`,
+(\`hour\`, \`day\`, \`month\`) reads a date-time. A hand-written view (\`handler: true\`) names
+the required single-valued fields that make its key (\`key: [stage, owner]\`).`,
   }),
   "unknown-view-field": entry<{ field: S; view: S; suggestion: S }>({
     severity: "error",

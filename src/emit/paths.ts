@@ -23,4 +23,6 @@ export const layout = {
   reactionsModule: (domain: string) => `${domain}/_reactions.ts`,
   /** The hand-written reactors of a domain (in the handlers folder; aggregate names never start with `_`). */
   reactorModule: (domain: string) => `${domain}/_reactions.ts`,
+  /** The hand-written projectors of a domain's `handler: true` views (in the handlers folder). */
+  projectorModule: (domain: string) => `${domain}/_views.ts`,
 } as const;

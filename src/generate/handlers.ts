@@ -1,6 +1,6 @@
 import type { DiagnosticCollector } from "../diagnostics/collector.js";
-import { freshHandlerModule, freshReactorModule, reactorStubsFor, type Stub, stubsFor } from "../emit/handlers/stubs.js";
-import { isHandlerLike, isReactorLike, mergeStubs } from "../emit/handlers/merge.js";
+import { freshHandlerModule, freshProjectorModule, freshReactorModule, projectorStubsFor, projectorStubViews, reactorStubsFor, type Stub, stubsFor } from "../emit/handlers/stubs.js";
+import { isHandlerLike, isProjectorLike, isReactorLike, mergeStubs } from "../emit/handlers/merge.js";
 import { reactorStubViews } from "../emit/typescript/reactions-view.js";
 import { importSpecifier, layout } from "../emit/paths.js";
 import type { Host } from "../host/host.js";
@@ -35,6 +35,8 @@ interface HandwrittenModule {
   fresh(stubs: readonly Stub[]): string;
   /** Which exported declarations are ours to expect (the others are the person's helpers). */
   handwritten(name: string, text: string): boolean;
+  /** A domain's module of reactors or projectors; an aggregate's module has none. */
+  readonly kind?: "reactors" | "projectors";
 }
 
 /**
@@ -90,13 +92,33 @@ export async function planHandlers(
       stubs: () => reactorStubsFor(domain, displayPath(config.root, path)),
       fresh: (stubs: readonly Stub[]) => freshReactorModule(domain, typesImport, stubs),
       handwritten: isReactorLike,
+      kind: "reactors",
       wanted: views.length > 0,
     };
   });
-  const unwanted = reactorCandidates.filter((m) => !m.wanted);
+  // Likewise a domain's projectors module, once a view has `handler: true`.
+  const projectorCandidates = model.domains.map((domain): HandwrittenModule & { readonly wanted: boolean } => {
+    const relative = layout.projectorModule(domain.name);
+    const path = `${handlers}/${relative}`;
+    const typesImport = importSpecifier(path, `${generated}/${layout.viewsModule(domain.name)}`);
+    const views = projectorStubViews(domain);
+    return {
+      relative,
+      path,
+      typesImport,
+      stubsHash: hash(["projectors", typesImport, views]),
+      stubs: () => projectorStubsFor(domain, displayPath(config.root, path)),
+      fresh: (stubs: readonly Stub[]) => freshProjectorModule(domain, typesImport, stubs),
+      handwritten: isProjectorLike,
+      kind: "projectors",
+      wanted: views.length > 0,
+    };
+  });
+  const candidates = [...reactorCandidates, ...projectorCandidates];
+  const unwanted = candidates.filter((m) => !m.wanted);
   const existing = await Promise.all(unwanted.map(async (m) => (await host.stat(m.path)) !== undefined));
   const kept = new Set(unwanted.filter((_, i) => existing[i]));
-  const modules = [...aggregateModules, ...reactorCandidates.filter((m) => m.wanted || kept.has(m))];
+  const modules = [...aggregateModules, ...candidates.filter((m) => m.wanted || kept.has(m))];
   const stamps = await Promise.all(modules.map(async (m) => stampOf(await host.stat(m.path))));
   // A module whose stat is what the manifest recorded is not read: nobody touched it.
   const texts = await Promise.all(
@@ -110,7 +132,7 @@ export async function planHandlers(
     for (const orphan of orphans) {
       diagnostics.report(
         "orphaned-handler",
-        { name: orphan.name, what: orphanReason(orphan.name, module.evolveKey === undefined) },
+        { name: orphan.name, what: orphanReason(orphan.name, module.kind) },
         { file: displayPath(host.cwd, path), start: { line: orphan.line, column: orphan.column }, end: { line: orphan.line, column: orphan.column + orphan.name.length } },
       );
     }
@@ -174,8 +196,9 @@ export async function planHandlers(
   return { changes, evolveHashes, entries, appended };
 }
 
-function orphanReason(name: string, reactors: boolean): string {
-  if (reactors) return "the spec has no `handler: true` reaction for it any more";
+function orphanReason(name: string, kind: HandwrittenModule["kind"]): string {
+  if (kind === "reactors") return "the spec has no `handler: true` reaction for it any more";
+  if (kind === "projectors") return "the spec has no `handler: true` view for it any more";
   if (name.startsWith("handle")) return "the spec has no such action any more";
   if (name.startsWith("evolve")) return "the spec has no such event any more, or it now has an `apply`";
   return "the spec has no such event version step any more";

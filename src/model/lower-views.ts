@@ -1,6 +1,6 @@
 import type { BoundDomain } from "../check/bind.js";
 import { fieldAt } from "../check/reaction-values.js";
-import type { ViewSpec } from "../validate/spec.js";
+import type { ViewSpec, ViewUpdateSpec } from "../validate/spec.js";
 import type { ViewKeyPart, ViewModel, ViewOperation, ViewSourceModel, ViewValue } from "./model.js";
 import { parseReactionValue, splitEventRef } from "./reaction-values.js";
 import type { FieldInfo, ValueType } from "./types.js";
@@ -24,7 +24,9 @@ export function viewValue(value: unknown): ViewValue {
 
 /** Lowers a checked view; `domains` resolves its sources in other domains. */
 export function lowerView(home: BoundDomain, name: string, spec: ViewSpec, domains: ReadonlyMap<string, BoundDomain>): ViewModel {
-  const sources: ViewSourceModel[] = Object.entries(spec.from).map(([ref, update]) => {
+  if (spec.handler === true) return lowerHandwritten(home, name, spec);
+  const from = Array.isArray(spec.from) ? {} : (spec.from as Readonly<Record<string, ViewUpdateSpec>>);
+  const sources: ViewSourceModel[] = Object.entries(from).map(([ref, update]) => {
     const operations: ViewOperation[] = [];
     for (const kind of ["set", "add", "subtract"] as const) {
       for (const [field, value] of Object.entries(update[kind] ?? {})) operations.push({ kind, field, value: viewValue(value) });
@@ -75,9 +77,29 @@ export function lowerView(home: BoundDomain, name: string, spec: ViewSpec, domai
     name,
     ...(spec.description === undefined ? {} : { description: spec.description }),
     async: spec.async === true,
+    handler: false,
     key,
     fields: home.resolver.fields(spec.fields),
     sources,
   };
 }
 
+
+/** A hand-written view: its key fields become the key's parts (and leave the fields), its sources have no operations. */
+function lowerHandwritten(home: BoundDomain, name: string, spec: ViewSpec): ViewModel {
+  const fields = home.resolver.fields(spec.fields);
+  const written = spec.key;
+  const keyNames = typeof written === "string" ? [written] : Array.isArray(written) ? [...(written as readonly string[])] : [];
+  const key: ViewKeyPart[] = keyNames.map((field) => ({ name: field, type: fields.find((f) => f.name === field)?.type ?? UNKNOWN }));
+  const refs = Array.isArray(spec.from) ? (spec.from as readonly string[]) : Object.keys(spec.from);
+  return {
+    kind: "view",
+    name,
+    ...(spec.description === undefined ? {} : { description: spec.description }),
+    async: true,
+    handler: true,
+    key,
+    fields: fields.filter((f) => !keyNames.includes(f.name)),
+    sources: refs.map((ref) => ({ on: splitEventRef(ref, home.name), where: [], operations: [] })),
+  };
+}

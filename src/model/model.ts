@@ -220,8 +220,10 @@ export interface ViewModel {
   readonly kind: "view";
   readonly name: string;
   readonly description?: string;
-  /** Kept by a projection worker after the commit, in the log's order (`async: true`). */
+  /** Kept by a projection worker after the commit, in the log's order (`async: true`, and every hand-written view). */
   readonly async: boolean;
+  /** Hand-written (`handler: true`): a projector in the handlers folder computes the changes; its sources have no operations. */
+  readonly handler: boolean;
   /** The key's parts, in order: each a column of the row. */
   readonly key: readonly ViewKeyPart[];
   readonly fields: readonly FieldModel[];
@@ -232,7 +234,8 @@ export interface ViewModel {
 export interface ViewKeyPart {
   /** The row's field (and, snake_cased, its column): the referenced field's name, or the bucket's unit. */
   readonly name: string;
-  readonly value: ViewValue;
+  /** Absent for a hand-written view: its projector computes the key. */
+  readonly value?: ViewValue;
   readonly type: ValueType;
   readonly bucket?: "hour" | "day" | "month";
 }

@@ -90,6 +90,14 @@ export const identifiers = {
     const name = camelCase(reaction);
     return RESERVED_WORDS.has(name) || name === "types" ? `${name}Reactor` : name;
   },
+  /** A hand-written view's generated types: its row, key, change, projector input and projector signature. */
+  viewRow: (view: string) => `${pascalCase(view)}Row`,
+  viewKey: (view: string) => `${pascalCase(view)}Key`,
+  viewChange: (view: string) => `${pascalCase(view)}Change`,
+  viewInput: (view: string) => `${pascalCase(view)}Input`,
+  projectorType: (view: string) => `${pascalCase(view)}Projector`,
+  /** The hand-written projector of a `handler: true` view: `deal-pipeline` → `projectDealPipeline`. */
+  projector: (view: string) => `project${pascalCase(view)}`,
   /** SQL names: a schema per domain, a table per aggregate, a column per state field (quoted anyway). */
   schema: (domain: string) => domain.replace(/-/g, "_"),
   table: (aggregate: string) => aggregate.replace(/-/g, "_"),

@@ -61,7 +61,7 @@ export { fieldIn, allOf } from "./preconditions.js";
 export { defineDomain, streamDefinitionsOf, viewsOf, type DomainDefinition, type AggregateMeta, type FieldMeta, type ActionMeta, type StreamDefinition } from "./domain.js";
 
 // Views: read models fed by events (docs/views.md)
-export { defineView, timeBucket } from "./views/definition.js";
+export { defineView, projectedChanges, timeBucket, type ProjectedChange } from "./views/definition.js";
 export { replayViews, type ViewReplayReport } from "./views/replay.js";
 export { createProjector, projectorName, type Projector, type ProjectorOptions } from "./views/projector.js";
 export { viewStatus, type ViewStatus } from "./views/status.js";

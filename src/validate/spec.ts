@@ -110,8 +110,13 @@ export interface ViewSpec {
   /** One value reference, several (a composite key), or a time bucket `{ day: $event.recordedAt }`. */
   readonly key: string | readonly string[] | Readonly<Partial<Record<TimeBucket, string>>>;
   readonly fields: FieldsSpec;
-  /** By event reference (`order.order-placed`): how the row of the event's key changes. */
-  readonly from: Readonly<Record<string, ViewUpdateSpec>>;
+  /** A hand-written view: its projector (a generated stub) computes the rows' changes. */
+  readonly handler?: boolean;
+  /**
+   * By event reference (`order.order-placed`): how the row of the event's key changes; a
+   * hand-written view lists its events.
+   */
+  readonly from: Readonly<Record<string, ViewUpdateSpec>> | readonly string[];
 }
 
 export type TimeBucket = "hour" | "day" | "month";

@@ -4,10 +4,10 @@
  * checked against an independent computation from the event log; concurrent commands on one
  * row lose nothing; tenants and policies keep rows apart.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { replayViews, viewsOf } from "../../src/runtime/index.js";
+import { createStore, drainReactions, openParked, replayViews, viewsOf } from "../../src/runtime/index.js";
 import { fixturesRoot } from "../helpers/fixtures.js";
 import { buildProjectFromSpecs } from "../helpers/project.js";
 import { type BankingApp, startApp } from "./banking-app.js";
@@ -26,7 +26,18 @@ policies:
   roles: { analyst: {} }
   rules: [{ role: analyst, allow: ["spend:read"] }]
 `;
-const project = buildProjectFromSpecs("views", { "sales.yaml": spec, "reports.yaml": REPORTS });
+/** The hand-written projector of `order-pipeline`: an order moves from its old status's row to its new one's. */
+const PIPELINE = `export const projectOrderPipeline: types.OrderPipelineProjector = ({ source, before, after }) => {
+  const into = { key: { status: after.status }, count: ["orders" as const], add: { value: after.total } };
+  if (source === "order.order-placed") return into;
+  return [{ key: { status: before.status }, subtract: { orders: 1, value: before.total } }, into];
+};`;
+const project = buildProjectFromSpecs("views", { "sales.yaml": spec, "reports.yaml": REPORTS }, (dir) => {
+  const file = path.join(dir, "src/domain/sales/_views.ts");
+  const text = readFileSync(file, "utf8");
+  const start = text.indexOf("export const projectOrderPipeline");
+  writeFileSync(file, `${text.slice(0, start)}${PIPELINE}${text.slice(text.indexOf("};", start) + 2)}`.replace(/import \{ HandlerNotImplementedError \} from "fluvius\/runtime";\n/, ""));
+});
 
 const CUSTOMERS = ["7d0c1e52-6f3b-4a7e-9f51-1c2b3d4e5f60", "0b8e3c1a-2d4f-4e6a-8b9c-0d1e2f3a4b5c"];
 const today = () => new Date().toISOString().slice(0, 10);
@@ -100,6 +111,24 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
     expect(latest).toEqual(expect.objectContaining({ streamId: device, name: "cellar", temperature: 12.25, readings: 2, _version: 3 }));
     expect(latest).not.toHaveProperty("humidity");
 
+    // The asynchronous views come with their projectors (`fluvius serve` runs them; here one pass).
+    await call("acme", ["analyst"], "GET", `sales.latest-order/${CUSTOMERS[0]}`, undefined, 404);
+    await drainReactions(createStore(api.db), { domains: api.domains });
+    expect(await openParked(api.db)).toEqual([]);
+    const placedEvents = events.filter((e) => e.event_type === "order-placed");
+    for (const customer of CUSTOMERS) {
+      const latest = placedEvents.filter((e) => customerOf.get(e.stream_id) === customer).at(-1);
+      expect(await analyst(`sales.latest-order/${customer}`)).toMatchObject({ customerId: customer, orderId: latest?.stream_id, total: totalOf.get(latest?.stream_id ?? "") });
+    }
+    const statusOf = new Map<string, string>();
+    for (const e of events) statusOf.set(e.stream_id, { "order-placed": "placed", "order-shipped": "shipped", "order-cancelled": "cancelled" }[e.event_type] ?? "?");
+    const pipeline = await rows("sales.order-pipeline/?limit=10");
+    const want = (status: string) => {
+      const ids = orders.filter((o) => statusOf.get(o.id) === status);
+      return { orders: ids.length, value: (ids.reduce((sum, o) => sum + Math.round(Number(o.total) * 100), 0) / 100).toFixed(2) };
+    };
+    expect(Object.fromEntries(pipeline.map((r) => [r.status, { orders: r.orders, value: r.value }]))).toEqual({ placed: want("placed"), shipped: want("shipped"), cancelled: want("cancelled") });
+
     const feed = await rows("sales.order-feed/?limit=100&sort=_updated.asc");
     expect(feed.map((r) => r.id).sort()).toEqual(events.map((e) => e.event_id).sort());
     expect(feed.find((r) => r.kind === "cancelled")).toMatchObject({ orderId: orders[3]?.id, reason: "changed my mind", actor: "user-1" });
@@ -129,7 +158,7 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
     await api.db.query('DELETE FROM "sales"."customer_orders"');
     const definitions = api.domains.flatMap((d) => d.aggregates.map((a) => a.definition));
     const reports = await replayViews(api.db, views, definitions, { batchSize: 7 });
-    expect(reports.map((r) => r.view).sort()).toEqual(["reports.spend", "sales.customer-orders", "sales.daily-revenue", "sales.latest-reading", "sales.order-feed"]);
+    expect(reports.map((r) => r.view).sort()).toEqual(["reports.spend", "sales.customer-orders", "sales.daily-revenue", "sales.latest-order", "sales.latest-reading", "sales.order-feed", "sales.order-pipeline"]);
     expect(await dump()).toEqual(before);
   });
 

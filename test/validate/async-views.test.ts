@@ -40,4 +40,35 @@ describe("asynchronous views", () => {
     expect(summary).toEqual([]);
     expect(model?.domains[0]?.views.map((v) => [v.name, v.async])).toEqual([["latest-deal", true]]);
   });
+
+  const PIPELINE = (edit: (view: string) => string = (v) => v) =>
+    domain(
+      edit(`  pipeline:
+    handler: true
+    key: [customerId, stage]
+    fields: { customerId: uuid, stage: { enum: [lead, won] }, deals: { type: integer, default: 0 }, note: string? }
+    from: [deal.deal-opened]`),
+    );
+
+  test("a hand-written view names its key fields and lists its events; it is asynchronous, its key fields leave the row's fields", async () => {
+    const { summary, model } = await compileSpec(PIPELINE());
+    expect(summary).toEqual([]);
+    const view = model?.domains[0]?.views[0];
+    expect(view).toMatchObject({ name: "pipeline", async: true, handler: true, key: [{ name: "customerId" }, { name: "stage" }] });
+    expect(view?.fields.map((f) => f.name)).toEqual(["deals", "note"]);
+    expect(view?.sources.map((s) => [s.on.aggregate, s.on.event, s.operations.length])).toEqual([["deal", "deal-opened", 0]]);
+  });
+
+  test.each([
+    ["a key field that is not a field", (v: string) => v.replace("key: [customerId, stage]", "key: [customerId, stag]"), /invalid-view-key: .*'stag' is not one of its fields \(did you mean 'stage'\?\)/],
+    ["a key that reads a value", (v: string) => v.replace("key: [customerId, stage]", "key: $state.customerId"), /invalid-view-key: .*names its key fields, and its projector computes/],
+    ["an optional key field", (v: string) => v.replace("key: [customerId, stage]", "key: [customerId, note]"), /invalid-view-key: .*key field 'note' is optional/],
+    ["operations per event", (v: string) => v.replace("from: [deal.deal-opened]", "from: { deal.deal-opened: { count: [deals] } }"), /invalid-view: .*lists its source events/],
+    ["async: false", (v: string) => v.replace("handler: true", "handler: true\n    async: false"), /invalid-view: .*always kept asynchronously/],
+    ["an unknown event", (v: string) => v.replace("from: [deal.deal-opened]", "from: [deal.deal-opend]"), /invalid-view: .*'deal-opend'.*did you mean 'deal-opened'/],
+    ["a list of events without handler: true", (v: string) => v.replace("    handler: true\n", ""), /invalid-view: .*a list of events is for a hand-written view/],
+  ])("refused: %s", async (_, edit, expected) => {
+    const { summary } = await compileSpec(PIPELINE(edit));
+    expect(summary).toEqual([expect.stringMatching(expected)]);
+  });
 });

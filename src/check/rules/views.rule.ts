@@ -58,8 +58,17 @@ function checkView(home: BoundDomain, view: Declaration<ViewSpec>, context: Chec
   if (home.aggregates.has(view.name)) invalid(`aggregate '${view.name}' of the domain has that name, and both would be served at ${home.name}.${view.name}`, { ...site(), part: "key" });
 
   const fields = home.resolver.fields(spec.fields);
+  if (spec.handler === true) {
+    checkHandwritten(home, view, fields, context, site, invalid);
+    return;
+  }
+  if (isEventList(spec.from)) {
+    invalid("a list of events is for a hand-written view (`handler: true`); say per event how its row changes, e.g. `order.order-placed: { count: [orders] }`", { ...site("from"), part: "key" });
+    return;
+  }
+  const updates = spec.from;
   const sources: Source[] = [];
-  for (const ref of Object.keys(spec.from)) {
+  for (const ref of Object.keys(updates)) {
     const source = resolveSource(home, view, ref, context, site("from", ref));
     if (source) sources.push(source);
   }
@@ -68,11 +77,55 @@ function checkView(home: BoundDomain, view: Declaration<ViewSpec>, context: Chec
     if (fields.some((f) => f.name === name)) invalid(`its key part '${name}' is also one of its fields; rename the field`, { ...site("fields", name), part: "key" });
   }
   for (const source of sources) {
-    const update = spec.from[source.ref] ?? {};
+    const update = updates[source.ref] ?? {};
     checkWhere(update, source, context);
     checkOperations(view, update, source, fields, context);
   }
-  checkOrderIndependent(view, sources, invalid, site);
+  checkOrderIndependent(view, updates, sources, invalid, site);
+}
+
+function isEventList(from: ViewSpec["from"]): from is readonly string[] {
+  return Array.isArray(from);
+}
+
+/**
+ * A hand-written view: its projector (typed by the generated code) decides every change, so
+ * the spec only lists the source events and names the fields that make the key. It is kept
+ * asynchronously, in the log's order.
+ */
+function checkHandwritten(
+  home: BoundDomain,
+  view: Declaration<ViewSpec>,
+  fields: readonly FieldInfo[],
+  context: CheckContext,
+  site: (...keys: DataPath) => Site,
+  invalid: (detail: string, at: Site) => void,
+): void {
+  const { spec } = view;
+  if (spec.async === false) invalid("a hand-written view is always kept asynchronously, by its projector in the log's order; remove `async: false`", { ...site("async"), part: "key" });
+  if (!isEventList(spec.from)) {
+    invalid("a hand-written view lists its source events, e.g. `from: [deal.deal-opened, deal.deal-won]`; its projector decides how each changes the rows", { ...site("from"), part: "key" });
+  } else {
+    for (const [i, ref] of spec.from.entries()) resolveSource(home, view, ref, context, site("from", i));
+  }
+  const bad = (detail: string, at: Site) => context.report("invalid-view-key", { view: view.name, detail }, at);
+  const key = spec.key;
+  if (typeof key === "object" && !Array.isArray(key)) {
+    bad("a hand-written view names the fields that make its key, e.g. `key: [stage, owner]`; its projector computes them (a time bucket too)", site("key"));
+    return;
+  }
+  const parts = typeof key === "string" ? [key] : [...(key as readonly string[])];
+  for (const [i, name] of parts.entries()) {
+    const at = typeof key === "string" ? site("key") : site("key", i);
+    const field = fields.find((f) => f.name === name);
+    if (!field) {
+      const match = closest(name, fields.map((f) => f.name));
+      const hint = name.startsWith("$") ? "; a hand-written view names its key fields, and its projector computes their values" : match === undefined ? "" : ` (did you mean '${match}'?)`;
+      bad(`'${name}' is not one of its fields${hint}`, at);
+    } else if (field.optional || !isPlain(field.type)) {
+      bad(`its key field '${name}' is ${field.optional ? "optional" : describeType(field.type)}; a key field is a required single value (text, a number, an id, a date, an enum)`, at);
+    }
+  }
 }
 
 /**
@@ -83,14 +136,18 @@ function checkView(home: BoundDomain, view: Declaration<ViewSpec>, context: Chec
  * would make a row depend on timing, and a replay differ from what the commands wrote.
  * An asynchronous view is kept in the log's order, so there any operation is fine.
  */
-function checkOrderIndependent(view: Declaration<ViewSpec>, sources: readonly Source[], invalid: (detail: string, at: Site) => void, site: (...keys: DataPath) => Site): void {
+function checkOrderIndependent(
+  view: Declaration<ViewSpec>,
+  updates: Readonly<Record<string, ViewUpdateSpec>>,
+  sources: readonly Source[],
+  invalid: (detail: string, at: Site) => void, site: (...keys: DataPath) => Site): void {
   const key = view.spec.key;
   const streamTypes = new Set(sources.map((s) => s.streamType));
   const oneWriter = key === "$event.id" || (key === "$event.streamId" && streamTypes.size <= 1);
   // A projector applies events in the log's order: there, a `set` is what the latest event says.
   if (oneWriter || view.spec.async === true) return;
   for (const source of sources) {
-    const update = view.spec.from[source.ref] ?? {};
+    const update = updates[source.ref] ?? {};
     const ordered = [...Object.keys(update.set ?? {}).map((f) => `set ${f}`), ...(update.unset ?? []).map((f) => `unset ${f}`)];
     if (ordered.length === 0) continue;
     invalid(

@@ -21,6 +21,9 @@ export const isHandlerLike = (name: string): boolean => HANDWRITTEN_NAME.test(na
 /** A reactor is recognised by its signature from the generated module (`: types.<Name>Reactor`), as its stub declares it. */
 export const isReactorLike = (_name: string, text: string): boolean => /:\s*types\.[A-Za-z0-9_$]+Reactor\b/.test(text);
 
+/** A projector, likewise (`: types.<Name>Projector`). */
+export const isProjectorLike = (_name: string, text: string): boolean => /:\s*types\.[A-Za-z0-9_$]+Projector\b/.test(text);
+
 type TsMorph = typeof import("ts-morph");
 let tsMorph: Promise<TsMorph> | undefined;
 

@@ -7,7 +7,7 @@ import { reactorStubViews } from "../typescript/reactions-view.js";
 /** A function the hand-written module must export, with the stub that starts it. */
 export interface Stub {
   readonly name: string;
-  readonly kind: "handler" | "evolver" | "upcaster" | "reactor";
+  readonly kind: "handler" | "evolver" | "upcaster" | "reactor" | "projector";
   readonly text: string;
   /** Values the stub imports from fluvius/runtime. */
   readonly runtimeImports: readonly string[];
@@ -68,6 +68,33 @@ export function reactorStubsFor(domain: DomainModel, modulePath: string): Stub[]
 /** A new hand-written reactors module with every stub. */
 export function freshReactorModule(domain: DomainModel, typesImport: string, stubs: readonly Stub[]): string {
   return renderTemplate("handlers/reactors.ts.hbs", { domain: domain.name, commandType: identifiers.domainCommandUnion(domain.name), typesImport, runtimeImport: runtimeImportLine(stubs), stubs: stubs.map((s) => s.text) });
+}
+
+/** The stubs of a domain's hand-written projectors: one per `handler: true` view, in spec order. */
+export function projectorStubsFor(domain: DomainModel, modulePath: string): Stub[] {
+  return projectorStubViews(domain).map((p) => ({
+    name: p.function,
+    kind: "projector",
+    text: renderTemplate("handlers/projector-stub.ts.hbs", { ...p, modulePathLiteral: JSON.stringify(modulePath) }).trimEnd(),
+    runtimeImports: [NOT_IMPLEMENTED],
+  }));
+}
+
+/** What a projector stub says: its function, its generated signature, and a doc line. */
+export function projectorStubViews(domain: DomainModel): { readonly view: string; readonly function: string; readonly type: string; readonly doc: string }[] {
+  return domain.views
+    .filter((v) => v.handler)
+    .map((v) => {
+      const sources = v.sources.map((s) => (s.on.domain === domain.name ? `${s.on.aggregate}.${s.on.event}` : `${s.on.domain}.${s.on.aggregate}.${s.on.event}`));
+      const description = v.description?.trim().replace(/\.$/, "");
+      const doc = `\`${v.name}\`${description ? `: ${description}` : ""} (fed by ${sources.join(", ")})`.replace(/\*\//g, "*\\/");
+      return { view: v.name, function: identifiers.projector(v.name), type: identifiers.projectorType(v.name), doc };
+    });
+}
+
+/** A new hand-written projectors module with every stub. */
+export function freshProjectorModule(domain: DomainModel, typesImport: string, stubs: readonly Stub[]): string {
+  return renderTemplate("handlers/projectors.ts.hbs", { domain: domain.name, typesImport, runtimeImport: runtimeImportLine(stubs), stubs: stubs.map((s) => s.text) });
 }
 
 /** `import { HandlerNotImplementedError } from "fluvius/runtime";` when the stubs need it, else "". */

@@ -92,11 +92,13 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       .filter((name) => name !== domain.name)
       .sort()
       .map((name) => context.model.domains.find((d) => d.name === name)?.specHash ?? name);
+    const viewsPath = layout.viewsModule(domain.name);
+    const projectorsImport = importSpecifier(`${generated}/${viewsPath}`, `${handlers}/${layout.projectorModule(domain.name)}`);
     files.push({
-      path: layout.viewsModule(domain.name),
+      path: viewsPath,
       language: "typescript",
-      input: hash([templatesFingerprint(), sources, domain.specHash, others]),
-      render: () => renderTemplate("typescript/views.ts.hbs", viewsView(context.model, domain, header)),
+      input: hash([templatesFingerprint(), sources, domain.specHash, others, projectorsImport]),
+      render: () => renderTemplate("typescript/views.ts.hbs", viewsView(context.model, domain, header, projectorsImport)),
     });
   }
   const hasReactions = domain.reactions.length > 0;

@@ -4,8 +4,10 @@ import type { ValueType } from "../../model/types.js";
 import { canonicalValue } from "../../runtime/canonical.js";
 import { viewTable } from "../sql/view-table.js";
 import { importSpecifier, layout } from "../paths.js";
+import { namedTypesIn } from "./aggregate-view.js";
 import { schemaOf } from "./json-schema.js";
 import { access, literalValue, moduleAliases, type ModuleImport } from "./reactions-view.js";
+import { propertyName, typeExpression } from "./type-expression.js";
 
 /** What views.ts.hbs prints: one `defineView(…)` per view, every expression built here. */
 export interface ViewsView {
@@ -13,6 +15,10 @@ export interface ViewsView {
   readonly modules: readonly ModuleImport[];
   readonly usesBucket: boolean;
   readonly usesIsOneOf: boolean;
+  /** The hand-written projectors' module, when a view has `handler: true`. */
+  readonly projectorsImport?: string;
+  /** The domain's named types the hand-written views' rows use (from `./_types.js`). */
+  readonly namedTypes: readonly string[];
   readonly views: readonly ViewView[];
 }
 
@@ -22,7 +28,25 @@ export interface ViewView {
   readonly name: string;
   readonly table: string;
   readonly async: boolean;
+  /** A hand-written view's types: what its projector gets and returns. */
+  readonly handwritten?: HandwrittenTypesView;
   readonly sources: readonly SourceView[];
+}
+
+export interface HandwrittenTypesView {
+  readonly row: string;
+  readonly rowFields: string;
+  readonly key: string;
+  readonly keyFields: string;
+  readonly change: string;
+  readonly setFields: string;
+  readonly numericFields: string;
+  readonly countFields: string;
+  readonly unsetFields: string;
+  readonly input: string;
+  /** One member of the input union per source event. */
+  readonly inputs: readonly { readonly source: string; readonly eventType: string; readonly stateType: string }[];
+  readonly projectorType: string;
 }
 
 export interface SourceView {
@@ -35,11 +59,13 @@ export interface SourceView {
   readonly stateParam: string;
   /** Whether the body reads the source's state (an asynchronous view's projector loads it only then). */
   readonly usesState: boolean;
+  /** Whether it reads the state before the event too (a hand-written projector's `before`). */
+  readonly usesBefore: boolean;
   /** The body of `change(event, state)`. */
   readonly body: string;
 }
 
-export function viewsView(model: Model, domain: DomainModel, header: string): ViewsView {
+export function viewsView(model: Model, domain: DomainModel, header: string, projectorsImport?: string): ViewsView {
   const keys = new Set(domain.views.flatMap((v) => v.sources.map((s) => `${s.on.domain}/${s.on.aggregate}`)));
   const aliases = moduleAliases(domain, keys);
   const modulePath = layout.viewsModule(domain.name);
@@ -65,11 +91,18 @@ export function viewsView(model: Model, domain: DomainModel, header: string): Vi
       name: view.name,
       table: JSON.stringify(definition),
       async: view.async,
-      sources: view.sources.map((source) => sourceView(model, view, source, aliases.get(`${source.on.domain}/${source.on.aggregate}`) ?? "")),
+      ...(view.handler ? { handwritten: handwrittenTypes(domain, view, aliases) } : {}),
+      sources: view.sources.map((source) => {
+        const alias = aliases.get(`${source.on.domain}/${source.on.aggregate}`) ?? "";
+        return view.handler ? handwrittenSource(domain, view, source, alias) : sourceView(model, view, source, alias);
+      }),
     };
   });
+  const handwritten = domain.views.filter((v) => v.handler);
   return {
     header,
+    ...(handwritten.length > 0 && projectorsImport !== undefined ? { projectorsImport } : {}),
+    namedTypes: [...namedTypesIn(handwritten.flatMap((v) => [...v.fields, ...v.key.map((k) => ({ name: k.name, type: k.type, optional: false, hasDefault: false, pii: false }))]))].sort(),
     modules,
     usesBucket: domain.views.some((v) => v.key.some((k) => k.bucket !== undefined)),
     usesIsOneOf: domain.views.some((v) => v.sources.some((s) => s.where.length > 0)),
@@ -97,7 +130,7 @@ function sourceView(model: Model, view: ViewModel, source: ViewSourceModel, alia
     lines.push(`if (!(${conditions.join(" && ")})) return undefined;`);
   }
   const key = view.key.map((part) => {
-    const value = expression(part.value, scope, part.type);
+    const value = part.value === undefined ? "undefined" : expression(part.value, scope, part.type);
     return part.bucket === undefined ? value : `timeBucket(${JSON.stringify(part.bucket)}, ${value})`;
   });
   lines.push(`const key = [${key.join(", ")}];`);
@@ -116,6 +149,7 @@ function sourceView(model: Model, view: ViewModel, source: ViewSourceModel, alia
     eventParam: /\bevent\./.test(body) ? "event" : "_event",
     stateParam: usesState ? "state" : "_state",
     usesState,
+    usesBefore: false,
     streamType: `${source.on.domain}.${source.on.aggregate}`,
     eventType: source.on.event,
     eventTypeName: `${alias}.${identifiers.event(source.on.event)}`,
@@ -156,3 +190,56 @@ function expression(value: ViewValue, scope: Scope, slot: ValueType): string {
   }
 }
 
+
+/** How a source event is written `source` in a projector's input: as the spec lists it. */
+function sourceLabel(domain: DomainModel, source: ViewSourceModel): string {
+  const { on } = source;
+  return on.domain === domain.name ? `${on.aggregate}.${on.event}` : `${on.domain}.${on.aggregate}.${on.event}`;
+}
+
+const union = (names: readonly string[]) => (names.length === 0 ? "never" : names.map((n) => JSON.stringify(n)).join(" | "));
+
+function handwrittenTypes(domain: DomainModel, view: ViewModel, aliases: ReadonlyMap<string, string>): HandwrittenTypesView {
+  const keyNames = view.key.map((k) => k.name);
+  const row = [
+    ...view.key.map((k) => `${propertyName(k.name)}: ${typeExpression(k.type)};`),
+    ...view.fields.map((f) => `${propertyName(f.name)}${f.optional ? "?" : ""}: ${typeExpression(f.type)};`),
+  ];
+  const numeric = view.fields.filter((f) => f.type.kind === "primitive" && ["integer", "number", "decimal"].includes(f.type.primitive)).map((f) => f.name);
+  const integers = view.fields.filter((f) => f.type.kind === "primitive" && f.type.primitive === "integer").map((f) => f.name);
+  return {
+    row: identifiers.viewRow(view.name),
+    rowFields: row.join(" "),
+    key: identifiers.viewKey(view.name),
+    keyFields: union(keyNames),
+    change: identifiers.viewChange(view.name),
+    setFields: union(view.fields.map((f) => f.name)),
+    numericFields: union(numeric),
+    countFields: union(integers),
+    unsetFields: union(view.fields.filter((f) => f.optional).map((f) => f.name)),
+    input: identifiers.viewInput(view.name),
+    inputs: view.sources.map((source) => {
+      const alias = aliases.get(`${source.on.domain}/${source.on.aggregate}`) ?? "";
+      return { source: JSON.stringify(sourceLabel(domain, source)), eventType: `${alias}.${identifiers.event(source.on.event)}`, stateType: `${alias}.${identifiers.state(source.on.aggregate)}` };
+    }),
+    projectorType: identifiers.projectorType(view.name),
+  };
+}
+
+/** A hand-written view's source: the projector's changes, their keys spelled in the key's order. */
+function handwrittenSource(domain: DomainModel, view: ViewModel, source: ViewSourceModel, alias: string): SourceView {
+  const keyFields = JSON.stringify(view.key.map((k) => k.name));
+  const input = `{ source: ${JSON.stringify(sourceLabel(domain, source))}, event, before: before!, after: state }`;
+  return {
+    eventParam: "event",
+    stateParam: "state",
+    usesState: true,
+    usesBefore: true,
+    streamType: `${source.on.domain}.${source.on.aggregate}`,
+    eventType: source.on.event,
+    eventTypeName: `${alias}.${identifiers.event(source.on.event)}`,
+    stateType: `${alias}.${identifiers.state(source.on.aggregate)}`,
+    // `before` is given: the source reads it (usesBefore).
+    body: `return projectedChanges(${keyFields}, projectors.${identifiers.projector(view.name)}(${input}));`,
+  };
+}

@@ -118,3 +118,42 @@ export interface ViewWrite {
 export function inlineViewSourcesFor(views: readonly ViewDefinition[], streamType: string): { readonly view: ViewDefinition; readonly source: ViewSource<EventShape, unknown> }[] {
   return views.flatMap((view) => (view.async ? [] : view.sources).filter((s) => s.streamType === streamType).map((source) => ({ view, source })));
 }
+
+/**
+ * One row's change as a hand-written projector returns it (the generated `<View>Change`): the
+ * key by field, then the operations by field.
+ */
+export interface ProjectedChange {
+  readonly key: object;
+  readonly set?: object;
+  readonly add?: object;
+  readonly subtract?: object;
+  readonly count?: readonly string[];
+  readonly unset?: readonly string[];
+}
+
+/**
+ * A hand-written projector's result as the runtime's changes: the key spelled in the key's
+ * order. A change without a key field's value is the projector's bug: it throws, and the
+ * event is parked.
+ */
+export function projectedChanges(keyFields: readonly string[], result: ProjectedChange | readonly ProjectedChange[] | undefined): ViewChange[] {
+  const list: readonly ProjectedChange[] = result === undefined ? [] : Array.isArray(result) ? result : [result as ProjectedChange];
+  return list.map((change) => {
+    const key = change.key as Readonly<Record<string, unknown>>;
+    const parts = keyFields.map((field) => {
+      const value = key[field];
+      if (value === undefined || value === null) throw new Error(`The projector returned a change without a value for key field '${field}'.`);
+      return value;
+    });
+    const operations: ViewOperation[] = [];
+    for (const kind of ["set", "add", "subtract"] as const) {
+      for (const [field, value] of Object.entries((change[kind] ?? {}) as Readonly<Record<string, unknown>>)) {
+        if (value !== undefined) operations.push({ kind, field, value });
+      }
+    }
+    for (const field of change.count ?? []) operations.push({ kind: "count", field });
+    for (const field of change.unset ?? []) operations.push({ kind: "unset", field });
+    return { key: parts, operations };
+  });
+}
