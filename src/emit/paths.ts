@@ -17,6 +17,8 @@ export const layout = {
   externalModule: (domain: string) => `${domain}/_external.ts`,
   /** The domain's view definitions. */
   viewsModule: (domain: string) => `${domain}/_views.ts`,
+  /** What the domain's handlers may look up (`ctx.get`, `ctx.find`): names and types. */
+  lookupsModule: (domain: string) => `${domain}/_lookups.ts`,
   /** The domain's reaction definitions. */
   reactionsModule: (domain: string) => `${domain}/_reactions.ts`,
   /** The hand-written reactors of a domain (in the handlers folder; aggregate names never start with `_`). */

@@ -3,6 +3,7 @@ import type { AggregateService } from "../runtime/command/types.js";
 import type { AnyAggregateDefinition } from "../runtime/definition.js";
 import { viewsOf, type AggregateMeta, type DomainDefinition } from "../runtime/domain.js";
 import type { EventStore } from "../runtime/store/types.js";
+import { createLookups } from "../runtime/lookups/reader.js";
 import { filterKindOf, type QueryField, SYSTEM_FIELDS } from "./query/fields.js";
 
 /** One aggregate as the API serves it: its service, metadata and queryable columns. */
@@ -19,6 +20,7 @@ export interface Resource {
 
 export function resourcesOf(store: EventStore, domains: readonly DomainDefinition[]): Resource[] {
   const views = viewsOf(domains);
+  const lookups = createLookups(store, domains);
   return domains.flatMap((domain) =>
     domain.aggregates.map((meta) => {
       const definition: AnyAggregateDefinition = meta.definition;
@@ -39,7 +41,7 @@ export function resourcesOf(store: EventStore, domains: readonly DomainDefinitio
         domain,
         meta,
         name: definition.aggregate,
-        service: createAggregateService(store, definition, { policy: domain.policy, views }),
+        service: createAggregateService(store, definition, { policy: domain.policy, views, lookups }),
         table: { schema: readModel.schema, table: readModel.table },
         fields,
       };

@@ -1,5 +1,6 @@
 import type { Actor } from "./actor.js";
 import type { PreconditionFailure } from "./errors.js";
+import type { AnyLookupShapes, LookupShapes, Lookups } from "./lookups/types.js";
 
 /**
  * What generated code hands the runtime for one aggregate (docs/runtime.md). Type
@@ -41,7 +42,12 @@ export interface EventDefinition<E extends EventShape = EventShape> {
   readonly public?: boolean;
 }
 
-export interface CommandContext<S, P> {
+/**
+ * What a handler decides on. `get` and `find` read other streams and views of the domain in
+ * the command's tenant (L: the domain's names, generated in `_lookups.ts`): a read at decision
+ * time, not a lock (docs/runtime.md, "Lookups").
+ */
+export interface CommandContext<S, P, L extends LookupShapes = AnyLookupShapes> extends Lookups<L> {
   readonly state: S;
   readonly payload: P;
   readonly actor: Actor;
@@ -53,12 +59,20 @@ export interface CommandContext<S, P> {
   readonly now: string;
 }
 
+/**
+ * The lookups a handler is typed with: its own domain's names (`_lookups.ts`), which differ per
+ * domain. `any` is the narrow boundary: the runtime hands each handler its domain's lookups, and
+ * the names and keys were checked when the handler compiled.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type DomainLookups = any;
+
 export type PreconditionResult = null | string | PreconditionFailure;
 
 export type HandlerResult<E> = E | readonly E[];
 
 /** A hand-written command handler: decides the events from the state and the payload (may be async). */
-export type CommandHandler<S, P, E> = (context: CommandContext<S, P>) => HandlerResult<E> | Promise<HandlerResult<E>>;
+export type CommandHandler<S, P, E, L extends LookupShapes = AnyLookupShapes> = (context: CommandContext<S, P, L>) => HandlerResult<E> | Promise<HandlerResult<E>>;
 
 export interface ActionDefinition<S, P, E extends EventShape> {
   /** Starts a new stream: no prior state, the stream must not exist. */
@@ -70,7 +84,7 @@ export interface ActionDefinition<S, P, E extends EventShape> {
   /** The spec's `when`: null when the state allows the action, else what failed. */
   when?(state: S): PreconditionResult;
   /** Decides the events. May throw BusinessRuleError; must not have side effects (it can run more than once). */
-  handle(ctx: CommandContext<S, P>): HandlerResult<E> | Promise<HandlerResult<E>>;
+  handle(ctx: CommandContext<S, P, DomainLookups>): HandlerResult<E> | Promise<HandlerResult<E>>;
   /** Payload refs that must name a stream of the tenant (`checked: true`); else 422 reference-not-found. */
   readonly checkedRefs?: readonly CheckedRef[];
 }

@@ -390,6 +390,12 @@ export class ReactionSetupError extends FluviusError {
   readonly status = 500;
 }
 
+/** A handler looks up a name its domain lacks, or by fields that are no key: a bug in the handler, fixed by changing it. */
+export class LookupSetupError extends FluviusError {
+  readonly code = "lookup-setup";
+  readonly status = 500;
+}
+
 export interface WireError {
   readonly status: number;
   readonly body: { readonly errcode: string; readonly errmesg: string; readonly errdata: Record<string, unknown> };

@@ -105,6 +105,8 @@ export { parseDuration } from "./duration.js";
 
 // Running commands and queries
 export { createAggregateService } from "./command/service.js";
+export { createLookups } from "./lookups/reader.js";
+export type { Lookups, LookupShapes, LookupSource, AggregateLookup, ViewLookup, ViewRow, AnyLookupShapes } from "./lookups/types.js";
 export type { AggregateService, CommandInput, CommandResult, HistoryPage, ServiceOptions, TimeTravelTarget } from "./command/types.js";
 export { requestHash, canonicalJson } from "./command/request-hash.js";
 export { itemOf, rowColumns, type Item, type StreamFacts } from "./read-model.js";
@@ -148,6 +150,7 @@ export {
   IntegrationConfigError,
   IntegrationUnavailableError,
   ReactionSetupError,
+  LookupSetupError,
   toWireError,
 } from "./errors.js";
 /** The stream id of a natural key (`id: { from }`), e.g. to address a product by its SKU. */
@@ -157,3 +160,4 @@ export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError, Del
 // Test helpers for users' handler tests
 export { given, testActor, testTime, testStreamId } from "./testing.js";
 export type { Given, Then, Outcome, WhenOptions } from "./testing.js";
+export type { SeededLookups } from "./lookups/memory.js";

@@ -5,6 +5,7 @@ import { BusinessRuleError, ForbiddenError, FluviusError, NotFoundError, StreamE
 import type { Policy } from "./policy.js";
 import { actionOf, checkPayload, checkWhen, runHandler } from "./command/decide.js";
 import { applyLoaded, applyNew } from "./command/fold.js";
+import { memoryLookups, type SeededLookups } from "./lookups/memory.js";
 
 /**
  * given(definition, events).when(action, payload).thenEvents([...]) / .thenError(code):
@@ -22,6 +23,8 @@ export interface WhenOptions {
   readonly now?: string;
   /** Authorize with this policy too (without one, every actor may do everything). */
   readonly policy?: Policy;
+  /** What the handler's `ctx.get` / `ctx.find` find: other streams' states and views' rows (nothing without). */
+  readonly lookups?: SeededLookups;
 }
 
 export type Outcome<S, E> = { readonly ok: true; readonly events: E[]; readonly state: S } | { readonly ok: false; readonly error: unknown };
@@ -57,7 +60,8 @@ export function given<S, E extends EventShape, A extends object>(definition: Agg
           });
           if (!action.creates && options.policy && !options.policy.can(actor, action.permission, state as object)) throw new ForbiddenError(action.permission);
           checkWhen(name, action, state);
-          const ctx = { state, payload: canonical, actor, tenant: actor.tenant, streamId: testStreamId, version: history.length, now };
+          const { get, find } = memoryLookups(options.lookups ?? {}, now);
+          const ctx = { get, find, state, payload: canonical, actor, tenant: actor.tenant, streamId: testStreamId, version: history.length, now };
           const events = await runHandler(definition, name, action, ctx);
           const next = applyNew(definition, state, events, { recordedAt: now, actorId: actor.id, fromVersion: history.length });
           if (action.creates && options.policy && !options.policy.can(actor, action.permission, next as object)) throw new ForbiddenError(action.permission);

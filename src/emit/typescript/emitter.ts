@@ -9,6 +9,7 @@ import { importSpecifier, layout } from "../paths.js";
 import { aggregateView } from "./aggregate-view.js";
 import { externalView } from "./external-view.js";
 import { viewsView } from "./views-view.js";
+import { lookupsView } from "./lookups-view.js";
 import { messagesView } from "./messages-view.js";
 import { reactionsView, referencedDomains } from "./reactions-view.js";
 import { reactionRole } from "../../runtime/reactions/definition.js";
@@ -68,6 +69,12 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
     language: "typescript",
     input: domainInput,
     render: () => renderTemplate("typescript/messages.ts.hbs", messagesView(domain, header)),
+  });
+  files.push({
+    path: layout.lookupsModule(domain.name),
+    language: "typescript",
+    input: domainInput,
+    render: () => renderTemplate("typescript/lookups.ts.hbs", lookupsView(domain, header)),
   });
   const hasExternals = domain.externals.length > 0;
   if (hasExternals) {

@@ -28,6 +28,7 @@ import { StreamCache } from "./stream-cache.js";
 import { StreamQueue } from "./stream-queue.js";
 import { applyWithViews, nonUuidViewValue } from "../views/changes.js";
 import { inlineViewSourcesFor } from "../views/definition.js";
+import { missingLookups } from "../lookups/reader.js";
 
 /** What a command decides on: a state at a version. */
 interface Base<S> {
@@ -65,6 +66,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
   const historyPermission = `${definition.aggregate}:history`;
   const cacheKey = (tenant: string, streamId: string) => `${tenant}\u0000${streamId}`;
   const viewSources = inlineViewSourcesFor(options.views ?? [], streamType);
+  const lookupsFor = options.lookups ?? missingLookups;
 
   type Command = CommandInput<A, keyof A & string>;
   type Action = ActionDefinition<S, unknown, E>;
@@ -146,7 +148,10 @@ export function createAggregateService<S, E extends EventShape, A extends object
   /** Runs `when` and the handler on a base state. */
   function decide(tenant: TenantStore, command: Command, action: Action, streamId: string, base: Base<S>, now: string): Promise<E[]> {
     checkWhen(command.action, action, base.state);
+    const { get, find } = lookupsFor(definition.domain, tenant.tenant);
     return runHandler(definition, command.action, action, {
+      get,
+      find,
       state: base.state,
       payload: command.payload,
       actor: command.actor,

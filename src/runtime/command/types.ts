@@ -1,6 +1,7 @@
 import type { Actor } from "../actor.js";
 import type { AggregateDefinition, EventShape } from "../definition.js";
 import type { ViewDefinition } from "../views/definition.js";
+import type { LookupSource } from "../lookups/types.js";
 import type { Policy } from "../policy.js";
 import type { Item } from "../read-model.js";
 import type { EventRecord } from "../store/types.js";
@@ -61,6 +62,11 @@ export interface ServiceOptions {
   readonly policy: Policy;
   /** The project's views: those fed by this aggregate's events change in each command's write (docs/views.md). */
   readonly views?: readonly ViewDefinition[];
+  /**
+   * What handlers' `ctx.get` / `ctx.find` read: `createLookups(store, domains)` (docs/runtime.md,
+   * "Lookups"). Without it a lookup fails with lookup-setup.
+   */
+  readonly lookups?: LookupSource;
   /** Attempts when the stream moves between load and write and the caller gave no expected version (default 10). */
   readonly maxAttempts?: number;
   /**

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { createAggregateService } from "../command/service.js";
+import { createLookups } from "../lookups/reader.js";
 import { NotFoundError } from "../errors.js";
 import { streamDefinitionsOf, viewsOf, type DomainDefinition } from "../domain.js";
 import { unrestrictedPolicy } from "../policy.js";
@@ -88,10 +89,11 @@ function environmentOf(store: EventStore, options: ReactionWorkerOptions): React
   const services = new Map<string, AnyService>();
   const readers = new Map<string, AnyService>();
   const views = viewsOf(options.domains);
+  const lookups = createLookups(store, options.domains);
   for (const domain of options.domains) {
     for (const { definition } of domain.aggregates) {
       const streamType = `${definition.domain}.${definition.aggregate}`;
-      services.set(streamType, createAggregateService(store, definition, { policy: domain.policy, views }));
+      services.set(streamType, createAggregateService(store, definition, { policy: domain.policy, views, lookups }));
       readers.set(streamType, createAggregateService(store, definition, { policy: unrestrictedPolicy, cacheSize: 0 }));
     }
   }
