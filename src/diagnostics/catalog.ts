@@ -15,7 +15,7 @@ interface CatalogEntry<P> {
 }
 
 /** Spec stages (each code proven by a fixture in fixtures/invalid) and the later commands' own codes. */
-export type Stage = "load" | "parse" | "schema" | "check" | "generate" | "migrate";
+export type Stage = "load" | "parse" | "schema" | "check" | "generate" | "migrate" | "breaking";
 export const SPEC_STAGES: readonly Stage[] = ["load", "parse", "schema", "check"];
 
 function entry<P = Record<string, never>>(e: CatalogEntry<P>): CatalogEntry<P> {
@@ -816,6 +816,134 @@ embedded database at \`database.embeddedPath\` (default .fluvius/pgdata).`,
     hint: "Unset it to use the embedded database, or set a postgres:// or postgresql:// URL.",
     explain: `The database URL must be a PostgreSQL connection URL. To use the embedded database, leave
 the variable unset (or empty).`,
+  }),
+
+  // ─── breaking: what `fluvius breaking` finds between revisions ───────────────
+  "event-removed": entry<{ subject: S; detail: S }>({
+    severity: "error",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Keep the event in the spec (an aggregate may have events no action emits any more); or, if no stored stream holds it, suppress the finding in fluvius.yaml with a reason.",
+    explain: `Category EVENT_SCHEMA. An event type the store holds (it is in the event lock, or in the revision compared against) is no longer in
+the specs. Loading a stream that has one fails: its aggregate cannot evolve past it.
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: event-removed, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "event-version-lowered": entry<{ subject: S; detail: S }>({
+    severity: "error",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Versions only go up: restore the higher version (with its upcasters).",
+    explain: `Category EVENT_SCHEMA. An event's \`version\` is lower than one already recorded. Events stored at the higher version cannot be read
+as the lower one.
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: event-version-lowered, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "event-field-removed": entry<{ subject: S; detail: S }>({
+    severity: "error",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Bump the event's `version` (old events are then upcast by the generated upcaster stub you write), or keep the field (optional), or mark a rename with `renamedFrom`.",
+    explain: `Category EVENT_SCHEMA. A field of an event's data was removed without a version bump. Stored events still carry it and their
+\`apply\` or evolve step may read it; after the change the data of old and new events differ at the same
+version. Bump \`version\` and write the upcaster for the step, which turns old data into new.
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: event-field-removed, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "event-field-retyped": entry<{ subject: S; detail: S }>({
+    severity: "error",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Bump the event's `version` and convert old data in the upcaster for the step.",
+    explain: `Category EVENT_SCHEMA. A field of an event's data has a type that reads stored values differently (a string that becomes an
+integer, a ref to another aggregate). Widenings that read old values unchanged are fine: integer to
+number or decimal, email, url, uuid, date or datetime to string, string to text.
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: event-field-retyped, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "event-field-required": entry<{ subject: S; detail: S }>({
+    severity: "error",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Make the field optional or give it a default, or bump the event's `version` and fill it in the upcaster.",
+    explain: `Category EVENT_SCHEMA. A field of an event's data is now required (it was optional, or it is new) without a default: stored
+events do not have it.
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: event-field-required, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "event-enum-value-removed": entry<{ subject: S; detail: S }>({
+    severity: "error",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Keep the value, or bump the event's `version` and map old values in the upcaster.",
+    explain: `Category EVENT_SCHEMA. An enum field of an event's data no longer allows a value stored events may hold.
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: event-enum-value-removed, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "action-removed": entry<{ subject: S; detail: S }>({
+    severity: "error",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Keep the action; clients that call it get 404. If no client uses it, suppress the finding with a reason.",
+    explain: `Category COMMAND_API. An action (a command endpoint, \`POST {base}/{domain}:{action}/...\`) was removed or renamed.
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: action-removed, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "command-field-removed": entry<{ subject: S; detail: S }>({
+    severity: "error",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Keep the field (optional, ignored by the handler) until no client sends it.",
+    explain: `Category COMMAND_API. A field of an action's payload was removed: clients that still send it get 422 (payloads allow no unknown fields).
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: command-field-removed, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "command-field-required": entry<{ subject: S; detail: S }>({
+    severity: "error",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Make the new field optional or give it a default.",
+    explain: `Category COMMAND_API. A field of an action's payload is now required (it was optional, or it is new) without a default:
+clients that do not send it get 422.
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: command-field-required, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "command-field-narrowed": entry<{ subject: S; detail: S }>({
+    severity: "error",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Keep what the field accepted; narrow it in a new action if needed.",
+    explain: `Category COMMAND_API. A field of an action's payload accepts less than before: another type, an enum value fewer, or a
+tighter constraint (minimum, maximum, length, scale, pattern). Payloads clients send today are refused.
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: command-field-narrowed, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "state-field-removed": entry<{ subject: S; detail: S }>({
+    severity: "warning",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Tell the clients that read or filter by it, or keep the field.",
+    explain: `Category READ_API. A state field was removed: rows lose it, and list filters and sorts on it are refused.
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: state-field-removed, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "state-field-retyped": entry<{ subject: S; detail: S }>({
+    severity: "warning",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Tell the clients that read or filter by it.",
+    explain: `Category READ_API. A state field's type changed: rows spell it differently, and filters on it take other values.
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: state-field-retyped, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
+  }),
+  "permission-granted": entry<{ subject: S; detail: S }>({
+    severity: "warning",
+    stage: "breaking",
+    message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
+    hint: "Review that the role should have it.",
+    explain: `Category POLICY. A role is allowed a permission that no rule of the compared revision allowed it (wildcards count).
+Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: permission-granted, subject: <subject>, reason: <why> }] }\`
+(the subject is printed with each finding).`,
   }),
 } as const;
 

@@ -17,6 +17,8 @@ import { MANIFEST_NAME, type Manifest, readManifest, serializeManifest, stampOf 
 import { type Change, planGenerated } from "../write/plan.js";
 import { inputsFingerprint, unchangedSince } from "./fingerprint.js";
 import { planHandlers } from "./handlers.js";
+import { LOCK_NAME, nextLock, parseLock, serializeLock } from "../breaking/lock.js";
+import { resolvePath } from "../host/paths.js";
 
 /** From this much spec text (characters) on, a generation starts its formatting threads early. */
 const PREWARM_SPEC_CHARACTERS = 64 * 1024;
@@ -123,9 +125,10 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
     const manifest: Manifest = { version: 1, ...(clean ? { inputs: fingerprint } : {}), files: generated.files, handlers: handlers.entries };
     const manifestPath = `${generatedDir}/${MANIFEST_NAME}`;
     const current = await host.readText(manifestPath);
+    const lock = await lockChange(host, config.root, model);
     return {
       ...result,
-      changes: [...generated.changes, ...handlers.changes].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      changes: [...generated.changes, ...handlers.changes, ...lock].sort((a, b) => (a.path < b.path ? -1 : 1)),
       manifest: { path: manifestPath, value: manifest, ...(current === undefined ? {} : { current }) },
       appended: handlers.appended,
       migrationDrift: drift.changes,
@@ -144,6 +147,21 @@ async function migrationDriftOf(host: Host, config: ProjectConfig, model: Model,
   if (!folder) return { changes: [], diagnostics: [] };
   const drift = await migrationDrift(model, config, host, domains);
   return { changes: drift.changes, diagnostics: drift.diagnostics };
+}
+
+/**
+ * The event lock after this generation (docs/evolution.md): entries are added, or widened by a
+ * compatible change, never dropped. An unreadable lock is left alone for `fluvius breaking`
+ * to report.
+ */
+async function lockChange(host: Host, root: string, model: Model): Promise<Change[]> {
+  const path = resolvePath(root, LOCK_NAME);
+  const before = await host.readText(path);
+  const previous = before === undefined ? undefined : parseLock(before);
+  if (previous !== undefined && "problem" in previous) return [];
+  const after = serializeLock(nextLock(previous, model));
+  if (after === before) return [];
+  return [before === undefined ? { kind: "create", path, after } : { kind: "update", path, before, after }];
 }
 
 /**

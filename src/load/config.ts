@@ -6,7 +6,7 @@ import { parseYaml } from "../parse/parse.js";
 import { rangeAt } from "../parse/locate.js";
 import { parseDuration } from "../model/reaction-values.js";
 import type { SourceFile } from "../parse/source-file.js";
-import type { ConfigFileContent, IntegrationSpec, OidcSpec } from "../validate/spec.js";
+import type { BreakingSuppression, ConfigFileContent, IntegrationSpec, OidcSpec } from "../validate/spec.js";
 import { checkAuth } from "./check-auth.js";
 import { validateConfigFile } from "../validate/validate.js";
 import { type ReadOptions, readTextFile } from "./read-text.js";
@@ -39,6 +39,8 @@ export interface ProjectConfig {
   readonly database: { readonly urlEnv: string; readonly embeddedPath: string };
   /** Webhooks and brokers by name, as written (`$env.NAME` is read when the server starts). */
   readonly integrations: Readonly<Record<string, IntegrationSpec>>;
+  /** `fluvius breaking` findings accepted on purpose, each with its reason. */
+  readonly breaking: { readonly ignore: readonly BreakingSuppression[] };
 }
 
 /** `auth.oidc` with its defaults. */
@@ -128,6 +130,7 @@ export function resolveConfig(root: string, content: ConfigFileContent, file?: S
       embeddedPath: at(content.database?.embeddedPath ?? ".fluvius/pgdata"),
     },
     integrations: content.integrations ?? {},
+    breaking: { ignore: content.breaking?.ignore ?? [] },
   };
 }
 

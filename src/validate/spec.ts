@@ -177,6 +177,8 @@ export interface OidcSpec {
 
 export interface ConfigFileContent {
   readonly specs?: readonly string[];
+  /** `fluvius breaking`'s findings accepted on purpose. */
+  readonly breaking?: { readonly ignore?: readonly BreakingSuppression[] };
   readonly output?: { readonly generated?: string; readonly handlers?: string; readonly migrations?: string };
   readonly api?: { readonly basePath?: string };
   readonly auth?: {
@@ -193,4 +195,10 @@ export interface ConfigFileContent {
   };
   readonly database?: { readonly urlEnv?: string; readonly embeddedPath?: string };
   readonly integrations?: Readonly<Record<string, IntegrationSpec>>;
+}
+
+export interface BreakingSuppression {
+  readonly code: string;
+  readonly subject: string;
+  readonly reason: string;
 }

@@ -126,5 +126,11 @@ describe("fluvius init", () => {
     for (const f of ["package.json", "tsconfig.json", ".gitignore", ".github/workflows/fluvius.yml"]) {
       expect(readFileSync(path.join(dir, f), "utf8").length).toBeGreaterThan(0);
     }
+    // The CI workflow gates on breaking changes against the base branch and the event lock, once per change.
+    const workflow = readFileSync(path.join(dir, ".github/workflows/fluvius.yml"), "utf8");
+    expect(workflow).toContain("npx fluvius breaking --against origin/${{ github.base_ref }}");
+    expect(workflow).toContain("npx fluvius breaking --lock");
+    expect(workflow).toContain("--max-warnings 0");
+    expect(workflow).not.toMatch(/on: \[push, pull_request\]/);
   });
 });
