@@ -7,7 +7,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createStore, drainReactions, openParked, replayViews, retryParked, skipParked, viewStatus, viewsOf, type EventStore } from "../../src/runtime/index.js";
+import { createStore, openParked, replayViews, retryParked, skipParked, viewStatus, viewsOf, type EventStore } from "../../src/runtime/index.js";
+import { drainUntilViewsCaughtUp } from "../helpers/drain-views.js";
 import { buildProjectFromSpecs } from "../helpers/project.js";
 import { type BankingApp, startApp } from "./banking-app.js";
 
@@ -65,6 +66,7 @@ policies:
   roles: { seller: {}, analyst: {} }
   rules:
     - { role: seller, allow: ["deal:*"] }
+    - { role: seller, allow: ["pipeline:read"], where: { owner: $actor.id } }
     - { role: analyst, allow: ["latest-deal:read", "won-by-customer:read", "open-deals:read", "pipeline:read"] }
 `;
 
@@ -117,7 +119,7 @@ describe.each(["pglite", "postgres"] as const)("asynchronous views on %s", (back
     return ((reply.data as Record<string, { _id: string }>).deal as { _id: string })._id;
   };
   const analyst = (url: string, status = 200) => call("analyst-1", ["analyst"], "GET", url, undefined, status);
-  const runProjectors = () => drainReactions(store, { domains: api.domains, retryDelayMs: 5 });
+  const runProjectors = () => drainUntilViewsCaughtUp(store, { domains: api.domains });
 
   test("`set` on rows of several streams follows the log's order; nothing is there before the projector ran", async () => {
     const deals = await Promise.all(
@@ -156,6 +158,15 @@ describe.each(["pglite", "postgres"] as const)("asynchronous views on %s", (back
     }
     // The hand-written pipeline agrees with the deals' current stages.
     expect(await pipelineRows()).toEqual(await pipelineFromLog());
+    // A seller's policy (`where: { owner: $actor.id }`) shows their own rows only; another tenant sees none.
+    const mine = (await call(SELLERS[0] ?? "", ["seller"], "GET", "crm.pipeline/?limit=100")).data as { owner: string }[];
+    expect(mine.length).toBeGreaterThan(0);
+    expect(new Set(mine.map((r) => r.owner))).toEqual(new Set([SELLERS[0]]));
+    await call(SELLERS[0] ?? "", ["seller"], "GET", `crm.pipeline/lead/${SELLERS[1]}`, undefined, 404);
+    expect(await call(SELLERS[0] ?? "", ["seller"], "GET", `crm.pipeline/lead/${SELLERS[0]}`)).toMatchObject({ stage: "lead", owner: SELLERS[0] });
+    const token = await api.token("analyst-2", "globex", ["analyst"]);
+    const other = await api.app.inject({ method: "GET", url: "/api/crm.pipeline/", headers: { authorization: `Bearer ${token}` } });
+    expect((other.json() as { data: unknown[] }).data).toEqual([]);
   });
 
   async function pipelineRows() {
@@ -185,7 +196,7 @@ describe.each(["pglite", "postgres"] as const)("asynchronous views on %s", (back
   test("a projector that throws has its event parked and reported; the other views go on", async () => {
     const deal = await open(SELLERS[0] ?? "", CUSTOMERS[1] ?? "", "13.13");
     const reports: string[] = [];
-    await drainReactions(store, { domains: api.domains, onParked: (p) => reports.push(`${p.reaction} ${p.eventId}`) });
+    await drainUntilViewsCaughtUp(store, { domains: api.domains, onParked: (p) => reports.push(`${p.reaction} ${p.eventId}`) });
     const [parked, ...more] = await openParked(api.db, "view:crm.pipeline");
     expect(more).toEqual([]);
     expect(parked).toMatchObject({ status: "parked", error: { code: "projection-failed", message: "unlucky amount" } });

@@ -7,7 +7,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createStore, drainReactions, openParked, replayViews, viewsOf } from "../../src/runtime/index.js";
+import { createStore, openParked, replayViews, viewsOf } from "../../src/runtime/index.js";
+import { drainUntilViewsCaughtUp } from "../helpers/drain-views.js";
 import { fixturesRoot } from "../helpers/fixtures.js";
 import { buildProjectFromSpecs } from "../helpers/project.js";
 import { type BankingApp, startApp } from "./banking-app.js";
@@ -113,7 +114,7 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
 
     // The asynchronous views come with their projectors (`fluvius serve` runs them; here one pass).
     await call("acme", ["analyst"], "GET", `sales.latest-order/${CUSTOMERS[0]}`, undefined, 404);
-    await drainReactions(createStore(api.db), { domains: api.domains });
+    await drainUntilViewsCaughtUp(createStore(api.db), { domains: api.domains });
     expect(await openParked(api.db)).toEqual([]);
     const placedEvents = events.filter((e) => e.event_type === "order-placed");
     for (const customer of CUSTOMERS) {
