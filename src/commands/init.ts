@@ -37,7 +37,7 @@ and each change is printed.`;
       this.logToStderr(`fluvius: '${args.dir}' exists and is not a folder.`);
       this.exit(2);
     }
-    const files = scaffold({ name: flags.name ?? packageNameFrom(path.basename(root)), fluviusVersion: this.config.version });
+    const files = scaffold({ name: flags.name ?? packageNameFrom(path.basename(root)), fluviusDependency: fluviusDependency(this.config.root, this.config.version) });
     const kept: string[] = [];
     for (const file of files) {
       const target = `${root}/${file.path}`;
@@ -68,4 +68,14 @@ and each change is printed.`;
     this.log(`\nNext: ${where}npm install && npx fluvius validate && npx fluvius generate`);
     if (kept.length > 0) this.log(`${kept.length} existing ${kept.length === 1 ? "file was" : "files were"} left untouched.`);
   }
+}
+
+/**
+ * What the new project depends on: the registry's release when this fluvius was installed
+ * from it (it lives in a node_modules folder), otherwise this very copy (`file:`), so that
+ * `npm install` works from a checkout or an unpacked tarball before any release exists.
+ */
+export function fluviusDependency(packageRoot: string, version: string): string {
+  const root = packageRoot.split(path.sep).join("/");
+  return root.split("/").includes("node_modules") ? `^${version}` : `file:${root}`;
 }

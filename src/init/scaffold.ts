@@ -3,8 +3,8 @@ import { listTemplates, readTemplate, renderTemplate } from "../templates/render
 export interface ScaffoldOptions {
   /** The npm package name of the new project. */
   readonly name: string;
-  /** The fluvius version the project depends on. */
-  readonly fluviusVersion: string;
+  /** The project's dependency on fluvius: `^<version>`, or `file:<path>` of a checkout. */
+  readonly fluviusDependency: string;
 }
 
 export interface ScaffoldFile {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { fixturesRoot } from "../helpers/fixtures.js";
+import { fixturesRoot, repoRoot } from "../helpers/fixtures.js";
 
 const invalid = (name: string) => path.join(fixturesRoot, "invalid", name);
 
@@ -126,6 +126,9 @@ describe("fluvius init", () => {
     for (const f of ["package.json", "tsconfig.json", ".gitignore", ".github/workflows/fluvius.yml"]) {
       expect(readFileSync(path.join(dir, f), "utf8").length).toBeGreaterThan(0);
     }
+    // Run from a checkout (not installed from the registry), the project depends on this copy.
+    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    expect(manifest.dependencies.fluvius).toBe(`file:${repoRoot}`);
     // The CI workflow gates on breaking changes against the base branch and the event lock, once per change.
     const workflow = readFileSync(path.join(dir, ".github/workflows/fluvius.yml"), "utf8");
     expect(workflow).toContain("npx fluvius breaking --against origin/${{ github.base_ref }}");
