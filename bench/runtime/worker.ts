@@ -9,11 +9,11 @@
  */
 import { Connector, type Target } from "./target.js";
 import { emmettCommands, fluviusCommands, rawInserts } from "./subjects/commands.js";
+import { fluviusCosts } from "./subjects/costs.js";
 import { emmettLoad, fluviusLoad } from "./subjects/load.js";
 import { fluviusReactions } from "./subjects/reactions.js";
 import { fluviusScale } from "./subjects/scale.js";
 import { fluviusSubscription } from "./subjects/subscription.js";
-import { fluviusCosts } from "./subjects/costs.js";
 import { fluviusViews } from "./subjects/views.js";
 
 type Methods = Record<string, (...args: never[]) => Promise<unknown>>;
