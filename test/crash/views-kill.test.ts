@@ -173,6 +173,14 @@ const sourceEvents = async (db: Database) => Number((await db.query<{ n: string 
 const checkpointOf = async (db: Database, name: string) =>
   (await db.query<{ at: string }>("SELECT tx_id::text || '/' || position::text AS at FROM fluvius.subscriptions WHERE name = $1::text", [name]))[0]?.at ?? "none";
 
+/** A projector's transaction is open: its rows' statement (one CTE per row) running, or run and not committed. */
+async function projecting(db: Database): Promise<boolean> {
+  const [row] = await db.query<{ n: string }>(
+    "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND state IN ('active', 'idle in transaction') AND query LIKE 'WITH vw0 AS%'",
+  );
+  return Number(row?.n) > 0;
+}
+
 /** A dead process's leases would lapse after 15 s; ending them now saves the wait and changes nothing else. */
 async function endLeasesOf(db: Database, child: ChildProcess) {
   await db.query("DELETE FROM fluvius.leases WHERE split_part(holder, ':', 2) = $1::text", [String(child.pid)]);
@@ -197,10 +205,14 @@ test("kill -9 of serve while its projectors apply, three times: every row equals
     await flow.opened;
 
     for (let kill = 1; kill <= 3; kill++) {
-      // Mid-projection: the checkpoint has moved since this server started, and events wait behind it.
+      // Mid-projection: the checkpoint has moved since this server started, events wait behind
+      // it, and a projector's transaction is open (its rows' statement running or done, not committed).
       const from = await checkpointOf(db, "view:tally.owner-totals");
       for (let i = 0; i < 400 && ((await checkpointOf(db, "view:tally.owner-totals")) === from || (await lagOf(db, views)) < 20); i++) await sleep(25);
       expect(await lagOf(db, views), `kill ${kill}: no backlog to kill the projectors in\n${serve.output()}`).toBeGreaterThan(0);
+      let applying = false;
+      for (let i = 0; i < 5000 && !applying; i++) applying = await projecting(db);
+      expect(applying, `kill ${kill}: never saw a projector's transaction open`).toBe(true);
       serve.child.kill("SIGKILL");
       await exited(serve.child);
       await endLeasesOf(db, serve.child);
