@@ -28,6 +28,7 @@ export interface Settings {
       readonly scaleEvents: { readonly postgres: number; readonly pglite: number };
       readonly scaleReads: number;
     };
+    readonly views: { readonly projectionEvents: number; readonly clients: number };
   };
   readonly http: {
     readonly runs: number;

@@ -120,6 +120,7 @@ function parse(argv: string[]): Options | "help" {
           scaleEvents: quick ? { postgres: 20_000, pglite: 20_000 } : { postgres: 2_000_000, pglite: 200_000 },
           scaleReads: quick ? 3 : 5,
         },
+        views: { projectionEvents: quick ? 2000 : 10_000, clients: 16 },
       },
       http: {
         runs: runs ?? (quick ? 3 : 5),

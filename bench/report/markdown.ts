@@ -4,6 +4,7 @@ import type { HttpBackendFigures, HttpResult } from "../http.js";
 import type { Stats } from "../lib/measure.js";
 import { isSkipped, type BenchResults, type Skipped, type Target } from "../results.js";
 import { reactionSections } from "./reactions.js";
+import { viewSections } from "./views.js";
 import { CONTENDERS, type BackendFigures, type ContenderFigures, type RuntimeResult } from "../runtime/index.js";
 
 const n = (value: number) => value.toLocaleString("en-US");
@@ -185,7 +186,7 @@ function runtimeSection(r: RuntimeResult | Skipped, chartLink: string | undefine
     "",
   );
   for (const b of r.backends) lines.push(...subscriptionTable(b));
-  lines.push(...reactionSections(r.backends));
+  lines.push(...reactionSections(r.backends), ...viewSections(r.backends));
   return lines;
 }
 

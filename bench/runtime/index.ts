@@ -13,6 +13,7 @@ import { rotate, startAll, type Backend } from "./start.js";
 import type { LoadRun } from "./subjects/load.js";
 import type { SubscriptionRun } from "./subjects/subscription.js";
 import type { Throughput } from "./throughput.js";
+import { benchCosts, benchProjection, type CostFigures, type ProjectionFigures } from "./views-bench.js";
 
 export { rotate, startAll, type Backend } from "./start.js";
 
@@ -43,6 +44,8 @@ export interface RuntimeOptions {
   readonly subscriptionEvents: number;
   /** Reactions and the big store (issue 12). */
   readonly reactions: Omit<ReactionBenchOptions, "runs" | "poolSize">;
+  /** Asynchronous views and the costs on commands: events per projection round, clients of the command runs. */
+  readonly views: { readonly projectionEvents: number; readonly clients: number };
   readonly log?: (line: string) => void;
 }
 
@@ -98,6 +101,9 @@ export interface BackendFigures {
   /** Absent in results written before issue 12's benchmark. */
   readonly reactions?: ReactionFigures;
   readonly scale?: ScaleFigures;
+  /** Absent in results written before asynchronous views' benchmark. */
+  readonly projection?: ProjectionFigures;
+  readonly costs?: CostFigures;
 }
 
 export interface RuntimeResult {
@@ -236,7 +242,12 @@ export async function benchRuntime(options: RuntimeOptions): Promise<RuntimeResu
     lap("reactions");
     const scale = await benchScale(backend, reactionOptions, log);
     lap("scale");
-    backends.push({ backend, commands, load, subscription, reactions, scale });
+    const viewOptions = { ...options.views, runs: options.runs, poolSize: options.poolSize, seconds: options.seconds, warmupSeconds: options.warmupSeconds };
+    const projection = await benchProjection(backend, viewOptions, log);
+    lap("asynchronous view");
+    const costs = await benchCosts(backend, viewOptions, log);
+    lap("costs");
+    backends.push({ backend, commands, load, subscription, reactions, scale, projection, costs });
   }
   return {
     runs: options.runs,

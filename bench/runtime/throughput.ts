@@ -59,3 +59,20 @@ export function cycling<T>(items: readonly T[], fn: (item: T) => Promise<unknown
     await fn(item);
   };
 }
+
+/**
+ * Calls `step` (a reader's pass, returning how many events it handled) until `events` are
+ * handled. The commit fence holds events back while any older transaction on the server is
+ * still open, another database's too, so on a shared server one pass may stop short.
+ */
+export async function readAll(events: number, step: () => Promise<number>, what: string, timeoutMs = 60_000): Promise<number> {
+  const end = performance.now() + timeoutMs;
+  let done = await step();
+  while (done < events) {
+    if (performance.now() > end) throw new Error(`${what} handled ${done} of ${events} events within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    done += await step();
+  }
+  if (done !== events) throw new Error(`${what} handled ${done} of ${events} events`);
+  return done;
+}

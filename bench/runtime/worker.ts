@@ -9,10 +9,12 @@
  */
 import { Connector, type Target } from "./target.js";
 import { emmettCommands, fluviusCommands, rawInserts } from "./subjects/commands.js";
+import { fluviusCosts } from "./subjects/costs.js";
 import { emmettLoad, fluviusLoad } from "./subjects/load.js";
 import { fluviusReactions } from "./subjects/reactions.js";
 import { fluviusScale } from "./subjects/scale.js";
 import { fluviusSubscription } from "./subjects/subscription.js";
+import { fluviusViews } from "./subjects/views.js";
 
 type Methods = Record<string, (...args: never[]) => Promise<unknown>>;
 
@@ -27,6 +29,8 @@ const subjects: Record<string, (connector: Connector) => Methods> = {
   "subscription-fluvius": (c) => ({ ...fluviusSubscription(c) }),
   "reactions-fluvius": (c) => ({ ...fluviusReactions(c) }),
   "scale-fluvius": (c) => ({ ...fluviusScale(c) }),
+  "views-fluvius": (c) => ({ ...fluviusViews(c) }),
+  "costs-fluvius": (c) => ({ ...fluviusCosts(c) }),
 };
 
 export type SubjectName = keyof typeof subjects;

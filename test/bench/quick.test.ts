@@ -50,6 +50,8 @@ describe("npm run bench -- --quick", () => {
       "### 2.3 Catch-up subscription",
       "### 2.4 Reactions",
       "### 2.5 Filtered catch-up on a big store",
+      "### 2.6 Asynchronous views",
+      "### 2.7 What features cost a command",
       "## 3. HTTP",
     ]) {
       expect(md).toContain(heading);
@@ -71,8 +73,10 @@ describe("npm run bench -- --quick", () => {
       expect(md).toContain(`#### ${backend}: 2,000 events, batches of 100`);
       expect(md).toContain(`#### ${backend}: 1,000 waiting events; 20 commands 20 ms apart`);
       expect(md).toMatch(new RegExp(`#### ${backend}: a 20,000-event store \\(built in \\d+ s\\), pages of 100`));
+      expect(md).toContain(`#### ${backend}: 2,000 events per round, batches of 500`);
+      expect(md).toContain(`#### ${backend}: 16 clients`);
     }
-    for (const row of ["| reaction: event committed", "| floor: `catchUp` over as many events", "| default settings: woken by the commit", "| polling only", "| caught up:", "| first page:"]) {
+    for (const row of ["| reaction: event committed", "| floor: `catchUp` over as many events", "| default settings: woken by the commit", "| polling only", "| caught up:", "| first page:", "| projector of an asynchronous view", "| floor: `catchUp` over the same events", "| deposit, inline view", "| register, 2 unique indexes", "| place, 4 refs checked"]) {
       expect(md.split(row).length - 1, row).toBe(2); // one row per backend
     }
     for (const clients of ["1", "16"]) {

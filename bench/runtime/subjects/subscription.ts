@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { catchUp, createStore, streamTypeOf, type StoredEvent } from "fluvius/runtime";
 import { account, prepareFluviusSchema, teller, TENANT } from "../banking.js";
 import type { Connection, Connector } from "../target.js";
-import { inParallel } from "../throughput.js";
+import { inParallel, readAll } from "../throughput.js";
 
 const STREAMS = 100;
 const PER_APPEND = 10;
@@ -61,13 +61,16 @@ export function fluviusSubscription(connector: Connector) {
       if (variant === "catch-up") {
         const store = createStore(db);
         let last: StoredEvent | undefined;
-        delivered = await catchUp(store, {
-          name: `bench-${++runs}`,
-          batchSize: BATCH_SIZE,
-          handle: (event) => {
-            last = event;
-          },
-        });
+        const name = `bench-${++runs}`;
+        const read = () =>
+          catchUp(store, {
+            name,
+            batchSize: BATCH_SIZE,
+            handle: (event) => {
+              last = event;
+            },
+          });
+        delivered = await readAll(total, read, "catch-up");
         if (last === undefined) throw new Error("no event delivered");
       } else {
         let after = { tx: "0", position: "0" };
