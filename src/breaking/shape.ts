@@ -13,7 +13,7 @@ export type Shape =
   | { readonly type: "object"; readonly fields: Fields }
   | { readonly type: "unknown" };
 
-export type FieldShape = Shape & { readonly optional?: true; readonly default?: true; readonly renamedFrom?: string };
+export type FieldShape = Shape & { readonly optional?: true; readonly default?: true };
 export type Fields = Readonly<Record<string, FieldShape>>;
 
 export function shapeOf(type: ValueType): Shape {
@@ -40,7 +40,6 @@ export function fieldsOf(fields: readonly FieldInfo[]): Fields {
       ...shapeOf(f.type),
       ...(f.optional ? { optional: true as const } : {}),
       ...(f.hasDefault ? { default: true as const } : {}),
-      ...(f.renamedFrom === undefined ? {} : { renamedFrom: f.renamedFrom }),
     };
   }
   return out;
@@ -63,10 +62,9 @@ export interface DataChange {
  */
 export function compareFields(old: Fields, next: Fields, mode: "stored" | "sent", path: readonly string[] = []): DataChange[] {
   const changes: DataChange[] = [];
-  const renamedTo = new Map(Object.entries(next).flatMap(([name, f]) => (f.renamedFrom === undefined ? [] : [[f.renamedFrom, name] as const])));
+  // A rename (`renamedFrom`) is a removal here too: stored events and old clients spell the old name.
   for (const [name, was] of Object.entries(old)) {
-    const newName = Object.hasOwn(next, name) ? name : renamedTo.get(name);
-    const now = newName === undefined ? undefined : next[newName];
+    const now = Object.hasOwn(next, name) ? next[name] : undefined;
     const at = [...path, name];
     if (now === undefined) {
       changes.push({ kind: "removed", path: at, detail: `field '${at.join(".")}' was removed` });
@@ -78,7 +76,7 @@ export function compareFields(old: Fields, next: Fields, mode: "stored" | "sent"
     changes.push(...compareShapes(was, now, mode, at));
   }
   for (const [name, now] of Object.entries(next)) {
-    if (Object.hasOwn(old, name) || (now.renamedFrom !== undefined && Object.hasOwn(old, now.renamedFrom))) continue;
+    if (Object.hasOwn(old, name)) continue;
     if (now.optional !== true && now.default !== true) {
       const at = [...path, name];
       changes.push({ kind: "required", path: at, detail: `field '${at.join(".")}' is new and required (without a default)` });

@@ -843,7 +843,7 @@ Suppress a finding on purpose in fluvius.yaml: \`breaking: { ignore: [{ code: ev
     severity: "error",
     stage: "breaking",
     message: (p) => `${p.detail.charAt(0).toUpperCase()}${p.detail.slice(1)} (${p.subject}).`,
-    hint: "Bump the event's `version` (old events are then upcast by the generated upcaster stub you write), or keep the field (optional), or mark a rename with `renamedFrom`.",
+    hint: "Bump the event's `version` (old events are then upcast by the generated upcaster stub you write), or keep the field (optional).",
     explain: `Category EVENT_SCHEMA. A field of an event's data was removed without a version bump. Stored events still carry it and their
 \`apply\` or evolve step may read it; after the change the data of old and new events differ at the same
 version. Bump \`version\` and write the upcaster for the step, which turns old data into new.
