@@ -1,3 +1,4 @@
+import type { EventLock } from "../breaking/lock.js";
 import type { ProjectConfig } from "../load/config.js";
 import type { DomainModel, Model } from "../model/model.js";
 import type { GeneratedFile } from "../write/plan.js";
@@ -10,6 +11,8 @@ export interface EmitContext {
   readonly sources: ReadonlyMap<string, readonly string[]>;
   /** Per aggregate ("banking.account"): a hash of its hand-written evolve functions, if any. */
   readonly handwrittenEvolveHashes: ReadonlyMap<string, string>;
+  /** The event lock (fluvius.lock.json), when the project has one: upcasters of locked versions are typed. */
+  readonly lock?: EventLock;
 }
 
 /** A pure function from the model to files of the generated folder. */

@@ -17,7 +17,7 @@ import { MANIFEST_NAME, type Manifest, readManifest, serializeManifest, stampOf 
 import { type Change, planGenerated } from "../write/plan.js";
 import { inputsFingerprint, unchangedSince } from "./fingerprint.js";
 import { planHandlers } from "./handlers.js";
-import { LOCK_NAME, nextLock, parseLock, serializeLock } from "../breaking/lock.js";
+import { LOCK_NAME, nextLock, parseLock, serializeLock, type EventLock } from "../breaking/lock.js";
 import { resolvePath } from "../host/paths.js";
 
 /** From this much spec text (characters) on, a generation starts its formatting threads early. */
@@ -93,12 +93,14 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
   try {
     const generatedDir = config.output.generated;
     const previous = await readManifest(host, generatedDir);
-    const handlers = await planHandlers(host, config, model, previous, fmt, diagnostics);
+    const lock = await readLock(host, config.root);
+    const handlers = await planHandlers(host, config, model, previous, fmt, diagnostics, lock);
     const context: EmitContext = {
       model,
       config,
       sources: sourcesByDomain(compiled.domains, config.root),
       handwrittenEvolveHashes: handlers.evolveHashes,
+      ...(lock === undefined ? {} : { lock }),
     };
     const files = emitters.flatMap((e) => e.emit(context));
     const generated = await planGenerated({
@@ -125,10 +127,10 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
     const manifest: Manifest = { version: 1, ...(clean ? { inputs: fingerprint } : {}), files: generated.files, handlers: handlers.entries };
     const manifestPath = `${generatedDir}/${MANIFEST_NAME}`;
     const current = await host.readText(manifestPath);
-    const lock = await lockChange(host, config.root, model);
+    const lockChanges = await lockChange(host, config.root, model);
     return {
       ...result,
-      changes: [...generated.changes, ...handlers.changes, ...lock].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      changes: [...generated.changes, ...handlers.changes, ...lockChanges].sort((a, b) => (a.path < b.path ? -1 : 1)),
       manifest: { path: manifestPath, value: manifest, ...(current === undefined ? {} : { current }) },
       appended: handlers.appended,
       migrationDrift: drift.changes,
@@ -162,6 +164,13 @@ async function lockChange(host: Host, root: string, model: Model): Promise<Chang
   const after = serializeLock(nextLock(previous, model));
   if (after === before) return [];
   return [before === undefined ? { kind: "create", path, after } : { kind: "update", path, before, after }];
+}
+
+/** The project's event lock as it is on disk (before this generation adds to it), if readable. */
+async function readLock(host: Host, root: string): Promise<EventLock | undefined> {
+  const text = await host.readText(resolvePath(root, LOCK_NAME));
+  const lock = text === undefined ? undefined : parseLock(text);
+  return lock === undefined || "problem" in lock ? undefined : lock;
 }
 
 /**

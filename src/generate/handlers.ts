@@ -2,6 +2,8 @@ import type { DiagnosticCollector } from "../diagnostics/collector.js";
 import { freshHandlerModule, freshProjectorModule, freshReactorModule, projectorStubsFor, projectorStubViews, reactorStubsFor, type Stub, stubsFor } from "../emit/handlers/stubs.js";
 import { isHandlerLike, isProjectorLike, isReactorLike, mergeStubs } from "../emit/handlers/merge.js";
 import { reactorStubViews } from "../emit/typescript/reactions-view.js";
+import { lockedVersionsOf, type LockedVersions } from "../emit/typescript/aggregate-view.js";
+import type { EventLock } from "../breaking/lock.js";
 import { importSpecifier, layout } from "../emit/paths.js";
 import type { Host } from "../host/host.js";
 import { displayPath } from "../host/paths.js";
@@ -51,6 +53,7 @@ export async function planHandlers(
   previous: Manifest,
   formatter: Formatter,
   diagnostics: DiagnosticCollector,
+  lock?: EventLock,
 ): Promise<HandlerPlan> {
   const format = (text: string) => formatter.format(text, "typescript");
   const changes: Change[] = [];
@@ -69,9 +72,9 @@ export async function planHandlers(
         path,
         typesImport,
         evolveKey: `${domain.name}.${aggregate.name}`,
-        // The stubs are a function of the aggregate's model: compare that, render only when needed.
-        stubsHash: hash([typesImport, aggregate.modelHash]),
-        stubs: () => stubsFor(domain, aggregate, displayPath(config.root, path)),
+        // The stubs are a function of the aggregate's model (and the lock's older versions of its events): compare that, render only when needed.
+        stubsHash: hash([typesImport, aggregate.modelHash, ...lockedHash(lockedVersionsOf(lock, domain.name, aggregate))]),
+        stubs: () => stubsFor(domain, aggregate, displayPath(config.root, path), lockedVersionsOf(lock, domain.name, aggregate)),
         fresh: (stubs: readonly Stub[]) => freshHandlerModule(domain, aggregate, typesImport, stubs),
         handwritten: isHandlerLike,
       };
@@ -202,4 +205,9 @@ function orphanReason(name: string, kind: HandwrittenModule["kind"]): string {
   if (name.startsWith("handle")) return "the spec has no such action any more";
   if (name.startsWith("evolve")) return "the spec has no such event any more, or it now has an `apply`";
   return "the spec has no such event version step any more";
+}
+
+/** Nothing for an aggregate without locked older versions, so such a module's entry stays as it was. */
+function lockedHash(versions: LockedVersions): string[] {
+  return Object.keys(versions).length === 0 ? [] : [JSON.stringify(versions)];
 }

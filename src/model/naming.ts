@@ -67,6 +67,9 @@ export const identifiers = {
   eventData: (event: string) => `${pascalCase(event)}Data`,
   evolverType: (event: string) => `${pascalCase(event)}Evolver`,
   upcasterType: (event: string) => `${pascalCase(event)}Upcaster`,
+  /** One version step's typed upcaster and the data it reads, from the event lock: `WithdrawalMadeUpcasterV1`, `WithdrawalMadeDataV1`. */
+  upcasterStepType: (event: string, fromVersion: number) => `${pascalCase(event)}UpcasterV${fromVersion}`,
+  lockedEventData: (event: string, version: number) => `${pascalCase(event)}DataV${version}`,
   /** Hand-written functions: prefixed, so an action called `delete` is no problem. */
   handler: (action: string) => `handle${pascalCase(action)}`,
   evolver: (event: string) => `evolve${pascalCase(event)}`,

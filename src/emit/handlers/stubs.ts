@@ -1,7 +1,7 @@
 import type { AggregateModel, DomainModel } from "../../model/model.js";
 import { identifiers } from "../../model/naming.js";
 import { renderTemplate } from "../../templates/render.js";
-import { aggregateView } from "../typescript/aggregate-view.js";
+import { aggregateView, type LockedVersions } from "../typescript/aggregate-view.js";
 import { reactorStubViews } from "../typescript/reactions-view.js";
 
 /** A function the hand-written module must export, with the stub that starts it. */
@@ -18,8 +18,8 @@ export const NOT_IMPLEMENTED = "HandlerNotImplementedError";
 export const RUNTIME_MODULE = "fluvius/runtime";
 
 /** Every stub an aggregate's hand-written module (at `modulePath`, from the project's root) needs, in spec order. */
-export function stubsFor(domain: DomainModel, aggregate: AggregateModel, modulePath: string): Stub[] {
-  const view = aggregateView({ domain, aggregate, header: "", handlersImport: "" });
+export function stubsFor(domain: DomainModel, aggregate: AggregateModel, modulePath: string, lockedVersions: LockedVersions = {}): Stub[] {
+  const view = aggregateView({ domain, aggregate, header: "", handlersImport: "", lockedVersions });
   const stubs: Stub[] = view.actions.map((a) => ({
     name: a.handlerFunction,
     kind: "handler",
@@ -34,8 +34,9 @@ export function stubsFor(domain: DomainModel, aggregate: AggregateModel, moduleP
       stubs.push({
         name: step.function,
         kind: "upcaster",
-        text: renderTemplate("handlers/upcaster-stub.ts.hbs", { ...step, name: event.name, upcasterType: event.upcasterType }).trimEnd(),
-        runtimeImports: [],
+        text: renderTemplate("handlers/upcaster-stub.ts.hbs", { ...step, name: event.name, upcasterType: event.upcasterType, modulePathLiteral: JSON.stringify(modulePath) }).trimEnd(),
+        // A typed step's stub throws until written: an identity would pass old data off as new.
+        runtimeImports: step.typed ? [NOT_IMPLEMENTED] : [],
       });
     }
   }

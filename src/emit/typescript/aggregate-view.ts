@@ -1,3 +1,6 @@
+import type { EventLock } from "../../breaking/lock.js";
+import type { Fields } from "../../breaking/shape.js";
+import { lockedDataType } from "./locked-data.js";
 import { assignable } from "../../model/compat.js";
 import type { ActionModel, AggregateModel, DomainModel, EventModel, FieldModel } from "../../model/model.js";
 import { identifiers } from "../../model/naming.js";
@@ -81,11 +84,24 @@ export interface EventView {
   readonly evolverType: string;
   readonly evolverFunction: string;
   readonly upcasterType: string;
-  readonly upcasters: readonly { readonly from: number; readonly to: number; readonly function: string }[];
+  readonly upcasters: readonly UpcasterStepView[];
   /** `{ 1: handlers.upcastXV1 }`: what the definition lists. */
   readonly upcastersLiteral: string;
   /** Published to the broker (`public: true`). */
   readonly public: boolean;
+}
+
+/** One version step of an event's upcasting; typed when the lock recorded the older version. */
+export interface UpcasterStepView {
+  readonly from: number;
+  readonly to: number;
+  readonly function: string;
+  /** The stub's signature: the step's typed one, or the event's untyped one. */
+  readonly stepType: string;
+  readonly typed: boolean;
+  readonly fromDataType: string;
+  readonly fromData?: string;
+  readonly toType: string;
 }
 
 export interface DefinitionView {
@@ -106,12 +122,27 @@ export interface AggregateViewInput {
   readonly handlersImport: string;
   /** Hash of the hand-written evolve functions, folded into the snapshot key. */
   readonly handwrittenEvolveHash?: string;
+  /** The event lock's versions of this aggregate's events (by event name), for typed upcasters. */
+  readonly lockedVersions?: LockedVersions;
+}
+
+/** By event name: the lock's data per version. */
+export type LockedVersions = Readonly<Record<string, Readonly<Record<string, Fields>>>>;
+
+/** The lock's versions of one aggregate's events. */
+export function lockedVersionsOf(lock: EventLock | undefined, domain: string, aggregate: AggregateModel): LockedVersions {
+  const out: Record<string, Readonly<Record<string, Fields>>> = {};
+  for (const event of aggregate.events) {
+    const versions = lock?.events[`${domain}.${aggregate.name}.${event.name}`];
+    if (versions !== undefined && event.version > 1) out[event.name] = versions;
+  }
+  return out;
 }
 
 export function aggregateView(input: AggregateViewInput): AggregateView {
   const { domain, aggregate } = input;
   const actions = aggregate.actions.map((a) => actionView(a, aggregate));
-  const events = aggregate.events.map((e) => eventView(e, aggregate, actions));
+  const events = aggregate.events.map((e) => eventView(e, aggregate, actions, input.lockedVersions?.[e.name]));
   const helpers = evolveHelpers(aggregate.events, aggregate.state);
   const whens = aggregate.actions.filter((a) => a.when.length > 0);
   const runtimeValues = ["defineAggregate", ...helpers.filter((h) => h !== "isDeepStrictEqual")];
@@ -201,8 +232,24 @@ function eventSchema(event: EventModel, actions: readonly ActionView[]): string 
   return source === undefined ? schema : `payloadSchemas[${source.literal}]`;
 }
 
-function eventView(event: EventModel, aggregate: AggregateModel, actions: readonly ActionView[]): EventView {
-  const upcasters = Array.from({ length: event.version - 1 }, (_, i) => ({ from: i + 1, to: i + 2, function: identifiers.upcaster(event.name, i + 1) }));
+function eventView(event: EventModel, aggregate: AggregateModel, actions: readonly ActionView[], locked?: Readonly<Record<string, Fields>>): EventView {
+  const untyped = "Readonly<Record<string, unknown>>";
+  const upcasters = Array.from({ length: event.version - 1 }, (_, i): UpcasterStepView => {
+    const from = i + 1;
+    const to = i + 2;
+    const fromFields = locked?.[String(from)];
+    const toType = to === event.version ? identifiers.eventData(event.name) : locked?.[String(to)] !== undefined ? identifiers.lockedEventData(event.name, to) : untyped;
+    return {
+      from,
+      to,
+      function: identifiers.upcaster(event.name, from),
+      typed: fromFields !== undefined,
+      stepType: fromFields === undefined ? identifiers.upcasterType(event.name) : identifiers.upcasterStepType(event.name, from),
+      fromDataType: identifiers.lockedEventData(event.name, from),
+      ...(fromFields === undefined ? {} : { fromData: lockedDataType(fromFields) }),
+      toType,
+    };
+  });
   return {
     name: event.name,
     literal: JSON.stringify(event.name),
@@ -219,7 +266,8 @@ function eventView(event: EventModel, aggregate: AggregateModel, actions: readon
     evolverFunction: identifiers.evolver(event.name),
     upcasterType: identifiers.upcasterType(event.name),
     upcasters,
-    upcastersLiteral: `{ ${upcasters.map((u) => `${u.from}: handlers.${u.function}`).join(", ")} }`,
+    // A typed step meets the runtime's untyped table here: the hand-written function is checked against its own signature.
+    upcastersLiteral: `{ ${upcasters.map((u) => `${u.from}: handlers.${u.function}${u.typed ? ` as unknown as ${identifiers.upcasterType(event.name)}` : ""}`).join(", ")} }`,
     public: event.public,
   };
 }

@@ -6,7 +6,7 @@ import type { GeneratedFile } from "../../write/plan.js";
 import { domainSources, type EmitContext, type Emitter } from "../emitter.js";
 import { generatedHeader } from "../header.js";
 import { importSpecifier, layout } from "../paths.js";
-import { aggregateView } from "./aggregate-view.js";
+import { aggregateView, lockedVersionsOf } from "./aggregate-view.js";
 import { externalView } from "./external-view.js";
 import { viewsView } from "./views-view.js";
 import { lookupsView } from "./lookups-view.js";
@@ -137,7 +137,9 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
     const handwritten = context.handwrittenEvolveHashes.get(`${domain.name}.${aggregate.name}`);
     const handlersImport = importSpecifier(`${generated}/${modulePath}`, `${handlers}/${layout.handlerModule(domain.name, aggregate.name)}`);
     // The module depends on its aggregate only (and the domain's name): a change elsewhere does not touch it.
-    const input = hash([templatesFingerprint(), sources, domain.name, aggregate.modelHash, handlersImport, handwritten ?? null]);
+    const lockedVersions = lockedVersionsOf(context.lock, domain.name, aggregate);
+    const locked = Object.keys(lockedVersions).length === 0 ? [] : [JSON.stringify(lockedVersions)];
+    const input = hash([templatesFingerprint(), sources, domain.name, aggregate.modelHash, handlersImport, handwritten ?? null, ...locked]);
     files.push({
       path: modulePath,
       language: "typescript",
@@ -151,6 +153,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
             header: generatedHeader(sources, aggregate.modelHash),
             handlersImport,
             ...(handwritten === undefined ? {} : { handwrittenEvolveHash: handwritten }),
+            lockedVersions,
           }),
         ),
     });
