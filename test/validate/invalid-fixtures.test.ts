@@ -2,7 +2,9 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { compile } from "../../src/compile.js";
+import { readFileSync, writeFileSync } from "node:fs";
 import { catalog, SPEC_STAGES } from "../../src/diagnostics/catalog.js";
+import { formatText } from "../../src/diagnostics/format/text.js";
 import {
   diagnosticLines,
   fixtureCases,
@@ -37,6 +39,17 @@ describe("invalid fixtures report exactly their expected diagnostics", () => {
     expect(actual).toEqual(expected);
     // The fixture named after a code proves that code.
     expect(actual.map((l) => l.split(" ")[2]), `fixture '${name}' does not report '${name}'`).toContain(name);
+  });
+});
+
+describe("invalid fixtures print exactly their expected text (message, hint, related locations, code frame)", () => {
+  test.each(cases)("$name", async ({ name, dir }) => {
+    const result = await diagnose(dir);
+    const actual = `${formatText(result.diagnostics, { color: false, sources: result.sources })}\n`;
+    const expectedFile = path.join(dir, "expected-text.txt");
+    if (updating) writeFileSync(expectedFile, actual);
+    expect(existsSync(expectedFile), `${name}/expected-text.txt is missing; run UPDATE=1 npm test and review it`).toBe(true);
+    expect(actual).toBe(readFileSync(expectedFile, "utf8"));
   });
 });
 
