@@ -9,7 +9,7 @@ import { registerSession } from "./routes/session.js";
 import { isStorableText, UNSTORABLE_MESSAGE } from "../runtime/text.js";
 import type { BuildInfo } from "./meta/app-meta.js";
 import { clientErrorOf, databaseValueError, serverErrorReply, stderrReporter, type ServerErrorReport, wireErrorOf } from "./errors.js";
-import { InvalidQueryError } from "./query/errors.js";
+import { InvalidQueryError } from "../runtime/read/errors.js";
 import { resourcesOf } from "./resources.js";
 import { registerCommands } from "./routes/commands.js";
 import { registerMeta } from "./routes/meta.js";

@@ -1,42 +1,21 @@
 import type { FastifyInstance } from "fastify";
-import { ForbiddenError } from "../../runtime/errors.js";
+import { InvalidQueryError } from "../../runtime/read/errors.js";
 import type { EventRecord } from "../../runtime/store/types.js";
 import { parseInstant } from "../../runtime/time.js";
-import { InvalidQueryError } from "../query/errors.js";
-import { buildListQuery, integer, type ListParameters, pagination } from "../query/list-query.js";
-import { parseSelection } from "../query/selection.js";
+import { integer, listRequestOf, type ListParameters, pagination } from "../query/list-query.js";
 import type { Resource } from "../resources.js";
-import { itemOfRow, selectList, wireItem } from "../rows.js";
+import { wireItem } from "../rows.js";
 import type { RequestContext } from "../server.js";
 
 /** Lists, items (with time travel) and event logs of every aggregate. */
 export function registerQueries(app: FastifyInstance, resources: readonly Resource[], context: RequestContext): void {
   for (const resource of resources) {
     const base = `${context.basePath}/${resource.domain.name}.${resource.name}`;
-    const readPermission = `${resource.name}:read`;
-    const columns = selectList(resource);
-    const fieldNames = resource.fields.map((f) => f.name);
 
     app.get(`${base}/`, async (request) => {
       const { actor } = await context.authenticate(request);
-      const policy = resource.domain.policy;
-      if (!policy.mayAllow(actor, readPermission)) throw new ForbiddenError(readPermission);
-      const parameters = request.query as ListParameters;
-      const selection = parseSelection(parameters, fieldNames);
-      const sql = buildListQuery({
-        table: resource.table,
-        columns: selection === undefined ? columns : selectList(resource, selection),
-        fields: resource.fields,
-        tenant: actor.tenant,
-        access: policy.filter(actor, readPermission),
-        parameters,
-      });
-      const database = context.store.database;
-      const [rows, counted] = await Promise.all([
-        database.query<Record<string, unknown>>(sql.select, sql.selectParams),
-        database.query<{ total: number }>(sql.count, sql.params),
-      ]);
-      return { data: rows.map((row) => itemOfRow(resource, row)), pagination: pagination(Number(counted[0]?.total ?? 0), sql.limit, sql.page) };
+      const page = await resource.service.list(actor, listRequestOf(request.query as ListParameters));
+      return { data: page.rows, pagination: pagination(page.total, page.limit, page.page) };
     });
 
     // The natural key and single unique fields find a stream by value: `…/by/sku/SKU-1`.
