@@ -43,12 +43,19 @@ export function viewRowOf(table: ViewTableDefinition, row: Record<string, unknow
 /** The row of a key (one text per key part, already checked against its column's type) in a tenant, if the access filter lets it be seen. */
 export async function readViewRow(
   sql: Sql,
-  input: { readonly table: ViewTableDefinition; readonly fields: readonly QueryField[]; readonly tenant: string; readonly key: readonly string[]; readonly access: AccessFilter },
+  input: {
+    readonly table: ViewTableDefinition;
+    readonly tenant: string;
+    readonly key: readonly string[];
+    readonly access: AccessFilter;
+    /** What the access filter's fields are (the view's query fields); none needed when it lets every row be seen. */
+    readonly fields?: readonly QueryField[];
+  },
 ): Promise<Record<string, unknown> | undefined> {
   const { table } = input;
   const p = new Params();
   const where = [`"_tenant" = ${p.add(input.tenant)}`, ...table.key.map((c, i) => `${quoteIdent(c.column)} = ${p.add(input.key[i])}::text::${c.sqlType}`)];
-  const access = accessSql(input.access, new Map(input.fields.map((f) => [f.name, f])), p);
+  const access = accessSql(input.access, new Map((input.fields ?? []).map((f) => [f.name, f])), p);
   if (access !== undefined) where.push(`(${access})`);
   const [row] = await sql.query<Record<string, unknown>>(`SELECT ${viewSelectList(table)} FROM ${qualified(table.schema, table.table)} WHERE ${where.join(" AND ")}`, p.values);
   return row === undefined ? undefined : viewRowOf(table, row);
