@@ -70,6 +70,7 @@ export function aggregateLister<S>(
       access: policy.filter(actor, permission),
       request,
     });
+    // A row holds the read model's columns of S, selected and spelled as the item: typed at this one boundary.
     return { ...page, rows: page.rows.map((row) => itemOfRow(integers, row) as ListedItem<S>) };
   };
 }
