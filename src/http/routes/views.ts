@@ -1,8 +1,8 @@
-import type { FastifyInstance } from "fastify";
 import type { DomainDefinition } from "../../runtime/domain.js";
-import { createViewReader } from "../../runtime/read/view-reader.js";
+import { createViewReader, type ViewReader } from "../../runtime/read/view-reader.js";
 import { listRequestOf, pagination, type ListParameters } from "../query/list-query.js";
 import type { RequestContext } from "../server.js";
+import type { RouteHandlers } from "./register.js";
 
 /**
  * Views served like aggregates (docs/views.md): `GET {base}/{domain}.{view}/` lists rows with
@@ -10,23 +10,32 @@ import type { RequestContext } from "../server.js";
  * segment per key part). The runtime's view reader guards both: the actor's tenant, the
  * policy's `where` for `<view>:read`.
  */
-export function registerViews(app: FastifyInstance, domains: readonly DomainDefinition[], context: RequestContext): void {
+export function viewHandlers(domains: readonly DomainDefinition[], context: RequestContext): Pick<RouteHandlers, "view-list" | "view-row"> {
+  const readers = new Map<string, ViewReader>();
   for (const domain of domains) {
-    for (const view of domain.views ?? []) {
-      const base = `${context.basePath}/${domain.name}.${view.name}`;
-      const reader = createViewReader(context.store, view, domain.policy);
-
-      app.get(`${base}/`, async (request) => {
+    for (const view of domain.views ?? []) readers.set(`${domain.name}.${view.name}`, createViewReader(context.store, view, domain.policy));
+  }
+  const readerOf = (route: { readonly domain: string; readonly view: string }) => {
+    const reader = readers.get(`${route.domain}.${route.view}`);
+    if (!reader) throw new Error(`No view ${route.domain}.${route.view} for a route of the table.`);
+    return reader;
+  };
+  return {
+    "view-list": (route) => {
+      const reader = readerOf(route);
+      return async (request) => {
         const { actor } = await context.authenticate(request);
         const page = await reader.list(actor, listRequestOf(request.query as ListParameters));
         return { data: page.rows, pagination: pagination(page.total, page.limit, page.page) };
-      });
-
-      app.get(`${base}/${view.table.key.map((_, i) => `:k${i}`).join("/")}`, async (request) => {
+      };
+    },
+    "view-row": (route) => {
+      const reader = readerOf(route);
+      return async (request) => {
         const { actor } = await context.authenticate(request);
         const params = request.params as Readonly<Record<string, string>>;
-        return reader.get(actor, view.table.key.map((_, i) => params[`k${i}`] ?? ""));
-      });
-    }
-  }
+        return reader.get(actor, route.key.map((part) => params[part] ?? ""));
+      };
+    },
+  };
 }
