@@ -4,9 +4,10 @@ import type { AnyAggregateDefinition } from "../runtime/definition.js";
 import { viewsOf, type AggregateMeta, type DomainDefinition } from "../runtime/domain.js";
 import type { EventStore } from "../runtime/store/types.js";
 import { createLookups } from "../runtime/lookups/reader.js";
-import { filterKindOf, type QueryField, SYSTEM_FIELDS } from "./query/fields.js";
+import { aggregateQueryFields } from "../runtime/read/aggregate-list.js";
+import type { QueryField } from "../runtime/read/fields.js";
 
-/** One aggregate as the API serves it: its service, metadata and queryable columns. */
+/** One aggregate as the API serves it: its service, metadata and queryable fields (for the metadata routes). */
 export interface Resource {
   readonly domain: DomainDefinition;
   readonly meta: AggregateMeta;
@@ -14,7 +15,6 @@ export interface Resource {
   // The service's state/event/payload types differ per aggregate; the API only passes values through.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly service: AggregateService<any, any, any>;
-  readonly table: { readonly schema: string; readonly table: string };
   readonly fields: readonly QueryField[];
 }
 
@@ -26,24 +26,12 @@ export function resourcesOf(store: EventStore, domains: readonly DomainDefinitio
       const definition: AnyAggregateDefinition = meta.definition;
       const readModel = definition.readModel;
       if (!readModel) throw new Error(`Aggregate ${domain.name}.${definition.aggregate} has no read model; regenerate the code.`);
-      const columns = new Map(readModel.columns.map((c) => [c.field, c]));
-      const fields: QueryField[] = [
-        ...SYSTEM_FIELDS,
-        ...meta.fields.map((f) => ({
-          name: f.name,
-          column: columns.get(f.name)?.column ?? f.name,
-          kind: filterKindOf(f.kind),
-          ...(f.kind === "integer" || f.kind === "number" || f.kind === "decimal" ? { numeric: f.kind } : {}),
-          ...(f.values ? { values: f.values } : {}),
-        })),
-      ];
       return {
         domain,
         meta,
         name: definition.aggregate,
-        service: createAggregateService(store, definition, { policy: domain.policy, views, lookups }),
-        table: { schema: readModel.schema, table: readModel.table },
-        fields,
+        service: createAggregateService(store, definition, { policy: domain.policy, views, lookups, fields: meta.fields }),
+        fields: aggregateQueryFields(readModel, meta.fields),
       };
     }),
   );

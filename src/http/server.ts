@@ -9,12 +9,14 @@ import { registerSession } from "./routes/session.js";
 import { isStorableText, UNSTORABLE_MESSAGE } from "../runtime/text.js";
 import type { BuildInfo } from "./meta/app-meta.js";
 import { clientErrorOf, databaseValueError, serverErrorReply, stderrReporter, type ServerErrorReport, wireErrorOf } from "./errors.js";
-import { InvalidQueryError } from "./query/errors.js";
+import { InvalidQueryError } from "../runtime/read/errors.js";
 import { resourcesOf } from "./resources.js";
-import { registerCommands } from "./routes/commands.js";
-import { registerMeta } from "./routes/meta.js";
-import { registerQueries } from "./routes/queries.js";
-import { registerViews } from "./routes/views.js";
+import { apiRoutes } from "./route-table.js";
+import { commandHandlers } from "./routes/commands.js";
+import { metaHandlers } from "./routes/meta.js";
+import { queryHandlers } from "./routes/queries.js";
+import { apiShapeOf, registerRoutes } from "./routes/register.js";
+import { viewHandlers } from "./routes/views.js";
 
 export interface ServerOptions {
   readonly store: EventStore;
@@ -147,10 +149,13 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   }
 
   const resources = resourcesOf(options.store, options.domains);
-  registerCommands(app, resources, context);
-  registerQueries(app, resources, context);
-  registerViews(app, options.domains, context);
-  registerMeta(app, options.domains, resources, context);
+  // The table the OpenAPI document is built from (src/emit/openapi/document.ts).
+  registerRoutes(app, apiRoutes(apiShapeOf(options.domains, resources), context.basePath), {
+    ...commandHandlers(resources, context),
+    ...queryHandlers(resources, context),
+    ...viewHandlers(options.domains, context),
+    ...metaHandlers(options.domains, resources, context),
+  });
   if (session !== undefined) registerSession(app, session, context);
   return app;
 }

@@ -110,6 +110,11 @@ export type { Lookups, LookupShapes, LookupSource, AggregateLookup, ViewLookup, 
 export type { AggregateService, CommandInput, CommandResult, HistoryPage, ServiceOptions, TimeTravelTarget } from "./command/types.js";
 export { requestHash, canonicalJson } from "./command/request-hash.js";
 export { itemOf, rowColumns, type Item, type StreamFacts } from "./read-model.js";
+// Reading lists and view rows (docs/runtime.md, "Reading lists")
+export type { ListRequest, ListPage } from "./read/request.js";
+export type { ListedItem, StateField } from "./read/aggregate-list.js";
+export { createViewReader, type ViewReader } from "./read/view-reader.js";
+export { InvalidQueryError } from "./read/errors.js";
 export { upcast } from "./upcast.js";
 export { replay, type ReplayOptions, type ReplayReport } from "./replay.js";
 export { catchUp, startSubscription, createUpcaster } from "./subscription.js";

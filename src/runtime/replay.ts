@@ -4,7 +4,8 @@ import { streamTypeOf, type AnyAggregateDefinition, type ReadModelDefinition } f
 import { InvalidArgumentError } from "./errors.js";
 import { applyLoaded } from "./command/fold.js";
 import { rowColumns } from "./read-model.js";
-import { iso, quoteIdent, tableOf } from "./store/sql.js";
+import { quoteIdent } from "./db/sql-text.js";
+import { iso, tableOf } from "./store/sql.js";
 import type { EventStore } from "./store/types.js";
 
 export interface ReplayOptions {

@@ -11,6 +11,7 @@ import { createStore, openParked, replayViews, viewsOf } from "../../src/runtime
 import { drainUntilViewsCaughtUp } from "../helpers/drain-views.js";
 import { fixturesRoot } from "../helpers/fixtures.js";
 import { buildProjectFromSpecs } from "../helpers/project.js";
+import { fastifyPath } from "../../src/http/route-table.js";
 import { type BankingApp, startApp } from "./banking-app.js";
 
 const spec = readFileSync(path.join(fixturesRoot, "valid/views/spec/sales.yaml"), "utf8");
@@ -185,6 +186,15 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
     expect(meta.filters).toHaveProperty(["customerId.eq"]);
     const openApi = JSON.parse(readFileSync(path.join(project.dir, "src/generated/openapi.json"), "utf8")) as { paths: Record<string, unknown> };
     expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(["/api/sales.customer-orders/", "/api/sales.customer-orders/{customerId}", "/api/sales.daily-revenue/{day}"]));
+  });
+
+  test("every operation of the OpenAPI document is a route the server has: both come from one route table", async () => {
+    const openApi = JSON.parse(readFileSync(path.join(project.dir, "src/generated/openapi.json"), "utf8")) as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.entries(openApi.paths).flatMap(([p, methods]) => Object.keys(methods).map((method) => ({ method: method.toUpperCase(), url: fastifyPath(p) })));
+    expect(operations.filter((o) => !api.app.hasRoute({ method: o.method as "GET" | "POST", url: o.url }))).toEqual([]);
+    // Views' metadata was served but missing from the document before the table.
+    expect(operations).toContainEqual({ method: "GET", url: "/api/_meta/sales.customer-orders/" });
+    expect(operations.length).toBeGreaterThan(20);
   });
 
   test("tenants and policies keep rows apart; a malformed key is a 400, an absent row a 404", async () => {

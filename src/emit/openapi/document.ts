@@ -1,6 +1,7 @@
 import type { ActionModel, AggregateModel, DomainModel, Model, ViewModel } from "../../model/model.js";
 import { humanise } from "../../model/naming.js";
 import { ERROR_STATUSES, errorStatusesOf, type OperationKind } from "../../http/responses.js";
+import { apiRoutes, type ApiRoute, type ApiShape } from "../../http/route-table.js";
 import { MAX_KEY_LENGTH } from "../../http/routes/commands.js";
 import { type JsonSchemaObject, objectSchema } from "../typescript/json-schema.js";
 import { listParameters } from "./list-parameters.js";
@@ -67,7 +68,7 @@ export interface OpenApiAuth {
 }
 
 /** `/_meta…` describe the API, not data: no token, so no lock in Swagger UI. */
-const meta = (summary: string): Record<string, Json> => ({ get: { tags: ["meta"], summary, security: [], responses: { "200": { description: "OK" }, ...errors("meta") } } });
+const metaOperation = (summary: string): Json => ({ tags: ["meta"], summary, security: [], responses: { "200": { description: "OK" }, ...errors("meta") } });
 
 function bearerScheme(auth: OpenApiAuth): Json {
   const verified =
@@ -103,17 +104,16 @@ export function openApiDocument(model: Model, basePath: string, auth: OpenApiAut
       properties: Object.fromEntries(["limit", "offset", "page", "total", "pages"].map((k) => [k, { type: "integer" }])),
     },
   };
-  const paths: Record<string, Record<string, Json>> = {
-    [`${basePath}/_meta`]: meta("Name and version of the API, the version of fluvius, build number and time"),
-    [`${basePath}/auth/info`]: {
-      get: { tags: ["meta"], summary: "The caller: user, profile, organization, realm, roles", responses: { "200": { description: "OK" }, ...errors("auth-info") } },
-    },
-  };
-  if (auth.session !== undefined) Object.assign(paths, sessionPaths(basePath, auth.session, errors("auth-info")));
   for (const domain of model.domains) {
-    paths[`${basePath}/_meta/${domain.name}/`] = meta(`The commands of ${domain.name}, each with its payload schema and URLs`);
-    for (const aggregate of domain.aggregates) addAggregate(domain, aggregate, basePath, paths, schemas);
-    for (const view of domain.views) addView(domain, view, basePath, paths, schemas);
+    for (const aggregate of domain.aggregates) addAggregateSchemas(domain, aggregate, schemas);
+    for (const view of domain.views) schemas[componentNames.item(domain.name, view.name)] = viewSchema(view);
+  }
+  // The server registers the same table (src/http/route-table.ts): every path here is served, every route served is here.
+  const paths: Record<string, Record<string, Json>> = {};
+  const find = finder(model);
+  for (const route of apiRoutes(apiShapeOf(model), basePath)) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(route, find) };
+    if (route.kind === "auth-info" && auth.session !== undefined) Object.assign(paths, sessionPaths(basePath, auth.session, errors("auth-info")));
   }
   return {
     openapi: "3.1.0",
@@ -130,10 +130,53 @@ export function openApiDocument(model: Model, basePath: string, auth: OpenApiAut
   };
 }
 
-function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: string, paths: Record<string, Record<string, Json>>, schemas: Record<string, Json>): void {
-  const itemName = componentNames.item(domain.name, aggregate.name);
+/** The routes' names, as the model has them. */
+function apiShapeOf(model: Model): ApiShape {
+  return {
+    domains: model.domains.map((d) => ({
+      name: d.name,
+      aggregates: d.aggregates.map((a) => ({ name: a.name, actions: a.actions.map((x) => ({ name: x.name, creates: x.creates })), lookupFields: lookupFieldsOf(a) })),
+      views: d.views.map((v) => ({ name: v.name, key: v.key.map((k) => k.name) })),
+    })),
+  };
+}
+
+/** The natural key, then single-field unique constraints (what `…/by/{field}/{value}` accepts). */
+function lookupFieldsOf(aggregate: AggregateModel): string[] {
+  return [...new Set([...(aggregate.naturalKey ? [aggregate.naturalKey.field] : []), ...aggregate.unique.flatMap((u) => (u.fields.length === 1 ? u.fields : []))])];
+}
+
+interface Finder {
+  domain(name: string): DomainModel;
+  aggregate(domain: string, name: string): AggregateModel;
+  action(domain: string, name: string): { readonly aggregate: AggregateModel; readonly action: ActionModel };
+  view(domain: string, name: string): ViewModel;
+}
+
+/** The model's parts by the names a route carries; a route always names parts of the model it was built from. */
+function finder(model: Model): Finder {
+  const found = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`The route table names ${what}, which the model lacks.`);
+    return value;
+  };
+  const domain = (name: string) => found(model.domains.find((d) => d.name === name), `domain ${name}`);
+  return {
+    domain,
+    aggregate: (d, name) => found(domain(d).aggregates.find((a) => a.name === name), `aggregate ${d}.${name}`),
+    action: (d, name) => {
+      for (const aggregate of domain(d).aggregates) {
+        const action = aggregate.actions.find((x) => x.name === name);
+        if (action) return { aggregate, action };
+      }
+      throw new Error(`The route table names action ${d}:${name}, which the model lacks.`);
+    },
+    view: (d, name) => found(domain(d).views.find((v) => v.name === name), `view ${d}.${name}`),
+  };
+}
+
+function addAggregateSchemas(domain: DomainModel, aggregate: AggregateModel, schemas: Record<string, Json>): void {
   const state = objectSchema(aggregate.state);
-  schemas[itemName] = {
+  schemas[componentNames.item(domain.name, aggregate.name)] = {
     type: "object",
     description: aggregate.description ?? humanise(aggregate.name),
     properties: {
@@ -147,83 +190,102 @@ function addAggregate(domain: DomainModel, aggregate: AggregateModel, basePath: 
     },
     required: ["_id", "_version", "_created", "_updated", "_creator", "_updater"],
   };
-  const tags = [domain.name];
-  const idParameter = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
-  for (const action of aggregate.actions) {
-    const payloadName = componentNames.payload(domain.name, action.name);
-    schemas[payloadName] = objectSchema(action.payload);
-    const path = action.creates ? `${basePath}/${domain.name}:${action.name}/${aggregate.name}/:new` : `${basePath}/${domain.name}:${action.name}/${aggregate.name}/{id}`;
-    paths[path] = { post: commandOperation(domain, aggregate, action, payloadName, itemName, tags, action.creates ? [] : [idParameter]) };
-    paths[`${basePath}/_meta/${domain.name}:${action.name}/`] = meta(`The payload schema and URLs of ${domain.name}:${action.name}`);
-    // The dotted spelling a Fluvius client looks names up with; an aggregate of the same name takes it.
-    if (!domain.aggregates.some((a) => a.name === action.name)) {
-      paths[`${basePath}/_meta/${domain.name}.${action.name}/`] = meta(`The same as /_meta/${domain.name}:${action.name}/`);
+  for (const action of aggregate.actions) schemas[componentNames.payload(domain.name, action.name)] = objectSchema(action.payload);
+}
+
+const ID_PARAMETER: Json = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+
+/** The operation of one route of the table. */
+function operationOf(route: ApiRoute, find: Finder): Json {
+  switch (route.kind) {
+    case "app-meta":
+      return metaOperation("Name and version of the API, the version of fluvius, build number and time");
+    case "auth-info":
+      return { tags: ["meta"], summary: "The caller: user, profile, organization, realm, roles", responses: { "200": { description: "OK" }, ...errors("auth-info") } };
+    case "domain-meta":
+      return metaOperation(`The commands of ${route.domain}, each with its payload schema and URLs`);
+    case "command": {
+      const domain = find.domain(route.domain);
+      const { aggregate, action } = find.action(route.domain, route.action);
+      const itemName = componentNames.item(domain.name, aggregate.name);
+      return commandOperation(domain, aggregate, action, componentNames.payload(domain.name, action.name), itemName, [domain.name], action.creates ? [] : [ID_PARAMETER]);
     }
+    case "action-meta":
+      return metaOperation(route.dotted ? `The same as /_meta/${route.domain}:${route.action}/` : `The payload schema and URLs of ${route.domain}:${route.action}`);
+    case "resource-meta":
+      return metaOperation(`Fields, filters and sorting of ${componentNames.item(route.domain, route.aggregate)}`);
+    case "view-meta":
+      return metaOperation(`Fields, filters and sorting of ${componentNames.item(route.domain, route.view)}`);
+    case "list":
+    case "item":
+    case "get-by":
+    case "history":
+      return aggregateOperation(route, find.aggregate(route.domain, route.aggregate));
+    case "view-list":
+    case "view-row":
+      return viewOperation(route, find.view(route.domain, route.view));
   }
-  const resource = `${basePath}/${domain.name}.${aggregate.name}`;
-  paths[`${resource}/`] = {
-    get: {
-      tags,
-      operationId: `list.${itemName}`,
-      summary: `List ${humanise(aggregate.name).toLowerCase()}s`,
-      description: "Filter with `query` (the Fluvius filter language), sort with `sort=f.asc,g.desc`, page with `limit` and `page`, search with `text`, choose the rows' fields with `include` / `exclude`. `pagination.pages` is `ceil(total / limit)`.",
-      parameters: listParameters(aggregate),
-      responses: {
-        "200": { description: "A page of rows", ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }) },
-        ...errors("list"),
-      },
-    },
-  };
-  paths[`${resource}/{id}`] = {
-    get: {
-      tags,
-      operationId: `get.${itemName}`,
-      summary: `One ${humanise(aggregate.name).toLowerCase()}, now or as it was`,
-      parameters: [
-        idParameter,
-        { name: "version", in: "query", schema: { type: "integer", minimum: 1 }, description: "Time travel: the state after this version." },
-        { name: "at", in: "query", schema: { type: "string", format: "date-time" }, description: "Time travel: the state at this time." },
-      ],
-      responses: { "200": { description: "The row", ...json(ref(itemName)) }, ...errors("item") },
-    },
-  };
-  const keys = [...new Set([...(aggregate.naturalKey ? [aggregate.naturalKey.field] : []), ...aggregate.unique.flatMap((u) => (u.fields.length === 1 ? u.fields : []))])];
-  if (keys.length > 0) {
-    paths[`${resource}/by/{field}/{value}`] = {
-      get: {
+}
+
+function aggregateOperation(route: Extract<ApiRoute, { kind: "list" | "item" | "get-by" | "history" }>, aggregate: AggregateModel): Json {
+  const itemName = componentNames.item(route.domain, aggregate.name);
+  const tags = [route.domain];
+  const title = humanise(aggregate.name).toLowerCase();
+  switch (route.kind) {
+    case "list":
+      return {
+        tags,
+        operationId: `list.${itemName}`,
+        summary: `List ${title}s`,
+        description: "Filter with `query` (the Fluvius filter language), sort with `sort=f.asc,g.desc`, page with `limit` and `page`, search with `text`, choose the rows' fields with `include` / `exclude`. `pagination.pages` is `ceil(total / limit)`.",
+        parameters: listParameters(aggregate),
+        responses: {
+          "200": { description: "A page of rows", ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }) },
+          ...errors("list"),
+        },
+      };
+    case "item":
+      return {
+        tags,
+        operationId: `get.${itemName}`,
+        summary: `One ${title}, now or as it was`,
+        parameters: [
+          ID_PARAMETER,
+          { name: "version", in: "query", schema: { type: "integer", minimum: 1 }, description: "Time travel: the state after this version." },
+          { name: "at", in: "query", schema: { type: "string", format: "date-time" }, description: "Time travel: the state at this time." },
+        ],
+        responses: { "200": { description: "The row", ...json(ref(itemName)) }, ...errors("item") },
+      };
+    case "get-by":
+      return {
         tags,
         operationId: `getBy.${itemName}`,
-        summary: `One ${humanise(aggregate.name).toLowerCase()} found by ${keys.join(" or ")}`,
+        summary: `One ${title} found by ${route.fields.join(" or ")}`,
         parameters: [
-          { name: "field", in: "path", required: true, schema: { enum: keys }, description: "The natural key (`id: { from }`) or a unique field." },
+          { name: "field", in: "path", required: true, schema: { enum: route.fields }, description: "The natural key (`id: { from }`) or a unique field." },
           { name: "value", in: "path", required: true, schema: { type: "string" }, description: "The value, as text." },
         ],
         responses: { "200": { description: "The row", ...json(ref(itemName)) }, ...errors("item") },
-      },
-    };
+      };
+    case "history":
+      return {
+        tags,
+        operationId: `history.${itemName}`,
+        summary: `The event log of one ${title}: who, when, which command`,
+        parameters: [
+          ID_PARAMETER,
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 }, description: "Events per page." },
+          { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 }, description: "Page number, from 1." },
+          { name: "afterVersion", in: "query", schema: { type: "integer", minimum: 0 }, description: "Instead of `page`: the events after this version." },
+        ],
+        responses: { "200": { description: "Events, oldest first, and `pagination` with the stream's `total`" }, ...errors("history") },
+      };
   }
-  paths[`${resource}/{id}/_events`] = {
-    get: {
-      tags,
-      operationId: `history.${itemName}`,
-      summary: `The event log of one ${humanise(aggregate.name).toLowerCase()}: who, when, which command`,
-      parameters: [
-        idParameter,
-        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 }, description: "Events per page." },
-        { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 }, description: "Page number, from 1." },
-        { name: "afterVersion", in: "query", schema: { type: "integer", minimum: 0 }, description: "Instead of `page`: the events after this version." },
-      ],
-      responses: { "200": { description: "Events, oldest first, and `pagination` with the stream's `total`" }, ...errors("history") },
-    },
-  };
-  paths[`${basePath}/_meta/${domain.name}.${aggregate.name}/`] = meta(`Fields, filters and sorting of ${itemName}`);
 }
 
-/** A view's list and row (docs/views.md): its key parts, `_version`, `_updated` and its fields. */
-function addView(domain: DomainModel, view: ViewModel, basePath: string, paths: Record<string, Record<string, Json>>, schemas: Record<string, Json>): void {
-  const itemName = componentNames.item(domain.name, view.name);
-  const fields = objectSchema(view.fields);
-  const keyParts = view.key.map((part) => {
+/** A view's key parts with their schemas (docs/views.md). */
+function keyPartsOf(view: ViewModel): { readonly name: string; readonly schema: Json }[] {
+  return view.key.map((part) => {
     const schema: Json =
       part.bucket === undefined
         ? ((objectSchema([{ name: part.name, type: part.type, optional: false, hasDefault: false, pii: false }]).properties as Record<string, Json>)[part.name] ?? {})
@@ -232,7 +294,13 @@ function addView(domain: DomainModel, view: ViewModel, basePath: string, paths: 
           : { type: "string", format: "date" };
     return { name: part.name, schema: { ...schema, description: part.bucket === undefined ? "Key part." : `Key: the ${part.bucket} (UTC).` } };
   });
-  schemas[itemName] = {
+}
+
+/** A view's row: its key parts, `_version`, `_updated` and its fields. */
+function viewSchema(view: ViewModel): Json {
+  const fields = objectSchema(view.fields);
+  const keyParts = keyPartsOf(view);
+  return {
     type: "object",
     description: view.description ?? humanise(view.name),
     properties: {
@@ -243,35 +311,36 @@ function addView(domain: DomainModel, view: ViewModel, basePath: string, paths: 
     },
     required: [...keyParts.map((k) => k.name), "_version", "_updated"],
   };
-  const tags = [domain.name];
-  const resource = `${basePath}/${domain.name}.${view.name}`;
-  paths[`${resource}/`] = {
-    get: {
-      tags,
-      operationId: `rows.${itemName}`,
-      summary: `List ${humanise(view.name).toLowerCase()} (a view)`,
-      description: "Filter with `query` (the Fluvius filter language on the key parts, `_version`, `_updated` and the fields), sort with `sort=f.asc,g.desc` (default: newest `_updated` first), page with `limit` and `page`, choose the rows' fields with `include` / `exclude`.",
-      parameters: [
-        { name: "query", in: "query", schema: { type: "string" }, description: "A JSON filter, e.g. {\"field.gte\": 1}." },
-        { name: "sort", in: "query", schema: { type: "string" } },
-        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 25 } },
-        { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
-        { name: "include", in: "query", schema: { type: "string" }, description: "Comma-separated fields to return (the key parts always)." },
-        { name: "exclude", in: "query", schema: { type: "string" }, description: "Comma-separated fields to leave out." },
-      ],
-      responses: {
-        "200": { description: "A page of rows", ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }) },
-        ...errors("list"),
-      },
-    },
-  };
-  paths[`${resource}/${keyParts.map((k) => `{${k.name}}`).join("/")}`] = {
-    get: {
+}
+
+function viewOperation(route: Extract<ApiRoute, { kind: "view-list" | "view-row" }>, view: ViewModel): Json {
+  const itemName = componentNames.item(route.domain, view.name);
+  const tags = [route.domain];
+  if (route.kind === "view-row") {
+    return {
       tags,
       operationId: `row.${itemName}`,
       summary: `One row of ${humanise(view.name).toLowerCase()}, by its key`,
-      parameters: keyParts.map((k) => ({ name: k.name, in: "path", required: true, schema: k.schema })),
+      parameters: keyPartsOf(view).map((k) => ({ name: k.name, in: "path", required: true, schema: k.schema })),
       responses: { "200": { description: "The row", ...json(ref(itemName)) }, ...errors("item") },
+    };
+  }
+  return {
+    tags,
+    operationId: `rows.${itemName}`,
+    summary: `List ${humanise(view.name).toLowerCase()} (a view)`,
+    description: "Filter with `query` (the Fluvius filter language on the key parts, `_version`, `_updated` and the fields), sort with `sort=f.asc,g.desc` (default: newest `_updated` first), page with `limit` and `page`, choose the rows' fields with `include` / `exclude`.",
+    parameters: [
+      { name: "query", in: "query", schema: { type: "string" }, description: "A JSON filter, e.g. {\"field.gte\": 1}." },
+      { name: "sort", in: "query", schema: { type: "string" } },
+      { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 25 } },
+      { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
+      { name: "include", in: "query", schema: { type: "string" }, description: "Comma-separated fields to return (the key parts always)." },
+      { name: "exclude", in: "query", schema: { type: "string" }, description: "Comma-separated fields to leave out." },
+    ],
+    responses: {
+      "200": { description: "A page of rows", ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }) },
+      ...errors("list"),
     },
   };
 }

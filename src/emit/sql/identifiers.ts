@@ -32,25 +32,8 @@ export function identifierProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** `"name"`, with embedded quotes doubled: always safe, whatever the name. */
-export function quoteIdent(name: string): string {
-  if (name.includes("\0")) throw new Error(`NUL in an SQL identifier: ${JSON.stringify(name)}`);
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function qualified(schema: string, name: string): string {
-  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
-}
-
-/**
- * A string literal. With a backslash in the text the escape-string form is used (E'…', with
- * backslashes doubled), which reads the same whatever `standard_conforming_strings` says.
- */
-export function quoteLiteral(text: string): string {
-  if (text.includes("\0")) throw new Error("NUL in an SQL literal");
-  const quoted = text.replace(/'/g, "''");
-  return text.includes("\\") ? `E'${quoted.replace(/\\/g, "\\\\")}'` : `'${quoted}'`;
-}
+// Quoting is the runtime's one SQL helper, so migrations and the running service spell SQL alike.
+export { qualified, quoteIdent, quoteLiteral } from "../../runtime/db/sql-text.js";
 
 /**
  * A name the migrations derive (index, constraint): PostgreSQL's own convention

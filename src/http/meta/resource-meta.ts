@@ -1,5 +1,5 @@
 import type { FieldMeta } from "../../runtime/domain.js";
-import { defaultOperator, filterKindOf, isSortable, OPERATORS, type QueryField } from "../query/fields.js";
+import { defaultOperator, filterKindOf, isSortable, OPERATORS, type QueryField } from "../../runtime/read/fields.js";
 import type { Resource } from "../resources.js";
 import { dtypeOf, filterDtypeOf, filterInputOf, type InputConfig, OPERATOR_LABELS } from "./vocabulary.js";
 

@@ -1,7 +1,7 @@
 import type { DomainDefinition } from "../../runtime/domain.js";
 import type { ViewColumn, ViewDefinition } from "../../runtime/views/definition.js";
-import { defaultOperator, filterKindOf, isSortable, OPERATORS } from "../query/fields.js";
-import { queryFields } from "../routes/views.js";
+import { defaultOperator, filterKindOf, isSortable, OPERATORS } from "../../runtime/read/fields.js";
+import { viewQueryFields } from "../../runtime/read/view-reader.js";
 import { dtypeOf, filterDtypeOf, filterInputOf, type InputConfig, OPERATOR_LABELS } from "./vocabulary.js";
 
 /** `/_meta/{domain}.{view}/`: a view in the shape of a resource's metadata; its key parts identify a row. */
@@ -14,7 +14,7 @@ export function viewMeta(domain: DomainDefinition, view: ViewDefinition) {
     { name: "_updated", label: "Updated", kind: "datetime" as const, optional: false },
     ...view.table.columns.map(fieldOf),
   ];
-  const queries = new Map(queryFields(view).map((f) => [f.name, f]));
+  const queries = new Map(viewQueryFields(view).map((f) => [f.name, f]));
   const filters: Record<string, { field: string; label: string; dtype: string; input: InputConfig }> = {};
   for (const field of fields) {
     const query = queries.get(field.name);

@@ -1,6 +1,6 @@
 import type { ColumnKind } from "../../runtime/definition.js";
 import type { FieldMeta } from "../../runtime/domain.js";
-import { filterKindOf, takesList } from "../query/fields.js";
+import { filterKindOf, takesList } from "../../runtime/read/fields.js";
 
 /**
  * The words of the resource metadata that generic Fluvius UIs (the rjs-admin data table and

@@ -1,38 +1,37 @@
-import type { FastifyInstance } from "fastify";
 import { InvalidHeaderError } from "../errors.js";
 import type { Resource } from "../resources.js";
 import { wireItem } from "../rows.js";
 import type { RequestContext } from "../server.js";
+import { type RouteHandlers, resourceOf } from "./register.js";
 
 /** `POST {basePath}/{domain}:{action}/{aggregate}/{id}` and `…/:new` for a creating action. */
-export function registerCommands(app: FastifyInstance, resources: readonly Resource[], context: RequestContext): void {
-  for (const resource of resources) {
-    for (const [action, definition] of Object.entries(resource.meta.definition.actions)) {
-      // find-my-way reads "::" as a literal colon.
-      const prefix = `${context.basePath}/${resource.domain.name}::${action}/${resource.name}`;
-      const path = definition.creates ? `${prefix}/::new` : `${prefix}/:id`;
-      app.post(path, async (request, reply) => {
+export function commandHandlers(resources: readonly Resource[], context: RequestContext): Pick<RouteHandlers, "command"> {
+  return {
+    command: (route) => {
+      const resource = resourceOf(resources, route);
+      const { action, creates } = route;
+      return async (request, reply) => {
         // A well-formed Idempotency-Key is echoed on every reply to the command, errors included, as Fluvius does.
         const key = header(request.headers["idempotency-key"]);
         if (key !== undefined && isKey(key)) void reply.header("Idempotency-Key", key);
         const { actor } = await context.authenticate(request);
         const params = request.params as { id?: string };
         const query = request.query as { identifier?: string };
-        const expectedVersion = definition.creates ? undefined : ifMatch(request.headers["if-match"]);
+        const expectedVersion = creates ? undefined : ifMatch(request.headers["if-match"]);
         const commandId = token(request.headers["idempotency-key"], "Idempotency-Key");
         const result = await resource.service.execute({
           action,
           payload: request.body ?? {},
           actor,
-          ...(definition.creates ? (query.identifier === undefined ? {} : { streamId: query.identifier }) : { streamId: params.id }),
+          ...(creates ? (query.identifier === undefined ? {} : { streamId: query.identifier }) : { streamId: params.id }),
           ...(expectedVersion === undefined ? {} : { expectedVersion }),
           ...(commandId === undefined ? {} : { commandId }),
           ...(request.headers["x-correlation-id"] === undefined ? {} : { correlationId: token(request.headers["x-correlation-id"], "X-Correlation-Id") }),
         });
         return { status: "OK", data: { [resource.name]: wireItem(resource, result.item) } };
-      });
-    }
-  }
+      };
+    },
+  };
 }
 
 function header(value: string | string[] | undefined): string | undefined {

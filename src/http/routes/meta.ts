@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { RouteHandlerMethod } from "fastify";
 import { applicationMeta } from "../meta/app-meta.js";
 import { commandMeta } from "../meta/command-meta.js";
 import { resourceMeta } from "../meta/resource-meta.js";
@@ -6,6 +6,7 @@ import { viewMeta } from "../meta/view-meta.js";
 import type { DomainDefinition } from "../../runtime/domain.js";
 import type { Resource } from "../resources.js";
 import type { RequestContext } from "../server.js";
+import type { RouteHandlers } from "./register.js";
 
 /** The roles Fluvius (Python) lists as `iamroles`. */
 const IAM_ROLES = new Set(["sysadmin", "operator", "admin"]);
@@ -17,31 +18,40 @@ const IAM_ROLES = new Set(["sysadmin", "operator", "admin"]);
  * a dot. An aggregate and an action of the same name: the dot gives the aggregate, the colon
  * the action. Views are listed with the aggregates (no view may take an aggregate's name).
  */
-export function registerMeta(app: FastifyInstance, domains: readonly DomainDefinition[], resources: readonly Resource[], context: RequestContext): void {
-  const { basePath } = context;
+export function metaHandlers(
+  domains: readonly DomainDefinition[],
+  resources: readonly Resource[],
+  context: RequestContext,
+): Pick<RouteHandlers, "app-meta" | "domain-meta" | "action-meta" | "resource-meta" | "view-meta" | "auth-info"> {
   // Every domain, also one that only has views (fed by other domains' events).
   const documents = domains.map((domain) => {
     const own = resources.filter((r) => r.domain === domain);
     const commands = Object.fromEntries(own.flatMap((r) => Object.keys(r.meta.definition.actions).map((action) => [action, commandMeta(r, action)] as const)));
     const aggregates = Object.fromEntries([...own.map((r) => [r.name, resourceMeta(r)] as const), ...(domain.views ?? []).map((v) => [v.name, viewMeta(domain, v)] as const)]);
-    return { domain, commands, aggregates };
+    const meta = { id: domain.name, name: domain.name, description: domain.description ?? "", revision: domain.revision, commands };
+    return { domain, commands, aggregates, meta };
   });
-
   const application = applicationMeta({ name: context.name, version: context.version, build: context.build, metadata: documents.map((d) => [d.domain.name, d.commands, d.aggregates]) });
-  app.get(`${basePath}/_meta`, async () => application);
+  const documentOf = (domain: string) => {
+    const found = documents.find((d) => d.domain.name === domain);
+    if (!found) throw new Error(`No domain ${domain} for a route of the table.`);
+    return found;
+  };
+  const serve = (value: unknown) => async () => value;
 
-  for (const { domain, commands, aggregates } of documents) {
-    const domainMeta = { id: domain.name, name: domain.name, description: domain.description ?? "", revision: domain.revision, commands };
-    app.get(`${basePath}/_meta/${domain.name}/`, async () => domainMeta);
-    for (const [action, meta] of Object.entries(commands)) {
-      // find-my-way reads "::" as a literal colon.
-      app.get(`${basePath}/_meta/${domain.name}::${action}/`, async () => meta);
-      if (!Object.hasOwn(aggregates, action)) app.get(`${basePath}/_meta/${domain.name}.${action}/`, async () => meta);
-    }
-    for (const [name, meta] of Object.entries(aggregates)) app.get(`${basePath}/_meta/${domain.name}.${name}/`, async () => meta);
-  }
+  return {
+    "app-meta": () => serve(application),
+    "domain-meta": (route) => serve(documentOf(route.domain).meta),
+    "action-meta": (route) => serve(documentOf(route.domain).commands[route.action]),
+    "resource-meta": (route) => serve(documentOf(route.domain).aggregates[route.aggregate]),
+    "view-meta": (route) => serve(documentOf(route.domain).aggregates[route.view]),
+    "auth-info": () => authInfo(context),
+  };
+}
 
-  app.get(`${basePath}/auth/info`, async (request) => {
+/** Who is calling: the actor and the token's profile claims. */
+function authInfo(context: RequestContext): RouteHandlerMethod {
+  return async (request) => {
     const { actor, claims } = await context.authenticate(request);
     const text = (key: string) => (typeof claims[key] === "string" ? (claims[key] as string) : undefined);
     const username = text("preferred_username") ?? actor.id;
@@ -55,5 +65,5 @@ export function registerMeta(app: FastifyInstance, domains: readonly DomainDefin
       // As Fluvius: the actor's roles that administer the identity system itself.
       iamroles: actor.roles.filter((role) => IAM_ROLES.has(role)),
     };
-  });
+  };
 }

@@ -1,89 +1,68 @@
-import type { FastifyInstance } from "fastify";
-import { ForbiddenError } from "../../runtime/errors.js";
+import { InvalidQueryError } from "../../runtime/read/errors.js";
 import type { EventRecord } from "../../runtime/store/types.js";
 import { parseInstant } from "../../runtime/time.js";
-import { InvalidQueryError } from "../query/errors.js";
-import { buildListQuery, integer, type ListParameters, pagination } from "../query/list-query.js";
-import { parseSelection } from "../query/selection.js";
+import { integer, listRequestOf, type ListParameters, pagination } from "../query/list-query.js";
 import type { Resource } from "../resources.js";
-import { itemOfRow, selectList, wireItem } from "../rows.js";
+import { wireItem } from "../rows.js";
 import type { RequestContext } from "../server.js";
+import { type RouteHandlers, resourceOf } from "./register.js";
 
-/** Lists, items (with time travel) and event logs of every aggregate. */
-export function registerQueries(app: FastifyInstance, resources: readonly Resource[], context: RequestContext): void {
-  for (const resource of resources) {
-    const base = `${context.basePath}/${resource.domain.name}.${resource.name}`;
-    const readPermission = `${resource.name}:read`;
-    const columns = selectList(resource);
-    const fieldNames = resource.fields.map((f) => f.name);
-
-    app.get(`${base}/`, async (request) => {
-      const { actor } = await context.authenticate(request);
-      const policy = resource.domain.policy;
-      if (!policy.mayAllow(actor, readPermission)) throw new ForbiddenError(readPermission);
-      const parameters = request.query as ListParameters;
-      const selection = parseSelection(parameters, fieldNames);
-      const sql = buildListQuery({
-        table: resource.table,
-        columns: selection === undefined ? columns : selectList(resource, selection),
-        fields: resource.fields,
-        tenant: actor.tenant,
-        access: policy.filter(actor, readPermission),
-        parameters,
-      });
-      const database = context.store.database;
-      const [rows, counted] = await Promise.all([
-        database.query<Record<string, unknown>>(sql.select, sql.selectParams),
-        database.query<{ total: number }>(sql.count, sql.params),
-      ]);
-      return { data: rows.map((row) => itemOfRow(resource, row)), pagination: pagination(Number(counted[0]?.total ?? 0), sql.limit, sql.page) };
-    });
+/** Lists, items (with time travel), lookups by key and event logs of every aggregate. */
+export function queryHandlers(resources: readonly Resource[], context: RequestContext): Pick<RouteHandlers, "list" | "item" | "get-by" | "history"> {
+  return {
+    list: (route) => {
+      const resource = resourceOf(resources, route);
+      return async (request) => {
+        const { actor } = await context.authenticate(request);
+        const page = await resource.service.list(actor, listRequestOf(request.query as ListParameters));
+        return { data: page.rows, pagination: pagination(page.total, page.limit, page.page) };
+      };
+    },
 
     // The natural key and single unique fields find a stream by value: `…/by/sku/SKU-1`.
-    if (lookupFields(resource).length > 0) {
-      app.get(`${base}/by/:field/:value`, async (request) => {
+    "get-by": (route) => {
+      const resource = resourceOf(resources, route);
+      return async (request) => {
         const { actor } = await context.authenticate(request);
         const { field, value } = request.params as { field: string; value: string };
         return wireItem(resource, await resource.service.getBy(actor, field, value));
-      });
-    }
+      };
+    },
 
-    app.get(`${base}/:id`, async (request) => {
-      const { actor } = await context.authenticate(request);
-      const { id } = request.params as { id: string };
-      const { version, at } = request.query as { version?: string; at?: string };
-      if (version !== undefined && at !== undefined) throw new InvalidQueryError("Give `version` or `at`, not both.", { parameter: "at" });
-      if (version !== undefined) {
-        const n = /^\d{1,10}$/.test(version) ? Number(version) : NaN;
-        if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new InvalidQueryError("`version` must be a positive integer.", { parameter: "version", version });
-        return wireItem(resource, await resource.service.getAt(actor, id, { version: n }));
-      }
-      if (at !== undefined) {
-        const instant = parseInstant(at);
-        if (instant === undefined) {
-          throw new InvalidQueryError("`at` must be an ISO 8601 date-time with a time zone (years 0001-9999), e.g. 2024-01-31T12:00:00Z.", { parameter: "at", at });
+    item: (route) => {
+      const resource = resourceOf(resources, route);
+      return async (request) => {
+        const { actor } = await context.authenticate(request);
+        const { id } = request.params as { id: string };
+        const { version, at } = request.query as { version?: string; at?: string };
+        if (version !== undefined && at !== undefined) throw new InvalidQueryError("Give `version` or `at`, not both.", { parameter: "at" });
+        if (version !== undefined) {
+          const n = /^\d{1,10}$/.test(version) ? Number(version) : NaN;
+          if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new InvalidQueryError("`version` must be a positive integer.", { parameter: "version", version });
+          return wireItem(resource, await resource.service.getAt(actor, id, { version: n }));
         }
-        return wireItem(resource, await resource.service.getAt(actor, id, { at: instant }));
-      }
-      return wireItem(resource, await resource.service.get(actor, id));
-    });
+        if (at !== undefined) {
+          const instant = parseInstant(at);
+          if (instant === undefined) {
+            throw new InvalidQueryError("`at` must be an ISO 8601 date-time with a time zone (years 0001-9999), e.g. 2024-01-31T12:00:00Z.", { parameter: "at", at });
+          }
+          return wireItem(resource, await resource.service.getAt(actor, id, { at: instant }));
+        }
+        return wireItem(resource, await resource.service.get(actor, id));
+      };
+    },
 
-    app.get(`${base}/:id/_events`, async (request) => {
-      const { actor } = await context.authenticate(request);
-      const { id } = request.params as { id: string };
-      const { limit, page, afterVersion } = eventsPage(request.query as EventsParameters);
-      const history = await resource.service.history(actor, id, { afterVersion, limit });
-      return { data: history.events.map(eventOf), pagination: { ...pagination(history.total, limit, page), offset: afterVersion } };
-    });
-  }
-}
-
-/** Fields `GET …/by/{field}/{value}` accepts: the natural key, then single-field unique constraints. */
-export function lookupFields(resource: Resource): string[] {
-  const definition = resource.meta.definition;
-  const unique = (definition.readModel?.unique ?? []).flatMap((u) => (u.fields.length === 1 && u.fields[0] !== undefined ? [u.fields[0]] : []));
-  const key = definition.naturalKey?.field;
-  return [...new Set([...(key === undefined ? [] : [key]), ...unique])];
+    history: (route) => {
+      const resource = resourceOf(resources, route);
+      return async (request) => {
+        const { actor } = await context.authenticate(request);
+        const { id } = request.params as { id: string };
+        const { limit, page, afterVersion } = eventsPage(request.query as EventsParameters);
+        const history = await resource.service.history(actor, id, { afterVersion, limit });
+        return { data: history.events.map(eventOf), pagination: { ...pagination(history.total, limit, page), offset: afterVersion } };
+      };
+    },
+  };
 }
 
 export const EVENTS_DEFAULT_LIMIT = 100;

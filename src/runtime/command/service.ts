@@ -29,6 +29,7 @@ import { StreamQueue } from "./stream-queue.js";
 import { applyWithViews, nonUuidViewValue } from "../views/changes.js";
 import { inlineViewSourcesFor } from "../views/definition.js";
 import { missingLookups } from "../lookups/reader.js";
+import { aggregateLister } from "../read/aggregate-list.js";
 
 /** What a command decides on: a state at a version. */
 interface Base<S> {
@@ -425,6 +426,8 @@ export function createAggregateService<S, E extends EventShape, A extends object
       if (namedId === undefined && keyId === undefined) return run(tenant, command, action, streamId, hash);
       return queue.run(cacheKey(tenant.tenant, streamId), () => run(tenant, command, action, streamId, hash));
     },
+
+    list: aggregateLister<S>(store, definition, policy, options.fields),
 
     async get(actor, streamId) {
       const { id, loaded, state } = await authorizedCurrent(actor, streamId, readPermission);

@@ -3,6 +3,8 @@ import type { AggregateDefinition, EventShape } from "../definition.js";
 import type { ViewDefinition } from "../views/definition.js";
 import type { LookupSource } from "../lookups/types.js";
 import type { Policy } from "../policy.js";
+import type { ListedItem, StateField } from "../read/aggregate-list.js";
+import type { ListPage, ListRequest } from "../read/request.js";
 import type { Item } from "../read-model.js";
 import type { EventRecord } from "../store/types.js";
 
@@ -39,6 +41,12 @@ export interface AggregateService<S, E extends EventShape, A extends object> {
   readonly streamType: string;
   /** Load, authorize, check `when`, decide, then append + read model + outcome in one atomic write. */
   execute<K extends keyof A & string>(command: CommandInput<A, K>): Promise<CommandResult<S, E>>;
+  /**
+   * A page of the read model's items (`<aggregate>:read`), within the actor's tenant and only
+   * those the policy's `where` lets the actor read: filtered, searched, sorted and paged as
+   * the request says (docs/runtime.md, "Reading lists"), with the total count.
+   */
+  list(actor: Actor, request?: ListRequest): Promise<ListPage<ListedItem<S>>>;
   /** The current item (`<aggregate>:read`). */
   get(actor: Actor, streamId: string): Promise<Item<S>>;
   /** The current item whose natural key or single unique field has this value (`<aggregate>:read`; 404 when none). */
@@ -67,6 +75,12 @@ export interface ServiceOptions {
    * "Lookups"). Without it a lookup fails with lookup-setup.
    */
   readonly lookups?: LookupSource;
+  /**
+   * The state fields as the domain metadata has them (AggregateMeta.fields): what `list`
+   * filters, sorts and returns, in that order. Without them, the read model's columns (an
+   * enum then compares as text: its values are not known).
+   */
+  readonly fields?: readonly StateField[];
   /** Attempts when the stream moves between load and write and the caller gave no expected version (default 10). */
   readonly maxAttempts?: number;
   /**

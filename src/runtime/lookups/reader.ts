@@ -2,13 +2,17 @@ import { assertTenant, isUuid } from "../actor.js";
 import { stateOf } from "../command/fold.js";
 import { streamTypeOf, type AnyAggregateDefinition } from "../definition.js";
 import type { DomainDefinition } from "../domain.js";
+import type { AccessFilter } from "../policy.js";
 import { LookupSetupError } from "../errors.js";
 import { itemOf, type Item } from "../read-model.js";
 import type { EventStore, TenantStore } from "../store/types.js";
-import { readViewRow } from "../store/view-row.js";
+import { readViewRow } from "../store/view-rows.js";
 import type { ViewDefinition } from "../views/definition.js";
 import { keyId, viewKeyValues } from "./keys.js";
 import type { LookupSource, Lookups } from "./types.js";
+
+/** Lookups read within the command's tenant, without the read policy (docs/runtime.md, "Lookups"). */
+const TENANT_WIDE: AccessFilter = { kind: "all" };
 
 /**
  * Handlers' lookups on the store (docs/runtime.md, "Lookups"): by domain and tenant, without
@@ -40,7 +44,7 @@ export function createLookups(store: EventStore, domains: readonly DomainDefinit
         const view = views.get(`${domain}.${name}`);
         if (view !== undefined) {
           const values = viewKeyValues(view, key);
-          return values === undefined ? undefined : readViewRow(store.database, view.table, tenant, values);
+          return values === undefined ? undefined : readViewRow(store.database, { table: view.table, tenant, key: values, access: TENANT_WIDE });
         }
         const definition = aggregateOf(name);
         const id = await keyId(scope(), definition, key);

@@ -1,5 +1,6 @@
 import type { ReadModelDefinition } from "../definition.js";
-import { tableOf, quoteIdent } from "./sql.js";
+import { quoteIdent } from "../db/sql-text.js";
+import { tableOf } from "./sql.js";
 
 /**
  * Statements the command pipeline reads besides the stream: which referenced streams exist,

@@ -1,6 +1,7 @@
 import type { ReadModelDefinition } from "../definition.js";
 import type { ExpectedVersion } from "../errors.js";
 import type { ViewWrite } from "../views/definition.js";
+import { Params, qualified, quoteIdent } from "../db/sql-text.js";
 import { viewCtes } from "../views/sql.js";
 
 /**
@@ -13,22 +14,11 @@ export const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'Y
 
 const NOW_MS = "date_trunc('milliseconds', clock_timestamp())";
 
-export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-export const tableOf = (rm: ReadModelDefinition) => `${quoteIdent(rm.schema)}.${quoteIdent(rm.table)}`;
+export const tableOf = (rm: ReadModelDefinition) => qualified(rm.schema, rm.table);
 
 export const EVENT_COLUMNS = `e.tenant, e.stream_type, e.stream_id::text AS stream_id, e.version, e.event_id::text AS event_id,
   e.event_type, e.schema_version, e.data, e.metadata, e.actor_id, e.command_id, e.correlation_id, e.causation_id,
   ${iso("e.recorded_at")} AS recorded_at, e.tx_id::text AS tx_id, e.position::text AS position`;
-
-/** Collects parameter values and hands out their placeholders. */
-export class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
 
 export interface Statement {
   readonly text: string;

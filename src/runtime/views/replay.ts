@@ -2,7 +2,8 @@ import type { Sql } from "../db/database.js";
 import { applyLoaded } from "../command/fold.js";
 import { streamTypeOf, type AnyAggregateDefinition } from "../definition.js";
 import { InvalidArgumentError } from "../errors.js";
-import { iso, quoteIdent } from "../store/sql.js";
+import { qualified } from "../db/sql-text.js";
+import { iso } from "../store/sql.js";
 import type { EventRecord } from "../store/types.js";
 import { upcast } from "../upcast.js";
 import { lockCheckpoint } from "./checkpoint.js";
@@ -65,7 +66,7 @@ export async function replayView(
   definitions: readonly AnyAggregateDefinition[],
   options: { readonly tenant?: string; readonly batchSize: number },
 ): Promise<ViewReplayReport> {
-  const table = `${quoteIdent(view.table.schema)}.${quoteIdent(view.table.table)}`;
+  const table = qualified(view.table.schema, view.table.table);
   const byType = new Map(definitions.map((d) => [streamTypeOf(d), d]));
   const streamTypes = [...new Set(view.sources.map((s) => s.streamType))];
   for (const type of streamTypes) {

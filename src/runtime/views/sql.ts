@@ -1,4 +1,4 @@
-import { Params, quoteIdent } from "../store/sql.js";
+import { Params, qualified, quoteIdent } from "../db/sql-text.js";
 import type { ViewColumn, ViewOperation, ViewTableDefinition, ViewWrite } from "./definition.js";
 
 /**
@@ -101,7 +101,7 @@ function fold(start: string, column: ViewColumn, operations: readonly ViewOperat
 
 function rowCte(name: string, row: RowChange, p: Params, scope: { readonly tenant: string; readonly at: string; readonly from: string }): string {
   const { table } = row;
-  const target = `${quoteIdent(table.schema)}.${quoteIdent(table.table)}`;
+  const target = qualified(table.schema, table.table);
   const keyValues = table.key.map((column, i) => valueSql(row.key[i], column, p));
   const changed = table.columns.filter((c) => row.operations.some((op) => op.field === c.field));
   const opsOf = (c: ViewColumn) => row.operations.filter((op) => op.field === c.field);

@@ -5,6 +5,7 @@ import { commandTests } from "./commands.js";
 import type { SuiteContext } from "./context.js";
 import { idempotencyTests } from "./idempotency.js";
 import { isolationTests } from "./isolation.js";
+import { listTests } from "./lists.js";
 import { reactionTests } from "./reactions.js";
 import { replayTests } from "./replay.js";
 import { snapshotTests } from "./snapshots.js";
@@ -37,6 +38,7 @@ export function conformanceSuite(open: () => Promise<Backend>): void {
   describe("idempotency", () => idempotencyTests(ctx));
   describe("snapshots, time travel, upcasting", () => snapshotTests(ctx));
   describe("tenant isolation", () => isolationTests(ctx));
+  describe("lists", () => listTests(ctx));
   describe("replay", () => replayTests(ctx));
   describe("subscriptions", () => subscriptionTests(ctx));
   describe("reactions", () => reactionTests(ctx));

@@ -1,4 +1,4 @@
-import { FluviusError } from "../../runtime/errors.js";
+import { FluviusError } from "../errors.js";
 
 /** A list query the API cannot run: unknown field or operator, a malformed value (400). */
 export class InvalidQueryError extends FluviusError {

@@ -1,21 +1,9 @@
-import type { AccessFilter } from "../../runtime/policy.js";
-import { InvalidQueryError } from "./errors.js";
-import type { QueryField } from "./fields.js";
-import type { Filter } from "./filter.js";
-import { isCalendarDate, parseInstant } from "../../runtime/time.js";
-
-/** Collects parameters and hands out their placeholders: nothing from a request is spliced into SQL. */
-export class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
-export function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+import { type Params, quoteIdent } from "../db/sql-text.js";
+import type { AccessFilter } from "../policy.js";
+import { InvalidQueryError } from "../read/errors.js";
+import type { QueryField } from "../read/fields.js";
+import type { Filter } from "../read/filter.js";
+import { isCalendarDate, parseInstant } from "../time.js";
 
 const COMPARISONS: Record<string, string> = { eq: "=", ne: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,7 +22,7 @@ export function filterSql(filter: Filter, params: Params): string {
 
 function conditionSql(condition: Extract<Filter, { kind: "condition" }>, params: Params): string {
   const { field, operator, value } = condition;
-  const column = quote(field.column);
+  const column = quoteIdent(field.column);
   let sql: string;
   switch (operator) {
     case "has": {
@@ -168,7 +156,7 @@ export function accessSql(access: AccessFilter, columns: ReadonlyMap<string, Que
         const field = columns.get(c.field);
         // A rule on a field the table lacks can match nothing.
         if (!field) return "FALSE";
-        const column = quote(field.column);
+        const column = quoteIdent(field.column);
         if (c.equals === null) return `${column} IS NULL`;
         // Membership, as the in-memory check (policy.ts `holds`): the jsonb array contains the value.
         if (field.kind === "array") return `${column} @> ${params.add(JSON.stringify([c.equals]))}::jsonb`;
