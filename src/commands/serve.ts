@@ -5,7 +5,7 @@ import { configFlag, databaseUrlFlag } from "../migrate/cli.js";
 export default class Serve extends ServiceCommand {
   static override summary = "Run the project's HTTP API on the embedded database or on PostgreSQL.";
   static override description = `Loads the generated code and your handlers straight from TypeScript (no build step) and
-serves the API of DESIGN §4 under api.basePath, with the OpenAPI document at /openapi.json and
+serves the API (commands, lists, items, history, /_meta; docs/http.md) under api.basePath, with the OpenAPI document at /openapi.json and
 Swagger UI at /docs. The database is --database-url, else the environment variable named by
 database.urlEnv (default DATABASE_URL), else the embedded PGlite database (.fluvius/pgdata).
 Tokens are verified with auth.secretEnv's secret (default FLUVIUS_JWT_SECRET), or the project's

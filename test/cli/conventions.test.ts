@@ -2,6 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/fixtures.js";
+import { buildProject } from "../helpers/project.js";
 
 const cli = (...args: string[]) => runCli(args, { cwd: repoRoot });
 
@@ -35,5 +36,16 @@ describe("CLI conventions", () => {
     const completion = cli("autocomplete", "--help");
     expect(completion.status).toBe(0);
     expect(completion.stdout).toContain("autocomplete");
+  });
+
+  test("--json for explain and migrate status", () => {
+    const one = JSON.parse(cli("explain", "unknown-event", "--json").stdout) as { code: string; severity: string; stage: string; explain: string };
+    expect(one).toMatchObject({ code: "unknown-event", severity: "error", stage: "check" });
+    const all = JSON.parse(cli("explain", "--json").stdout) as { code: string }[];
+    expect(all.map((c) => c.code)).toContain("event-field-removed");
+    const project = buildProject("banking");
+    const status = runCli(["migrate", "status", "--json"], { cwd: project.dir });
+    expect(status.status).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ database: expect.stringContaining("embedded"), migrations: [{ id: 1, name: "0001_init.sql", state: "pending" }], diagnostics: [] });
   });
 });

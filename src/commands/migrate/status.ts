@@ -1,4 +1,6 @@
+import { Flags } from "@oclif/core";
 import { EXIT, FluviusCommand } from "../../cli/base-command.js";
+import { formatJson } from "../../diagnostics/format/json.js";
 import { DiagnosticCollector } from "../../diagnostics/collector.js";
 import { nodeHost } from "../../host/node-host.js";
 import { loadConfig } from "../../load/config.js";
@@ -22,11 +24,13 @@ export default class MigrateStatus extends FluviusCommand {
   static override examples = [
     { command: "<%= config.bin %> migrate status", description: "Status of $DATABASE_URL, or of the embedded database." },
     { command: "<%= config.bin %> migrate status --database-url postgres://app@db:5432/shop", description: "Status of a given server." },
+    { command: "<%= config.bin %> migrate status --json", description: "One JSON document: { database, migrations, diagnostics }." },
   ];
 
   static override flags = {
     "database-url": databaseUrlFlag,
     config: configFlag,
+    json: Flags.boolean({ description: "Print one JSON document: { database, migrations: [{ id, name, state, appliedAt, durationMs }], diagnostics }." }),
   };
 
   async run(): Promise<void> {
@@ -46,13 +50,19 @@ export default class MigrateStatus extends FluviusCommand {
     if (!choice) return fail();
     const target = await openTarget(choice, { command: "fluvius migrate status", create: false }, diagnostics);
     if (target === undefined) return fail();
-    if (target === "absent") this.log(`database: embedded ${choice.kind === "pglite" ? choice.display : ""} (not created yet: every migration is pending)`);
-    else this.log(`database: ${target.description}`);
+    const database = target === "absent" ? `embedded ${choice.kind === "pglite" ? choice.display : ""} (not created yet: every migration is pending)` : target.description;
+    if (!flags.json) this.log(`database: ${database}`);
     let report;
     try {
       report = await migrationStatus(target === "absent" ? undefined : target, folder.migrations, folder.displayDir);
     } finally {
       if (target !== "absent") await target.close();
+    }
+    if (flags.json) {
+      const migrations = report.entries.map((e) => ({ id: e.id, name: e.name, state: e.state, ...(e.record ? { appliedAt: e.record.appliedAt, durationMs: e.record.durationMs } : {}) }));
+      this.log(JSON.stringify({ database, migrations, diagnostics: (JSON.parse(formatJson(report.diagnostics)) as { diagnostics: unknown[] }).diagnostics }, null, 2));
+      if (report.diagnostics.length > 0) this.exit(EXIT.problems);
+      return;
     }
     if (report.entries.length === 0) this.log(`No migrations in ${folder.displayDir}.`);
     const width = Math.max(0, ...report.entries.map((e) => e.name.length));
