@@ -213,7 +213,7 @@ function diffTable(old: ReadModelTable, next: ReadModelTable, hints: readonly Re
   const toCreate: TableIndex[] = [];
   const unclaimed = new Set(oldIndexes);
   for (const n of next.indexes) {
-    const same = oldIndexes.find((o) => unclaimed.has(o) && o.name === n.name && sameList(o.columns, n.columns) && !o.unique === !n.unique);
+    const same = oldIndexes.find((o) => unclaimed.has(o) && o.name === n.name && sameList(o.columns, n.columns) && !o.unique === !n.unique && !o.search === !n.search);
     if (same) {
       keptIndexes.add(n.name);
       unclaimed.delete(same);
@@ -221,7 +221,7 @@ function diffTable(old: ReadModelTable, next: ReadModelTable, hints: readonly Re
   }
   for (const n of next.indexes) {
     if (keptIndexes.has(n.name)) continue;
-    const movable = oldIndexes.find((o) => unclaimed.has(o) && sameList(o.columns, n.columns) && !o.unique === !n.unique);
+    const movable = oldIndexes.find((o) => unclaimed.has(o) && sameList(o.columns, n.columns) && !o.unique === !n.unique && !o.search === !n.search);
     if (movable && !oldIndexNames.has(n.name)) {
       indexRenames.push({ from: movable, to: n });
       unclaimed.delete(movable);
@@ -229,8 +229,10 @@ function diffTable(old: ReadModelTable, next: ReadModelTable, hints: readonly Re
       toCreate.push(n);
     }
   }
+  const rebuilt = new Set(toCreate.map((i) => i.name));
   for (const o of unclaimed) {
-    changes.push({ summary: `${name}: drop index ${o.name} (no longer needed)`, statements: [`DROP INDEX ${quoteIdent(next.schema)}.${quoteIdent(o.name)};`], site });
+    const why = rebuilt.has(o.name) ? "built again below on its new columns" : "no longer needed";
+    changes.push({ summary: `${name}: drop index ${o.name} (${why})`, statements: [`DROP INDEX ${quoteIdent(next.schema)}.${quoteIdent(o.name)};`], site });
   }
   for (const r of indexRenames) {
     changes.push({

@@ -147,7 +147,7 @@ export function serialiseSnapshot(snapshot: SchemaSnapshot, migration: string): 
     ...(c.check === undefined ? {} : { check: { name: c.check.name, values: c.check.values } }),
     describe: c.describe,
   });
-  const index = (i: TableIndex) => ({ name: i.name, columns: i.columns, reason: i.reason, ...(i.unique ? { unique: { fields: i.unique.fields } } : {}) });
+  const index = (i: TableIndex) => ({ name: i.name, columns: i.columns, reason: i.reason, ...(i.unique ? { unique: { fields: i.unique.fields } } : {}), ...(i.search ? { search: true as const } : {}) });
   const data = {
     format: snapshot.format,
     migration,
@@ -215,7 +215,12 @@ function snapshotProblem(data: unknown): string | undefined {
     }
     if (!isObject(t.primaryKey) || !isString(t.primaryKey.name) || !isStringArray(t.primaryKey.columns)) return `${where}.primaryKey is malformed`;
     const indexOk = (x: unknown) =>
-      isObject(x) && isString(x.name) && isStringArray(x.columns) && isString(x.reason) && (x.unique === undefined || (isObject(x.unique) && isStringArray(x.unique.fields)));
+      isObject(x) &&
+      isString(x.name) &&
+      isStringArray(x.columns) &&
+      isString(x.reason) &&
+      (x.unique === undefined || (isObject(x.unique) && isStringArray(x.unique.fields))) &&
+      (x.search === undefined || x.search === true);
     if (!Array.isArray(t.indexes) || !t.indexes.every(indexOk)) {
       return `${where}.indexes is malformed`;
     }

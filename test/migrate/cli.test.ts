@@ -44,6 +44,9 @@ const EXPECTED_0002 = `-- 0002_add_x.sql
 -- You may edit it until it is applied anywhere; after that, never: change the spec and
 -- run \`fluvius migrate new\` again (an applied migration that was edited is refused).
 
+-- banking.account: drop index account_search_idx (built again below on its new columns)
+DROP INDEX "banking"."account_search_idx";
+
 -- banking.account: status: enum values added: 'dormant'
 ALTER TABLE "banking"."account" DROP CONSTRAINT "account_status_check";
 ALTER TABLE "banking"."account" ADD CONSTRAINT "account_status_check" CHECK ("status" IN ('open', 'frozen', 'closed', 'dormant'));
@@ -53,6 +56,9 @@ ALTER TABLE "banking"."account" ADD COLUMN "nickname" text;
 
 -- banking.account: add column opened_on (openedOn: date?)
 ALTER TABLE "banking"."account" ADD COLUMN "opened_on" date;
+
+-- banking.account: index account_search_idx for text search (\`text=\`)
+CREATE INDEX "account_search_idx" ON "banking"."account" USING gin (to_tsvector('simple'::regconfig, coalesce("account_type", '') || ' ' || coalesce("status", '') || ' ' || coalesce("nickname", '')));
 `;
 
 /** Runs the CLI asynchronously (for two at once). */

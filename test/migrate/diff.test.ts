@@ -98,6 +98,7 @@ describe("the read-model table of an aggregate", () => {
 );
 CREATE INDEX "item__tenant__created__id_idx" ON "shop"."item" ("_tenant", "_created", "_id");
 CREATE INDEX "item__tenant_owner_idx" ON "shop"."item" ("_tenant", "owner");
+CREATE INDEX "item_search_idx" ON "shop"."item" USING gin (to_tsvector('simple'::regconfig, coalesce("title", '') || ' ' || coalesce("body", '') || ' ' || coalesce("contact", '') || ' ' || coalesce("site", '') || ' ' || coalesce("status", '')));
 `);
   });
 
@@ -129,6 +130,7 @@ CREATE INDEX "item__tenant_owner_idx" ON "shop"."item" ("_tenant", "owner");
       "item__tenant_owner_id_idx (_tenant, owner_id)",
       "item__tenant_parent_idx (_tenant, parent)",
       "item__tenant_region_idx (_tenant, region)",
+      "item_search_idx (region, kind)",
     ]);
   });
 });
@@ -182,6 +184,9 @@ describe("migrate new: what a spec change becomes", () => {
       'ALTER TABLE "shop"."item" RENAME COLUMN "b" TO "_fluvius_rename_b";',
       'ALTER TABLE "shop"."item" RENAME COLUMN "a" TO "b";',
       'ALTER TABLE "shop"."item" RENAME COLUMN "_fluvius_rename_b" TO "a";',
+      // The text search index follows the state's order, so it is built again.
+      'DROP INDEX "shop"."item_search_idx";',
+      `CREATE INDEX "item_search_idx" ON "shop"."item" USING gin (to_tsvector('simple'::regconfig, coalesce("a", '') || ' ' || coalesce("b", '')));`,
     ]);
   });
 
@@ -191,6 +196,8 @@ describe("migrate new: what a spec change becomes", () => {
       "p: { type: decimal, scale: 4 }\ni: number\nj: decimal\nu: string\nr: string?\ne: string\ns: json",
     );
     expect(statements).toEqual([
+      // s (now json) leaves the text search index and u (now a string) joins it: dropped before the columns change, built after.
+      'DROP INDEX "shop"."item_search_idx";',
       'ALTER TABLE "shop"."item" ALTER COLUMN "p" TYPE numeric(1000,4) USING "p"::numeric(1000,4);',
       'ALTER TABLE "shop"."item" ALTER COLUMN "i" TYPE double precision USING "i"::double precision;',
       'ALTER TABLE "shop"."item" ALTER COLUMN "j" TYPE numeric USING "j"::numeric;',
@@ -199,6 +206,7 @@ describe("migrate new: what a spec change becomes", () => {
       'ALTER TABLE "shop"."item" ALTER COLUMN "r" DROP NOT NULL;',
       'ALTER TABLE "shop"."item" DROP CONSTRAINT "item_e_check";',
       'ALTER TABLE "shop"."item" ALTER COLUMN "s" TYPE jsonb USING to_jsonb("s");',
+      `CREATE INDEX "item_search_idx" ON "shop"."item" USING gin (to_tsvector('simple'::regconfig, coalesce("u", '') || ' ' || coalesce("r", '') || ' ' || coalesce("e", '')));`,
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { commentText, qualified, quoteIdent, quoteLiteral } from "./identifiers.js";
 import type { ReadModelTable, TableColumn, TableIndex } from "./read-model-table.js";
+import { searchVectorSql } from "../../runtime/store/search-sql.js";
 
 /**
  * DDL text for read-model tables. Statements end with ";" and carry no leading comment;
@@ -48,6 +49,8 @@ export function createTableSql(table: ReadModelTable): string {
 }
 
 export function createIndexSql(table: Pick<ReadModelTable, "schema" | "table">, index: TableIndex): string {
+  // The runtime's text search reads this very expression, so the planner can use the index.
+  if (index.search) return `CREATE INDEX ${quoteIdent(index.name)} ON ${tableName(table)} USING gin (${searchVectorSql(index.columns)});`;
   const kind = index.unique ? "UNIQUE INDEX" : "INDEX";
   return `CREATE ${kind} ${quoteIdent(index.name)} ON ${tableName(table)} (${index.columns.map(quoteIdent).join(", ")});`;
 }

@@ -4,6 +4,7 @@ import { viewTable } from "./view-table.js";
 import type { ValueType } from "../../model/types.js";
 import type { ColumnKind } from "../../runtime/definition.js";
 import { derivedName, quoteLiteral } from "./identifiers.js";
+import { filterKindOf, isSearchable } from "../../runtime/read/fields.js";
 
 /**
  * THE description of an aggregate's read-model table. The migrations create exactly this
@@ -59,6 +60,17 @@ export interface TableIndex {
    * `fields` are its state fields, which the runtime names in a 409 unique-violation.
    */
   readonly unique?: { readonly fields: readonly string[] };
+  /** A GIN index on the searchable `columns` as one tsvector: what `text=` searches (src/runtime/store/search-sql.ts). */
+  readonly search?: true;
+}
+
+/**
+ * The full-text search index of a table: its text and enum columns as `text=` reads them (for
+ * a view, the key parts first, as its lists list them). None without such a column.
+ */
+export function searchIndex(table: string, columns: readonly TableColumn[]): TableIndex[] {
+  const searchable = columns.filter((c) => isSearchable({ name: c.field, kind: filterKindOf(c.kind) })).map((c) => c.column);
+  return searchable.length === 0 ? [] : [{ name: derivedName(table, "search", "idx"), columns: searchable, reason: "text search (`text=`)", search: true }];
 }
 
 /**
@@ -245,7 +257,8 @@ function indexesOf(domain: DomainModel, aggregate: AggregateModel, table: string
   }
   // A unique index serves the same lookups as a plain one on its columns: the plain one goes.
   const uniqueColumns = [...indexes.values()].filter((i) => i.unique).map((i) => i.columns.join(","));
-  return [...indexes.values()].filter((i) => i.unique || !uniqueColumns.includes(i.columns.join(","))).sort((a, b) => compare(a.name, b.name));
+  const btrees = [...indexes.values()].filter((i) => i.unique || !uniqueColumns.includes(i.columns.join(",")));
+  return [...btrees, ...searchIndex(table, columns)].sort((a, b) => compare(a.name, b.name));
 }
 
 export function describe(type: ValueType): string {

@@ -2,7 +2,7 @@ import { identifiers } from "../../model/naming.js";
 import type { DomainModel, ViewKeyPart, ViewModel } from "../../model/model.js";
 import type { ColumnKind } from "../../runtime/definition.js";
 import { derivedName } from "./identifiers.js";
-import { columnKind, describe, sqlTypeOf, stateColumn, type ReadModelTable, type TableColumn } from "./read-model-table.js";
+import { columnKind, describe, searchIndex, sqlTypeOf, stateColumn, type ReadModelTable, type TableColumn } from "./read-model-table.js";
 
 /**
  * THE description of a view's table (docs/views.md), in the shape of a read-model table so
@@ -13,6 +13,7 @@ import { columnKind, describe, sqlTypeOf, stateColumn, type ReadModelTable, type
 export function viewTable(domain: DomainModel, view: ViewModel): ReadModelTable {
   const table = identifiers.table(view.name);
   const key = view.key.map(keyColumn);
+  const columns = view.fields.map((f) => stateColumn(table, f));
   return {
     domain: domain.name,
     aggregate: view.name,
@@ -20,9 +21,9 @@ export function viewTable(domain: DomainModel, view: ViewModel): ReadModelTable 
     schema: identifiers.schema(domain.name),
     table,
     systemColumns: [system("_tenant", "text", "text"), ...key, system("_version", "integer", "integer"), system("_updated", "datetime", "timestamp with time zone")],
-    columns: view.fields.map((f) => stateColumn(table, f)),
+    columns,
     primaryKey: { name: derivedName(table, "pkey"), columns: ["_tenant", ...key.map((k) => k.column)] },
-    indexes: [],
+    indexes: searchIndex(table, [...key, ...columns]),
   };
 }
 

@@ -7,6 +7,7 @@ import { parseFilter } from "../read/filter.js";
 import { pageOf, type ListRequest } from "../read/request.js";
 import { UNSTORABLE_MESSAGE, unstorablePath } from "../text.js";
 import { accessSql, filterSql } from "./filter-sql.js";
+import { searchQueryText, searchVectorSql } from "./search-sql.js";
 
 /** The order without `sort`, and the columns that make it total. */
 export interface ListOrder {
@@ -50,8 +51,8 @@ export async function listRows(
   }
   if (text !== undefined && text.trim() !== "") {
     const searchable = input.fields.filter(isSearchable);
-    const pattern = params.add(`%${text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    where.push(searchable.length === 0 ? "FALSE" : `(${searchable.map((f) => `${quoteIdent(f.column)} ILIKE ${pattern} ESCAPE '\\'`).join(" OR ")})`);
+    const words = searchQueryText(text);
+    where.push(searchable.length === 0 || words === undefined ? "FALSE" : `${searchVectorSql(searchable.map((f) => f.column))} @@ to_tsquery('simple'::regconfig, ${params.add(words)})`);
   }
 
   const from = qualified(input.table.schema, input.table.table);
