@@ -54,7 +54,10 @@ export function listParameters(aggregate: AggregateModel): Json[] {
       name: "text",
       in: "query",
       schema: { type: "string" },
-      description: searched.length > 0 ? `Case-insensitive search: the rows where ${searched.length === 1 ? searched[0] : `any of ${searched.join(", ")}`} contains the text.` : "No field of this resource is searched: any text matches nothing.",
+      description:
+        searched.length > 0
+          ? `Full-text search over ${searched.length === 1 ? searched[0] : searched.join(", ")}: every word given must start a word of the row, in any case (\`mug blu\` finds "Blue mug"). For a substring, use \`has\` in \`query\`.`
+          : "No field of this resource is searched: any text matches nothing.",
     },
     { name: "include", in: "query", schema: { type: "string" }, example: ["_id", ...fields.filter((f) => !f.name.startsWith("_")).slice(0, 2).map((f) => f.name)].join(","), description: `Comma-separated fields the rows carry (default: all; \`_id\` always comes): ${names}.` },
     { name: "exclude", in: "query", schema: { type: "string" }, description: "Comma-separated fields to leave out of the rows (after `include`)." },
