@@ -1,0 +1,113 @@
+import { type CompletionItem, CompletionItemKind, type CompletionParams, MarkupKind } from "vscode-languageserver";
+import { uriToPath } from "./convert.js";
+import { cursorContext } from "./cursor.js";
+import { keysAt, schemaAt } from "./schema-nav.js";
+import { BUILTIN_TYPES, type SymbolIndex } from "./symbols.js";
+import type { Workspace } from "./workspace.js";
+
+type Path = readonly (string | number)[];
+
+const FIELD_MAPS = new Set(["state", "payload", "fields", "types", "data"]);
+const META_VALUES = ["$meta.recordedAt", "$meta.actorId", "$meta.streamId"];
+
+export async function complete(workspace: Workspace, p: CompletionParams): Promise<CompletionItem[]> {
+  const path = uriToPath(p.textDocument.uri);
+  if (path === undefined) return [];
+  const { index } = await workspace.projectFor(path);
+  const file = index.file(path);
+  if (!file) return [];
+  const names = new Names(index, file.domain ?? "");
+  const context = cursorContext(file.text, p.position.line, p.position.character);
+  const items =
+    context.kind === "key"
+      ? keyItems(context.mapPath, names)
+      : context.kind === "value"
+        ? valueItems(context.valuePath, names)
+        : [...valueItems(context.itemPath, names), ...keyItems(context.itemPath, names)];
+  // Replace what was typed: `$`, `.` and `:` would otherwise split the word for the editor.
+  const range = { start: { line: p.position.line, character: p.position.character - context.prefix.length }, end: p.position };
+  return items.map(({ insertText, ...item }) => ({ ...item, filterText: item.label, textEdit: { range, newText: insertText ?? item.label } }));
+}
+
+/** The schema's keys, or the names the mapping is keyed by (state fields in `when`, …). */
+function keyItems(mapPath: Path, names: Names): CompletionItem[] {
+  const [root, aggregate, section, , part] = mapPath;
+  if (root === "aggregates" && typeof aggregate === "string") {
+    if (section === "actions" && part === "when" && mapPath.length === 5) return names.stateFields(aggregate);
+    if (section === "events" && part === "apply" && mapPath.length === 6) return names.stateFields(aggregate);
+  }
+  if (root === "policies" && mapPath[1] === "rules" && mapPath[3] === "where" && mapPath.length === 4) return names.whereFields(mapPath[2]);
+  return [...keysAt(mapPath)].map(([label, doc]) => ({
+    label,
+    kind: CompletionItemKind.Property,
+    insertText: `${label}: `,
+    ...(doc === undefined ? {} : { documentation: { kind: MarkupKind.Markdown, value: doc } }),
+  }));
+}
+
+function valueItems(valuePath: Path, names: Names): CompletionItem[] {
+  const [root, aggregate, section, owner, part] = valuePath;
+  const last = valuePath[valuePath.length - 1];
+  const parent = valuePath[valuePath.length - 2];
+  if (root === "aggregates" && typeof aggregate === "string" && typeof owner === "string") {
+    if (section === "actions" && part === "emits") return names.events(aggregate);
+    if (section === "events" && part === "apply" && valuePath.length >= 7) return [...names.payloadRefs(aggregate, owner), ...names.plain(META_VALUES, CompletionItemKind.Constant)];
+  }
+  if (root === "policies" && valuePath[1] === "rules") {
+    if (valuePath[3] === "role") return names.roles();
+    if (valuePath[3] === "allow") return names.permissions();
+  }
+  if (last === "ref") return names.aggregates();
+  const isTypePosition = last === "type" || (typeof parent === "string" && FIELD_MAPS.has(parent) && typeof last === "string");
+  if (isTypePosition) return names.types();
+  const enums = schemaAt(valuePath).flatMap((n) => n.enum ?? []);
+  return names.plain([...new Set(enums.map(String))], CompletionItemKind.EnumMember);
+}
+
+/** The domain's names, as completion items. */
+class Names {
+  constructor(
+    private readonly index: SymbolIndex,
+    private readonly domain: string,
+  ) {}
+
+  plain(labels: readonly string[], kind: CompletionItemKind): CompletionItem[] {
+    return labels.map((label) => ({ label, kind }));
+  }
+
+  private declared(kind: Parameters<SymbolIndex["declared"]>[1], item: CompletionItemKind, owner?: string): CompletionItem[] {
+    return this.index.declared(this.domain, kind, owner).map((o) => ({ label: o.symbol.name, kind: item, ...(o.detail ? { detail: o.detail } : {}) }));
+  }
+
+  types(): CompletionItem[] {
+    return [...this.plain(BUILTIN_TYPES, CompletionItemKind.Keyword), ...this.declared("type", CompletionItemKind.Class)];
+  }
+  aggregates(): CompletionItem[] {
+    return this.declared("aggregate", CompletionItemKind.Module);
+  }
+  events(aggregate: string): CompletionItem[] {
+    return this.declared("event", CompletionItemKind.Event, aggregate);
+  }
+  stateFields(aggregate: string): CompletionItem[] {
+    return this.declared("field", CompletionItemKind.Field, aggregate);
+  }
+  roles(): CompletionItem[] {
+    return this.declared("role", CompletionItemKind.Value);
+  }
+  payloadRefs(aggregate: string, event: string): CompletionItem[] {
+    return this.declared("payload", CompletionItemKind.Variable, `${aggregate}/${event}`).map((i) => ({ ...i, label: `$payload.${i.label}` }));
+  }
+  /** `where` compares state fields of the rule's aggregate; which one is in `allow`, not typed yet: offer all. */
+  whereFields(_rule: string | number | undefined): CompletionItem[] {
+    return this.index.declared(this.domain, "aggregate").flatMap((a) => this.stateFields(a.symbol.name));
+  }
+  permissions(): CompletionItem[] {
+    const out: CompletionItem[] = [{ label: "*", kind: CompletionItemKind.Constant }];
+    for (const a of this.index.declared(this.domain, "aggregate")) {
+      const name = a.symbol.name;
+      for (const suffix of ["*", "read", "history"]) out.push({ label: `${name}:${suffix}`, kind: CompletionItemKind.Constant });
+      for (const action of this.index.declared(this.domain, "action", name)) out.push({ label: `${name}:${action.symbol.name}`, kind: CompletionItemKind.Function });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,207 @@
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar } from "yaml";
+
+/** What a name in a spec can stand for. `field` is a state field; `payload` an event's data field. */
+export type SymbolKind = "type" | "aggregate" | "action" | "event" | "field" | "role" | "payload";
+
+export interface SpecSymbol {
+  readonly kind: SymbolKind;
+  readonly domain: string;
+  readonly name: string;
+  /** The aggregate (or `aggregate/event` for a payload field) the name lives in. */
+  readonly owner?: string;
+}
+
+/** One place a symbol is written: its declaration (a mapping key) or a reference to it. */
+export interface Occurrence {
+  readonly symbol: SpecSymbol;
+  readonly key: string;
+  readonly path: string;
+  /** Offsets into the file's text; `end` exclusive. */
+  readonly start: number;
+  readonly end: number;
+  readonly declaration: boolean;
+  /** For a declaration: the source text of its value, shown on hover. */
+  readonly detail?: string;
+}
+
+export interface FileIndex {
+  readonly path: string;
+  readonly text: string;
+  readonly lineCounter: LineCounter;
+  readonly domain?: string;
+  readonly occurrences: readonly Occurrence[];
+}
+
+export const BUILTIN_TYPES = ["string", "text", "integer", "number", "decimal", "boolean", "uuid", "date", "datetime", "email", "url", "json"] as const;
+const NON_ACTIONS = new Set(["read", "history", "*"]);
+
+export function symbolKey(s: SpecSymbol): string {
+  return `${s.domain}|${s.kind}|${s.owner ?? ""}|${s.name}`;
+}
+
+interface Entry {
+  readonly key: Scalar;
+  readonly name: string;
+  readonly value: Node | null;
+}
+
+function entries(node: unknown): Entry[] {
+  if (!isMap(node)) return [];
+  const out: Entry[] = [];
+  for (const pair of node.items) {
+    if (!isScalar(pair.key) || pair.key.value === null || pair.key.value === undefined) continue;
+    out.push({ key: pair.key, name: String(pair.key.value), value: (pair.value as Node | null) ?? null });
+  }
+  return out;
+}
+
+function child(node: unknown, name: string): Node | null {
+  return entries(node).find((e) => e.name === name)?.value ?? null;
+}
+
+function scalars(node: unknown): Scalar[] {
+  if (isScalar(node)) return [node];
+  if (isSeq(node)) return node.items.filter((i): i is Scalar => isScalar(i));
+  return [];
+}
+
+/** Reads the symbols of one spec file; tolerant of errors, so it works on a half-typed buffer. */
+export function indexFile(path: string, text: string): FileIndex {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, strict: false });
+  const root = doc.contents;
+  const domainNode = child(root, "domain");
+  const domain = isScalar(domainNode) && typeof domainNode.value === "string" ? domainNode.value : "";
+  const occurrences: Occurrence[] = [];
+
+  const slice = (node: Node | null) => (node?.range ? text.slice(node.range[0], node.range[1]).trim() : "");
+  // The text of a name inside a scalar: quotes shift it by one; escapes are not expected in names.
+  const add = (symbol: SpecSymbol, scalar: Scalar, index: number, length: number, declaration = false, detail?: string) => {
+    if (!scalar.range || length <= 0) return;
+    const quoted = scalar.type === "QUOTE_DOUBLE" || scalar.type === "QUOTE_SINGLE" ? 1 : 0;
+    const start = scalar.range[0] + quoted + index;
+    occurrences.push({ symbol, key: symbolKey(symbol), path, start, end: start + length, declaration, ...(detail === undefined ? {} : { detail }) });
+  };
+  const declare = (kind: SymbolKind, e: Entry, owner?: string) =>
+    add({ kind, domain, name: e.name, ...(owner === undefined ? {} : { owner }) }, e.key, 0, e.name.length, true, slice(e.value));
+
+  const typeRef = (scalar: Scalar) => {
+    if (typeof scalar.value !== "string") return;
+    const name = /^[A-Za-z][A-Za-z0-9_]*/.exec(scalar.value)?.[0];
+    if (name !== undefined && /^[A-Z]/.test(name)) add({ kind: "type", domain, name }, scalar, 0, name.length);
+  };
+  const fieldValue = (node: Node | null): void => {
+    if (isScalar(node)) return typeRef(node);
+    const type = child(node, "type");
+    if (isScalar(type)) typeRef(type);
+    const ref = child(node, "ref");
+    if (isScalar(ref) && typeof ref.value === "string") add({ kind: "aggregate", domain, name: ref.value }, ref, 0, ref.value.length);
+    for (const f of entries(child(node, "fields"))) fieldValue(f.value);
+  };
+  const fieldRef = (aggregate: string, e: Entry) => add({ kind: "field", domain, name: e.name, owner: aggregate }, e.key, 0, e.name.length);
+
+  for (const t of entries(child(root, "types"))) {
+    declare("type", t);
+    fieldValue(t.value);
+  }
+  for (const a of entries(child(root, "aggregates"))) {
+    declare("aggregate", a);
+    for (const f of entries(child(a.value, "state"))) {
+      declare("field", f, a.name);
+      fieldValue(f.value);
+    }
+    for (const x of entries(child(a.value, "actions"))) {
+      declare("action", x, a.name);
+      for (const f of entries(child(x.value, "payload"))) fieldValue(f.value);
+      for (const w of entries(child(x.value, "when"))) fieldRef(a.name, w);
+      for (const s of scalars(child(x.value, "emits")))
+        if (typeof s.value === "string") add({ kind: "event", domain, name: s.value, owner: a.name }, s, 0, s.value.length);
+    }
+    for (const e of entries(child(a.value, "events"))) {
+      declare("event", e, a.name);
+      const owner = `${a.name}/${e.name}`;
+      for (const f of entries(child(e.value, "payload"))) {
+        declare("payload", f, owner);
+        fieldValue(f.value);
+      }
+      for (const op of entries(child(e.value, "apply"))) {
+        for (const target of entries(op.value)) {
+          fieldRef(a.name, target);
+          for (const v of scalars(target.value)) {
+            const m = typeof v.value === "string" ? /^\$payload\.([A-Za-z_][A-Za-z0-9_]*)/.exec(v.value) : null;
+            if (m?.[1] !== undefined) add({ kind: "payload", domain, name: m[1], owner }, v, "$payload.".length, m[1].length);
+          }
+        }
+      }
+    }
+  }
+  const policies = child(root, "policies");
+  for (const r of entries(child(policies, "roles"))) declare("role", r);
+  const rules = child(policies, "rules");
+  for (const rule of isSeq(rules) ? rules.items : []) {
+    for (const s of scalars(child(rule, "role"))) if (typeof s.value === "string") add({ kind: "role", domain, name: s.value }, s, 0, s.value.length);
+    let aggregate: string | undefined;
+    for (const s of scalars(child(rule, "allow"))) {
+      if (typeof s.value !== "string") continue;
+      const [agg, action] = s.value.split(":");
+      if (agg === undefined || agg === "*" || action === undefined) continue;
+      aggregate ??= agg;
+      add({ kind: "aggregate", domain, name: agg }, s, 0, agg.length);
+      if (!NON_ACTIONS.has(action)) add({ kind: "action", domain, name: action, owner: agg }, s, agg.length + 1, action.length);
+    }
+    if (aggregate !== undefined) for (const w of entries(child(rule, "where"))) fieldRef(aggregate, w);
+  }
+  return { path, text, lineCounter, ...(domain === "" ? {} : { domain }), occurrences };
+}
+
+/** The symbols of a project's files, for completion, hover, definition, references and rename. */
+export class SymbolIndex {
+  readonly #files = new Map<string, FileIndex>();
+
+  update(path: string, text: string): FileIndex {
+    const known = this.#files.get(path);
+    if (known?.text === text) return known;
+    const index = indexFile(path, text);
+    this.#files.set(path, index);
+    return index;
+  }
+
+  /** Keeps only these files (a file left the project or was deleted). */
+  retain(paths: Iterable<string>): void {
+    const keep = new Set(paths);
+    for (const p of [...this.#files.keys()]) if (!keep.has(p)) this.#files.delete(p);
+  }
+
+  file(path: string): FileIndex | undefined {
+    return this.#files.get(path);
+  }
+
+  at(path: string, offset: number): Occurrence | undefined {
+    return this.#files.get(path)?.occurrences.find((o) => o.start <= offset && offset <= o.end);
+  }
+
+  occurrences(key: string): Occurrence[] {
+    return [...this.#files.values()].flatMap((f) => f.occurrences.filter((o) => o.key === key));
+  }
+
+  declarations(key: string): Occurrence[] {
+    return this.occurrences(key).filter((o) => o.declaration);
+  }
+
+  /** Declared names of a kind in a domain (and owner), with their declarations. */
+  declared(domain: string, kind: SymbolKind, owner?: string): Occurrence[] {
+    const seen = new Set<string>();
+    const out: Occurrence[] = [];
+    for (const f of this.#files.values())
+      for (const o of f.occurrences)
+        if (o.declaration && o.symbol.kind === kind && o.symbol.domain === domain && o.symbol.owner === owner && !seen.has(o.symbol.name)) {
+          seen.add(o.symbol.name);
+          out.push(o);
+        }
+    return out;
+  }
+
+  lineCounterOf(path: string): LineCounter | undefined {
+    return this.#files.get(path)?.lineCounter;
+  }
+}
