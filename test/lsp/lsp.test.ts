@@ -1,0 +1,158 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { CodeAction, CompletionItem, Diagnostic, Hover, Location, MarkupContent, WorkspaceEdit } from "vscode-languageserver/node";
+import { repoRoot } from "../helpers/fixtures.js";
+import { type LspClient, startLsp } from "../helpers/lsp-client.js";
+
+// A domain split across two files, as fluvius.yaml's `specs` names them.
+const TYPES = `domain: banking
+types:
+  Money: { type: decimal, scale: 2 }
+policies:
+  roles:
+    teller: {}
+  rules:
+    - role: teller
+      allow: [account:deposit]
+`;
+const ACCOUNT = `domain: banking
+aggregates:
+  account:
+    state:
+      balance: Money
+      status: { enum: [open, closed], default: open }
+    actions:
+      open-account:
+        creates: true
+        emits: account-opened
+      deposit:
+        payload: { amount: Money }
+        when: { status: open }
+        emits: deposit-made
+    events:
+      account-opened:
+        apply: { set: { status: open } }
+      deposit-made:
+        payload: { amount: Money }
+        apply: { add: { balance: $payload.amount } }
+`;
+
+let root: string;
+let lsp: LspClient;
+
+beforeAll(async () => {
+  mkdirSync(path.join(repoRoot, "test/.tmp"), { recursive: true });
+  root = mkdtempSync(path.join(repoRoot, "test/.tmp", "lsp-"));
+  mkdirSync(path.join(root, "domains"));
+  writeFileSync(path.join(root, "fluvius.yaml"), "specs: [domains/*.yaml]\n");
+  writeFileSync(path.join(root, "domains/types.yaml"), TYPES);
+  writeFileSync(path.join(root, "domains/account.yaml"), ACCOUNT);
+  lsp = await startLsp(root);
+}, 30_000);
+
+afterAll(async () => {
+  await lsp?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const at = (text: string, needle: string, shift = 0) => {
+  const offset = text.indexOf(needle) + shift;
+  if (offset < shift) throw new Error(`'${needle}' not in the text`);
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length - 1, character: (before[before.length - 1] ?? "").length };
+};
+const labels = (items: CompletionItem[] | null) => (items ?? []).map((i) => i.label);
+
+describe("fluvius lsp", () => {
+  test("a clean multi-file domain has no diagnostics; an unsaved typo in an event name is reported with its code and a did-you-mean", async () => {
+    await lsp.open("domains/account.yaml", ACCOUNT);
+    expect(await lsp.diagnostics("domains/account.yaml")).toEqual([]);
+    const typo = ACCOUNT.replace("emits: deposit-made", "emits: deposit-mde");
+    await lsp.change("domains/account.yaml", typo);
+    const ds = await lsp.diagnostics("domains/account.yaml", (list) => list.length > 0);
+    // The check stage reports every rule: the event no action emits any more is a warning.
+    expect(ds.map((x) => x.code)).toEqual(["unknown-event", "unused-event"]);
+    const d = ds[0];
+    expect(d?.message).toContain("Did you mean 'deposit-made'?");
+    expect(d?.range.start).toEqual(at(typo, "deposit-mde"));
+    // The file on disk was never touched: the buffer is what was checked.
+    expect(readFileSync(path.join(root, "domains/account.yaml"), "utf8")).toBe(ACCOUNT);
+  });
+
+  test("the quick fix for a did-you-mean diagnostic replaces the misspelled name", async () => {
+    const typo = ACCOUNT.replace("emits: deposit-made", "emits: deposit-mde");
+    await lsp.change("domains/account.yaml", typo);
+    const d = (await lsp.diagnostics("domains/account.yaml", (ds) => ds.length > 0)).find((x) => x.code === "unknown-event");
+    const actions: CodeAction[] = await lsp.connection.sendRequest("textDocument/codeAction", {
+      textDocument: { uri: lsp.uri("domains/account.yaml") },
+      range: d?.range,
+      context: { diagnostics: [d] },
+    });
+    expect(actions.map((a) => a.title)).toEqual(["Change to 'deposit-made'"]);
+    const edits = actions[0]?.edit?.changes?.[lsp.uri("domains/account.yaml")];
+    expect(edits).toEqual([{ range: { start: at(typo, "deposit-mde"), end: at(typo, "deposit-mde", "deposit-mde".length) }, newText: "deposit-made" }]);
+  });
+
+  test("a type removed in one file is reported where another file uses it, with the hint", async () => {
+    await lsp.change("domains/account.yaml", ACCOUNT);
+    await lsp.open("domains/types.yaml", TYPES.replace("Money:", "Mony:"));
+    const ds: Diagnostic[] = await lsp.diagnostics("domains/account.yaml", (list) => list.length > 0);
+    expect(ds.map((d) => d.code)).toContain("unknown-type");
+    expect(ds.find((d) => d.code === "unknown-type")?.message).toContain("Did you mean 'Mony'?");
+    await lsp.change("domains/types.yaml", TYPES);
+    expect(await lsp.diagnostics("domains/account.yaml", (list) => list.length === 0)).toEqual([]);
+  });
+
+  test("completion: schema keys, field types with the domain's named types, events in emits, $payload fields, permissions", async () => {
+    const complete = async (text: string, needle: string, shift: number) => {
+      await lsp.change("domains/account.yaml", text);
+      return labels(await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(text, needle, shift) }));
+    };
+    const newKey = ACCOUNT.replace("        creates: true\n", "        creates: true\n        pay\n");
+    expect(await complete(newKey, "        pay\n", "        pay".length)).toEqual(expect.arrayContaining(["payload", "when", "emits", "description"]));
+
+    const fieldType = ACCOUNT.replace("balance: Money", "balance: Mo");
+    expect(await complete(fieldType, "balance: Mo", "balance: Mo".length)).toEqual(expect.arrayContaining(["Money", "decimal", "uuid"]));
+
+    const emits = ACCOUNT.replace("emits: deposit-made", "emits: dep");
+    expect(await complete(emits, "emits: dep", "emits: dep".length)).toEqual(["account-opened", "deposit-made"]);
+
+    const payload = ACCOUNT.replace("balance: $payload.amount", "balance: $payload.");
+    expect(await complete(payload, "balance: $payload.", "balance: $payload.".length)).toEqual(expect.arrayContaining(["$payload.amount", "$meta.actorId"]));
+
+    const when = ACCOUNT.replace("when: { status: open }", "when: { sta");
+    expect(await complete(when, "when: { sta", "when: { sta".length)).toEqual(["balance", "status"]);
+
+    await lsp.change("domains/account.yaml", ACCOUNT);
+    const allow = labels(await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "account:deposit", 3) }));
+    expect(allow).toEqual(expect.arrayContaining(["account:deposit", "account:open-account", "account:read", "*"]));
+  });
+
+  test("hover: a key shows the schema's documentation; a type name shows its declaration", async () => {
+    const onKey: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "emits:", 2) });
+    expect((onKey.contents as MarkupContent).value).toMatch(/event/i);
+    const onType: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "balance: Money", "balance: M".length) });
+    expect((onType.contents as MarkupContent).value).toContain("**type** `Money`");
+    expect((onType.contents as MarkupContent).value).toContain("Money: { type: decimal, scale: 2 }");
+  });
+
+  test("definition and references of a type and an event cross files", async () => {
+    const definition: Location[] = await lsp.connection.sendRequest("textDocument/definition", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "balance: Money", "balance: Mo".length) });
+    expect(definition).toEqual([{ uri: lsp.uri("domains/types.yaml"), range: { start: at(TYPES, "Money"), end: at(TYPES, "Money", 5) } }]);
+    const refs: Location[] = await lsp.connection.sendRequest("textDocument/references", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "Money", 1), context: { includeDeclaration: false } });
+    expect(refs.map((r) => [r.uri, r.range.start.line])).toEqual([
+      [lsp.uri("domains/account.yaml"), at(ACCOUNT, "balance: Money").line],
+      [lsp.uri("domains/account.yaml"), at(ACCOUNT, "payload: { amount: Money }").line],
+      [lsp.uri("domains/account.yaml"), at(ACCOUNT, "        payload: { amount: Money }\n        apply").line],
+    ]);
+    const event: Location[] = await lsp.connection.sendRequest("textDocument/definition", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "emits: deposit-made", 8) });
+    expect(event.map((l) => l.range.start)).toEqual([at(ACCOUNT, "deposit-made:")]);
+  });
+
+  test("rename of an action edits its declaration and the permission in the other file", async () => {
+    const edit: WorkspaceEdit = await lsp.connection.sendRequest("textDocument/rename", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "deposit:", 1), newName: "pay-in" });
+    expect(edit.changes?.[lsp.uri("domains/account.yaml")]).toEqual([{ range: { start: at(ACCOUNT, "deposit:"), end: at(ACCOUNT, "deposit:", 7) }, newText: "pay-in" }]);
+    expect(edit.changes?.[lsp.uri("domains/types.yaml")]).toEqual([{ range: { start: at(TYPES, "deposit]"), end: at(TYPES, "deposit]", 7) }, newText: "pay-in" }]);
+  });
+});
