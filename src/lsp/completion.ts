@@ -2,13 +2,14 @@ import { type CompletionItem, CompletionItemKind, type CompletionParams, MarkupK
 import { uriToPath } from "./convert.js";
 import { cursorContext } from "./cursor.js";
 import { keysAt, schemaAt } from "./schema-nav.js";
-import { BUILTIN_TYPES, type SymbolIndex } from "./symbols.js";
+import { BUILTIN_TYPES, type FileIndex, type SymbolIndex } from "./symbols.js";
 import type { Workspace } from "./workspace.js";
 
 type Path = readonly (string | number)[];
 
 const FIELD_MAPS = new Set(["state", "payload", "fields", "types", "data"]);
 const META_VALUES = ["$meta.recordedAt", "$meta.actorId", "$meta.streamId"];
+const EVENT_META = ["$event.streamId", "$event.id", "$event.recordedAt", "$event.actorId"];
 
 export async function complete(workspace: Workspace, p: CompletionParams): Promise<CompletionItem[]> {
   const path = uriToPath(p.textDocument.uri);
@@ -16,7 +17,7 @@ export async function complete(workspace: Workspace, p: CompletionParams): Promi
   const { index } = await workspace.projectFor(path);
   const file = index.file(path);
   if (!file) return [];
-  const names = new Names(index, file.domain ?? "");
+  const names = new Names(index, file);
   const context = cursorContext(file.text, p.position.line, p.position.character);
   const items =
     context.kind === "key"
@@ -37,6 +38,7 @@ function keyItems(mapPath: Path, names: Names): CompletionItem[] {
     if (section === "events" && part === "apply" && mapPath.length === 6) return names.stateFields(aggregate);
   }
   if (root === "policies" && mapPath[1] === "rules" && mapPath[3] === "where" && mapPath.length === 4) return names.whereFields(mapPath[2]);
+  if (root === "reactions" && typeof aggregate === "string" && section === "when" && mapPath.length === 3) return names.reactionData(aggregate, (f) => f);
   return [...keysAt(mapPath)].map(([label, doc]) => ({
     label,
     kind: CompletionItemKind.Property,
@@ -57,6 +59,12 @@ function valueItems(valuePath: Path, names: Names): CompletionItem[] {
     if (valuePath[3] === "role") return names.roles();
     if (valuePath[3] === "allow") return names.permissions();
   }
+  if (root === "reactions" && typeof aggregate === "string") {
+    if (section === "on" && valuePath.length === 3) return names.eventNames();
+    if (section === "do" && valuePath.length === 3) return names.actionNames();
+    if ((section === "payload" && valuePath.length === 4) || (section === "id" && valuePath.length === 3) || (section === "forEach" && valuePath.length === 3))
+      return [...names.reactionData(aggregate, (f) => `$event.data.${f}`), ...names.plain(EVENT_META, CompletionItemKind.Constant)];
+  }
   if (last === "ref") return names.aggregates();
   const isTypePosition = last === "type" || (typeof parent === "string" && FIELD_MAPS.has(parent) && typeof last === "string");
   if (isTypePosition) return names.types();
@@ -66,10 +74,13 @@ function valueItems(valuePath: Path, names: Names): CompletionItem[] {
 
 /** The domain's names, as completion items. */
 class Names {
+  private readonly domain: string;
   constructor(
     private readonly index: SymbolIndex,
-    private readonly domain: string,
-  ) {}
+    private readonly file: FileIndex,
+  ) {
+    this.domain = file.domain ?? "";
+  }
 
   plain(labels: readonly string[], kind: CompletionItemKind): CompletionItem[] {
     return labels.map((label) => ({ label, kind }));
@@ -97,9 +108,25 @@ class Names {
   payloadRefs(aggregate: string, event: string): CompletionItem[] {
     return this.declared("payload", CompletionItemKind.Variable, `${aggregate}/${event}`).map((i) => ({ ...i, label: `$payload.${i.label}` }));
   }
-  /** `where` compares state fields of the rule's aggregate; which one is in `allow`, not typed yet: offer all. */
-  whereFields(_rule: string | number | undefined): CompletionItem[] {
+  /** `where` compares state fields of the rule's aggregate (from `allow`); before `allow` is written, of every aggregate. */
+  whereFields(rule: string | number | undefined): CompletionItem[] {
+    const aggregate = typeof rule === "number" ? this.file.ruleAggregates[rule] : undefined;
+    if (aggregate !== undefined) return this.stateFields(aggregate);
     return this.index.declared(this.domain, "aggregate").flatMap((a) => this.stateFields(a.symbol.name));
+  }
+  /** The data fields of the event a reaction listens to. */
+  reactionData(reaction: string, label: (field: string) => string): CompletionItem[] {
+    const on = this.file.reactionEvents.get(reaction);
+    if (!on) return [];
+    return this.declared("payload", CompletionItemKind.Variable, `${on.aggregate}/${on.event}`).map((i) => ({ ...i, label: label(i.label) }));
+  }
+  eventNames(): CompletionItem[] {
+    return this.index.declared(this.domain, "aggregate").flatMap((a) => this.events(a.symbol.name).map((e) => ({ ...e, label: `${a.symbol.name}.${e.label}` })));
+  }
+  actionNames(): CompletionItem[] {
+    return this.index.declared(this.domain, "aggregate").flatMap((a) =>
+      this.index.declared(this.domain, "action", a.symbol.name).map((x) => ({ label: `${a.symbol.name}:${x.symbol.name}`, kind: CompletionItemKind.Function })),
+    );
   }
   permissions(): CompletionItem[] {
     const out: CompletionItem[] = [{ label: "*", kind: CompletionItemKind.Constant }];

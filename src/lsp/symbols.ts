@@ -30,6 +30,10 @@ export interface FileIndex {
   readonly lineCounter: LineCounter;
   readonly domain?: string;
   readonly occurrences: readonly Occurrence[];
+  /** The aggregate of each policy rule (from its first permission), for `where` keys. */
+  readonly ruleAggregates: readonly (string | undefined)[];
+  /** The local event each reaction listens to (`on: <aggregate>.<event>`), for `$event.data.`. */
+  readonly reactionEvents: ReadonlyMap<string, { readonly aggregate: string; readonly event: string }>;
 }
 
 export const BUILTIN_TYPES = ["string", "text", "integer", "number", "decimal", "boolean", "uuid", "date", "datetime", "email", "url", "json"] as const;
@@ -135,6 +139,32 @@ export function indexFile(path: string, text: string): FileIndex {
       }
     }
   }
+  const reactionEvents = new Map<string, { aggregate: string; event: string }>();
+  for (const r of entries(child(root, "reactions"))) {
+    const on = child(r.value, "on");
+    const [agg, event, extra] = isScalar(on) && typeof on.value === "string" ? on.value.split(".") : [];
+    // Only `<aggregate>.<event>` of this domain; other domains and external events are not indexed.
+    const local = isScalar(on) && agg !== undefined && agg !== "external" && event !== undefined && extra === undefined;
+    if (local) {
+      add({ kind: "aggregate", domain, name: agg }, on, 0, agg.length);
+      add({ kind: "event", domain, name: event, owner: agg }, on, agg.length + 1, event.length);
+      reactionEvents.set(r.name, { aggregate: agg, event });
+      const owner = `${agg}/${event}`;
+      for (const w of entries(child(r.value, "when"))) add({ kind: "payload", domain, name: w.name, owner }, w.key, 0, w.name.length);
+      const values = [child(r.value, "id"), child(r.value, "forEach"), ...entries(child(r.value, "payload")).map((e) => e.value)];
+      for (const v of values.flatMap(scalars)) {
+        const m = typeof v.value === "string" ? /^\$event\.data\.([A-Za-z_][A-Za-z0-9_]*)/.exec(v.value) : null;
+        if (m?.[1] !== undefined) add({ kind: "payload", domain, name: m[1], owner }, v, "$event.data.".length, m[1].length);
+      }
+    }
+    const target = child(r.value, "do");
+    const parts = isScalar(target) && typeof target.value === "string" ? target.value.split(":") : [];
+    if (isScalar(target) && parts.length === 2 && parts[0] !== undefined && parts[1] !== undefined) {
+      add({ kind: "aggregate", domain, name: parts[0] }, target, 0, parts[0].length);
+      add({ kind: "action", domain, name: parts[1], owner: parts[0] }, target, parts[0].length + 1, parts[1].length);
+    }
+  }
+  const ruleAggregates: (string | undefined)[] = [];
   const policies = child(root, "policies");
   for (const r of entries(child(policies, "roles"))) declare("role", r);
   const rules = child(policies, "rules");
@@ -149,9 +179,10 @@ export function indexFile(path: string, text: string): FileIndex {
       add({ kind: "aggregate", domain, name: agg }, s, 0, agg.length);
       if (!NON_ACTIONS.has(action)) add({ kind: "action", domain, name: action, owner: agg }, s, agg.length + 1, action.length);
     }
+    ruleAggregates.push(aggregate);
     if (aggregate !== undefined) for (const w of entries(child(rule, "where"))) fieldRef(aggregate, w);
   }
-  return { path, text, lineCounter, ...(domain === "" ? {} : { domain }), occurrences };
+  return { path, text, lineCounter, ...(domain === "" ? {} : { domain }), occurrences, ruleAggregates, reactionEvents };
 }
 
 /** The symbols of a project's files, for completion, hover, definition, references and rename. */
