@@ -18,6 +18,7 @@ export interface LspClient {
   uri(relative: string): string;
   open(relative: string, text: string): Promise<void>;
   change(relative: string, text: string): Promise<void>;
+  closeDocument(relative: string): Promise<void>;
   /** Resolves with the first diagnostics published for the file that satisfy `until`. */
   diagnostics(relative: string, until?: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
   close(): Promise<void>;
@@ -58,6 +59,10 @@ export async function startLsp(root: string): Promise<LspClient> {
       // Only what the server publishes after this change counts.
       latest.clear();
       await connection.sendNotification("textDocument/didChange", { textDocument: { uri: uri(relative), version }, contentChanges: [{ text }] });
+    },
+    async closeDocument(relative) {
+      latest.clear();
+      await connection.sendNotification("textDocument/didClose", { textDocument: { uri: uri(relative) } });
     },
     diagnostics(relative, until = () => true) {
       const known = latest.get(uri(relative));

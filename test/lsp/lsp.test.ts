@@ -104,6 +104,28 @@ describe("fluvius lsp", () => {
     expect(await lsp.diagnostics("domains/account.yaml", (list) => list.length === 0)).toEqual([]);
   });
 
+  test("a type declared in two files is reported with the other declaration as a related location", async () => {
+    const twice = ACCOUNT.replace("aggregates:", "types:\n  Money: decimal\naggregates:");
+    await lsp.change("domains/account.yaml", twice);
+    // The later file in path order (types.yaml) has the second declaration.
+    const ds = await lsp.diagnostics("domains/types.yaml", (list) => list.some((d) => d.code === "duplicate-name"));
+    const d = ds.find((x) => x.code === "duplicate-name");
+    expect(d?.relatedInformation?.map((r) => [r.location.uri, r.location.range.start])).toEqual([[lsp.uri("domains/account.yaml"), at(twice, "Money")]]);
+    await lsp.change("domains/account.yaml", ACCOUNT);
+    await lsp.diagnostics("domains/account.yaml", (list) => list.length === 0);
+  });
+
+  test("a new file that is open but not saved yet is part of the project, until it is closed", async () => {
+    await lsp.open("domains/extra.yaml", "domain: banking\ntypes:\n  Amount: Mony\n");
+    const ds = await lsp.diagnostics("domains/extra.yaml", (list) => list.length > 0);
+    expect(ds.map((d) => [d.code, d.message.includes("Did you mean 'Money'?")])).toEqual([["unknown-type", true]]);
+    await lsp.change("domains/extra.yaml", "domain: banking\ntypes:\n  Amount: Money\n");
+    expect(await lsp.diagnostics("domains/extra.yaml")).toEqual([]);
+    await lsp.closeDocument("domains/extra.yaml");
+    // Gone from the project: its diagnostics are cleared and its names no longer count.
+    expect(await lsp.diagnostics("domains/extra.yaml")).toEqual([]);
+  });
+
   test("completion: schema keys, field types with the domain's named types, events in emits, $payload fields, permissions", async () => {
     const complete = async (text: string, needle: string, shift: number) => {
       await lsp.change("domains/account.yaml", text);
@@ -124,14 +146,31 @@ describe("fluvius lsp", () => {
     const when = ACCOUNT.replace("when: { status: open }", "when: { sta");
     expect(await complete(when, "when: { sta", "when: { sta".length)).toEqual(["balance", "status"]);
 
+    const withReaction = `${ACCOUNT}reactions:
+  welcome:
+    on: account.account-opened
+    do: account:dep
+    payload: { amount: $event. }
+`;
+    expect(await complete(withReaction, "do: account:dep", "do: account:dep".length)).toEqual(["account:open-account", "account:deposit"]);
+    expect(await complete(withReaction, "on: account.", "on: account.".length)).toEqual(["account.account-opened", "account.deposit-made"]);
+    expect(await complete(withReaction, "$event. }", "$event.".length)).toEqual(["$event.streamId", "$event.id", "$event.recordedAt", "$event.actorId"]);
+
     await lsp.change("domains/account.yaml", ACCOUNT);
+    const where = TYPES.replace("allow: [account:deposit]", "allow: [account:deposit]\n      where: { st");
+    await lsp.change("domains/types.yaml", where);
+    expect(labels(await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(where, "where: { st", "where: { st".length) }))).toEqual(["balance", "status"]);
+    await lsp.change("domains/types.yaml", TYPES);
+    const role = labels(await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "role: teller", "role: te".length) }));
+    expect(role).toEqual(["teller"]);
     const allow = labels(await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "account:deposit", 3) }));
     expect(allow).toEqual(expect.arrayContaining(["account:deposit", "account:open-account", "account:read", "*"]));
   });
 
   test("hover: a key shows the schema's documentation; a type name shows its declaration", async () => {
     const onKey: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "emits:", 2) });
-    expect((onKey.contents as MarkupContent).value).toMatch(/event/i);
+    const schema = JSON.parse(readFileSync(path.join(repoRoot, "schemas/domain.schema.json"), "utf8")) as { $defs: { action: { properties: { emits: { description: string } } } } };
+    expect((onKey.contents as MarkupContent).value).toBe(schema.$defs.action.properties.emits.description);
     const onType: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "balance: Money", "balance: M".length) });
     expect((onType.contents as MarkupContent).value).toContain("**type** `Money`");
     expect((onType.contents as MarkupContent).value).toContain("Money: { type: decimal, scale: 2 }");
@@ -148,6 +187,13 @@ describe("fluvius lsp", () => {
     ]);
     const event: Location[] = await lsp.connection.sendRequest("textDocument/definition", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "emits: deposit-made", 8) });
     expect(event.map((l) => l.range.start)).toEqual([at(ACCOUNT, "deposit-made:")]);
+  });
+
+  test("references of a state field: its declaration, `when` and `apply` keys; a role's definition from its rule", async () => {
+    const refs: Location[] = await lsp.connection.sendRequest("textDocument/references", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "status:", 1), context: { includeDeclaration: true } });
+    expect(refs.map((r) => r.range.start)).toEqual([at(ACCOUNT, "status:"), at(ACCOUNT, "when: { status", 8), at(ACCOUNT, "set: { status", 7)]);
+    const role: Location[] = await lsp.connection.sendRequest("textDocument/definition", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "role: teller", 7) });
+    expect(role.map((l) => l.range.start)).toEqual([at(TYPES, "teller: {}")]);
   });
 
   test("rename of an action edits its declaration and the permission in the other file", async () => {
