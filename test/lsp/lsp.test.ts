@@ -118,7 +118,7 @@ describe("fluvius lsp", () => {
   test("a new file that is open but not saved yet is part of the project, until it is closed", async () => {
     await lsp.open("domains/extra.yaml", "domain: banking\ntypes:\n  Amount: Mony\n");
     const ds = await lsp.diagnostics("domains/extra.yaml", (list) => list.length > 0);
-    expect(ds.map((d) => [d.code, d.message.includes("Did you mean 'Money'?")])).toEqual([["unknown-type", true]]);
+    expect(ds.map((d) => [d.code, String(d.message).includes("Did you mean 'Money'?")])).toEqual([["unknown-type", true]]);
     await lsp.change("domains/extra.yaml", "domain: banking\ntypes:\n  Amount: Money\n");
     expect(await lsp.diagnostics("domains/extra.yaml")).toEqual([]);
     await lsp.closeDocument("domains/extra.yaml");
