@@ -1,4 +1,5 @@
 import { type CompletionItem, CompletionItemKind, type CompletionParams, MarkupKind } from "vscode-languageserver";
+import { isMap, isScalar, parseDocument } from "yaml";
 import { uriToPath } from "./convert.js";
 import { cursorContext } from "./cursor.js";
 import { keysAt, schemaAt } from "./schema-nav.js";
@@ -21,13 +22,28 @@ export async function complete(workspace: Workspace, p: CompletionParams): Promi
   const context = cursorContext(file.text, p.position.line, p.position.character);
   const items =
     context.kind === "key"
-      ? keyItems(context.mapPath, names)
+      ? withoutPresent(keyItems(context.mapPath, names), withoutLine(file.text, p.position.line), context.mapPath)
       : context.kind === "value"
         ? valueItems(context.valuePath, names)
         : [...valueItems(context.itemPath, names), ...keyItems(context.itemPath, names)];
   // Replace what was typed: `$`, `.` and `:` would otherwise split the word for the editor.
   const range = { start: { line: p.position.line, character: p.position.character - context.prefix.length }, end: p.position };
   return items.map(({ insertText, ...item }) => ({ ...item, filterText: item.label, textEdit: { range, newText: insertText ?? item.label } }));
+}
+
+/** A key the mapping already has is not offered again. */
+function withoutPresent(items: CompletionItem[], text: string, mapPath: Path): CompletionItem[] {
+  const map = parseDocument(text, { uniqueKeys: false, strict: false }).getIn(mapPath, true);
+  if (!isMap(map)) return items;
+  const present = new Set(map.items.flatMap((pair) => (isScalar(pair.key) ? [String(pair.key.value)] : [])));
+  return items.filter((i) => !present.has(i.label));
+}
+
+/** The half-typed line would break the mapping it is in; the others tell what is there. */
+function withoutLine(text: string, line: number): string {
+  const lines = text.split("\n");
+  lines[line] = "";
+  return lines.join("\n");
 }
 
 /** The schema's keys, or the names the mapping is keyed by (state fields in `when`, …). */

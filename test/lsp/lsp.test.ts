@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import type { CodeAction, CompletionItem, Diagnostic, Hover, Location, MarkupContent, WorkspaceEdit } from "vscode-languageserver/node";
 import { repoRoot } from "../helpers/fixtures.js";
 import { type LspClient, startLsp } from "../helpers/lsp-client.js";
@@ -56,6 +56,13 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+// Each test starts from the files as on disk, whatever the one before left in the buffers.
+afterEach(async () => {
+  await lsp.change("domains/account.yaml", ACCOUNT);
+  if (opened.has("domains/types.yaml")) await lsp.change("domains/types.yaml", TYPES);
+});
+const opened = new Set<string>();
+
 const at = (text: string, needle: string, shift = 0) => {
   const offset = text.indexOf(needle) + shift;
   if (offset < shift) throw new Error(`'${needle}' not in the text`);
@@ -97,6 +104,7 @@ describe("fluvius lsp", () => {
   test("a type removed in one file is reported where another file uses it, with the hint", async () => {
     await lsp.change("domains/account.yaml", ACCOUNT);
     await lsp.open("domains/types.yaml", TYPES.replace("Money:", "Mony:"));
+    opened.add("domains/types.yaml");
     const ds: Diagnostic[] = await lsp.diagnostics("domains/account.yaml", (list) => list.length > 0);
     expect(ds.map((d) => d.code)).toContain("unknown-type");
     expect(ds.find((d) => d.code === "unknown-type")?.message).toContain("Did you mean 'Mony'?");
@@ -132,7 +140,11 @@ describe("fluvius lsp", () => {
       return labels(await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(text, needle, shift) }));
     };
     const newKey = ACCOUNT.replace("        creates: true\n", "        creates: true\n        pay\n");
-    expect(await complete(newKey, "        pay\n", "        pay".length)).toEqual(expect.arrayContaining(["payload", "when", "emits", "description"]));
+    const keys = await complete(newKey, "        pay\n", "        pay".length);
+    expect(keys).toEqual(expect.arrayContaining(["payload", "when", "description"]));
+    // Keys the action already has are not offered again.
+    expect(keys).not.toContain("emits");
+    expect(keys).not.toContain("creates");
 
     const fieldType = ACCOUNT.replace("balance: Money", "balance: Mo");
     expect(await complete(fieldType, "balance: Mo", "balance: Mo".length)).toEqual(expect.arrayContaining(["Money", "decimal", "uuid"]));
