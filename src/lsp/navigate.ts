@@ -1,6 +1,8 @@
+import { ErrorCodes, ResponseError } from "vscode-languageserver";
 import type { DefinitionParams, Location, PrepareRenameParams, Range, ReferenceParams, RenameParams, TextDocumentPositionParams, WorkspaceEdit, TextEdit } from "vscode-languageserver";
 import { pathToUri, uriToPath } from "./convert.js";
-import type { Occurrence, SymbolIndex } from "./symbols.js";
+import { namePattern } from "./schema-nav.js";
+import type { Occurrence, SymbolIndex, SymbolKind } from "./symbols.js";
 import type { Workspace } from "./workspace.js";
 
 /** The symbol under the cursor, and the project's index to look it up in. */
@@ -61,10 +63,16 @@ export async function prepareRename(workspace: Workspace, p: PrepareRenameParams
   return { range: rangeOf(found.index, found.occurrence), placeholder: found.occurrence.symbol.name };
 }
 
+const NAME_DEFS: Record<SymbolKind, string> = { type: "typeName", aggregate: "resourceName", action: "actionName", event: "actionName", field: "fieldName", payload: "fieldName", role: "roleName" };
+
 /** Renames the declaration and every reference, in every file of the project. */
 export async function rename(workspace: Workspace, p: RenameParams): Promise<WorkspaceEdit | null> {
   const found = await symbolAt(workspace, p);
   if (!found) return null;
+  // A name the schema would refuse is refused here, before it is written into every file.
+  const rule = namePattern(NAME_DEFS[found.occurrence.symbol.kind]);
+  if (rule && (!rule.pattern.test(p.newName) || (rule.maxLength !== undefined && p.newName.length > rule.maxLength)))
+    throw new ResponseError(ErrorCodes.InvalidParams, `'${p.newName}' is not a valid name here. ${rule.description ?? ""}`.trim());
   const changes: Record<string, TextEdit[]> = {};
   for (const o of found.index.occurrences(found.occurrence.key)) {
     (changes[pathToUri(o.path)] ??= []).push({ range: rangeOf(found.index, o), newText: p.newName });

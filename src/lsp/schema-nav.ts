@@ -74,3 +74,10 @@ export function describeKey(path: readonly (string | number)[]): string | undefi
   const [found] = schemaAt(path);
   return found && describe(found);
 }
+
+/** The `$defs` entry a kind of name must match, e.g. `typeName`; undefined when unknown. */
+export function namePattern(def: string): { pattern: RegExp; description?: string; maxLength?: number } | undefined {
+  const node = domainSchema.$defs?.[def] as (SchemaNode & { pattern?: string; maxLength?: number }) | undefined;
+  if (node?.pattern === undefined) return undefined;
+  return { pattern: new RegExp(node.pattern), ...(node.description === undefined ? {} : { description: node.description }), ...(node.maxLength === undefined ? {} : { maxLength: node.maxLength }) };
+}

@@ -212,5 +212,8 @@ describe("fluvius lsp", () => {
     const edit: WorkspaceEdit = await lsp.connection.sendRequest("textDocument/rename", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "deposit:", 1), newName: "pay-in" });
     expect(edit.changes?.[lsp.uri("domains/account.yaml")]).toEqual([{ range: { start: at(ACCOUNT, "deposit:"), end: at(ACCOUNT, "deposit:", 7) }, newText: "pay-in" }]);
     expect(edit.changes?.[lsp.uri("domains/types.yaml")]).toEqual([{ range: { start: at(TYPES, "deposit]"), end: at(TYPES, "deposit]", 7) }, newText: "pay-in" }]);
+    // A type must stay PascalCase: the rename is refused with the schema's rule.
+    const refused = lsp.connection.sendRequest("textDocument/rename", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "Money", 1), newName: "money" });
+    await expect(refused).rejects.toThrow(/'money' is not a valid name here. A named type: PascalCase/);
   });
 });
