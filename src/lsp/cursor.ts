@@ -68,10 +68,10 @@ export function cursorContext(text: string, line: number, character: number): Cu
   const before = (lines[line] ?? "").slice(0, character);
   const [, indent = "", dash = "", rest = ""] = LINE.exec(before) ?? [];
   const inItem = dash !== "";
-  const path = parentsOf(lines, line, inItem ? indent.length : indent.length + dash.length, inItem);
+  const path = parentsOf(lines, line, indent.length, inItem);
   const keyed = KEY.exec(rest);
   if (!keyed) {
-    if (/[{[]/.test(rest)) return flowContext(path.slice(0, -1), rest, path[path.length - 1]);
+    if (/[{[]/.test(rest)) return flowContext(path, rest);
     const prefix = /[^\s[{,]*$/.exec(rest)?.[0] ?? "";
     return inItem ? { kind: "item", itemPath: path, prefix } : { kind: "key", mapPath: path, prefix };
   }
@@ -79,8 +79,8 @@ export function cursorContext(text: string, line: number, character: number): Cu
 }
 
 /** Inside `{ a: x, b` or `[x, y`: which key or item of the flow collection the cursor is in. */
-function flowContext(outer: (string | number)[], value: string, last?: string | number): CursorContext {
-  const path = last === undefined ? outer : [...outer, last];
+function flowContext(outer: readonly (string | number)[], value: string): CursorContext {
+  const path = [...outer];
   const stack: { open: "{" | "["; key?: string; items: number; atKey: boolean }[] = [];
   let token = "";
   for (const ch of value) {

@@ -1,4 +1,4 @@
-import { createConnection, type Connection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from "vscode-languageserver/node";
+import { createConnection, type Connection, TextDocuments, TextDocumentSyncKind } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { uriToPath } from "./convert.js";
 import { complete } from "./completion.js";
@@ -9,7 +9,7 @@ import { Workspace } from "./workspace.js";
 
 /** `fluvius lsp`: a language server over stdio on the real pipeline. */
 export function startServer(): Connection {
-  const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  const connection = createConnection(process.stdin, process.stdout);
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace((uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }));
 
