@@ -55,6 +55,7 @@ function keyItems(mapPath: Path, names: Names): CompletionItem[] {
   }
   if (root === "policies" && mapPath[1] === "rules" && mapPath[3] === "where" && mapPath.length === 4) return names.whereFields(mapPath[2]);
   if (root === "reactions" && typeof aggregate === "string" && section === "when" && mapPath.length === 3) return names.reactionData(aggregate, (f) => f);
+  if (root === "views" && section === "from" && mapPath.length === 3) return names.eventNames();
   return [...keysAt(mapPath)].map(([label, doc]) => ({
     label,
     kind: CompletionItemKind.Property,
@@ -80,6 +81,10 @@ function valueItems(valuePath: Path, names: Names): CompletionItem[] {
     if (section === "do" && valuePath.length === 3) return names.actionNames();
     if ((section === "payload" && valuePath.length === 4) || (section === "id" && valuePath.length === 3) || (section === "forEach" && valuePath.length === 3))
       return [...names.reactionData(aggregate, (f) => `$event.data.${f}`), ...names.plain(EVENT_META, CompletionItemKind.Constant)];
+  }
+  if (root === "views" && section === "from") {
+    if (valuePath.length === 4 && typeof owner === "number") return names.eventNames();
+    if (valuePath.length === 6 && typeof owner === "string") return names.viewSourceValues(owner);
   }
   if (last === "ref") return names.aggregates();
   const isTypePosition = last === "type" || (typeof parent === "string" && FIELD_MAPS.has(parent) && typeof last === "string");
@@ -135,6 +140,13 @@ class Names {
     const on = this.file.reactionEvents.get(reaction);
     if (!on) return [];
     return this.declared("payload", CompletionItemKind.Variable, `${on.aggregate}/${on.event}`).map((i) => ({ ...i, label: label(i.label) }));
+  }
+  /** What a view's update may read of its source event `<aggregate>.<event>`. */
+  viewSourceValues(source: string): CompletionItem[] {
+    const [aggregate = "", event = ""] = source.split(".");
+    const data = this.declared("payload", CompletionItemKind.Variable, `${aggregate}/${event}`).map((i) => ({ ...i, label: `$event.data.${i.label}` }));
+    const state = this.stateFields(aggregate).map((i) => ({ ...i, label: `$state.${i.label}` }));
+    return [...data, ...state, ...this.plain([...EVENT_META, "$event.correlationId"], CompletionItemKind.Constant)];
   }
   eventNames(): CompletionItem[] {
     return this.index.declared(this.domain, "aggregate").flatMap((a) => this.events(a.symbol.name).map((e) => ({ ...e, label: `${a.symbol.name}.${e.label}` })));

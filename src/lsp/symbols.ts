@@ -164,6 +164,35 @@ export function indexFile(path: string, text: string): FileIndex {
       add({ kind: "action", domain, name: parts[1], owner: parts[0] }, target, parts[0].length + 1, parts[1].length);
     }
   }
+  // Views: `from` names local events `<aggregate>.<event>`; their updates read `$event.data.` and `$state.`.
+  const localEvent = (name: string): [string, string] | undefined => {
+    const [agg, event, extra] = name.split(".");
+    return agg !== undefined && event !== undefined && extra === undefined ? [agg, event] : undefined;
+  };
+  for (const v of entries(child(root, "views"))) {
+    const from = child(v.value, "from");
+    const sources: { scalar: Scalar; name: string; update: Node | null }[] = isSeq(from)
+      ? scalars(from).flatMap((sc) => (typeof sc.value === "string" ? [{ scalar: sc, name: sc.value, update: null }] : []))
+      : entries(from).map((e) => ({ scalar: e.key, name: e.name, update: e.value }));
+    for (const source of sources) {
+      const parts = localEvent(source.name);
+      if (!parts) continue;
+      const [agg, event] = parts;
+      add({ kind: "aggregate", domain, name: agg }, source.scalar, 0, agg.length);
+      add({ kind: "event", domain, name: event, owner: agg }, source.scalar, agg.length + 1, event.length);
+      const owner = `${agg}/${event}`;
+      for (const w of entries(child(source.update, "where"))) add({ kind: "payload", domain, name: w.name, owner }, w.key, 0, w.name.length);
+      for (const op of entries(source.update))
+        for (const target of entries(op.value))
+          for (const value of scalars(target.value)) {
+            if (typeof value.value !== "string") continue;
+            const data = /^\$event\.data\.([A-Za-z_][A-Za-z0-9_]*)/.exec(value.value)?.[1];
+            if (data !== undefined) add({ kind: "payload", domain, name: data, owner }, value, "$event.data.".length, data.length);
+            const state = /^\$state\.([A-Za-z_][A-Za-z0-9_]*)/.exec(value.value)?.[1];
+            if (state !== undefined) add({ kind: "field", domain, name: state, owner: agg }, value, "$state.".length, state.length);
+          }
+    }
+  }
   const ruleAggregates: (string | undefined)[] = [];
   const policies = child(root, "policies");
   for (const r of entries(child(policies, "roles"))) declare("role", r);

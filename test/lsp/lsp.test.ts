@@ -168,6 +168,16 @@ describe("fluvius lsp", () => {
     expect(await complete(withReaction, "on: account.", "on: account.".length)).toEqual(["account.account-opened", "account.deposit-made"]);
     expect(await complete(withReaction, "$event. }", "$event.".length)).toEqual(["$event.streamId", "$event.id", "$event.recordedAt", "$event.actorId"]);
 
+    const withView = `${ACCOUNT}views:
+  deposits:
+    key: $event.streamId
+    fields: { total: { type: Money, default: "0.00" } }
+    from:
+      account.deposit-made: { add: { total: $ } }
+`;
+    expect(await complete(withView, "total: $ }", "total: $".length)).toEqual(expect.arrayContaining(["$event.data.amount", "$state.balance", "$event.streamId"]));
+    expect(await complete(withView, "      account.deposit-made", "      acc".length)).toEqual(["account.account-opened", "account.deposit-made"]);
+
     await lsp.change("domains/account.yaml", ACCOUNT);
     const where = TYPES.replace("allow: [account:deposit]", "allow: [account:deposit]\n      where: { st");
     await lsp.change("domains/types.yaml", where);
@@ -215,5 +225,28 @@ describe("fluvius lsp", () => {
     // A type must stay PascalCase: the rename is refused with the schema's rule.
     const refused = lsp.connection.sendRequest("textDocument/rename", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "Money", 1), newName: "money" });
     await expect(refused).rejects.toThrow(/'money' is not a valid name here. A named type: PascalCase/);
+  });
+
+  test("rename of an event edits emits, its declaration, a reaction's `on` and a view's `from`", async () => {
+    const text = `${ACCOUNT}reactions:
+  thank:
+    on: account.deposit-made
+    do: account:deposit
+    id: $event.streamId
+    payload: { amount: $event.data.amount }
+views:
+  deposits:
+    key: $event.streamId
+    fields: { total: { type: Money, default: "0.00" } }
+    from:
+      account.deposit-made: { add: { total: $event.data.amount } }
+`;
+    await lsp.change("domains/account.yaml", text);
+    const edit: WorkspaceEdit = await lsp.connection.sendRequest("textDocument/rename", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(text, "emits: deposit-made", 8), newName: "money-paid-in" });
+    const starts = edit.changes?.[lsp.uri("domains/account.yaml")]?.map((e) => e.range.start);
+    expect(starts).toEqual([at(text, "emits: deposit-made", 7), at(text, "deposit-made:"), at(text, "on: account.deposit-made", 12), at(text, "account.deposit-made:", 8)]);
+    // The payload field is one symbol from the event's declaration to `$payload.` and `$event.data.`.
+    const refs: Location[] = await lsp.connection.sendRequest("textDocument/references", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(text, "$payload.amount", 10), context: { includeDeclaration: true } });
+    expect(refs).toHaveLength(4);
   });
 });
