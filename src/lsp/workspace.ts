@@ -17,6 +17,7 @@ interface ProjectState {
   published: Set<string>;
   timer?: NodeJS.Timeout;
   readonly waiters: (() => void)[];
+  running: Promise<void>;
   /** Settles when the latest scheduled check has published. */
   ready: Promise<void>;
   last?: CheckedProject;
@@ -38,10 +39,6 @@ export class Workspace {
 
   host(root: string): Host {
     return overlayHost(this.#disk, this.#open, root);
-  }
-
-  text(path: string): string | undefined {
-    return this.#open.get(path);
   }
 
   /** A document opened or changed (text undefined: closed, the disk's version counts again). */
@@ -77,7 +74,7 @@ export class Workspace {
     const key = projectKey(project);
     let state = this.#projects.get(key);
     if (!state) {
-      state = { project, index: new SymbolIndex(), published: new Set(), waiters: [], ready: Promise.resolve() };
+      state = { project, index: new SymbolIndex(), published: new Set(), waiters: [], ready: Promise.resolve(), running: Promise.resolve() };
       this.#projects.set(key, state);
     }
     return state;
@@ -91,10 +88,13 @@ export class Workspace {
       delete state.timer;
       const released = state.waiters.splice(0);
       const done = () => released.forEach((r) => r());
-      this.check(state).then(done, (error: unknown) => {
-        process.stderr.write(`fluvius lsp: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        done();
-      });
+      // One check at a time per project, so an older one never publishes over a newer one.
+      state.running = state.running
+        .then(() => this.check(state))
+        .catch((error: unknown) => {
+          process.stderr.write(`fluvius lsp: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        })
+        .finally(done);
     }, this.debounceMs);
   }
 
