@@ -1,9 +1,10 @@
 import { type CompletionItem, CompletionItemKind, type CompletionParams, MarkupKind } from "vscode-languageserver";
 import { isMap, isScalar, parseDocument } from "yaml";
-import { uriToPath } from "./convert.js";
+import { isConfigFile, uriToPath } from "./convert.js";
 import { cursorContext } from "./cursor.js";
 import { keysAt, schemaAt } from "./schema-nav.js";
-import { BUILTIN_TYPES, type FileIndex, type SymbolIndex } from "./symbols.js";
+import { PRIMITIVES } from "../model/types.js";
+import type { FileIndex, SymbolIndex } from "./symbols.js";
 import type { Workspace } from "./workspace.js";
 
 type Path = readonly (string | number)[];
@@ -14,7 +15,8 @@ const EVENT_META = ["$event.streamId", "$event.id", "$event.recordedAt", "$event
 
 export async function complete(workspace: Workspace, p: CompletionParams): Promise<CompletionItem[]> {
   const path = uriToPath(p.textDocument.uri);
-  if (path === undefined) return [];
+  // fluvius.yaml has a schema of its own (schemas/config.schema.json); editors' YAML support reads it.
+  if (path === undefined || isConfigFile(path)) return [];
   const { index } = await workspace.projectFor(path);
   const file = index.file(path);
   if (!file) return [];
@@ -112,7 +114,7 @@ class Names {
   }
 
   types(): CompletionItem[] {
-    return [...this.plain(BUILTIN_TYPES, CompletionItemKind.Keyword), ...this.declared("type", CompletionItemKind.Class)];
+    return [...this.plain(PRIMITIVES, CompletionItemKind.Keyword), ...this.declared("type", CompletionItemKind.Class)];
   }
   aggregates(): CompletionItem[] {
     return this.declared("aggregate", CompletionItemKind.Module);

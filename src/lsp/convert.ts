@@ -2,6 +2,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from "vscode-languageserver";
 import type { Diagnostic, SourceRange } from "../diagnostics/diagnostic.js";
 import { resolvePath, toPosix } from "../host/paths.js";
+import { CONFIG_FILE_NAME } from "../load/config.js";
 
 /** Our paths are absolute with forward slashes; LSP speaks file URIs. */
 export function uriToPath(uri: string): string | undefined {
@@ -10,6 +11,10 @@ export function uriToPath(uri: string): string | undefined {
 
 export function pathToUri(path: string): string {
   return pathToFileURL(path).href;
+}
+
+export function isConfigFile(path: string): boolean {
+  return path === CONFIG_FILE_NAME || path.endsWith(`/${CONFIG_FILE_NAME}`);
 }
 
 /** Ours are 1-based lines and columns (UTF-16 units); LSP's are 0-based. */

@@ -1,6 +1,6 @@
 import { type Hover, type HoverParams, MarkupKind } from "vscode-languageserver";
 import { isMap, isNode, isScalar, isSeq, type Node, parseDocument } from "yaml";
-import { uriToPath } from "./convert.js";
+import { isConfigFile, uriToPath } from "./convert.js";
 import { offsetOf, rangeOf, symbolAt } from "./navigate.js";
 import { describeKey } from "./schema-nav.js";
 import type { Occurrence } from "./symbols.js";
@@ -16,7 +16,7 @@ export async function hover(workspace: Workspace, p: HoverParams): Promise<Hover
     return { contents: { kind: MarkupKind.Markdown, value: describeSymbol(found.occurrence, declaration) }, range: rangeOf(found.index, found.occurrence) };
   }
   const path = uriToPath(p.textDocument.uri);
-  const doc = path === undefined ? undefined : await workspace.document(path);
+  const doc = path === undefined || isConfigFile(path) ? undefined : await workspace.document(path);
   if (!doc) return null;
   const text = doc.getText();
   const key = keyPathAt(parseDocument(text, { uniqueKeys: false, strict: false }).contents, offsetOf(text, p.position.line, p.position.character), []);

@@ -36,7 +36,6 @@ export interface FileIndex {
   readonly reactionEvents: ReadonlyMap<string, { readonly aggregate: string; readonly event: string }>;
 }
 
-export const BUILTIN_TYPES = ["string", "text", "integer", "number", "decimal", "boolean", "uuid", "date", "datetime", "email", "url", "json"] as const;
 const NON_ACTIONS = new Set(["read", "history", "*"]);
 
 export function symbolKey(s: SpecSymbol): string {

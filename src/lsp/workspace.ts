@@ -3,7 +3,7 @@ import type { Diagnostic as LspDiagnostic } from "vscode-languageserver";
 import type { Host } from "../host/host.js";
 import { resolvePath } from "../host/paths.js";
 import { nodeHost } from "../host/node-host.js";
-import { pathToUri, toLspDiagnostic } from "./convert.js";
+import { isConfigFile, pathToUri, toLspDiagnostic } from "./convert.js";
 import { overlayHost } from "./overlay-host.js";
 import { checkProject, type CheckedProject, type Project, projectKey, projectOf } from "./project.js";
 import { SymbolIndex } from "./symbols.js";
@@ -115,8 +115,8 @@ export class Workspace {
     for (const [uri, list] of byUri) this.publish(uri, list);
     state.published = new Set(byUri.keys());
 
-    const specs = checked.files.filter((p) => !p.endsWith("/fluvius.yaml"));
-    const openHere = [...this.#open.keys()].filter((p) => p.startsWith(`${project.root}/`) && !p.endsWith("/fluvius.yaml"));
+    const specs = checked.files.filter((p) => !isConfigFile(p));
+    const openHere = [...this.#open.keys()].filter((p) => p.startsWith(`${project.root}/`) && !isConfigFile(p));
     const indexed = project.single === undefined ? [...new Set([...specs, ...openHere])] : [project.single];
     for (const path of indexed) {
       const text = await host.readText(path);

@@ -134,6 +134,15 @@ describe("fluvius lsp", () => {
     expect(await lsp.diagnostics("domains/extra.yaml")).toEqual([]);
   });
 
+  test("a mistake in the unsaved fluvius.yaml is reported on it", async () => {
+    await lsp.open("fluvius.yaml", "specs: [domains/*.yaml]\noutput: { generatd: src/gen }\n");
+    const ds = await lsp.diagnostics("fluvius.yaml", (list) => list.length > 0);
+    expect(ds.map((d) => [d.code, d.range.start])).toEqual([["unknown-key", { line: 1, character: 10 }]]);
+    expect(ds[0]?.message).toContain("Did you mean 'generated'?");
+    await lsp.closeDocument("fluvius.yaml");
+    expect(await lsp.diagnostics("fluvius.yaml")).toEqual([]);
+  });
+
   test("completion: schema keys, field types with the domain's named types, events in emits, $payload fields, permissions", async () => {
     const complete = async (text: string, needle: string, shift: number) => {
       await lsp.change("domains/account.yaml", text);
