@@ -58,6 +58,7 @@ function keyItems(mapPath: Path, names: Names): CompletionItem[] {
   if (root === "policies" && mapPath[1] === "rules" && mapPath[3] === "where" && mapPath.length === 4) return names.whereFields(mapPath[2]);
   if (root === "reactions" && typeof aggregate === "string" && section === "when" && mapPath.length === 3) return names.reactionData(aggregate, (f) => f);
   if (root === "views" && section === "from" && mapPath.length === 3) return names.eventNames();
+  if (root === "reactions" && typeof aggregate === "string" && section === "payload" && mapPath.length === 3) return names.reactionInputs(aggregate);
   return [...keysAt(mapPath)].map(([label, doc]) => ({
     label,
     kind: CompletionItemKind.Property,
@@ -142,6 +143,11 @@ class Names {
     const on = this.file.reactionEvents.get(reaction);
     if (!on) return [];
     return this.declared("payload", CompletionItemKind.Variable, `${on.aggregate}/${on.event}`).map((i) => ({ ...i, label: label(i.label) }));
+  }
+  /** The payload fields of the action a reaction issues. */
+  reactionInputs(reaction: string): CompletionItem[] {
+    const target = this.file.reactionActions.get(reaction);
+    return target ? this.declared("input", CompletionItemKind.Field, `${target.aggregate}/${target.action}`) : [];
   }
   /** What a view's update may read of its source event `<aggregate>.<event>`. */
   viewSourceValues(source: string): CompletionItem[] {

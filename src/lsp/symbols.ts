@@ -1,13 +1,13 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar } from "yaml";
 
-/** What a name in a spec can stand for. `field` is a state field; `payload` an event's data field. */
-export type SymbolKind = "type" | "aggregate" | "action" | "event" | "field" | "role" | "payload";
+/** What a name in a spec can stand for. `field` is a state field; `payload` an event's data field; `input` an action's payload field. */
+export type SymbolKind = "type" | "aggregate" | "action" | "event" | "field" | "role" | "payload" | "input";
 
 export interface SpecSymbol {
   readonly kind: SymbolKind;
   readonly domain: string;
   readonly name: string;
-  /** The aggregate (or `aggregate/event` for a payload field) the name lives in. */
+  /** The aggregate (or `aggregate/event`, `aggregate/action` for payload fields) the name lives in. */
   readonly owner?: string;
 }
 
@@ -34,6 +34,8 @@ export interface FileIndex {
   readonly ruleAggregates: readonly (string | undefined)[];
   /** The local event each reaction listens to (`on: <aggregate>.<event>`), for `$event.data.`. */
   readonly reactionEvents: ReadonlyMap<string, { readonly aggregate: string; readonly event: string }>;
+  /** The local action each reaction issues (`do: <aggregate>:<action>`), for its `payload` keys. */
+  readonly reactionActions: ReadonlyMap<string, { readonly aggregate: string; readonly action: string }>;
 }
 
 const NON_ACTIONS = new Set(["read", "history", "*"]);
@@ -109,13 +111,19 @@ export function indexFile(path: string, text: string): FileIndex {
   }
   for (const a of entries(child(root, "aggregates"))) {
     declare("aggregate", a);
+    // A natural key: `id: { from: <state field> }`.
+    const from = child(child(a.value, "id"), "from");
+    if (isScalar(from) && typeof from.value === "string") add({ kind: "field", domain, name: from.value, owner: a.name }, from, 0, from.value.length);
     for (const f of entries(child(a.value, "state"))) {
       declare("field", f, a.name);
       fieldValue(f.value);
     }
     for (const x of entries(child(a.value, "actions"))) {
       declare("action", x, a.name);
-      for (const f of entries(child(x.value, "payload"))) fieldValue(f.value);
+      for (const f of entries(child(x.value, "payload"))) {
+        declare("input", f, `${a.name}/${x.name}`);
+        fieldValue(f.value);
+      }
       for (const w of entries(child(x.value, "when"))) fieldRef(a.name, w);
       for (const s of scalars(child(x.value, "emits")))
         if (typeof s.value === "string") add({ kind: "event", domain, name: s.value, owner: a.name }, s, 0, s.value.length);
@@ -139,6 +147,7 @@ export function indexFile(path: string, text: string): FileIndex {
     }
   }
   const reactionEvents = new Map<string, { aggregate: string; event: string }>();
+  const reactionActions = new Map<string, { aggregate: string; action: string }>();
   for (const r of entries(child(root, "reactions"))) {
     const on = child(r.value, "on");
     const [agg, event, extra] = isScalar(on) && typeof on.value === "string" ? on.value.split(".") : [];
@@ -161,6 +170,8 @@ export function indexFile(path: string, text: string): FileIndex {
     if (isScalar(target) && parts.length === 2 && parts[0] !== undefined && parts[1] !== undefined) {
       add({ kind: "aggregate", domain, name: parts[0] }, target, 0, parts[0].length);
       add({ kind: "action", domain, name: parts[1], owner: parts[0] }, target, parts[0].length + 1, parts[1].length);
+      reactionActions.set(r.name, { aggregate: parts[0], action: parts[1] });
+      for (const f of entries(child(r.value, "payload"))) add({ kind: "input", domain, name: f.name, owner: `${parts[0]}/${parts[1]}` }, f.key, 0, f.name.length);
     }
   }
   // Views: `from` names local events `<aggregate>.<event>`; their updates read `$event.data.` and `$state.`.
@@ -210,7 +221,7 @@ export function indexFile(path: string, text: string): FileIndex {
     ruleAggregates.push(aggregate);
     if (aggregate !== undefined) for (const w of entries(child(rule, "where"))) fieldRef(aggregate, w);
   }
-  return { path, text, lineCounter, ...(domain === "" ? {} : { domain }), occurrences, ruleAggregates, reactionEvents };
+  return { path, text, lineCounter, ...(domain === "" ? {} : { domain }), occurrences, ruleAggregates, reactionEvents, reactionActions };
 }
 
 /** The symbols of a project's files, for completion, hover, definition, references and rename. */

@@ -172,10 +172,18 @@ describe("fluvius lsp", () => {
     on: account.account-opened
     do: account:dep
     payload: { amount: $event. }
+  pay-back:
+    on: account.deposit-made
+    do: account:deposit
+    id: $event.streamId
+    payload:
+      am
 `;
     expect(await complete(withReaction, "do: account:dep", "do: account:dep".length)).toEqual(["account:open-account", "account:deposit"]);
     expect(await complete(withReaction, "on: account.", "on: account.".length)).toEqual(["account.account-opened", "account.deposit-made"]);
     expect(await complete(withReaction, "$event. }", "$event.".length)).toEqual(["$event.streamId", "$event.id", "$event.recordedAt", "$event.actorId"]);
+    // The keys of a reaction's payload are the payload fields of the action it issues.
+    expect(await complete(withReaction, "      am\n", "      am".length)).toEqual(["amount"]);
 
     const withView = `${ACCOUNT}views:
   deposits:
