@@ -50,15 +50,16 @@ function withoutLine(text: string, line: number): string {
 
 /** The schema's keys, or the names the mapping is keyed by (state fields in `when`, …). */
 function keyItems(mapPath: Path, names: Names): CompletionItem[] {
-  const [root, aggregate, section, , part] = mapPath;
-  if (root === "aggregates" && typeof aggregate === "string") {
-    if (section === "actions" && part === "when" && mapPath.length === 5) return names.stateFields(aggregate);
-    if (section === "events" && part === "apply" && mapPath.length === 6) return names.stateFields(aggregate);
+  // [root, name, section, ...]: e.g. ["aggregates", "account", "actions", "deposit", "when"], ["reactions", "welcome", "payload"].
+  const [root, name, section, , part] = mapPath;
+  if (root === "aggregates" && typeof name === "string") {
+    if (section === "actions" && part === "when" && mapPath.length === 5) return names.stateFields(name);
+    if (section === "events" && part === "apply" && mapPath.length === 6) return names.stateFields(name);
   }
   if (root === "policies" && mapPath[1] === "rules" && mapPath[3] === "where" && mapPath.length === 4) return names.whereFields(mapPath[2]);
-  if (root === "reactions" && typeof aggregate === "string" && section === "when" && mapPath.length === 3) return names.reactionData(aggregate, (f) => f);
+  if (root === "reactions" && typeof name === "string" && section === "when" && mapPath.length === 3) return names.reactionData(name, (f) => f);
   if (root === "views" && section === "from" && mapPath.length === 3) return names.eventNames();
-  if (root === "reactions" && typeof aggregate === "string" && section === "payload" && mapPath.length === 3) return names.reactionInputs(aggregate);
+  if (root === "reactions" && typeof name === "string" && section === "payload" && mapPath.length === 3) return names.reactionInputs(name);
   return [...keysAt(mapPath)].map(([label, doc]) => ({
     label,
     kind: CompletionItemKind.Property,
@@ -68,22 +69,22 @@ function keyItems(mapPath: Path, names: Names): CompletionItem[] {
 }
 
 function valueItems(valuePath: Path, names: Names): CompletionItem[] {
-  const [root, aggregate, section, owner, part] = valuePath;
+  const [root, name, section, owner, part] = valuePath;
   const last = valuePath[valuePath.length - 1];
   const parent = valuePath[valuePath.length - 2];
-  if (root === "aggregates" && typeof aggregate === "string" && typeof owner === "string") {
-    if (section === "actions" && part === "emits") return names.events(aggregate);
-    if (section === "events" && part === "apply" && valuePath.length >= 7) return [...names.payloadRefs(aggregate, owner), ...names.plain(META_VALUES, CompletionItemKind.Constant)];
+  if (root === "aggregates" && typeof name === "string" && typeof owner === "string") {
+    if (section === "actions" && part === "emits") return names.events(name);
+    if (section === "events" && part === "apply" && valuePath.length >= 7) return [...names.payloadRefs(name, owner), ...names.plain(META_VALUES, CompletionItemKind.Constant)];
   }
   if (root === "policies" && valuePath[1] === "rules") {
     if (valuePath[3] === "role") return names.roles();
     if (valuePath[3] === "allow") return names.permissions();
   }
-  if (root === "reactions" && typeof aggregate === "string") {
+  if (root === "reactions" && typeof name === "string") {
     if (section === "on" && valuePath.length === 3) return names.eventNames();
     if (section === "do" && valuePath.length === 3) return names.actionNames();
     if ((section === "payload" && valuePath.length === 4) || (section === "id" && valuePath.length === 3) || (section === "forEach" && valuePath.length === 3))
-      return [...names.reactionData(aggregate, (f) => `$event.data.${f}`), ...names.plain(EVENT_META, CompletionItemKind.Constant)];
+      return [...names.reactionData(name, (f) => `$event.data.${f}`), ...names.plain(EVENT_META, CompletionItemKind.Constant)];
   }
   if (root === "views" && section === "from") {
     if (valuePath.length === 4 && typeof owner === "number") return names.eventNames();
