@@ -134,6 +134,15 @@ describe("fluvius lsp", () => {
     expect(await lsp.diagnostics("domains/extra.yaml")).toEqual([]);
   });
 
+  test("every stage reports: YAML syntax, then the schema with its did-you-mean", async () => {
+    await lsp.change("domains/account.yaml", `${ACCOUNT}  broken: [\n`);
+    expect((await lsp.diagnostics("domains/account.yaml", (list) => list.length > 0)).map((d) => d.code)).toEqual(["yaml-syntax"]);
+    const schema = ACCOUNT.replace("        creates: true", "        create: true");
+    await lsp.change("domains/account.yaml", schema);
+    const ds = await lsp.diagnostics("domains/account.yaml", (list) => list.length > 0);
+    expect(ds.map((d) => [d.code, d.range.start, (d.data as { suggestion?: string }).suggestion])).toEqual([["unknown-key", at(schema, "create:"), "creates"]]);
+  });
+
   test("a mistake in the unsaved fluvius.yaml is reported on it", async () => {
     await lsp.open("fluvius.yaml", "specs: [domains/*.yaml]\noutput: { generatd: src/gen }\n");
     const ds = await lsp.diagnostics("fluvius.yaml", (list) => list.length > 0);
