@@ -275,4 +275,9 @@ views:
     const refs: Location[] = await lsp.connection.sendRequest("textDocument/references", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(text, "$payload.amount", 10), context: { includeDeclaration: true } });
     expect(refs).toHaveLength(4);
   });
+
+  test("nothing went wrong inside the server", () => {
+    // An exception in a check is logged to stderr, not shown as a diagnostic.
+    expect(lsp.stderr()).toBe("");
+  });
 });
