@@ -143,12 +143,12 @@ class Names {
   reactionData(reaction: string, label: (field: string) => string): CompletionItem[] {
     const on = this.file.reactionEvents.get(reaction);
     if (!on) return [];
-    return this.declared("payload", CompletionItemKind.Variable, `${on.aggregate}/${on.event}`).map((i) => ({ ...i, label: label(i.label) }));
+    return this.index.declared(on.domain, "payload", `${on.aggregate}/${on.name}`).map((o) => ({ label: label(o.symbol.name), kind: CompletionItemKind.Variable }));
   }
   /** The payload fields of the action a reaction issues. */
   reactionInputs(reaction: string): CompletionItem[] {
     const target = this.file.reactionActions.get(reaction);
-    return target ? this.declared("input", CompletionItemKind.Field, `${target.aggregate}/${target.action}`) : [];
+    return target ? this.index.declared(target.domain, "input", `${target.aggregate}/${target.name}`).map((o) => ({ label: o.symbol.name, kind: CompletionItemKind.Field })) : [];
   }
   /** What a view's update may read of its source event `<aggregate>.<event>`. */
   viewSourceValues(source: string): CompletionItem[] {

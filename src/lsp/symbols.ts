@@ -24,6 +24,13 @@ export interface Occurrence {
   readonly detail?: string;
 }
 
+/** An event or action named with its aggregate, maybe of another domain of the project. */
+export interface Qualified {
+  readonly domain: string;
+  readonly aggregate: string;
+  readonly name: string;
+}
+
 export interface FileIndex {
   readonly path: string;
   readonly text: string;
@@ -32,10 +39,10 @@ export interface FileIndex {
   readonly occurrences: readonly Occurrence[];
   /** The aggregate of each policy rule (from its first permission), for `where` keys. */
   readonly ruleAggregates: readonly (string | undefined)[];
-  /** The local event each reaction listens to (`on: <aggregate>.<event>`), for `$event.data.`. */
-  readonly reactionEvents: ReadonlyMap<string, { readonly aggregate: string; readonly event: string }>;
-  /** The local action each reaction issues (`do: <aggregate>:<action>`), for its `payload` keys. */
-  readonly reactionActions: ReadonlyMap<string, { readonly aggregate: string; readonly action: string }>;
+  /** The event each reaction listens to (`on:`), for `$event.data.`. */
+  readonly reactionEvents: ReadonlyMap<string, Qualified>;
+  /** The action each reaction issues (`do:`), for its `payload` keys. */
+  readonly reactionActions: ReadonlyMap<string, Qualified>;
 }
 
 const NON_ACTIONS = new Set(["read", "history", "*"]);
@@ -146,60 +153,62 @@ export function indexFile(path: string, text: string): FileIndex {
       }
     }
   }
-  const reactionEvents = new Map<string, { aggregate: string; event: string }>();
-  const reactionActions = new Map<string, { aggregate: string; action: string }>();
+  /**
+   * `<aggregate><sep><name>` of this domain or `<domain><sep><aggregate><sep><name>` of another
+   * (events `.`, commands `:`), with the aggregate and name written into the index.
+   */
+  const qualified = (scalar: Scalar, sep: string, kind: "event" | "action"): { domain: string; aggregate: string; name: string } | undefined => {
+    if (typeof scalar.value !== "string") return undefined;
+    const parts = scalar.value.split(sep);
+    if (parts.includes("external") || parts.length < 2 || parts.length > 3) return undefined;
+    const [aggregate = "", name = ""] = parts.slice(-2);
+    const target = parts.length === 3 ? (parts[0] ?? "") : domain;
+    const at = scalar.value.length - aggregate.length - name.length - 1;
+    add({ kind: "aggregate", domain: target, name: aggregate }, scalar, at, aggregate.length);
+    add({ kind, domain: target, name, owner: aggregate }, scalar, at + aggregate.length + 1, name.length);
+    return { domain: target, aggregate, name };
+  };
+  const dataRef = (value: Scalar, d: string, owner: string) => {
+    const data = typeof value.value === "string" ? /^\$event\.data\.([A-Za-z_][A-Za-z0-9_]*)/.exec(value.value)?.[1] : undefined;
+    if (data !== undefined) add({ kind: "payload", domain: d, name: data, owner }, value, "$event.data.".length, data.length);
+  };
+
+  const reactionEvents = new Map<string, Qualified>();
+  const reactionActions = new Map<string, Qualified>();
   for (const r of entries(child(root, "reactions"))) {
     const on = child(r.value, "on");
-    const [agg, event, extra] = isScalar(on) && typeof on.value === "string" ? on.value.split(".") : [];
-    // Only `<aggregate>.<event>` of this domain; other domains and external events are not indexed.
-    const local = isScalar(on) && agg !== undefined && agg !== "external" && event !== undefined && extra === undefined;
-    if (local) {
-      add({ kind: "aggregate", domain, name: agg }, on, 0, agg.length);
-      add({ kind: "event", domain, name: event, owner: agg }, on, agg.length + 1, event.length);
-      reactionEvents.set(r.name, { aggregate: agg, event });
-      const owner = `${agg}/${event}`;
-      for (const w of entries(child(r.value, "when"))) add({ kind: "payload", domain, name: w.name, owner }, w.key, 0, w.name.length);
+    const event = isScalar(on) ? qualified(on, ".", "event") : undefined;
+    if (event) {
+      reactionEvents.set(r.name, event);
+      const owner = `${event.aggregate}/${event.name}`;
+      for (const w of entries(child(r.value, "when"))) add({ kind: "payload", domain: event.domain, name: w.name, owner }, w.key, 0, w.name.length);
       const values = [child(r.value, "id"), child(r.value, "forEach"), ...entries(child(r.value, "payload")).map((e) => e.value)];
-      for (const v of values.flatMap(scalars)) {
-        const m = typeof v.value === "string" ? /^\$event\.data\.([A-Za-z_][A-Za-z0-9_]*)/.exec(v.value) : null;
-        if (m?.[1] !== undefined) add({ kind: "payload", domain, name: m[1], owner }, v, "$event.data.".length, m[1].length);
-      }
+      for (const v of values.flatMap(scalars)) dataRef(v, event.domain, owner);
     }
     const target = child(r.value, "do");
-    const parts = isScalar(target) && typeof target.value === "string" ? target.value.split(":") : [];
-    if (isScalar(target) && parts.length === 2 && parts[0] !== undefined && parts[1] !== undefined) {
-      add({ kind: "aggregate", domain, name: parts[0] }, target, 0, parts[0].length);
-      add({ kind: "action", domain, name: parts[1], owner: parts[0] }, target, parts[0].length + 1, parts[1].length);
-      reactionActions.set(r.name, { aggregate: parts[0], action: parts[1] });
-      for (const f of entries(child(r.value, "payload"))) add({ kind: "input", domain, name: f.name, owner: `${parts[0]}/${parts[1]}` }, f.key, 0, f.name.length);
+    const action = isScalar(target) ? qualified(target, ":", "action") : undefined;
+    if (action) {
+      reactionActions.set(r.name, action);
+      const owner = `${action.aggregate}/${action.name}`;
+      for (const f of entries(child(r.value, "payload"))) add({ kind: "input", domain: action.domain, name: f.name, owner }, f.key, 0, f.name.length);
     }
   }
-  // Views: `from` names local events `<aggregate>.<event>`; their updates read `$event.data.` and `$state.`.
-  const localEvent = (name: string): [string, string] | undefined => {
-    const [agg, event, extra] = name.split(".");
-    return agg !== undefined && event !== undefined && extra === undefined ? [agg, event] : undefined;
-  };
+  // Views: `from` names events; their updates read `$event.data.` and `$state.`.
   for (const v of entries(child(root, "views"))) {
     const from = child(v.value, "from");
-    const sources: { scalar: Scalar; name: string; update: Node | null }[] = isSeq(from)
-      ? scalars(from).flatMap((sc) => (typeof sc.value === "string" ? [{ scalar: sc, name: sc.value, update: null }] : []))
-      : entries(from).map((e) => ({ scalar: e.key, name: e.name, update: e.value }));
+    const sources: { scalar: Scalar; update: Node | null }[] = isSeq(from) ? scalars(from).map((sc) => ({ scalar: sc, update: null })) : entries(from).map((e) => ({ scalar: e.key, update: e.value }));
     for (const source of sources) {
-      const parts = localEvent(source.name);
-      if (!parts) continue;
-      const [agg, event] = parts;
-      add({ kind: "aggregate", domain, name: agg }, source.scalar, 0, agg.length);
-      add({ kind: "event", domain, name: event, owner: agg }, source.scalar, agg.length + 1, event.length);
-      const owner = `${agg}/${event}`;
-      for (const w of entries(child(source.update, "where"))) add({ kind: "payload", domain, name: w.name, owner }, w.key, 0, w.name.length);
+      const event = qualified(source.scalar, ".", "event");
+      if (!event) continue;
+      const owner = `${event.aggregate}/${event.name}`;
+      for (const w of entries(child(source.update, "where"))) add({ kind: "payload", domain: event.domain, name: w.name, owner }, w.key, 0, w.name.length);
       for (const op of entries(source.update))
         for (const target of entries(op.value))
           for (const value of scalars(target.value)) {
             if (typeof value.value !== "string") continue;
-            const data = /^\$event\.data\.([A-Za-z_][A-Za-z0-9_]*)/.exec(value.value)?.[1];
-            if (data !== undefined) add({ kind: "payload", domain, name: data, owner }, value, "$event.data.".length, data.length);
+            dataRef(value, event.domain, owner);
             const state = /^\$state\.([A-Za-z_][A-Za-z0-9_]*)/.exec(value.value)?.[1];
-            if (state !== undefined) add({ kind: "field", domain, name: state, owner: agg }, value, "$state.".length, state.length);
+            if (state !== undefined) add({ kind: "field", domain: event.domain, name: state, owner: event.aggregate }, value, "$state.".length, state.length);
           }
     }
   }

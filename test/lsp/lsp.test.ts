@@ -276,6 +276,14 @@ views:
     expect(refs).toHaveLength(4);
   });
 
+  test("a reaction of another domain finds the event it listens to (`<domain>.<aggregate>.<event>`)", async () => {
+    const shop = "domain: shop\nreactions:\n  reward:\n    on: banking.account.deposit-made\n    handler: true\n";
+    await lsp.open("domains/shop.yaml", shop);
+    const found: Location[] = await lsp.connection.sendRequest("textDocument/definition", { textDocument: { uri: lsp.uri("domains/shop.yaml") }, position: at(shop, "deposit-made", 2) });
+    expect(found).toEqual([{ uri: lsp.uri("domains/account.yaml"), range: { start: at(ACCOUNT, "deposit-made:"), end: at(ACCOUNT, "deposit-made:", 12) } }]);
+    await lsp.closeDocument("domains/shop.yaml");
+  });
+
   test("nothing went wrong inside the server", () => {
     // An exception in a check is logged to stderr, not shown as a diagnostic.
     expect(lsp.stderr()).toBe("");
