@@ -158,7 +158,8 @@ class Names {
     return [...data, ...state, ...this.plain([...EVENT_META, "$event.correlationId"], CompletionItemKind.Constant)];
   }
   eventNames(): CompletionItem[] {
-    return this.index.declared(this.domain, "aggregate").flatMap((a) => this.events(a.symbol.name).map((e) => ({ ...e, label: `${a.symbol.name}.${e.label}` })));
+    const externals = this.index.declared(this.domain, "external").map((o) => ({ label: `external.${o.symbol.name}`, kind: CompletionItemKind.Event }));
+    return [...externals, ...this.index.declared(this.domain, "aggregate").flatMap((a) => this.events(a.symbol.name).map((e) => ({ ...e, label: `${a.symbol.name}.${e.label}` })))];
   }
   actionNames(): CompletionItem[] {
     return this.index.declared(this.domain, "aggregate").flatMap((a) =>

@@ -6,7 +6,7 @@ import { describeKey } from "./schema-nav.js";
 import type { Occurrence } from "./symbols.js";
 import type { Workspace } from "./workspace.js";
 
-const KIND_NAMES = { type: "type", aggregate: "aggregate", action: "action", event: "event", field: "state field", role: "role", payload: "event payload field", input: "action payload field" } as const;
+const KIND_NAMES = { type: "type", aggregate: "aggregate", action: "action", event: "event", external: "external event", field: "state field", role: "role", payload: "event payload field", input: "action payload field" } as const;
 
 /** On a name: what it refers to and its declaration. On a key: the schema's documentation. */
 export async function hover(workspace: Workspace, p: HoverParams): Promise<Hover | null> {
@@ -29,7 +29,7 @@ function describeSymbol(o: Occurrence, declaration: Occurrence | undefined): str
   const { kind, name, owner } = o.symbol;
   const [aggregate = "", inner = ""] = owner?.split("/") ?? [];
   const where =
-    owner === undefined ? "" : kind === "payload" ? ` of event \`${inner}\` (aggregate \`${aggregate}\`)` : kind === "input" ? ` of action \`${inner}\` (aggregate \`${aggregate}\`)` : ` of aggregate \`${owner}\``;
+    owner === undefined ? "" : kind === "payload" && aggregate === "external" ? ` of external event \`${inner}\`` : kind === "payload" ? ` of event \`${inner}\` (aggregate \`${aggregate}\`)` : kind === "input" ? ` of action \`${inner}\` (aggregate \`${aggregate}\`)` : ` of aggregate \`${owner}\``;
   const head = `**${KIND_NAMES[kind]}** \`${name}\`${where}`;
   if (!declaration) return `${head}\n\nNot declared in this domain.`;
   return declaration.detail ? `${head}\n\n\`\`\`yaml\n${name}: ${declaration.detail}\n\`\`\`` : head;

@@ -63,7 +63,7 @@ export async function prepareRename(workspace: Workspace, p: PrepareRenameParams
   return { range: rangeOf(found.index, found.occurrence), placeholder: found.occurrence.symbol.name };
 }
 
-const NAME_DEFS: Record<SymbolKind, string> = { type: "typeName", aggregate: "resourceName", action: "actionName", event: "actionName", field: "fieldName", payload: "fieldName", input: "fieldName", role: "roleName" };
+const NAME_DEFS: Record<SymbolKind, string> = { type: "typeName", aggregate: "resourceName", action: "actionName", event: "actionName", external: "actionName", field: "fieldName", payload: "fieldName", input: "fieldName", role: "roleName" };
 
 /** Renames the declaration and every reference, in every file of the project. */
 export async function rename(workspace: Workspace, p: RenameParams): Promise<WorkspaceEdit | null> {

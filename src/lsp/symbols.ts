@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar } from "yaml";
 
 /** What a name in a spec can stand for. `field` is a state field; `payload` an event's data field; `input` an action's payload field. */
-export type SymbolKind = "type" | "aggregate" | "action" | "event" | "field" | "role" | "payload" | "input";
+export type SymbolKind = "type" | "aggregate" | "action" | "event" | "external" | "field" | "role" | "payload" | "input";
 
 export interface SpecSymbol {
   readonly kind: SymbolKind;
@@ -160,10 +160,15 @@ export function indexFile(path: string, text: string): FileIndex {
   const qualified = (scalar: Scalar, sep: string, kind: "event" | "action"): { domain: string; aggregate: string; name: string } | undefined => {
     if (typeof scalar.value !== "string") return undefined;
     const parts = scalar.value.split(sep);
-    if (parts.includes("external") || parts.length < 2 || parts.length > 3) return undefined;
+    if (parts.length < 2 || parts.length > 3) return undefined;
     const [aggregate = "", name = ""] = parts.slice(-2);
     const target = parts.length === 3 ? (parts[0] ?? "") : domain;
     const at = scalar.value.length - aggregate.length - name.length - 1;
+    // `external.<name>`: an event of another service; its data fields are owned by `external/<name>`.
+    if (aggregate === "external") {
+      if (kind === "event") add({ kind: "external", domain: target, name }, scalar, at + aggregate.length + 1, name.length);
+      return kind === "event" ? { domain: target, aggregate, name } : undefined;
+    }
     add({ kind: "aggregate", domain: target, name: aggregate }, scalar, at, aggregate.length);
     add({ kind, domain: target, name, owner: aggregate }, scalar, at + aggregate.length + 1, name.length);
     return { domain: target, aggregate, name };
@@ -172,6 +177,14 @@ export function indexFile(path: string, text: string): FileIndex {
     const data = typeof value.value === "string" ? /^\$event\.data\.([A-Za-z_][A-Za-z0-9_]*)/.exec(value.value)?.[1] : undefined;
     if (data !== undefined) add({ kind: "payload", domain: d, name: data, owner }, value, "$event.data.".length, data.length);
   };
+
+  for (const x of entries(child(root, "external"))) {
+    declare("external", x);
+    for (const f of entries(child(x.value, "payload"))) {
+      declare("payload", f, `external/${x.name}`);
+      fieldValue(f.value);
+    }
+  }
 
   const reactionEvents = new Map<string, Qualified>();
   const reactionActions = new Map<string, Qualified>();
