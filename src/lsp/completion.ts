@@ -4,7 +4,8 @@ import { isConfigFile, uriToPath } from "./convert.js";
 import { cursorContext } from "./cursor.js";
 import { keysAt, schemaAt } from "./schema-nav.js";
 import { PRIMITIVES } from "../model/types.js";
-import type { FileIndex, SymbolIndex } from "./symbols.js";
+import type { SymbolIndex } from "./symbol-index.js";
+import type { FileIndex } from "./symbols.js";
 import type { Workspace } from "./workspace.js";
 
 type Path = readonly (string | number)[];

@@ -2,7 +2,8 @@ import { ErrorCodes, ResponseError } from "vscode-languageserver";
 import type { DefinitionParams, Location, PrepareRenameParams, Range, ReferenceParams, RenameParams, TextDocumentPositionParams, WorkspaceEdit, TextEdit } from "vscode-languageserver";
 import { pathToUri, uriToPath } from "./convert.js";
 import { namePattern } from "./schema-nav.js";
-import type { Occurrence, SymbolIndex, SymbolKind } from "./symbols.js";
+import type { SymbolIndex } from "./symbol-index.js";
+import type { Occurrence, SymbolKind } from "./symbols.js";
 import type { Workspace } from "./workspace.js";
 
 /** The symbol under the cursor, and the project's index to look it up in. */

@@ -6,7 +6,7 @@ import { nodeHost } from "../host/node-host.js";
 import { isConfigFile, pathToUri, toLspDiagnostic } from "./convert.js";
 import { overlayHost } from "./overlay-host.js";
 import { checkProject, type CheckedProject, type Project, projectKey, projectOf } from "./project.js";
-import { SymbolIndex } from "./symbols.js";
+import { SymbolIndex } from "./symbol-index.js";
 
 /** Where diagnostics go: the server publishes them, a test can collect them. */
 export type Publish = (uri: string, diagnostics: LspDiagnostic[]) => void;

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { indexFile } from "../../src/lsp/symbols.js";
+import { indexFile } from "../../src/lsp/index-file.js";
 
 const names = (text: string) =>
   indexFile("/p/a.yaml", text).occurrences.map((o) => `${o.declaration ? "decl" : "ref"} ${o.key} ${JSON.stringify(text.slice(o.start, o.end))}`);
