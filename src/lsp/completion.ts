@@ -144,12 +144,12 @@ class Names {
   reactionData(reaction: string, label: (field: string) => string): CompletionItem[] {
     const on = this.file.reactionEvents.get(reaction);
     if (!on) return [];
-    return this.index.declared(on.domain, "payload", `${on.aggregate}/${on.name}`).map((o) => ({ label: label(o.symbol.name), kind: CompletionItemKind.Variable }));
+    return this.index.declared(on.domain, "payload", `${on.aggregate}/${on.name}`).map((o) => ({ label: label(o.symbol.name), kind: CompletionItemKind.Variable, ...(o.detail ? { detail: o.detail } : {}) }));
   }
   /** The payload fields of the action a reaction issues. */
   reactionInputs(reaction: string): CompletionItem[] {
     const target = this.file.reactionActions.get(reaction);
-    return target ? this.index.declared(target.domain, "input", `${target.aggregate}/${target.name}`).map((o) => ({ label: o.symbol.name, kind: CompletionItemKind.Field })) : [];
+    return target ? this.index.declared(target.domain, "input", `${target.aggregate}/${target.name}`).map((o) => ({ label: o.symbol.name, kind: CompletionItemKind.Field, ...(o.detail ? { detail: o.detail } : {}) })) : [];
   }
   /** What a view's update may read of its source event `<aggregate>.<event>`. */
   viewSourceValues(source: string): CompletionItem[] {

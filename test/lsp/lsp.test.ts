@@ -49,7 +49,7 @@ beforeAll(async () => {
   writeFileSync(path.join(root, "domains/types.yaml"), TYPES);
   writeFileSync(path.join(root, "domains/account.yaml"), ACCOUNT);
   lsp = await startLsp(root);
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   await lsp?.close();
