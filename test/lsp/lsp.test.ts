@@ -219,6 +219,9 @@ describe("fluvius lsp", () => {
     const onKey: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "emits:", 2) });
     const schema = JSON.parse(readFileSync(path.join(repoRoot, "schemas/domain.schema.json"), "utf8")) as { $defs: { action: { properties: { emits: { description: string } } } } };
     expect((onKey.contents as MarkupContent).value).toBe(schema.$defs.action.properties.emits.description);
+    // A built-in type is documented by what its key is: a field.
+    const onBuiltin: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "decimal", 2) });
+    expect((onBuiltin.contents as MarkupContent).value).toMatch(/^\*\*built-in type\*\* `decimal`\n\nA field type: /);
     const onType: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "balance: Money", "balance: M".length) });
     expect((onType.contents as MarkupContent).value).toContain("**type** `Money`");
     expect((onType.contents as MarkupContent).value).toContain("Money: { type: decimal, scale: 2 }");
