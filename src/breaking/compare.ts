@@ -42,7 +42,8 @@ export function compareEvents(locked: EventLock["events"], model: Model): Findin
   const findings: Finding[] = [];
   const current = currentEvents(model);
   for (const [type, versions] of Object.entries(locked)) {
-    const [domain = "", aggregate = "", event = ""] = splitType(type);
+    // `<domain>.<aggregate>.<event>`: names are kebab-case, never dotted.
+    const [domain = "", aggregate = "", event = ""] = type.split(".");
     const subject = { domain, aggregate, section: "events" as const, name: event };
     const now = current.get(type);
     if (now === undefined) {
@@ -145,9 +146,4 @@ function eventCode(change: DataChange): BreakingCode {
     default:
       return "event-field-retyped";
   }
-}
-
-/** `<domain>.<aggregate>.<event>`: names are kebab-case, never dotted. */
-function splitType(type: string): string[] {
-  return type.split(".");
 }

@@ -1,9 +1,7 @@
 import { Flags } from "@oclif/core";
 import { checkBreaking } from "../breaking/breaking.js";
 import { EXIT, FluviusCommand } from "../cli/base-command.js";
-import { formatGithub } from "../diagnostics/format/github.js";
-import { formatJson } from "../diagnostics/format/json.js";
-import { formatSarif } from "../diagnostics/format/sarif.js";
+import { diagnosticsFlags, diagnosticsOutput, failsOn } from "../cli/diagnostics-output.js";
 import { formatText } from "../diagnostics/format/text.js";
 import { nodeHost } from "../host/node-host.js";
 
@@ -24,8 +22,7 @@ Exit code: 0 no errors (warnings allowed unless --max-warnings), 1 errors, 2 usa
   static override flags = {
     against: Flags.string({ description: "A git revision (branch, tag, commit) to compare with." }),
     lock: Flags.boolean({ description: "Compare the events with fluvius.lock.json (the default without --against)." }),
-    format: Flags.string({ char: "f", description: "Output format.", options: ["text", "json", "github", "sarif"], default: "text" }),
-    "max-warnings": Flags.integer({ description: "Fail (exit 1) when there are more warnings than this. Default: warnings never fail.", min: 0 }),
+    ...diagnosticsFlags,
     config: Flags.string({ char: "c", description: "Path of fluvius.yaml (default: the nearest one upwards)." }),
   };
 
@@ -44,28 +41,16 @@ Exit code: 0 no errors (warnings allowed unless --max-warnings), 1 errors, 2 usa
       return this.exit(EXIT.usage);
     }
     const { diagnostics } = result;
-    switch (flags.format) {
-      case "json":
-        this.log(formatJson(diagnostics));
-        break;
-      case "github":
-        if (diagnostics.length > 0) this.log(formatGithub(diagnostics));
-        break;
-      case "sarif":
-        this.log(formatSarif(diagnostics, this.config.version));
-        break;
-      default: {
-        if (diagnostics.length > 0) this.log(`${formatText(diagnostics, { color, sources: result.sources })}\n`);
-        const errors = diagnostics.filter((d) => d.severity === "error").length;
-        const warnings = diagnostics.length - errors;
-        const against = result.compared.join(" and ");
-        const accepted = result.suppressed.length === 0 ? "" : `; ${result.suppressed.length} accepted in fluvius.yaml`;
-        this.log(errors + warnings === 0 ? `✔ nothing breaking against ${against}${accepted}` : `✖ ${errors} breaking change${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"} against ${against}${accepted}`);
-      }
-    }
     const errors = diagnostics.filter((d) => d.severity === "error").length;
     const warnings = diagnostics.length - errors;
-    const maxWarnings = flags["max-warnings"];
-    if (errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings)) this.exit(EXIT.problems);
+    const against = result.compared.join(" and ");
+    const accepted = result.suppressed.length === 0 ? "" : `; ${result.suppressed.length} accepted in fluvius.yaml`;
+    const summary =
+      errors + warnings === 0
+        ? `✔ nothing breaking against ${against}${accepted}`
+        : `✖ ${errors} breaking change${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"} against ${against}${accepted}`;
+    const output = diagnosticsOutput(diagnostics, { format: flags.format, color, sources: result.sources, toolVersion: this.config.version, summary });
+    if (output !== undefined) this.log(output);
+    if (failsOn(diagnostics, flags["max-warnings"], (line) => this.logToStderr(line))) this.exit(EXIT.problems);
   }
 }

@@ -1,10 +1,8 @@
 import { Args, Flags } from "@oclif/core";
 import { EXIT, FluviusCommand } from "../cli/base-command.js";
 import { compile } from "../compile.js";
-import { formatGithub } from "../diagnostics/format/github.js";
-import { formatJson } from "../diagnostics/format/json.js";
-import { formatSarif } from "../diagnostics/format/sarif.js";
-import { formatText, summarise } from "../diagnostics/format/text.js";
+import { summarise } from "../diagnostics/format/text.js";
+import { diagnosticsFlags, diagnosticsOutput, failsOn } from "../cli/diagnostics-output.js";
 import { nodeHost } from "../host/node-host.js";
 
 export default class Validate extends FluviusCommand {
@@ -27,16 +25,7 @@ names (default domains/**/*.yaml). Exit code: 0 clean, 1 errors (or more warning
   };
 
   static override flags = {
-    format: Flags.string({
-      char: "f",
-      description: "Output format.",
-      options: ["text", "json", "github", "sarif"],
-      default: "text",
-    }),
-    "max-warnings": Flags.integer({
-      description: "Fail (exit 1) when there are more warnings than this. Default: warnings never fail.",
-      min: 0,
-    }),
+    ...diagnosticsFlags,
     config: Flags.string({ char: "c", description: "Path of fluvius.yaml (default: the nearest one upwards)." }),
   };
 
@@ -49,26 +38,8 @@ names (default domains/**/*.yaml). Exit code: 0 clean, 1 errors (or more warning
     });
     const { diagnostics } = result;
     const color = this.useColor();
-    switch (flags.format) {
-      case "json":
-        this.log(formatJson(diagnostics));
-        break;
-      case "github":
-        if (diagnostics.length > 0) this.log(formatGithub(diagnostics));
-        break;
-      case "sarif":
-        this.log(formatSarif(diagnostics, this.config.version));
-        break;
-      default:
-        if (diagnostics.length > 0) this.log(`${formatText(diagnostics, { color, sources: result.sources })}\n`);
-        this.log(summarise(diagnostics, result.fileCount, color));
-    }
-    const errors = diagnostics.filter((d) => d.severity === "error").length;
-    const warnings = diagnostics.length - errors;
-    const maxWarnings = flags["max-warnings"];
-    if (errors === 0 && maxWarnings !== undefined && warnings > maxWarnings) {
-      this.logToStderr(`fluvius: ${warnings} warnings, more than --max-warnings ${maxWarnings} allows.`);
-    }
-    if (errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings)) this.exit(EXIT.problems);
+    const output = diagnosticsOutput(diagnostics, { format: flags.format, color, sources: result.sources, toolVersion: this.config.version, summary: summarise(diagnostics, result.fileCount, color) });
+    if (output !== undefined) this.log(output);
+    if (failsOn(diagnostics, flags["max-warnings"], (line) => this.logToStderr(line))) this.exit(EXIT.problems);
   }
 }

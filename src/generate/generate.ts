@@ -93,7 +93,9 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
   try {
     const generatedDir = config.output.generated;
     const previous = await readManifest(host, generatedDir);
-    const lock = await readLock(host, config.root);
+    const lockPath = resolvePath(config.root, LOCK_NAME);
+    const lockText = await host.readText(lockPath);
+    const lock = lockOf(lockText);
     const handlers = await planHandlers(host, config, model, previous, fmt, diagnostics, lock);
     const context: EmitContext = {
       model,
@@ -127,7 +129,7 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
     const manifest: Manifest = { version: 1, ...(clean ? { inputs: fingerprint } : {}), files: generated.files, handlers: handlers.entries };
     const manifestPath = `${generatedDir}/${MANIFEST_NAME}`;
     const current = await host.readText(manifestPath);
-    const lockChanges = await lockChange(host, config.root, model);
+    const lockChanges = lockChange(lockPath, lockText, lock, model);
     return {
       ...result,
       changes: [...generated.changes, ...handlers.changes, ...lockChanges].sort((a, b) => (a.path < b.path ? -1 : 1)),
@@ -156,19 +158,15 @@ async function migrationDriftOf(host: Host, config: ProjectConfig, model: Model,
  * compatible change, never dropped. An unreadable lock is left alone for `fluvius breaking`
  * to report.
  */
-async function lockChange(host: Host, root: string, model: Model): Promise<Change[]> {
-  const path = resolvePath(root, LOCK_NAME);
-  const before = await host.readText(path);
-  const previous = before === undefined ? undefined : parseLock(before);
-  if (previous !== undefined && "problem" in previous) return [];
+function lockChange(path: string, before: string | undefined, previous: EventLock | undefined, model: Model): Change[] {
+  if (before !== undefined && previous === undefined) return [];
   const after = serializeLock(nextLock(previous, model));
   if (after === before) return [];
   return [before === undefined ? { kind: "create", path, after } : { kind: "update", path, before, after }];
 }
 
-/** The project's event lock as it is on disk (before this generation adds to it), if readable. */
-async function readLock(host: Host, root: string): Promise<EventLock | undefined> {
-  const text = await host.readText(resolvePath(root, LOCK_NAME));
+/** The lock in its file's text, if there is one and it reads. */
+function lockOf(text: string | undefined): EventLock | undefined {
   const lock = text === undefined ? undefined : parseLock(text);
   return lock === undefined || "problem" in lock ? undefined : lock;
 }

@@ -144,6 +144,20 @@ describe("fluvius breaking from the command line", () => {
     git("checkout", "-q", "--", ".");
   });
 
+  test("warnings pass unless --max-warnings says otherwise", () => {
+    edit((s) => s.replace('allow: ["order:place", "order:read"]', 'allow: ["order:place", "order:read", "order:close"]'));
+    try {
+      const passing = runCli(["breaking", "--against", "base"], { cwd: dir });
+      expect(passing.status).toBe(0);
+      expect(passing.stdout).toContain("permission-granted");
+      const strict = runCli(["breaking", "--against", "base", "--max-warnings", "0"], { cwd: dir });
+      expect(strict.status).toBe(1);
+      expect(strict.stderr).toContain("fluvius: 1 warning, more than --max-warnings 0 allows.");
+    } finally {
+      writeFileSync(SPEC(), BASE);
+    }
+  });
+
   test("usage errors: an unknown revision, no lock yet — a message, exit 2, no stack", () => {
     const unknown = runCli(["breaking", "--against", "no-such-branch"], { cwd: dir });
     expect(unknown.status).toBe(2);

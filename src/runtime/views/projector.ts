@@ -51,12 +51,11 @@ export function createProjector(store: EventStore, options: ProjectorOptions): P
   const batchSize = options.batchSize ?? 500;
   const db = store.database;
 
-  async function outcomeOf(stored: StoredEvent, fresh: boolean): Promise<Outcome> {
+  async function outcomeOf(stored: StoredEvent): Promise<Outcome> {
     const sources = view.sources.filter((s) => s.streamType === stored.streamType && s.eventType === stored.type);
     if (sources.length === 0) return { event: stored, writes: [] };
     const record: EventRecord | undefined = upcast(stored);
     if (!record || !states.has(stored.streamType)) throw new Error(`View ${view.domain}.${view.name} is fed by ${stored.streamType}, which no aggregate of the project has; regenerate the code.`);
-    if (fresh) states.clear();
     // Reading the state may fail for reasons that pass (the database): that is thrown, the worker tries again.
     const needsState = sources.some((s) => s.usesState !== false || s.usesBefore === true);
     const { before, after } = needsState ? await states.around(stored, sources.some((s) => s.usesBefore === true)) : { before: undefined, after: undefined };
@@ -112,7 +111,7 @@ export function createProjector(store: EventStore, options: ProjectorOptions): P
     for (const parked of retries) {
       const stored = await eventById(db, parked.tenant, parked.eventId);
       if (!stored) continue;
-      let outcome = await outcomeOf(stored, true);
+      let outcome = await outcomeOf(stored);
       const apply = (o: Outcome) =>
         db.transaction(async (sql) => {
           await write(sql, [o]);
@@ -140,7 +139,7 @@ export function createProjector(store: EventStore, options: ProjectorOptions): P
         const batch = await store.readCommitted({ after: from, limit: batchSize, streamTypes });
         if (batch.length === 0) return done;
         const outcomes: Outcome[] = [];
-        for (const event of batch) outcomes.push(await outcomeOf(event, false));
+        for (const event of batch) outcomes.push(await outcomeOf(event));
         let moved: boolean;
         try {
           moved = await commit(from, outcomes);
