@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { expect } from "vitest";
-import { createStore, viewStatus, type Database, type ViewDefinition } from "../../src/runtime/index.js";
+import { createStore, pgDatabase, viewStatus, type Database, type ViewDefinition } from "../../src/runtime/index.js";
 import { runCli } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/fixtures.js";
 import { buildProjectFromSpecs, type BuiltProject } from "../helpers/project.js";
@@ -159,6 +159,38 @@ export async function expectExact(db: Database, views: readonly ViewDefinition[]
 export const sourceEvents = async (db: Database) => Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM fluvius.events WHERE stream_type = 'tally.account'"))[0]?.n ?? 0);
 export const checkpointOf = async (db: Database, name: string) =>
   (await db.query<{ at: string }>("SELECT tx_id::text || '/' || position::text AS at FROM fluvius.subscriptions WHERE name = $1::text", [name]))[0]?.at ?? "none";
+
+/**
+ * Makes a backlog whatever the machine's speed: holds the views' checkpoint rows locked (the
+ * projectors' passes wait on them) until at least `events` source events wait behind them,
+ * then lets go. Without it a fast projector keeps up with the deposits and there is nothing
+ * to kill it in.
+ */
+export async function withBacklog(url: string, views: readonly ViewDefinition[], events: number): Promise<number> {
+  const holder = pgDatabase({ connectionString: url, max: 1 });
+  const db = pgDatabase({ connectionString: url, max: 1 });
+  let release = () => {};
+  const released = new Promise<void>((r) => (release = r));
+  try {
+    let locked = () => {};
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holding = holder.transaction(async (sql) => {
+      await sql.query("SELECT 1 FROM fluvius.subscriptions WHERE name LIKE 'view:%' FOR UPDATE");
+      locked();
+      await released;
+    });
+    await Promise.race([isLocked, holding]);
+    let lag = await lagOf(db, views);
+    for (let i = 0; i < 800 && lag < events; i++) lag = await sleep(25).then(() => lagOf(db, views));
+    release();
+    await holding;
+    return lag;
+  } finally {
+    release();
+    await holder.close();
+    await db.close();
+  }
+}
 
 /** A projector's transaction is open: its rows' statement (one CTE per row) running, or run and not committed. */
 export async function projecting(db: Database): Promise<boolean> {
