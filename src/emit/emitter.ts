@@ -9,8 +9,6 @@ export interface EmitContext {
   readonly config: ProjectConfig;
   /** Display paths of each domain's spec files (for headers). */
   readonly sources: ReadonlyMap<string, readonly string[]>;
-  /** Per aggregate ("banking.account"): a hash of its hand-written evolve functions, if any. */
-  readonly handwrittenEvolveHashes: ReadonlyMap<string, string>;
   /** The event lock (fluvius.lock.json), when the project has one: upcasters of locked versions are typed. */
   readonly lock?: EventLock;
 }

@@ -7,7 +7,9 @@ import type { ProjectConfig } from "../load/config.js";
 import { discoverSpecFiles } from "../load/discover.js";
 import { templatesFingerprint } from "../templates/render.js";
 import type { Formatter } from "../write/format.js";
-import { type Manifest, stampOf } from "../write/manifest.js";
+import { MANIFEST_NAME, type Manifest, stampOf } from "../write/manifest.js";
+import { LOCK_NAME } from "../breaking/lock.js";
+import { displayPath, resolvePath } from "../host/paths.js";
 
 /** This build of fluvius: a new version (or a rebuilt compiler) re-does everything once. */
 const compilerStamp = (() => {
@@ -42,6 +44,15 @@ export async function inputsFingerprint(
 }
 
 /**
+ * The files a generation leaves besides the generated and hand-written ones, relative to the
+ * project root: the committed manifest and the event lock. The fast path checks them too, so
+ * a deleted lock or manifest is made again by the next run.
+ */
+export function outputsOf(config: ProjectConfig): string[] {
+  return [displayPath(config.root, `${config.output.generated}/${MANIFEST_NAME}`), LOCK_NAME];
+}
+
+/**
  * Whether the last generation was made from exactly these inputs, ended without a single
  * diagnostic, and left every file it wrote untouched since (by size and modification time):
  * then there is nothing to do, and nothing needs parsing, checking or rendering.
@@ -51,6 +62,7 @@ export async function unchangedSince(host: Host, config: ProjectConfig, manifest
   const recorded = [
     ...Object.entries(manifest.files).map(([p, e]) => [`${config.output.generated}/${p}`, e.stamp] as const),
     ...Object.entries(manifest.handlers).map(([p, e]) => [`${config.output.handlers}/${p}`, e.stamp] as const),
+    ...outputsOf(config).map((p) => [resolvePath(config.root, p), manifest.outputs?.[p]] as const),
   ];
   const stats = await Promise.all(recorded.map(([p]) => host.stat(p)));
   return recorded.every(([, stamp], i) => stamp !== undefined && stamp === stampOf(stats[i]));

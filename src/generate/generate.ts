@@ -13,9 +13,9 @@ import { lower } from "../model/lower.js";
 import type { Model } from "../model/model.js";
 import { Formatter } from "../write/format.js";
 import { applyChanges } from "../write/apply.js";
-import { MANIFEST_NAME, type Manifest, readManifest, serializeManifest, stampOf } from "../write/manifest.js";
+import { CACHE_PATH, MANIFEST_NAME, type Manifest, readManifest, serializeCache, serializeManifest, stampOf } from "../write/manifest.js";
 import { type Change, planGenerated } from "../write/plan.js";
-import { inputsFingerprint, unchangedSince } from "./fingerprint.js";
+import { inputsFingerprint, outputsOf, unchangedSince } from "./fingerprint.js";
 import { planHandlers } from "./handlers.js";
 import { LOCK_NAME, nextLock, parseLock, serializeLock, type EventLock } from "../breaking/lock.js";
 import { resolvePath } from "../host/paths.js";
@@ -45,8 +45,11 @@ export interface GeneratePlan {
   readonly changes: readonly Change[];
   /** Schema changes of the specs that no migration captures yet (empty: none, or no migrations at all). */
   readonly migrationDrift: readonly string[];
-  /** The manifest after the changes, and where it lives (written by `applyGeneration`). */
-  readonly manifest?: { readonly path: string; readonly value: Manifest; readonly current?: string };
+  /**
+   * What this run knows of its output, for the local cache (written by `applyGeneration`).
+   * The committed manifest's new text, when it changes, is one of the `changes`.
+   */
+  readonly manifest?: { readonly path: string; readonly value: Manifest };
   readonly appended: readonly { readonly path: string; readonly names: readonly string[] }[];
 }
 
@@ -63,7 +66,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
   const inputs = early && formatter ? await inputsFingerprint(host, early, formatter) : undefined;
   const fingerprint = inputs?.hash;
   if (early && fingerprint !== undefined && !options.force) {
-    const previous = await readManifest(host, early.output.generated);
+    const previous = await readManifest(host, early.root, early.output.generated);
     if (await unchangedSince(host, early, previous, fingerprint)) {
       return { diagnostics: [], sources: new Map(), fileCount: 0, changes: [], appended: [], migrationDrift: [], config: early };
     }
@@ -92,7 +95,7 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
   const fmt = formatter ?? new Formatter(config.root, options.progress);
   try {
     const generatedDir = config.output.generated;
-    const previous = await readManifest(host, generatedDir);
+    const previous = await readManifest(host, config.root, generatedDir);
     const lockPath = resolvePath(config.root, LOCK_NAME);
     const lockText = await host.readText(lockPath);
     const lock = lockOf(lockText);
@@ -101,7 +104,6 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
       model,
       config,
       sources: sourcesByDomain(compiled.domains, config.root),
-      handwrittenEvolveHashes: handlers.evolveHashes,
       ...(lock === undefined ? {} : { lock }),
     };
     const files = emitters.flatMap((e) => e.emit(context));
@@ -126,14 +128,15 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
 
     // Only a run that had nothing to say may let the next one skip everything.
     const clean = diagnostics.sorted().length === 0 && drift.changes.length === 0 && fingerprint !== undefined;
-    const manifest: Manifest = { version: 1, ...(clean ? { inputs: fingerprint } : {}), files: generated.files, handlers: handlers.entries };
+    const manifest: Manifest = { ...(clean ? { inputs: fingerprint } : {}), files: generated.files, handlers: handlers.entries };
     const manifestPath = `${generatedDir}/${MANIFEST_NAME}`;
-    const current = await host.readText(manifestPath);
     const lockChanges = lockChange(lockPath, lockText, lock, model);
+    // The committed manifest is output like any other: `--check` fails when it is stale.
+    const manifestChanges = textChange(manifestPath, await host.readText(manifestPath), serializeManifest(manifest));
     return {
       ...result,
-      changes: [...generated.changes, ...handlers.changes, ...lockChanges].sort((a, b) => (a.path < b.path ? -1 : 1)),
-      manifest: { path: manifestPath, value: manifest, ...(current === undefined ? {} : { current }) },
+      changes: [...generated.changes, ...handlers.changes, ...lockChanges, ...manifestChanges].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      manifest: { path: manifestPath, value: manifest },
       appended: handlers.appended,
       migrationDrift: drift.changes,
     };
@@ -160,7 +163,11 @@ async function migrationDriftOf(host: Host, config: ProjectConfig, model: Model,
  */
 function lockChange(path: string, before: string | undefined, previous: EventLock | undefined, model: Model): Change[] {
   if (before !== undefined && previous === undefined) return [];
-  const after = serializeLock(nextLock(previous, model));
+  return textChange(path, before, serializeLock(nextLock(previous, model)));
+}
+
+/** Creating or updating a file to `after`, if it is not that already. */
+function textChange(path: string, before: string | undefined, after: string): Change[] {
   if (after === before) return [];
   return [before === undefined ? { kind: "create", path, after } : { kind: "update", path, before, after }];
 }
@@ -172,14 +179,15 @@ function lockOf(text: string | undefined): EventLock | undefined {
 }
 
 /**
- * Writes the plan: every change (atomically, file by file), then the manifest, with the
- * stat of each written file so the next run need not read it. Returns whether the manifest
- * itself changed.
+ * Writes the plan: every change (atomically, file by file; the committed manifest among
+ * them), then the local cache, with the stat of each written file so the next run need not
+ * read it. Returns whether the committed manifest changed.
  */
 export async function applyGeneration(host: Host, plan: GeneratePlan): Promise<{ manifestWritten: boolean }> {
   await applyChanges(host, plan.changes);
   if (!plan.manifest || !plan.config) return { manifestWritten: false };
-  const { generated, handlers } = plan.config.output;
+  const { root, output } = plan.config;
+  const { generated, handlers } = output;
   const files = { ...plan.manifest.value.files };
   const handlerEntries = { ...plan.manifest.value.handlers };
   const written = plan.changes.filter((change) => change.kind !== "delete");
@@ -192,11 +200,19 @@ export async function applyGeneration(host: Host, plan: GeneratePlan): Promise<{
     if (inGenerated !== undefined && files[inGenerated]) files[inGenerated] = { ...files[inGenerated], stamp };
     else if (inHandlers !== undefined && handlerEntries[inHandlers]) handlerEntries[inHandlers] = { ...handlerEntries[inHandlers], stamp };
   }
+  const outputs = await outputStamps(host, plan.config);
   const inputs = plan.manifest.value.inputs === undefined ? {} : { inputs: plan.manifest.value.inputs };
-  const content = serializeManifest({ version: 1, ...inputs, files, handlers: handlerEntries });
-  if (content === plan.manifest.current) return { manifestWritten: false };
-  await host.writeFile(plan.manifest.path, content);
-  return { manifestWritten: true };
+  const cachePath = resolvePath(root, CACHE_PATH);
+  const cache = serializeCache({ ...inputs, files, handlers: handlerEntries, outputs });
+  if (cache !== (await host.readText(cachePath))) await host.writeFile(cachePath, cache);
+  return { manifestWritten: plan.changes.some((change) => change.path === plan.manifest?.path) };
+}
+
+/** The stamps of the manifest and the lock as this run leaves them (a missing one has none, so the next run does not skip). */
+async function outputStamps(host: Host, config: ProjectConfig): Promise<Record<string, string>> {
+  const paths = outputsOf(config);
+  const stamps = await Promise.all(paths.map(async (p) => stampOf(await host.stat(resolvePath(config.root, p)))));
+  return Object.fromEntries(paths.flatMap((p, i) => (stamps[i] === undefined ? [] : [[p, stamps[i]]])));
 }
 
 /** Spec files of each domain, relative to the project root (stable across machines). */

@@ -16,8 +16,6 @@ import type { Change } from "../write/plan.js";
 
 export interface HandlerPlan {
   readonly changes: readonly Change[];
-  /** Per "domain.aggregate": the hash of its hand-written evolve functions. */
-  readonly evolveHashes: ReadonlyMap<string, string>;
   readonly entries: Record<string, HandlerEntry>;
   /** Stubs appended to existing modules, for the summary. */
   readonly appended: readonly { readonly path: string; readonly names: readonly string[] }[];
@@ -29,8 +27,6 @@ interface HandwrittenModule {
   readonly relative: string;
   readonly path: string;
   readonly typesImport: string;
-  /** "domain.aggregate" for an aggregate's module: its evolve functions feed the snapshot key. */
-  readonly evolveKey?: string;
   /** A hash of what the stubs are made from. */
   readonly stubsHash: string;
   stubs(): Stub[];
@@ -57,7 +53,6 @@ export async function planHandlers(
 ): Promise<HandlerPlan> {
   const format = (text: string) => formatter.format(text, "typescript");
   const changes: Change[] = [];
-  const evolveHashes = new Map<string, string>();
   const entries: Record<string, HandlerEntry> = {};
   const appended: { path: string; names: readonly string[] }[] = [];
   const { generated, handlers } = config.output;
@@ -71,7 +66,6 @@ export async function planHandlers(
         relative,
         path,
         typesImport,
-        evolveKey: `${domain.name}.${aggregate.name}`,
         // The stubs are a function of the aggregate's model (and the lock's older versions of its events): compare that, render only when needed.
         stubsHash: hash([typesImport, aggregate.modelHash, ...lockedHash(lockedVersionsOf(lock, domain.name, aggregate))]),
         stubs: () => stubsFor(domain, aggregate, displayPath(config.root, path), lockedVersionsOf(lock, domain.name, aggregate)),
@@ -143,14 +137,13 @@ export async function planHandlers(
 
   const pending: { module: HandwrittenModule; index: number; existing: string | undefined; stubs: () => Stub[] }[] = [];
   for (const [index, module] of modules.entries()) {
-    const { relative, path, stubsHash, evolveKey } = module;
+    const { relative, path, stubsHash } = module;
     const recorded = previous.handlers[relative];
     const stamp = stamps[index];
     const untouched = recorded?.stamp !== undefined && recorded.stamp === stamp;
     const existing = untouched ? undefined : texts[index];
     if (recorded && recorded.stubs === stubsHash && (untouched || (existing !== undefined && recorded.content === contentHash(existing)))) {
       entries[relative] = untouched || stamp === undefined ? recorded : { ...recorded, stamp };
-      if (recorded.evolve !== undefined && evolveKey !== undefined) evolveHashes.set(evolveKey, recorded.evolve);
       reportOrphans(recorded.orphans ?? [], module);
       continue;
     }
@@ -170,13 +163,12 @@ export async function planHandlers(
   for (const item of pending) {
     const { module, index, existing } = item;
     const stubs = item.stubs();
-    const { relative, path, typesImport, stubsHash, evolveKey } = module;
+    const { relative, path, typesImport, stubsHash } = module;
     const text = existing ?? freshText.get(item)!;
-    // A fresh module has every stub; it needs parsing only to read back its evolve functions.
-    // Later, only the stubs that are added get formatted.
+    // A fresh module has every stub: nothing to merge. Later, only the stubs that are added get formatted.
     const merged =
-      existing === undefined && !stubs.some((s) => s.kind === "evolver")
-        ? { text, added: [], orphans: [], declarations: new Map<string, string>() }
+      existing === undefined
+        ? { text, added: [], orphans: [] }
         : await mergeStubs(text, stubs, typesImport, format, module.handwritten);
     if (existing === undefined) changes.push({ kind: "create", path, after: merged.text });
     else if (merged.text !== existing) {
@@ -184,19 +176,15 @@ export async function planHandlers(
       appended.push({ path, names: merged.added });
     }
     reportOrphans(merged.orphans, module);
-    const evolvers = stubs.filter((s) => s.kind === "evolver").map((s) => merged.declarations.get(s.name) ?? "");
-    const evolve = evolvers.length === 0 ? undefined : hash(evolvers);
-    if (evolve !== undefined && evolveKey !== undefined) evolveHashes.set(evolveKey, evolve);
     entries[relative] = {
       // The stamp of an unchanged module is known now; a written one is stamped after writing.
       ...(merged.text === existing && stamps[index] !== undefined ? { stamp: stamps[index] } : {}),
       content: contentHash(merged.text),
       stubs: stubsHash,
-      ...(evolve === undefined ? {} : { evolve }),
       ...(merged.orphans.length === 0 ? {} : { orphans: merged.orphans }),
     };
   }
-  return { changes, evolveHashes, entries, appended };
+  return { changes, entries, appended };
 }
 
 function orphanReason(name: string, kind: HandwrittenModule["kind"]): string {

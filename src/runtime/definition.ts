@@ -136,12 +136,21 @@ export interface UniqueIndex {
 export interface AggregateDefinition<S, E extends EventShape, A extends object> {
   readonly domain: string;
   readonly aggregate: string;
-  /** Hash of what `evolve` depends on; snapshots are only read back under the same hash. */
+  /**
+   * Hash of the spec's state and events (what the snapshot's shape depends on). Snapshots are
+   * read back only under `snapshotKey(definition)`, which adds the source of the functions the
+   * fold runs (runtime/snapshot-key.ts).
+   */
   readonly specHash: string;
   readonly snapshotEvery?: number;
   initialState(): S;
   /** Pure: returns the next state (may return a new object or the same one updated). */
   evolve(state: S, event: E, meta: EventMeta): S;
+  /**
+   * The hand-written functions `evolve` calls (events without `apply`): not visible in
+   * `evolve`'s own source, so listed here for the snapshot key.
+   */
+  readonly evolveSteps?: readonly ((state: S, event: never, meta: EventMeta) => S)[];
   readonly events: { readonly [T in E["type"]]: EventDefinition<Extract<E, { type: T }>> };
   readonly actions: { readonly [K in keyof A]: ActionDefinition<S, A[K], E> };
   readonly readModel?: ReadModelDefinition;

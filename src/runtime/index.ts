@@ -39,6 +39,7 @@ export type {
 
 // What generated code defines
 export { defineAggregate, streamTypeOf } from "./definition.js";
+export { snapshotKey } from "./snapshot-key.js";
 export type {
   AggregateDefinition,
   AnyAggregateDefinition,

@@ -1,4 +1,5 @@
 import type { Host } from "../host/host.js";
+import { FLUVIUS_VERSION } from "../project/version.js";
 import type { FileLanguage, Formatter } from "./format.js";
 import { contentHash, type Manifest, type ManifestEntry, stampOf } from "./manifest.js";
 
@@ -64,7 +65,8 @@ export async function planGenerated(options: {
     const recorded = previous.files[file.path];
     return recorded !== undefined && recorded.source === source && recorded.stamp !== undefined && recorded.stamp === stamps[index];
   };
-  const sources = options.files.map((f) => contentHash(`${fingerprint}\n${f.input}`));
+  // Headers name fluvius's version: a new version makes every file again.
+  const sources = options.files.map((f) => contentHash(`${FLUVIUS_VERSION}\n${fingerprint}\n${f.input}`));
   // Read the rest at once: thousands of small files are I/O-bound, not CPU-bound.
   const onDisk = await Promise.all(
     options.files.map((f, i) => (untouched(f, i, sources[i]!) ? undefined : host.readText(`${generatedDir}/${f.path}`))),

@@ -69,7 +69,7 @@ describe("generated reactions compile", () => {
       if (r.name === "expire-unconfirmed") return { ...r, effect: { ...r.effect, payload: [...r.effect.payload, { field: "note", value: { kind: "literal", value: "x" } }] } };
       return r;
     });
-    const files = typescriptEmitter.emit({ model: broken, config: compiled.config!, sources: new Map(), handwrittenEvolveHashes: new Map() });
+    const files = typescriptEmitter.emit({ model: broken, config: compiled.config!, sources: new Map() });
     const module = files.find((f) => f.path === "shop/_reactions.ts");
     expect(module).toBeDefined();
     const tree = readTree(path.join(shop, "expected"));

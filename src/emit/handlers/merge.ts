@@ -9,8 +9,6 @@ export interface MergeResult {
   readonly added: readonly string[];
   /** Exported handler-like functions (or reactors) the spec no longer asks for: reported, never deleted. */
   readonly orphans: readonly { readonly name: string; readonly line: number; readonly column: number }[];
-  /** The source text of each expected function that the module declares. */
-  readonly declarations: ReadonlyMap<string, string>;
 }
 
 const HANDWRITTEN_NAME = /^(handle|evolve|upcast)[A-Z0-9]/;
@@ -52,7 +50,6 @@ export async function mergeStubs(
   const missing = stubs.filter((s) => !exported.has(s.name));
 
   let text = existing;
-  const addedTexts = new Map<string, string>();
   if (missing.length > 0) {
     const lines: string[] = [];
     // What the new stubs use from the runtime and the module does not import yet.
@@ -68,17 +65,13 @@ export async function mergeStubs(
     const separator = text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";
     const added = await Promise.all(missing.map(async (s) => (await format(s.text)).trimEnd()));
     text = `${text}${separator}${added.join("\n\n")}\n`;
-    missing.forEach((s, i) => addedTexts.set(s.name, added[i] ?? s.text));
   }
 
   const orphans = [...exported.entries()]
     .filter(([name, node]) => handwritten(name, node.text) && !expected.has(name))
     .map(([name, node]) => ({ name, ...node.position }))
     .sort((a, b) => a.line - b.line);
-  const declarations = new Map<string, string>();
-  for (const [name, node] of exported) if (expected.has(name)) declarations.set(name, node.text);
-  for (const [name, added] of addedTexts) declarations.set(name, added);
-  return { text, added: missing.map((s) => s.name), orphans, declarations };
+  return { text, added: missing.map((s) => s.name), orphans };
 }
 
 interface Declared {

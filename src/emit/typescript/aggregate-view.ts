@@ -108,6 +108,8 @@ export interface DefinitionView {
   readonly domain: string;
   readonly aggregate: string;
   readonly specHash: string;
+  /** `handlers.evolveX, …`: the hand-written evolve functions, for the runtime's snapshot key. */
+  readonly evolveSteps?: string;
   readonly snapshotEvery?: number;
   readonly readModel: string;
   /** `{ field: "sku" }` for an aggregate whose ids come from `id: { from }`. */
@@ -120,8 +122,6 @@ export interface AggregateViewInput {
   readonly header: string;
   /** Relative import of the hand-written module, e.g. "../../domain/banking/account.js". */
   readonly handlersImport: string;
-  /** Hash of the hand-written evolve functions, folded into the snapshot key. */
-  readonly handwrittenEvolveHash?: string;
   /** The event lock's versions of this aggregate's events (by event name), for typed upcasters. */
   readonly lockedVersions?: LockedVersions;
 }
@@ -144,6 +144,7 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
   const actions = aggregate.actions.map((a) => actionView(a, aggregate));
   const events = aggregate.events.map((e) => eventView(e, aggregate, actions, input.lockedVersions?.[e.name]));
   const helpers = evolveHelpers(aggregate.events, aggregate.state);
+  const evolveSteps = events.filter((e) => e.handwritten).map((e) => `handlers.${e.evolverFunction}`);
   const whens = aggregate.actions.filter((a) => a.when.length > 0);
   const runtimeValues = ["defineAggregate", ...helpers.filter((h) => h !== "isDeepStrictEqual")];
   if (whens.length > 0) runtimeValues.push("fieldIn");
@@ -173,7 +174,10 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
     definition: {
       domain: domain.name,
       aggregate: aggregate.name,
-      specHash: input.handwrittenEvolveHash === undefined ? aggregate.evolveHash : `${aggregate.evolveHash}.${input.handwrittenEvolveHash}`,
+      // A function of the spec only: the runtime adds the source of the hand-written evolve
+      // functions it loads (runtime/snapshot-key.ts), so editing one never stales this file.
+      specHash: aggregate.evolveHash,
+      ...(evolveSteps.length === 0 ? {} : { evolveSteps: evolveSteps.join(", ") }),
       ...(aggregate.snapshotEvery === undefined ? {} : { snapshotEvery: aggregate.snapshotEvery }),
       readModel: JSON.stringify(readModelColumns(domain, aggregate)),
       ...(aggregate.naturalKey === undefined ? {} : { naturalKey: JSON.stringify(naturalKeyOf(aggregate, aggregate.naturalKey.field)) }),

@@ -24,7 +24,7 @@ export const typescriptEmitter: Emitter = {
     for (const domain of context.model.domains) files.push(...domainFiles(context, domain));
     const domains = context.model.domains.map((d) => ({ alias: `${camelCase(d.name)}Domain`, folder: layout.domainFolder(d.name) }));
     const input = hash([templatesFingerprint(), domains]);
-    const header = generatedHeader([], input);
+    const header = generatedHeader([]);
     files.push({
       path: "index.ts",
       language: "typescript",
@@ -37,7 +37,7 @@ export const typescriptEmitter: Emitter = {
 
 function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[] {
   const sources = domainSources(context, domain);
-  const header = generatedHeader(sources, domain.specHash);
+  const header = generatedHeader(sources);
   const domainInput = hash([templatesFingerprint(), sources, domain.specHash]);
   const folder = layout.domainFolder(domain.name);
   const files: GeneratedFile[] = [];
@@ -134,12 +134,11 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
   // keeps one thread from finishing it alone at the end of a large generation.
   for (const aggregate of domain.aggregates) {
     const modulePath = layout.aggregateModule(domain.name, aggregate.name);
-    const handwritten = context.handwrittenEvolveHashes.get(`${domain.name}.${aggregate.name}`);
     const handlersImport = importSpecifier(`${generated}/${modulePath}`, `${handlers}/${layout.handlerModule(domain.name, aggregate.name)}`);
     // The module depends on its aggregate only (and the domain's name): a change elsewhere does not touch it.
     const lockedVersions = lockedVersionsOf(context.lock, domain.name, aggregate);
     const locked = Object.keys(lockedVersions).length === 0 ? [] : [JSON.stringify(lockedVersions)];
-    const input = hash([templatesFingerprint(), sources, domain.name, aggregate.modelHash, handlersImport, handwritten ?? null, ...locked]);
+    const input = hash([templatesFingerprint(), sources, domain.name, aggregate.modelHash, handlersImport, ...locked]);
     files.push({
       path: modulePath,
       language: "typescript",
@@ -150,9 +149,8 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
           aggregateView({
             domain,
             aggregate,
-            header: generatedHeader(sources, aggregate.modelHash),
+            header: generatedHeader(sources),
             handlersImport,
-            ...(handwritten === undefined ? {} : { handwrittenEvolveHash: handwritten }),
             lockedVersions,
           }),
         ),

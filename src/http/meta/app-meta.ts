@@ -1,11 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { FLUVIUS_VERSION } from "../../project/version.js";
 
-/** This package's version (src/ and dist/ both sit two folders below package.json). */
-export const FRAMEWORK_VERSION: string = (() => {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: unknown };
-  return typeof pkg.version === "string" ? pkg.version : "0.0.0";
-})();
+/** This package's version. */
+export const FRAMEWORK_VERSION: string = FLUVIUS_VERSION;
 
 /** What a deployment says about its build (`fluvius serve` reads FLUVIUS_BUILD_NO and FLUVIUS_BUILD_TIME). */
 export interface BuildInfo {

@@ -26,6 +26,7 @@ import { decodeRejection, encodeRejection, isRecordableRejection } from "./rejec
 import { requestHash } from "./request-hash.js";
 import { StreamCache } from "./stream-cache.js";
 import { StreamQueue } from "./stream-queue.js";
+import { snapshotKey } from "../snapshot-key.js";
 import { applyWithViews, nonUuidViewValue } from "../views/changes.js";
 import { inlineViewSourcesFor } from "../views/definition.js";
 import { missingLookups } from "../lookups/reader.js";
@@ -63,6 +64,8 @@ export function createAggregateService<S, E extends EventShape, A extends object
   const cache = new StreamCache(options.cacheSize ?? 1000);
   const queue = new StreamQueue();
   const streamType = streamTypeOf(definition);
+  // Snapshots are stored and read under it: a fold that changed never reads an old one.
+  const snapshotHash = snapshotKey(definition);
   const readPermission = `${definition.aggregate}:read`;
   const historyPermission = `${definition.aggregate}:history`;
   const cacheKey = (tenant: string, streamId: string) => `${tenant}\u0000${streamId}`;
@@ -92,7 +95,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
     const tenant = scope(actor);
     if (!policy.mayAllow(actor, permission)) throw new ForbiddenError(permission);
     const id = streamIdOf(streamId);
-    const loaded = await tenant.load(streamType, id, { specHash: definition.specHash });
+    const loaded = await tenant.load(streamType, id, { specHash: snapshotHash });
     if (loaded.version === 0) throw new NotFoundError(id);
     const state = stateOf(definition, loaded.snapshot, loaded.events);
     if (!policy.can(actor, permission, state as object)) throw new ForbiddenError(permission);
@@ -113,7 +116,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
   async function previousOutcome(tenant: TenantStore, record: CommandRecord, hash: string, commandId: string): Promise<CommandResult<S, E>> {
     if (record.requestHash !== hash) throw new IdempotencyKeyReusedError(commandId);
     if (record.rejection) throw decodeRejection(record.rejection);
-    const at = await tenant.load(streamType, record.streamId, { specHash: definition.specHash, toVersion: record.toVersion });
+    const at = await tenant.load(streamType, record.streamId, { specHash: snapshotHash, toVersion: record.toVersion });
     const state = stateOf(definition, at.snapshot, at.events);
     const count = record.toVersion - record.fromVersion;
     const stored = count > 0 ? await tenant.readStream(streamType, record.streamId, { afterVersion: record.fromVersion, limit: count }) : [];
@@ -227,7 +230,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
         ...(command.causationId !== undefined && { causationId: command.causationId }),
         ...(command.metadata !== undefined && { metadata: command.metadata }),
         ...(definition.readModel && { readModel: { definition: definition.readModel, columns: rowColumns(definition.readModel, next), creator } }),
-        ...(snapshotDue && { snapshot: { specHash: definition.specHash, state: next } }),
+        ...(snapshotDue && { snapshot: { specHash: snapshotHash, state: next } }),
         ...(hash !== undefined && { idempotency: { requestHash: hash, action: command.action } }),
         ...(refs.length > 0 && { requiredStreams: refs }),
       });
@@ -382,7 +385,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
     if (quick !== undefined) return quick;
     for (let n = 1; ; n++) {
       const loaded = await tenant.load(streamType, streamId, {
-        specHash: definition.specHash,
+        specHash: snapshotHash,
         ...(command.commandId !== undefined && { commandId: command.commandId }),
       });
       if (loaded.command && hash !== undefined && command.commandId !== undefined) {
@@ -447,7 +450,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
       const { tenant, id, loaded: current } = await authorizedCurrent(actor, streamId, historyPermission);
       if ("version" in target && target.version > current.version) throw new NotFoundError(id);
       const at = await tenant.load(streamType, id, {
-        specHash: definition.specHash,
+        specHash: snapshotHash,
         ...("version" in target ? { toVersion: target.version } : { at: target.at }),
       });
       if (at.version === 0) throw new NotFoundError(id);

@@ -8,6 +8,7 @@ import { itemOf, type Item } from "../read-model.js";
 import type { EventStore, TenantStore } from "../store/types.js";
 import { readViewRow } from "../store/view-rows.js";
 import type { ViewDefinition } from "../views/definition.js";
+import { snapshotKey } from "../snapshot-key.js";
 import { keyId, viewKeyValues } from "./keys.js";
 import type { LookupSource, Lookups } from "./types.js";
 
@@ -65,7 +66,7 @@ interface UntypedLookups {
 async function current(scope: TenantStore, definition: AnyAggregateDefinition, id: unknown): Promise<Item<unknown> | undefined> {
   if (typeof id !== "string" || !isUuid(id)) return undefined;
   const streamId = id.toLowerCase();
-  const loaded = await scope.load(streamTypeOf(definition), streamId, { specHash: definition.specHash });
+  const loaded = await scope.load(streamTypeOf(definition), streamId, { specHash: snapshotKey(definition) });
   if (loaded.version === 0) return undefined;
   const state: unknown = stateOf(definition, loaded.snapshot, loaded.events);
   return itemOf(state, streamId, {
