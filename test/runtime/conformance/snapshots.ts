@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { EventSchemaError, ForbiddenError, NotFoundError, streamTypeOf } from "../../../src/runtime/index.js";
+import { EventSchemaError, ForbiddenError, NotFoundError, snapshotKey, streamTypeOf } from "../../../src/runtime/index.js";
 import { account } from "../fixtures/banking-account.js";
 import { freshTenant } from "../helpers/backends.js";
 import { accounts, auditor, customer, openAccount, teller, type AccountService } from "../helpers/banking.js";
@@ -25,7 +25,7 @@ export function snapshotTests(ctx: SuiteContext): void {
       [tenant, id],
     );
     expect(rows.map((r) => r.version)).toEqual([5, 10]);
-    const loaded = await ctx.backend.store.forTenant(tenant).load(TYPE, id, { specHash: account.specHash });
+    const loaded = await ctx.backend.store.forTenant(tenant).load(TYPE, id, { specHash: snapshotKey(account) });
     expect(loaded.version).toBe(12);
     expect(loaded.snapshot?.version).toBe(10);
     expect(loaded.events.map((e) => e.version)).toEqual([11, 12]);
@@ -59,10 +59,31 @@ export function snapshotTests(ctx: SuiteContext): void {
       [tenant, id],
     );
     expect(hashes).toEqual([
-      { spec_hash: account.specHash, version: 3 },
-      { spec_hash: doubling.specHash, version: 5 },
+      { spec_hash: snapshotKey(account), version: 3 },
+      { spec_hash: snapshotKey(doubling), version: 5 },
     ]);
     expect((await v2.get(teller(tenant), id)).balance).toBe("8.00");
+  });
+
+  it("reads snapshots only under the same fold code: an edited hand-written evolve step under the same spec hash folds from the events", async () => {
+    const tenant = freshTenant();
+    type Step = (state: Parameters<typeof account.evolve>[0], event: never) => Parameters<typeof account.evolve>[0];
+    // As generated code lists the hand-written steps its evolve calls; only their source differs.
+    const once: Step = (state) => state;
+    const edited: Step = (state) => ({ ...state, tags: [...state.tags, "edited"] });
+    const v1 = accounts(ctx.backend.store, { ...account, snapshotEvery: 3, evolveSteps: [once] });
+    const id = await openAccount(v1, tenant);
+    await deposits(v1, tenant, id, ["1.00", "1.00", "1.00"]);
+    await ctx.backend.db.query(
+      `UPDATE fluvius.snapshots SET state = jsonb_set(state, '{balance}', '"500.00"') WHERE tenant = $1 AND stream_id = $2::uuid`,
+      [tenant, id],
+    );
+    expect((await v1.get(teller(tenant), id)).balance).toBe("501.00");
+    const v2 = accounts(ctx.backend.store, { ...account, snapshotEvery: 3, evolveSteps: [edited] });
+    expect(snapshotKey({ ...account, evolveSteps: [edited] })).not.toBe(snapshotKey({ ...account, evolveSteps: [once] }));
+    expect(snapshotKey({ ...account, evolveSteps: [edited] }).startsWith(`${account.specHash}.`)).toBe(true);
+    // Folded from the three deposits, not from the (tampered) snapshot of the old code.
+    expect((await v2.get(teller(tenant), id)).balance).toBe("3.00");
   });
 
   it("travels in time by version and by recorded time, with and without snapshots", async () => {
