@@ -73,7 +73,7 @@ export async function planGenerated(options: {
   );
 
   // First decide which files must be rendered and formatted; then format them all at once.
-  const pending: { file: GeneratedFile; path: string; source: string; disk: string | undefined; recorded: ManifestEntry | undefined }[] = [];
+  const pending: { file: GeneratedFile; path: string; source: string; disk: string | undefined; recorded: ManifestEntry | undefined; stamp: string | undefined }[] = [];
   for (const [index, file] of options.files.entries()) {
     const path = `${generatedDir}/${file.path}`;
     const source = sources[index]!;
@@ -89,7 +89,7 @@ export async function planGenerated(options: {
       entries[file.path] = stamp === undefined ? recorded : { ...recorded, stamp };
       continue;
     }
-    pending.push({ file, path, source, disk, recorded });
+    pending.push({ file, path, source, disk, recorded, stamp: stamps[index] });
   }
   // Each result is hashed as it arrives, while the formatting threads are still at work.
   const written: string[] = [];
@@ -98,14 +98,18 @@ export async function planGenerated(options: {
     (index, text) => (written[index] = contentHash(text)),
   );
 
-  for (const [index, { file, path, source, disk, recorded }] of pending.entries()) {
+  for (const [index, { file, path, source, disk, recorded, stamp }] of pending.entries()) {
     const after = formatted[index]!;
     entries[file.path] = { source, written: written[index]! };
     if (disk === undefined) {
       changes.push({ kind: "create", path, after });
       continue;
     }
-    if (disk === after) continue;
+    if (disk === after) {
+      // Made again and the same (a fresh clone, say): the file is untouched, so its stamp holds.
+      if (stamp !== undefined) entries[file.path] = { source, written: written[index]!, stamp };
+      continue;
+    }
     const edited = recorded ? contentHash(disk) !== recorded.written : true;
     if (edited && !force) {
       conflicts.push({ path, reason: recorded ? "edited" : "not-ours" });

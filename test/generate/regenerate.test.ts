@@ -21,6 +21,33 @@ describe("regeneration", () => {
     expect(again.manifestWritten).toBe(false);
   });
 
+  test("the committed manifest holds only paths and content hashes; stamps and input hashes live in the ignored .fluvius/", async () => {
+    const host = fixtureProject(banking);
+    await generateInto(host);
+    const manifest = JSON.parse(host.text("src/generated/.fluvius-manifest.json")!) as { version: number; files: Record<string, unknown> };
+    expect(Object.keys(manifest)).toEqual(["version", "files"]);
+    expect(manifest.version).toBe(2);
+    expect(Object.keys(manifest.files)).toContain("banking/account.ts");
+    for (const hash of Object.values(manifest.files)) expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    const cache = JSON.parse(host.text(".fluvius/generate.json")!) as { inputs?: string; files: Record<string, { stamp?: string }>; handlers: Record<string, unknown> };
+    expect(cache.inputs).toMatch(/^[0-9a-f]{64}$/);
+    expect(cache.files["banking/account.ts"]?.stamp).toBeDefined();
+    expect(Object.keys(cache.handlers)).toContain("banking/account.ts");
+  });
+
+  test("a manifest of version 1 (with stamps) is read: its files stay fluvius's, and it is rewritten as version 2", async () => {
+    const host = fixtureProject(banking);
+    await generateInto(host);
+    const current = JSON.parse(host.text("src/generated/.fluvius-manifest.json")!) as { files: Record<string, string> };
+    const old = { version: 1, inputs: "x", files: Object.fromEntries(Object.entries(current.files).map(([p, written]) => [p, { source: "s", written, stamp: "1:2" }])), handlers: {} };
+    await host.writeFile(`${host.cwd}/src/generated/.fluvius-manifest.json`, JSON.stringify(old));
+    await host.removeFile(`${host.cwd}/.fluvius/generate.json`);
+    const plan = await generateInto(host);
+    expect(plan.diagnostics).toEqual([]);
+    expect(plan.changes.map((c) => c.path.slice(host.cwd.length + 1))).toEqual(["src/generated/.fluvius-manifest.json"]);
+    expect(JSON.parse(host.text("src/generated/.fluvius-manifest.json")!)).toEqual({ version: 2, files: current.files });
+  });
+
   test("a run after a clean one notices a hand edit of a generated file even when the specs did not change", async () => {
     const host = fixtureProject(banking);
     await generateInto(host);
