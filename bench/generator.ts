@@ -142,6 +142,8 @@ export function benchGeneratorSize(aggregates: number, runs: number, log: (line:
     for (let round = 1; round <= runs; round++) {
       validate.push(runCliMeasured(["validate"], dir));
       rmSync(src, { recursive: true, force: true });
+      // Cold: no local stamps either (.fluvius/generate.json), as in a fresh clone.
+      rmSync(path.join(dir, ".fluvius"), { recursive: true, force: true });
       cold.push(runCliMeasured(["generate"], dir));
       if (round === 1) {
         // What a cold generate writes: the floor writes as many files of the same sizes.
