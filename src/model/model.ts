@@ -26,7 +26,10 @@ export interface DomainModel {
   readonly views: readonly ViewModel[];
   /** Policy rules for reactions' system actors (`{ reaction: <name>, allow: [...] }`). */
   readonly reactionRules: readonly ReactionRuleModel[];
-  /** A hash of the domain's spec files: changes whenever anything in them does. */
+  /**
+   * A hash of the domain's spec files: changes whenever anything in them does (a comment too).
+   * Only a cache key, to skip rendering what cannot have changed; never written into output.
+   */
   readonly specHash: string;
 }
 
@@ -52,7 +55,7 @@ export interface AggregateModel {
   readonly unique: readonly UniqueModel[];
   /** `id: { from }`: the stream id is the UUID v5 of (domain, aggregate, this creating-payload field). */
   readonly naturalKey?: NaturalKeyModel;
-  /** A hash of what evolving the state depends on (state, events, apply); keys snapshots. */
+  /** A hash of what evolving the state depends on (state, events, apply): the spec's part of the snapshot key (runtime/snapshot-key.ts). */
   readonly evolveHash: string;
   /** A hash of the whole aggregate: what its generated module and stubs are made from. */
   readonly modelHash: string;
