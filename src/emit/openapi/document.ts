@@ -244,7 +244,7 @@ function aggregateOperation(route: Extract<ApiRoute, { kind: "list" | "item" | "
         tags,
         operationId: `list.${itemName}`,
         summary: `List ${title}s`,
-        description: "Filter with `query` (the Fluvius filter language), sort with `sort=f.asc,g.desc`, page with `limit` and `page`, search with `text`, choose the rows' fields with `include` / `exclude`. `pagination.pages` is `ceil(total / limit)`.",
+        description: "Filter with `query` (the Fluvius filter language), sort with `sort=f.asc,g.desc`, page with `limit` and `page`, search with `text`, choose the rows' fields with `include` / `exclude`. `pagination.pages` is `ceil(total / limit)`; the count stops 10,000 rows past the page, and then `pagination.capped` is true (`total` is a lower bound).",
         parameters: listParameters(aggregate),
         responses: {
           "200": { description: "A page of rows", ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }) },

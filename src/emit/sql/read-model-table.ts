@@ -253,8 +253,9 @@ function indexesOf(domain: DomainModel, aggregate: AggregateModel, table: string
   for (const c of columns) if (c.kind === "ref") add(["_tenant", c.column], `lists filtered by the reference ${c.field}`);
   for (const f of aggregate.state) if (f.indexed) add(["_tenant", byField.get(f.name)?.column ?? f.name, "_id"], `lists filtered or sorted by ${f.name} (index: true)`);
   for (const rule of domain.rules) {
-    if (!rule.allow.some((p) => p === "*" || p === `${aggregate.name}:*` || p === `${aggregate.name}:read`)) continue;
+    if (!rule.allow.some((p) => p === "*" || p === "*:read" || p === `${aggregate.name}:*` || p === `${aggregate.name}:read`)) continue;
     for (const w of rule.where) {
+      if (w.field === "_creator" && w.value.kind === "actor") add(["_tenant", "_creator"], `role ${rule.role} lists only rows it created`);
       const c = byField.get(w.field);
       if (c && w.value.kind === "actor" && c.sqlType !== "jsonb") add(["_tenant", c.column], `role ${rule.role} lists only rows where ${c.field} matches the actor`);
     }
