@@ -96,7 +96,7 @@ function eventBlocks(domain: DomainModel, aggregate: AggregateModel, event: Even
   const blocks: Block[] = [heading(4, [code(`${aggregate.name}.${event.name}`), ` (v${event.version})`], domain.name, "event", aggregate.name, event.name)];
   if (event.description !== undefined) blocks.push(paragraph([event.description]));
   const items: Inline[][] = [
-    [event.public ? "Public: published to the brokers as " : "Internal; its type is ", code(eventKey(ref)), "."],
+    ["Stored as ", code(eventKey(ref)), event.public ? "; public: published to the brokers." : "; internal (not published)."],
     ["Emitted by: ", ...codeList(related.emittedBy, "no action (hand-written handlers only)"), "."],
     ["Changes the state: ", ...(event.apply === undefined ? ["in a hand-written evolve step"] : event.apply.length === 0 ? ["nothing"] : joined(event.apply.map(applyText), "; ")), "."],
   ];
@@ -121,11 +121,12 @@ function eventBlocks(domain: DomainModel, aggregate: AggregateModel, event: Even
 }
 
 function reactionRow(domain: DomainModel, r: ReactionModel): Inline[][] {
-  const details: string[] = [
-    ...(r.when.length === 0 ? [] : [`when ${r.when.map(conditionText).join(" and ")}`]),
-    ...(r.forEach === undefined ? [] : [`for each ${r.forEach.join(".")}`]),
-    ...(r.delay === undefined ? [] : [r.delay.kind === "after" ? `timer: after ${durationText(r.delay.milliseconds)}` : `timer: at ${reactionValueText(r.delay.value)}`]),
-    ...(r.cancelledBy.length === 0 ? [] : [`cancelled by ${r.cancelledBy.join(", ")}`]),
+  const details: Inline[][] = [
+    ...(r.when.length === 0 ? [] : [["when ", ...joined(r.when.map(conditionText), " and ")]]),
+    ...(r.forEach === undefined ? [] : [["for each of ", code(`$event.data.${r.forEach.join(".")}`)]]),
+    ...(r.delay === undefined ? [] : [r.delay.kind === "after" ? ["timer: after ", code(durationText(r.delay.milliseconds))] : ["timer: at ", code(reactionValueText(r.delay.value))]]),
+    ...(r.cancelledBy.length === 0 ? [] : [["cancelled by ", ...codeList(r.cancelledBy)]]),
+    ...(r.description === undefined ? [] : [[r.description]]),
   ];
   const { effect } = r;
   const does: Inline[] =
@@ -139,7 +140,7 @@ function reactionRow(domain: DomainModel, r: ReactionModel): Inline[][] {
       : effect.kind === "notify"
         ? ["notifies ", code(effect.integration)]
         : ["a hand-written reactor"];
-  return [[code(r.name)], [code(eventRefText(r.on, domain.name))], does, [...joined(details, "; "), ...(r.description === undefined ? [] : [details.length > 0 ? ". " : "", r.description])]];
+  return [[code(r.name)], [code(eventRefText(r.on, domain.name))], does, details.flatMap((d, i) => (i === 0 ? d : ["; ", ...d]))];
 }
 
 function viewRow(domain: DomainModel, v: ViewModel): Inline[][] {
@@ -227,8 +228,10 @@ function paragraph(content: readonly Inline[]): Block {
   return { kind: "paragraph", text: content };
 }
 
+/** A table without the columns (past the first) that are empty in every row, such as descriptions nobody wrote. */
 function table(head: readonly string[], rows: readonly (readonly (readonly Inline[])[])[]): Block {
-  return { kind: "table", head, rows };
+  const keep = head.map((_, i) => i === 0 || rows.some((row) => (row[i] ?? []).some((part) => part !== "")));
+  return { kind: "table", head: head.filter((_, i) => keep[i]), rows: rows.map((row) => row.filter((_, i) => keep[i])) };
 }
 
 /** The last plain text without its trailing space. */

@@ -61,7 +61,7 @@ export function viewsFlow(domain: DomainModel): string | undefined {
   if (domain.views.length === 0) return undefined;
   const chart = new Flowchart("LR");
   for (const view of domain.views) {
-    const node = chart.node("view", view.name, view.handler ? `${view.name} (hand-written)` : view.async ? `${view.name} (async)` : view.name);
+    const node = chart.node("view", view.name, view.handler ? `${view.name} (hand-written)` : view.async ? `${view.name} (async)` : view.name, view.name);
     for (const source of view.sources) {
       const event = chart.node("event", eventKey(source.on), eventRefText(source.on, domain.name));
       const where = source.where.length === 0 ? [] : [`where ${source.where.map(conditionText).join(" and ")}`];
@@ -82,7 +82,7 @@ function addReaction(
 ): void {
   const name = owner === home ? reaction.name : `${owner}.${reaction.name}`;
   const delay = reaction.delay === undefined ? undefined : reaction.delay.kind === "after" ? `after ${durationText(reaction.delay.milliseconds)}` : `at ${reactionValueText(reaction.delay.value)}`;
-  const node = chart.node(delay === undefined ? "reaction" : "timer", `${owner}.${reaction.name}`, delay === undefined ? name : `${name} (${delay})`);
+  const node = chart.node(delay === undefined ? "reaction" : "timer", `${owner}.${reaction.name}`, delay === undefined ? name : `${name} (${delay})`, name);
   const trigger = [
     ...(reaction.when.length === 0 ? [] : [`when ${reaction.when.map(conditionText).join(" and ")}`]),
     ...(reaction.forEach === undefined ? [] : [`for each ${reaction.forEach.join(".")}`]),
@@ -100,7 +100,7 @@ function addReaction(
       chart.edge(node, chart.node("outside", `notify.${effect.integration}`, effect.integration), "notify");
       break;
     case "handler":
-      chart.edge(node, chart.node("outside", `handler.${owner}.${reaction.name}`, "hand-written reactor"));
+      chart.edge(node, chart.node("outside", `handler.${owner}.${reaction.name}`, "hand-written reactor", `${name}_reactor`));
       break;
   }
 }

@@ -12,8 +12,8 @@ export function renderMarkdown(doc: DocsDocument): string {
 function block(b: Block): string {
   switch (b.kind) {
     case "heading":
-      // An explicit anchor: stable links whatever the heading's text becomes.
-      return `${"#".repeat(b.level)} ${inline(b.text)} <a id="${b.anchor}"></a>`;
+      // Markdown hosts derive their own anchors from the text; the HTML page uses b.anchor.
+      return `${"#".repeat(b.level)} ${inline(b.text)}`;
     case "paragraph":
       return inline(b.text);
     case "list":

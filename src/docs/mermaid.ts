@@ -19,6 +19,17 @@ const SHAPES: Readonly<Record<NodeShape, readonly [string, string]>> = {
   outside: ["[\\", "/]"],
 };
 
+const ID_PREFIX: Readonly<Record<NodeShape, string>> = {
+  command: "cmd",
+  event: "ev",
+  state: "st",
+  reaction: "rx",
+  timer: "tm",
+  view: "vw",
+  external: "ext",
+  outside: "out",
+};
+
 /** Colours by kind, the sticky-note colours of event storming. */
 const CLASSES: Readonly<Record<NodeShape, string>> = {
   command: "fill:#a7c7f2,stroke:#2f5f9e,color:#111",
@@ -42,11 +53,14 @@ export class Flowchart {
 
   constructor(private readonly direction: "LR" | "TD" = "LR") {}
 
-  /** The node for `key` (added on first use, with `label`); the same key gives the same node. */
-  node(kind: NodeShape, key: string, label: string): string {
+  /**
+   * The node for `key` (added on first use, with `label`); the same key gives the same node.
+   * Its id is made from `name` (default: the label), so the source stays readable.
+   */
+  node(kind: NodeShape, key: string, label: string, name: string = label): string {
     const known = this.ids.get(`${kind}\u0000${key}`);
     if (known !== undefined) return known;
-    const id = this.freshId(`${kind}_${key}`);
+    const id = this.freshId(`${ID_PREFIX[kind]}_${name}`);
     this.ids.set(`${kind}\u0000${key}`, id);
     const [open, close] = SHAPES[kind];
     this.nodes.push(`  ${id}${open}"${escapeLabel(label)}"${close}`);
