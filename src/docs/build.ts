@@ -144,12 +144,16 @@ function reactionRow(domain: DomainModel, r: ReactionModel): Inline[][] {
 }
 
 function viewRow(domain: DomainModel, v: ViewModel): Inline[][] {
-  const key = joined(
-    v.key.map((k) => `${k.name}${k.bucket === undefined ? "" : ` (${k.bucket} of ${k.value === undefined ? "?" : reactionValueText(k.value)})`}${k.bucket === undefined && k.value !== undefined ? ` = ${reactionValueText(k.value)}` : ""}`),
-    ", ",
-  );
+  const key = joined(v.key.map(keyPartText), ", ");
   const kind = v.handler ? " (hand-written)" : v.async ? " (async)" : "";
   return [[code(v.name), kind], key, fieldList(v.fields), codeList(v.sources.map((s) => eventRefText(s.on, domain.name))), text(v.description)];
+}
+
+/** `customerId = $state.customerId`, `day of $event.recordedAt`, or the bare name a hand-written projector fills. */
+function keyPartText(part: ViewModel["key"][number]): string {
+  if (part.value === undefined) return part.name;
+  const value = reactionValueText(part.value);
+  return part.bucket === undefined ? `${part.name} = ${value}` : `${part.bucket} of ${value}`;
 }
 
 function externalRow(domain: DomainModel, e: ExternalEventModel, relations: RelationIndex): Inline[][] {

@@ -9,7 +9,26 @@ import type { FieldInfo, ValueType } from "../model/types.js";
 
 /** A type as a spec author writes it: the named type when there is one, else its structure. */
 export function typeText(type: ValueType): string {
-  if ("typeName" in type && type.typeName !== undefined) return type.typeName;
+  return "typeName" in type && type.typeName !== undefined ? type.typeName : structureText(type);
+}
+
+/** What a named type stands for, one level down (its own name would say nothing), with a primitive's constraints. */
+export function definitionText(type: ValueType): string {
+  const base = structureText(type);
+  if (type.kind !== "primitive") return base;
+  const c = type.constraints;
+  const parts = [
+    c.scale === undefined ? undefined : `scale ${c.scale}`,
+    c.minimum === undefined ? undefined : `minimum ${String(c.minimum)}`,
+    c.maximum === undefined ? undefined : `maximum ${String(c.maximum)}`,
+    c.minLength === undefined ? undefined : `minLength ${c.minLength}`,
+    c.maxLength === undefined ? undefined : `maxLength ${c.maxLength}`,
+    c.pattern === undefined ? undefined : `pattern ${c.pattern}`,
+  ].filter((p): p is string => p !== undefined);
+  return parts.length === 0 ? base : `${base} (${parts.join(", ")})`;
+}
+
+function structureText(type: ValueType): string {
   switch (type.kind) {
     case "primitive":
       return type.primitive;
@@ -24,23 +43,6 @@ export function typeText(type: ValueType): string {
     case "unknown":
       return "unknown";
   }
-}
-
-/** What a named type stands for, one level down (its own name would say nothing). */
-export function definitionText(type: ValueType): string {
-  const { typeName: _ignored, ...structure } = type as ValueType & { typeName?: string };
-  const base = typeText(structure as ValueType);
-  if (type.kind !== "primitive") return base;
-  const c = type.constraints;
-  const parts = [
-    c.scale === undefined ? undefined : `scale ${c.scale}`,
-    c.minimum === undefined ? undefined : `minimum ${String(c.minimum)}`,
-    c.maximum === undefined ? undefined : `maximum ${String(c.maximum)}`,
-    c.minLength === undefined ? undefined : `minLength ${c.minLength}`,
-    c.maxLength === undefined ? undefined : `maxLength ${c.maxLength}`,
-    c.pattern === undefined ? undefined : `pattern ${c.pattern}`,
-  ].filter((p): p is string => p !== undefined);
-  return parts.length === 0 ? base : `${base} (${parts.join(", ")})`;
 }
 
 /** `required`, `optional` or `default 0.00`. */
