@@ -13,7 +13,10 @@ import { applyText, conditionText, durationText, eventRefText, isExternal, react
 export function aggregateFlow(model: Model, domain: DomainModel, aggregate: AggregateModel, relations: RelationIndex): string {
   const chart = new Flowchart("LR");
   const state = chart.node("state", aggregate.name, `${aggregate.name} state`);
-  const eventNode = (ref: EventRef) => chart.node("event", eventKey(ref), ref.domain === domain.name && ref.aggregate === aggregate.name ? ref.event : eventRefText(ref, domain.name));
+  const eventNode = (ref: EventRef) =>
+    isExternal(ref)
+      ? chart.node("external", eventKey(ref), eventRefText(ref, domain.name), ref.event)
+      : chart.node("event", eventKey(ref), ref.domain === domain.name && ref.aggregate === aggregate.name ? ref.event : eventRefText(ref, domain.name));
   const commandNode = (d: string, a: string, action: string) =>
     chart.node("command", `${d}:${a}:${action}`, d === domain.name && a === aggregate.name ? action : d === domain.name ? `${a}:${action}` : `${d}:${a}:${action}`);
 
@@ -50,7 +53,8 @@ export function aggregateFlow(model: Model, domain: DomainModel, aggregate: Aggr
 export function reactionsFlow(domain: DomainModel): string | undefined {
   if (domain.reactions.length === 0) return undefined;
   const chart = new Flowchart("LR");
-  const eventNode = (ref: EventRef) => chart.node(isExternal(ref) ? "external" : "event", eventKey(ref), eventRefText(ref, domain.name));
+  const eventNode = (ref: EventRef) =>
+    isExternal(ref) ? chart.node("external", eventKey(ref), eventRefText(ref, domain.name), ref.event) : chart.node("event", eventKey(ref), eventRefText(ref, domain.name));
   const commandNode = (d: string, a: string, action: string) => chart.node("command", `${d}:${a}:${action}`, d === domain.name ? `${a}:${action}` : `${d}:${a}:${action}`);
   for (const reaction of domain.reactions) addReaction(chart, domain.name, domain.name, reaction, eventNode, commandNode);
   return chart.toString();
