@@ -5,7 +5,7 @@ import type { FieldInfo } from "../model/types.js";
 import { aggregateFlow, reactionsFlow, viewsFlow } from "./diagrams.js";
 import { anchorOf, type Block, code, codeList, type DocsDocument, type Inline } from "./document.js";
 import { eventKey, qualified, relationIndex, type RelationIndex } from "./relations.js";
-import { applyText, conditionText, definitionText, durationText, eventRefText, literalText, presenceText, reactionValueText, typeText } from "./text.js";
+import { applyText, conditionText, definitionText, durationText, eventRefText, literalText, reactionValueText, typeText } from "./text.js";
 
 export interface DocsInput {
   readonly model: Model;
@@ -175,7 +175,7 @@ function accessBlocks(domain: DomainModel): Block[] {
 function fieldTable(fields: readonly FieldInfo[]): Block {
   return table(
     ["Field", "Type", "Presence", "Description"],
-    fields.map((f) => [[code(f.name)], [code(typeText(f.type))], [presenceText(f), ...(f.pii ? [", PII"] : [])], text(f.description ?? f.label)]),
+    fields.map((f) => [[code(f.name)], [code(typeText(f.type))], [...(f.hasDefault ? ["default ", code(literalText(f.default))] : [f.optional ? "optional" : "required"]), ...(f.pii ? [", PII"] : [])], text(f.description ?? f.label)]),
   );
 }
 

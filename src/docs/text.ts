@@ -1,6 +1,6 @@
 import type { ApplyOperation, EventRef, ReactionCondition, ReactionValue, ValueSource, ViewOperation, ViewValue, WhenCondition } from "../model/model.js";
 import { EXTERNAL_STREAM } from "../model/naming.js";
-import type { FieldInfo, ValueType } from "../model/types.js";
+import type { ValueType } from "../model/types.js";
 
 /**
  * How the model's pieces read in the docs: in the spec's own notation (`Money[]`,
@@ -43,12 +43,6 @@ function structureText(type: ValueType): string {
     case "unknown":
       return "unknown";
   }
-}
-
-/** `required`, `optional` or `default 0.00`. */
-export function presenceText(field: FieldInfo): string {
-  if (field.hasDefault) return `default ${literalText(field.default)}`;
-  return field.optional ? "optional" : "required";
 }
 
 export function literalText(value: unknown): string {
