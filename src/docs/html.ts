@@ -34,7 +34,8 @@ export function renderHtml(doc: DocsDocument, options: HtmlOptions = {}): string
 <body>
 <main>
 <h1>${escapeHtml(doc.title)}</h1>
-${note}${doc.blocks.map(block).join("\n")}
+${note}${contents(doc.blocks)}
+${doc.blocks.map(block).join("\n")}
 </main>
 ${script}</body>
 </html>
@@ -53,7 +54,26 @@ th { background: #f7f7f9; }
 pre.mermaid { background: #fafafa; border: 1px solid #e4e4e7; border-radius: 4px; padding: .8rem; overflow-x: auto; font-size: 12px; }
 body.rendered pre.mermaid { background: none; border: none; }
 .note { color: #555; font-style: italic; }
+nav { border: 1px solid #e4e4e7; border-radius: 4px; padding: .5rem 1rem; background: #fafafa; }
+nav ul { margin: .2rem 0; padding-left: 1.2rem; } nav li > ul { display: flex; flex-wrap: wrap; gap: 0 1.2rem; list-style: none; padding-left: 0; }
 `;
+
+/** Links to the domains and their sections (headings of level 2 and 3), nested as the headings are. */
+function contents(blocks: readonly Block[]): string {
+  const items: string[] = [];
+  let open = false;
+  for (const b of blocks) {
+    if (b.kind !== "heading" || b.level > 3) continue;
+    const link = `<a href="#${escapeAttribute(b.anchor)}">${inline(b.text)}</a>`;
+    if (b.level === 2) {
+      if (open) items.push("</ul></li>");
+      items.push(`<li>${link}<ul>`);
+      open = true;
+    } else items.push(`<li>${link}</li>`);
+  }
+  if (open) items.push("</ul></li>");
+  return `<nav>\n<ul>\n${items.join("\n")}\n</ul>\n</nav>`;
+}
 
 function block(b: Block): string {
   switch (b.kind) {
