@@ -1,11 +1,11 @@
 import type { EventLock } from "../breaking/lock.js";
-import type { FieldShape, Fields, Shape } from "../breaking/shape.js";
-import type { AggregateModel, DomainModel, EventModel, ExternalEventModel, Model, ReactionModel, ViewModel } from "../model/model.js";
-import type { FieldInfo } from "../model/types.js";
+import type { AggregateModel, DomainModel, ExternalEventModel, Model, ReactionModel, ViewModel } from "../model/model.js";
+import { fieldList, fieldTable, heading, joined, paragraph, sentence, table, text, trimEnd } from "./blocks.js";
+import { eventBlocks } from "./catalog.js";
 import { aggregateFlow, reactionsFlow, viewsFlow } from "./diagrams.js";
-import { anchorOf, type Block, code, codeList, type DocsDocument, type Inline } from "./document.js";
-import { eventKey, qualified, relationIndex, type RelationIndex } from "./relations.js";
-import { applyText, conditionText, definitionText, durationText, eventRefText, literalText, reactionValueText, typeText } from "./text.js";
+import { type Block, code, codeList, type DocsDocument, type Inline } from "./document.js";
+import { qualified, relationIndex, type RelationIndex } from "./relations.js";
+import { conditionText, definitionText, durationText, eventRefText, reactionValueText } from "./text.js";
 
 export interface DocsInput {
   readonly model: Model;
@@ -102,36 +102,6 @@ function aggregateBlocks(model: Model, domain: DomainModel, aggregate: Aggregate
   return blocks;
 }
 
-function eventBlocks(domain: DomainModel, aggregate: AggregateModel, event: EventModel, relations: RelationIndex, lock: EventLock | undefined): Block[] {
-  const ref = { domain: domain.name, aggregate: aggregate.name, event: event.name };
-  const related = relations(ref);
-  const blocks: Block[] = [heading(4, [code(`${aggregate.name}.${event.name}`), ` (v${event.version})`], domain.name, "event", aggregate.name, event.name)];
-  if (event.description !== undefined) blocks.push(paragraph([event.description]));
-  const items: Inline[][] = [
-    ["Stored as ", code(eventKey(ref)), event.public ? "; public: published to the brokers." : "; internal (not published)."],
-    ["Emitted by: ", ...codeList(related.emittedBy, "no action (hand-written handlers only)"), "."],
-    ["Changes the state: ", ...(event.apply === undefined ? ["in a hand-written evolve step"] : event.apply.length === 0 ? ["nothing"] : joined(event.apply.map(applyText), "; ")), "."],
-  ];
-  if (related.reactions.length > 0) items.push(["Heard by reactions: ", ...codeList(related.reactions.map((r) => qualified(r.reaction.name, r.domain, domain))), "."]);
-  if (related.cancels.length > 0) items.push(["Cancels the timers of: ", ...codeList(related.cancels.map((r) => qualified(r.reaction.name, r.domain, domain))), "."]);
-  if (related.views.length > 0) items.push(["Feeds views: ", ...codeList([...new Set(related.views.map((v) => qualified(v.view.name, v.domain, domain)))]), "."]);
-  const locked = lock?.events[eventKey(ref)] ?? {};
-  const earlier = Object.keys(locked)
-    .map(Number)
-    .filter((v) => Number.isInteger(v) && v < event.version)
-    .sort((a, b) => a - b);
-  if (event.version > 1) {
-    items.push([`Versions: ${Array.from({ length: event.version }, (_, i) => i + 1).join(", ")}; stored events of earlier versions are upcast when read.`]);
-  }
-  blocks.push({ kind: "list", items });
-  blocks.push(event.payload.length === 0 ? paragraph(["No payload."]) : fieldTable(event.payload));
-  for (const version of earlier) {
-    const fields = locked[String(version)];
-    if (fields !== undefined) blocks.push(paragraph([`Version ${version} (fluvius.lock.json): `, ...shapeList(fields), "."]));
-  }
-  return blocks;
-}
-
 function reactionRow(domain: DomainModel, r: ReactionModel): Inline[][] {
   const details: Inline[][] = [
     ...(r.when.length === 0 ? [] : [["when ", ...joined(r.when.map(conditionText), " and ")]]),
@@ -184,74 +154,3 @@ function accessBlocks(domain: DomainModel): Block[] {
   return blocks;
 }
 
-function fieldTable(fields: readonly FieldInfo[]): Block {
-  return table(
-    ["Field", "Type", "Presence", "Description"],
-    fields.map((f) => [[code(f.name)], [code(typeText(f.type))], [...(f.hasDefault ? ["default ", code(literalText(f.default))] : [f.optional ? "optional" : "required"]), ...(f.pii ? [", PII"] : [])], text(f.description ?? f.label)]),
-  );
-}
-
-/** `amount: Money, reference?: string`, each as code; refs checked before the command decides are marked. */
-function fieldList(fields: readonly FieldInfo[], checked: readonly string[] = []): Inline[] {
-  return fields.flatMap((f, i) => [
-    ...(i === 0 ? [] : [", "]),
-    code(`${f.name}${f.optional ? "?" : ""}: ${typeText(f.type)}${f.hasDefault ? ` = ${literalText(f.default)}` : ""}`),
-    ...(checked.includes(f.name) ? [" (checked)"] : []),
-  ]);
-}
-
-function shapeList(fields: Fields): Inline[] {
-  return joined(
-    Object.entries(fields).map(([name, shape]) => `${name}${shape.optional === true ? "?" : ""}: ${shapeText(shape)}`),
-    ", ",
-  );
-}
-
-function shapeText(shape: Shape | FieldShape): string {
-  switch (shape.type) {
-    case "enum":
-      return `enum (${shape.values.join(", ")})`;
-    case "ref":
-      return `ref to ${shape.aggregate}`;
-    case "array":
-      return `${shapeText(shape.of)}[]`;
-    case "object":
-      return `{ ${Object.entries(shape.fields).map(([n, s]) => `${n}${s.optional === true ? "?" : ""}: ${shapeText(s)}`).join(", ")} }`;
-    default:
-      return shape.type;
-  }
-}
-
-/** Each as code, with `separator` between. */
-function joined(parts: readonly string[], separator: string): Inline[] {
-  return parts.flatMap((p, i) => (i === 0 ? [code(p)] : [separator, code(p)]));
-}
-
-/** A description as a sentence followed by a space: a full stop added unless it ends in punctuation. */
-function sentence(description: string): string {
-  return /[.!?]$/.test(description) ? `${description} ` : `${description}. `;
-}
-
-function text(value: string | undefined): Inline[] {
-  return value === undefined ? [] : [value];
-}
-
-function heading(level: 1 | 2 | 3 | 4, content: readonly Inline[], ...anchor: readonly string[]): Block {
-  return { kind: "heading", level, text: content, anchor: anchorOf(...anchor) };
-}
-
-function paragraph(content: readonly Inline[]): Block {
-  return { kind: "paragraph", text: content };
-}
-
-/** A table without the columns (past the first) that are empty in every row, such as descriptions nobody wrote. */
-function table(head: readonly string[], rows: readonly (readonly (readonly Inline[])[])[]): Block {
-  const keep = head.map((_, i) => i === 0 || rows.some((row) => (row[i] ?? []).some((part) => part !== "")));
-  return { kind: "table", head: head.filter((_, i) => keep[i]), rows: rows.map((row) => row.filter((_, i) => keep[i])) };
-}
-
-/** The last plain text without its trailing space. */
-function trimEnd(parts: Inline[]): Inline[] {
-  const last = parts.at(-1);
-  return typeof last === "string" ? [...parts.slice(0, -1), last.trimEnd()] : parts;
-}
