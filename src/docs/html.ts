@@ -7,6 +7,8 @@ export interface HtmlOptions {
    * script: each diagram shows as its Mermaid source.
    */
   readonly mermaidScript?: string;
+  /** Mermaid's browser bundle itself, inlined: the page draws its diagrams offline, as a single file. */
+  readonly mermaidBundle?: string;
 }
 
 /**
@@ -14,12 +16,19 @@ export interface HtmlOptions {
  * `<pre class="mermaid">` blocks, the element Mermaid's `run()` renders in place.
  */
 export function renderHtml(doc: DocsDocument, options: HtmlOptions = {}): string {
+  const loader =
+    options.mermaidBundle !== undefined
+      ? // A `</script` inside the bundle would end the element early.
+        `<script>${options.mermaidBundle.replace(/<\/script/gi, "<\\/script")}</script>\n`
+      : options.mermaidScript !== undefined
+        ? `<script src="${escapeAttribute(options.mermaidScript)}"></script>\n`
+        : undefined;
   const script =
-    options.mermaidScript === undefined
+    loader === undefined
       ? ""
-      : `<script src="${escapeAttribute(options.mermaidScript)}"></script>\n<script>if (window.mermaid) { document.body.classList.add("rendered"); window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict" }); window.mermaid.run(); }</script>\n`;
+      : `${loader}<script>if (window.mermaid) { document.body.classList.add("rendered"); window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict" }); window.mermaid.run(); }</script>\n`;
   const note =
-    options.mermaidScript === undefined
+    loader === undefined
       ? `<p class="note">Diagrams are shown as their Mermaid source: paste one into any Mermaid viewer, or read the Markdown output (<code>fluvius docs</code>) where Markdown renders Mermaid.</p>\n`
       : "";
   return `<!doctype html>

@@ -55,6 +55,23 @@ describe("fluvius docs on the command line", () => {
     expect(result.stderr).toContain("See `fluvius docs --help`.");
   });
 
+  test("--embed-mermaid inlines the project's mermaid bundle into the HTML page; it needs HTML", () => {
+    // This repository has `mermaid` (a dev dependency) where the fixture resolves packages.
+    const embedded = runCli(["docs", "spec", "--format", "html", "--embed-mermaid"], { cwd: banking });
+    expect(embedded.status, embedded.stderr).toBe(0);
+    expect(embedded.stdout.length).toBeGreaterThan(1_000_000);
+    expect(embedded.stdout).toContain("window.mermaid.run()");
+    expect(embedded.stdout).not.toMatch(/<script src=/);
+    expect(embedded.stdout).not.toContain('<p class="note">');
+    const markdown = runCli(["docs", "spec", "--embed-mermaid"], { cwd: banking });
+    expect(markdown.status).toBe(2);
+    expect(markdown.stderr).toContain("--embed-mermaid needs --format html");
+    // A project without the package (outside this repository) is told how to get it.
+    const without = runCli(["docs", "--format", "html", "--embed-mermaid"], { cwd: project() });
+    expect(without.status).toBe(1);
+    expect(without.stderr).toContain("fluvius: --embed-mermaid needs the `mermaid` package in the project: run `npm install --save-dev mermaid`.");
+  });
+
   test("--help has examples", () => {
     const help = runCli(["docs", "--help"], { cwd: banking });
     expect(help.status).toBe(0);
