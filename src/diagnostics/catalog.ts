@@ -439,6 +439,18 @@ ones that always hold one comparable value: not optional (an unset value would n
 which is rarely what "unique" means), not an array, an object or json (compared as a whole,
 not by element).`,
   }),
+  "index-not-applicable": entry<{ field: S; reason: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `'${p.field}' cannot be indexed: ${p.reason}.`,
+    hint: "Put `index: true` on a scalar state field or view field (string, integer, decimal, uuid, enum, date, …), or drop it.",
+    explain: `\`index: true\` makes \`fluvius migrate\` create an index on the field's column, led by the tenant
+(and ending with the row's id or key, so a page sorted by the field is read straight from the
+index): a list that filters or sorts by the field then reads the rows it returns, not every
+row of the tenant. Only tables have columns, so it applies to state fields (the aggregate's
+read model) and view fields; and only to scalar ones, which lists sort and compare: not an
+array, an object or json. See docs/http.md, "Lists at scale".`,
+  }),
   "checked-not-applicable": entry<{ field: S; reason: S }>({
     severity: "error",
     stage: "check",

@@ -101,7 +101,14 @@ export function openApiDocument(model: Model, basePath: string, auth: OpenApiAut
     Pagination: {
       type: "object",
       required: ["limit", "offset", "page", "total", "pages"],
-      properties: Object.fromEntries(["limit", "offset", "page", "total", "pages"].map((k) => [k, { type: "integer" }])),
+      properties: {
+        ...Object.fromEntries(["limit", "offset", "page", "total", "pages"].map((k) => [k, { type: "integer" }])),
+        capped: {
+          type: "boolean",
+          enum: [true],
+          description: "Present when more rows match than `total` counts: a list counts at most 10,000 rows past the page's end, so `total` (and `pages`) are lower bounds; page on until a page comes back short.",
+        },
+      },
     },
   };
   for (const domain of model.domains) {
