@@ -28,7 +28,7 @@ aggregates:
       started: { apply: { set: { label: 'x --> y "z" | \`w\` [a] {b} #quot;', mode: "end" } } }
       subgraph-end: { apply: { set: { label: "<br/>#35;", mode: "on" } } }
   types:
-    state: { n: integer }
+    state: { n: { type: integer, index: true } }
     actions:
       make: { creates: true, payload: { n: integer }, emits: made }
     events:
@@ -68,5 +68,6 @@ test("descriptions are text, never markup, in both formats; anchors stay unique"
   expect(new Set(anchors).size).toBe(anchors.length);
   expect(anchors).toEqual(expect.arrayContaining(["odd-types", "odd-types-2"]));
   const markdown = await render("markdown");
+  expect(markdown).toContain("| `n` | `integer` | required, indexed |");
   expect(markdown).toContain("Has \\<script\\>alert(1)\\</script\\> \\| pipes \\*and\\* \\_markdown\\_");
 });
