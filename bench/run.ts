@@ -121,6 +121,7 @@ function parse(argv: string[]): Options | "help" {
           scaleReads: quick ? 3 : 5,
         },
         views: { projectionEvents: quick ? 2000 : 10_000, clients: 16 },
+        lists: { rows: quick ? 20_000 : 200_000 },
       },
       http: {
         runs: runs ?? (quick ? 3 : 5),
@@ -176,7 +177,7 @@ async function main(argv: string[]): Promise<number> {
   let runtime: RuntimeResult | Skipped = skipped("not selected (--sections)");
   if (options.sections.has("runtime")) {
     const t = performance.now();
-    runtime = await benchRuntime({ ...options.settings.runtime, backends: options.backends, log });
+    runtime = await benchRuntime({ ...options.settings.runtime, lists: options.settings.runtime.lists ?? { rows: 200_000 }, backends: options.backends, log });
     log(`runtime: ${((performance.now() - t) / 1000).toFixed(0)} s`);
   }
   let http: HttpResult | Skipped = skipped("not selected (--sections)");

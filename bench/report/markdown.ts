@@ -5,6 +5,7 @@ import type { Stats } from "../lib/measure.js";
 import { isSkipped, type BenchResults, type Skipped, type Target } from "../results.js";
 import { reactionSections } from "./reactions.js";
 import { viewSections } from "./views.js";
+import { listSections } from "./lists.js";
 import { CONTENDERS, type BackendFigures, type ContenderFigures, type RuntimeResult } from "../runtime/index.js";
 
 const n = (value: number) => value.toLocaleString("en-US");
@@ -186,7 +187,7 @@ function runtimeSection(r: RuntimeResult | Skipped, chartLink: string | undefine
     "",
   );
   for (const b of r.backends) lines.push(...subscriptionTable(b));
-  lines.push(...reactionSections(r.backends), ...viewSections(r.backends));
+  lines.push(...reactionSections(r.backends), ...viewSections(r.backends), ...listSections(r.backends));
   return lines;
 }
 

@@ -14,6 +14,7 @@ import type { LoadRun } from "./subjects/load.js";
 import type { SubscriptionRun } from "./subjects/subscription.js";
 import type { Throughput } from "./throughput.js";
 import { benchCosts, benchProjection, type CostFigures, type ProjectionFigures } from "./views-bench.js";
+import { benchLists, type ListFigures } from "./lists-bench.js";
 
 export { rotate, startAll, type Backend } from "./start.js";
 
@@ -46,6 +47,8 @@ export interface RuntimeOptions {
   readonly reactions: Omit<ReactionBenchOptions, "runs" | "poolSize">;
   /** Asynchronous views and the costs on commands: events per projection round, clients of the command runs. */
   readonly views: { readonly projectionEvents: number; readonly clients: number };
+  /** Lists at scale (PostgreSQL): rows of the read model. */
+  readonly lists: { readonly rows: number };
   readonly log?: (line: string) => void;
 }
 
@@ -104,6 +107,8 @@ export interface BackendFigures {
   /** Absent in results written before asynchronous views' benchmark. */
   readonly projection?: ProjectionFigures;
   readonly costs?: CostFigures;
+  /** Absent in results written before lists at scale were measured, and on PGlite. */
+  readonly lists?: ListFigures;
 }
 
 export interface RuntimeResult {
@@ -247,7 +252,9 @@ export async function benchRuntime(options: RuntimeOptions): Promise<RuntimeResu
     lap("asynchronous view");
     const costs = await benchCosts(backend, viewOptions, log);
     lap("costs");
-    backends.push({ backend, commands, load, subscription, reactions, scale, projection, costs });
+    const lists = await benchLists(backend, { ...options.lists, runs: options.runs, poolSize: options.poolSize, seconds: options.seconds, warmupSeconds: options.warmupSeconds }, log);
+    if (lists) lap("lists");
+    backends.push({ backend, commands, load, subscription, reactions, scale, projection, costs, ...(lists ? { lists } : {}) });
   }
   return {
     runs: options.runs,

@@ -15,6 +15,7 @@ import { fluviusReactions } from "./subjects/reactions.js";
 import { fluviusScale } from "./subjects/scale.js";
 import { fluviusSubscription } from "./subjects/subscription.js";
 import { fluviusViews } from "./subjects/views.js";
+import { fluviusLists } from "./subjects/lists.js";
 
 type Methods = Record<string, (...args: never[]) => Promise<unknown>>;
 
@@ -31,6 +32,7 @@ const subjects: Record<string, (connector: Connector) => Methods> = {
   "scale-fluvius": (c) => ({ ...fluviusScale(c) }),
   "views-fluvius": (c) => ({ ...fluviusViews(c) }),
   "costs-fluvius": (c) => ({ ...fluviusCosts(c) }),
+  "lists-fluvius": (c) => ({ ...fluviusLists(c) }),
 };
 
 export type SubjectName = keyof typeof subjects;

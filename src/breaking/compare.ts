@@ -128,10 +128,11 @@ function comparePolicies(old: DomainModel, next: DomainModel | undefined): Findi
   return findings;
 }
 
-/** Whether an allowed permission covers another: `*`, `order:*` covers `order:cancel`, or the same. */
+/** Whether an allowed permission covers another: `*`, `order:*` covers `order:cancel`, `*:read` covers `order:read`, or the same. */
 function covers(allowed: string, permission: string): boolean {
   if (allowed === "*" || allowed === permission) return true;
   const [resource, action] = allowed.split(":");
+  if (resource === "*") return permission.endsWith(`:${action}`);
   return action === "*" && permission.startsWith(`${resource}:`);
 }
 

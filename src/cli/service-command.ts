@@ -7,6 +7,11 @@ import { planGeneration } from "../generate/generate.js";
 import { createAuthenticator } from "../http/auth.js";
 import type { BuildInfo } from "../http/meta/app-meta.js";
 import { createServer } from "../http/server.js";
+import type { DomainDocsPage } from "../http/routes/domain-docs.js";
+import { renderDocs } from "../docs/index.js";
+import { findMermaidBundle } from "../docs/mermaid-bundle.js";
+import { projectDocsInput } from "../docs/project.js";
+import type { Host } from "../host/host.js";
 import { nodeHost } from "../host/node-host.js";
 import { loadConfig, type ProjectConfig } from "../load/config.js";
 import { discoverOidc } from "../http/session/oidc.js";
@@ -99,6 +104,7 @@ export abstract class ServiceCommand extends FluviusCommand {
           ...(config.auth.tenantNameClaim === undefined ? {} : { tenantNameClaim: config.auth.tenantNameClaim }),
           basePath: config.api.basePath,
           ...(code.openApi === undefined ? {} : { openApi: code.openApi }),
+          domainDocs: domainDocsPage(host, config, flags.config),
           name: project.name,
           version: project.version,
           build: buildInfo(process.env),
@@ -136,6 +142,19 @@ export abstract class ServiceCommand extends FluviusCommand {
 }
 
 class StopError extends Error {}
+
+/** `/docs/domain`: the HTML docs of the specs, rendered on the first request (serving starts no later for it). */
+function domainDocsPage(host: Host, config: ProjectConfig, configPath: string | undefined): DomainDocsPage {
+  const mermaidBundle = findMermaidBundle(config.root);
+  return {
+    ...(mermaidBundle === undefined ? {} : { mermaidBundle }),
+    async render(mermaidScript) {
+      const project = await projectDocsInput(host, configPath === undefined ? {} : { configPath });
+      if (!project.ok) throw new Error("The specs have errors since the server started; run `fluvius validate`.");
+      return renderDocs(project.input, "html", mermaidScript === undefined ? {} : { mermaidScript });
+    },
+  };
+}
 
 /** The browser session of fluvius.yaml `auth.cookie` / `auth.oidc`; the provider is asked for its metadata now. */
 async function sessionOf(config: ProjectConfig, env: NodeJS.ProcessEnv): Promise<SessionOptions | undefined> {

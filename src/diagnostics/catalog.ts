@@ -93,6 +93,18 @@ file (or one holding only comments) is most often a leftover.`,
     explain: `The file is not valid YAML. The position points where the parser gave up; the mistake
 is often on the line before (an unclosed quote or bracket, a missing colon, a bad indent).`,
   }),
+  "unquoted-array-type": entry<{ type: S }>({
+    severity: "error",
+    stage: "parse",
+    message: (p) => `'${p.type}[]' inside \`{ … }\` is not a type: in YAML's flow style \`[\` starts a list.`,
+    hint: 'Quote the type ("OrderLine[]"), or write the mapping in block style, one key per line.',
+    explain: `In a flow mapping (\`{ items: OrderLine[] }\`) YAML reads \`[\` and \`]\` as the brackets of a
+list, so an array type written there stops the parser. Quote it — \`{ items: "OrderLine[]" }\` —
+or write the mapping in block style, where a plain \`OrderLine[]\` is fine:
+
+    payload:
+      items: OrderLine[]`,
+  }),
   "tab-indentation": entry({
     severity: "error",
     stage: "parse",
@@ -179,10 +191,11 @@ and/or \`?\` for an optional field. Enumerations, objects and references use the
     severity: "error",
     stage: "schema",
     message: (p) => `'${p.text}' is not a permission.`,
-    hint: "Write `<aggregate>:<action>`, `<aggregate>:read`, `<aggregate>:history`, `<aggregate>:*` or `*`.",
+    hint: "Write `<aggregate>:<action>`, `<aggregate>:read`, `<aggregate>:history`, `<aggregate>:*`, `*:read`, `*:history` or `*`.",
     explain: `A rule's \`allow\` lists permissions: \`account:deposit\` (one action), \`account:read\`
 (get and list), \`account:history\` (event log and time travel), \`account:*\` (all of them
-for one aggregate) or \`*\` (everything in the domain).`,
+for one aggregate), \`*:read\` and \`*:history\` (reading, or the history, of every aggregate
+and view of the domain: an auditor) or \`*\` (everything in the domain).`,
   }),
   "invalid-value": entry<{ detail: S }>({
     severity: "error",
@@ -352,6 +365,17 @@ type: the payload field (or literal) must have the same type, \`add\`/\`subtract
 of the same kind, \`push\`/\`pull\` an element of the array. An optional payload field cannot
 be set into a required state field.`,
   }),
+  "optional-into-required": entry<{ operation: S; field: S; fieldType: S; value: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `'${p.operation}' would put ${p.value}, which is optional, into '${p.field}' (${p.fieldType}), which is required.`,
+    hint: "Mark the state field optional (a `?` or `optional: true`), or make the payload field required.",
+    explain: `A required state field always holds a value once set; an optional payload field may be
+absent, and setting it would leave the field unset. Either the state may be unset too (mark it
+optional: \`leadId: { ref: lead, optional: true }\`), or the command must always carry the value
+(make the payload field required). A default does not help: it is the value before the first
+\`set\`, and this \`set\` may have nothing to put.`,
+  }),
   "non-numeric-operation": entry<{ operation: S; field: S; fieldType: S }>({
     severity: "error",
     stage: "check",
@@ -438,6 +462,18 @@ It is a unique index on the read-model table, so it applies to state fields only
 ones that always hold one comparable value: not optional (an unset value would never collide,
 which is rarely what "unique" means), not an array, an object or json (compared as a whole,
 not by element).`,
+  }),
+  "index-not-applicable": entry<{ field: S; reason: S }>({
+    severity: "error",
+    stage: "check",
+    message: (p) => `'${p.field}' cannot be indexed: ${p.reason}.`,
+    hint: "Put `index: true` on a scalar state field or view field (string, integer, decimal, uuid, enum, date, …), or drop it.",
+    explain: `\`index: true\` makes \`fluvius migrate\` create an index on the field's column, led by the tenant
+(and ending with the row's id or key, so a page sorted by the field is read straight from the
+index): a list that filters or sorts by the field then reads the rows it returns, not every
+row of the tenant. Only tables have columns, so it applies to state fields (the aggregate's
+read model) and view fields; and only to scalar ones, which lists sort and compare: not an
+array, an object or json. See docs/http.md, "Lists at scale".`,
   }),
   "checked-not-applicable": entry<{ field: S; reason: S }>({
     severity: "error",

@@ -17,6 +17,7 @@ import { metaHandlers } from "./routes/meta.js";
 import { queryHandlers } from "./routes/queries.js";
 import { apiShapeOf, registerRoutes } from "./routes/register.js";
 import { viewHandlers } from "./routes/views.js";
+import { type DomainDocsPage, registerDomainDocs } from "./routes/domain-docs.js";
 
 export interface ServerOptions {
   readonly store: EventStore;
@@ -31,6 +32,8 @@ export interface ServerOptions {
   readonly basePath: string;
   /** The generated OpenAPI document: served at /openapi.json, with Swagger UI at /docs. */
   readonly openApi?: Record<string, unknown>;
+  /** The domain docs page (`fluvius docs`), served at /docs/domain. */
+  readonly domainDocs?: DomainDocsPage;
   /** Shown by `/_meta`. */
   readonly name?: string;
   readonly version?: string;
@@ -147,6 +150,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     await app.register(swagger, { mode: "static", specification: { document: document as never } });
     await app.register(swaggerUi, { routePrefix: "/docs" });
   }
+  if (options.domainDocs) registerDomainDocs(app, options.domainDocs);
 
   const resources = resourcesOf(options.store, options.domains);
   // The table the OpenAPI document is built from (src/emit/openapi/document.ts).

@@ -51,6 +51,7 @@ export class TypeResolver {
       ...(spec.label === undefined ? {} : { label: spec.label }),
       pii: spec.pii ?? false,
       ...(spec.renamedFrom === undefined ? {} : { renamedFrom: spec.renamedFrom }),
+      ...(spec.index === true ? { indexed: true as const } : {}),
     };
   }
 

@@ -39,6 +39,8 @@ export interface FieldInfo {
   readonly label?: string;
   readonly pii: boolean;
   readonly renamedFrom?: string;
+  /** `index: true`: its table indexes it (state and view fields; the check stage refuses it elsewhere). */
+  readonly indexed?: true;
 }
 
 export const UNKNOWN: ValueType = { kind: "unknown" };

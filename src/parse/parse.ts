@@ -70,7 +70,7 @@ function parseCarefully(file: TextFile, diagnostics: DiagnosticCollector): Sourc
   for (const doc of documents) {
     for (const error of significantErrors([...doc.errors, ...doc.warnings])) {
       broken = true;
-      reportYamlError(error, located, diagnostics, doc.contents);
+      reportYamlError(error, located, diagnostics, doc.contents, file.text);
     }
   }
   if (second) {
@@ -111,9 +111,15 @@ function reportYamlError(
   located: { displayPath: string; lineCounter: LineCounter },
   diagnostics: DiagnosticCollector,
   contents: unknown,
+  text: string,
 ): void {
   const [start, end] = error.pos;
   const range = rangeOfOffsets(located, start, end);
+  const arrayType = unquotedArrayType(text, start);
+  if (arrayType !== undefined && error.code !== "TAB_AS_INDENT" && error.code !== "DUPLICATE_KEY") {
+    diagnostics.report("unquoted-array-type", { type: arrayType }, rangeOfOffsets(located, start - arrayType.length, start + 2));
+    return;
+  }
   switch (error.code) {
     case "TAB_AS_INDENT":
       diagnostics.report("tab-indentation", {}, range);
@@ -130,6 +136,15 @@ function reportYamlError(
     default:
       diagnostics.report("yaml-syntax", { detail: cleanMessage(error.message) }, range);
   }
+}
+
+/**
+ * `{ items: OrderLine[] }`: inside a flow mapping `[` starts a list, so the parser stops at the
+ * `[` right after a type name. The type name when that is where it stopped (`[]` follows).
+ */
+function unquotedArrayType(text: string, offset: number): string | undefined {
+  if (text.slice(offset, offset + 2) !== "[]") return undefined;
+  return /([A-Za-z][A-Za-z0-9_]*)$/.exec(text.slice(Math.max(0, offset - 100), offset))?.[1];
 }
 
 /** yaml appends " at line X, column Y" and a code frame; we print our own. */

@@ -116,6 +116,8 @@ export interface ReadModelColumn {
   /** SQL column (snake_case of the field). */
   readonly column: string;
   readonly kind: ColumnKind;
+  /** The column is NOT NULL (a key part, or a required field with a default): a list sorted by it needs no NULLS LAST, so an index serves both directions. */
+  readonly notNull?: true;
 }
 
 /** The aggregate's table: `"<schema>"."<table>"` with the system columns `_tenant _id _version _created _updated _creator _updater`. */

@@ -34,9 +34,15 @@ export type AccessFilter =
   | { readonly kind: "none" }
   | { readonly kind: "where"; readonly anyOf: readonly (readonly FieldCondition[])[] };
 
+/** What a `where` may compare besides the state: the stream's id and the actor of its first event. */
+export interface StreamFacts {
+  readonly _id: string;
+  readonly _creator: string | null;
+}
+
 export interface Policy {
-  /** With no state, only rules without `where` can grant. */
-  can(actor: Actor, permission: string, state?: object): boolean;
+  /** With no state, only rules without `where` can grant; `_id` and `_creator` conditions read `stream`. */
+  can(actor: Actor, permission: string, state?: object, stream?: StreamFacts): boolean;
   /** Whether some rule could grant the permission for some state: the check before loading anything. */
   mayAllow(actor: Actor, permission: string): boolean;
   filter(actor: Actor, permission: string): AccessFilter;
@@ -44,6 +50,8 @@ export interface Policy {
 
 export function permissionMatches(pattern: string, permission: string): boolean {
   if (pattern === "*" || pattern === permission) return true;
+  // `*:read`, `*:history`: that permission on every aggregate and view of the domain (an auditor).
+  if (pattern.startsWith("*:")) return permission.endsWith(pattern.slice(1));
   return pattern.endsWith(":*") && permission.startsWith(pattern.slice(0, -1));
 }
 
@@ -90,14 +98,14 @@ export function createPolicy(rules: readonly PolicyRule[]): Policy {
     rules.filter((r) => actor.roles.includes(r.role) && r.allow.some((p) => permissionMatches(p, permission)));
 
   return {
-    can(actor, permission, state) {
+    can(actor, permission, state, stream) {
       return applicable(actor, permission).some((rule) => {
         const conditions = conditionsOf(rule, actor);
         if (conditions === undefined) return false;
         if (conditions.length === 0) return true;
         if (state === undefined) return false;
         const fields = state as Readonly<Record<string, unknown>>;
-        return conditions.every((c) => holds(fields[c.field], c.equals));
+        return conditions.every((c) => holds(c.field === "_id" || c.field === "_creator" ? stream?.[c.field] : fields[c.field], c.equals));
       });
     },
     mayAllow(actor, permission) {

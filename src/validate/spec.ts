@@ -29,6 +29,8 @@ export interface FieldObject {
   readonly renamedFrom?: string;
   /** A state field no two streams of the aggregate may share within a tenant. */
   readonly unique?: boolean;
+  /** A state or view field its table indexes (led by the tenant), for lists that filter or sort by it. */
+  readonly index?: boolean;
   /** A payload `ref` the command checks: the referenced stream must exist in the tenant. */
   readonly checked?: boolean;
 }

@@ -52,6 +52,7 @@ describe("npm run bench -- --quick", () => {
       "### 2.5 Filtered catch-up on a big store",
       "### 2.6 Asynchronous views",
       "### 2.7 What features cost a command",
+      "### 2.8 Lists at scale",
       "## 3. HTTP",
     ]) {
       expect(md).toContain(heading);

@@ -1,7 +1,7 @@
 /**
  * `sort=` on every field kind of the language, ascending and descending, on PGlite and on
  * the PostgreSQL server: values order by their kind (numbers and decimals numerically,
- * never as text), NULLs (unset optional fields) last in both directions, ties by `_id`.
+ * never as text), NULLs (unset optional fields) last in both directions, ties by `_id` in the sort's direction.
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -49,7 +49,8 @@ function expectedOrder(rows: readonly Json[], field: string, direction: "asc" | 
         const c = compare(x, y);
         if (c !== 0) return direction === "asc" ? c : -c;
       }
-      return String(a._id) < String(b._id) ? -1 : 1;
+      // Ties by `_id`, in the direction of the (last) sort key: an index on (field, _id) reads the page as it is.
+      return (String(a._id) < String(b._id) ? -1 : 1) * (direction === "asc" ? 1 : -1);
     })
     .map((r) => String(r.name));
 }

@@ -28,6 +28,7 @@ export const applyRule: Rule = {
     "unknown-payload-field",
     "unknown-variable",
     "apply-type-mismatch",
+    "optional-into-required",
     "non-numeric-operation",
     "non-array-operation",
     "unset-required-field",
@@ -121,7 +122,13 @@ function checkOperation(operation: (typeof OPERATIONS)[number], field: FieldInfo
     if (!fits(source, field.type.element, false)) mismatch();
     return;
   }
-  if (!fits(source, field.type, field.optional)) mismatch();
+  if (fits(source, field.type, field.optional)) return;
+  // The commonest case gets its own words: the types agree, only the payload field may be absent.
+  if (source.kind === "reference" && source.optional && fits({ ...source, optional: false }, field.type, field.optional)) {
+    scope.context.report("optional-into-required", { operation, field: field.name, fieldType, value: source.text }, at);
+    return;
+  }
+  mismatch();
 }
 
 function fits(source: Exclude<Source, { kind: "invalid" }>, type: ValueType, optional: boolean): boolean {

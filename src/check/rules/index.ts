@@ -14,6 +14,7 @@ import { reservedNamesRule } from "./reserved-names.rule.js";
 import { viewsRule } from "./views.rule.js";
 import { whenRule } from "./when.rule.js";
 import { uniqueRule } from "./unique.rule.js";
+import { indexFieldRule } from "./index-field.rule.js";
 import { checkedRefsRule } from "./checked-refs.rule.js";
 import { naturalKeyRule } from "./natural-key.rule.js";
 
@@ -33,6 +34,7 @@ export const rules: readonly Rule[] = [
   reactionsRule,
   reactionCyclesRule,
   uniqueRule,
+  indexFieldRule,
   checkedRefsRule,
   naturalKeyRule,
   viewsRule,

@@ -62,12 +62,13 @@ interface Covered {
 /** The aggregates and views a rule's permissions reach; reports the permissions that name nothing. */
 function coveredAggregates(domain: BoundDomain, rule: Declaration<{ allow: readonly string[] }>, context: CheckContext): Covered[] {
   const covered = new Map<string, Covered>();
-  const ofAggregate = (a: Declaration<AggregateSpec>): Covered => ({ name: a.name, fields: domain.resolver.fields(a.spec.state) });
+  const ofAggregate = (a: Declaration<AggregateSpec>): Covered => ({ name: a.name, fields: [...domain.resolver.fields(a.spec.state), ...STREAM_FIELDS] });
   for (const [i, permission] of rule.spec.allow.entries()) {
     const at = { file: rule.file, path: [...rule.path, "allow", i] };
-    if (permission === "*") {
+    if (permission === "*" || permission === "*:read" || permission === "*:history") {
       for (const a of domain.aggregates.values()) covered.set(a.name, ofAggregate(a));
-      for (const v of domain.views.values()) covered.set(v.name, viewCovered(domain, v.name));
+      // Views are read, never have a history.
+      if (permission !== "*:history") for (const v of domain.views.values()) covered.set(v.name, viewCovered(domain, v.name));
       continue;
     }
     const [aggregateName = "", action = ""] = permission.split(":");
@@ -95,6 +96,17 @@ function coveredAggregates(domain: BoundDomain, rule: Declaration<{ allow: reado
   }
   return [...covered.values()];
 }
+
+/**
+ * What a `where` on an aggregate may compare besides its state: the stream's id (`_id: $actor.id`,
+ * a profile whose id is its user's) and the actor of its first event (`_creator: $actor.id`,
+ * "the rows I created"). The runtime reads them from the stream (StreamFacts), lists from the
+ * read model's columns.
+ */
+const STREAM_FIELDS: readonly FieldInfo[] = [
+  { name: "_id", type: { kind: "primitive", primitive: "uuid", constraints: {} }, optional: false, hasDefault: false, pii: false },
+  { name: "_creator", type: { kind: "primitive", primitive: "string", constraints: {} }, optional: true, hasDefault: false, pii: false },
+];
 
 /** A view's fields for `where`: its key parts (plain values) and its own fields. */
 function viewCovered(domain: BoundDomain, name: string): Covered {

@@ -101,7 +101,14 @@ export function openApiDocument(model: Model, basePath: string, auth: OpenApiAut
     Pagination: {
       type: "object",
       required: ["limit", "offset", "page", "total", "pages"],
-      properties: Object.fromEntries(["limit", "offset", "page", "total", "pages"].map((k) => [k, { type: "integer" }])),
+      properties: {
+        ...Object.fromEntries(["limit", "offset", "page", "total", "pages"].map((k) => [k, { type: "integer" }])),
+        capped: {
+          type: "boolean",
+          enum: [true],
+          description: "Present when more rows match than `total` counts: a list counts at most 10,000 rows past the page's end, so `total` (and `pages`) are lower bounds; page on until a page comes back short.",
+        },
+      },
     },
   };
   for (const domain of model.domains) {
@@ -237,7 +244,7 @@ function aggregateOperation(route: Extract<ApiRoute, { kind: "list" | "item" | "
         tags,
         operationId: `list.${itemName}`,
         summary: `List ${title}s`,
-        description: "Filter with `query` (the Fluvius filter language), sort with `sort=f.asc,g.desc`, page with `limit` and `page`, search with `text`, choose the rows' fields with `include` / `exclude`. `pagination.pages` is `ceil(total / limit)`.",
+        description: "Filter with `query` (the Fluvius filter language), sort with `sort=f.asc,g.desc`, page with `limit` and `page`, search with `text`, choose the rows' fields with `include` / `exclude`. `pagination.pages` is `ceil(total / limit)`; the count stops 10,000 rows past the page, and then `pagination.capped` is true (`total` is a lower bound).",
         parameters: listParameters(aggregate),
         responses: {
           "200": { description: "A page of rows", ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }) },

@@ -35,7 +35,7 @@ export function listParameters(aggregate: AggregateModel): Json[] {
   return [
     { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 25 }, description: "Rows per page." },
     { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 }, description: "Page number, from 1." },
-    { name: "sort", in: "query", schema: { type: "string" }, example: "_created.desc", description: "Comma-separated `field.asc` / `field.desc` (`.asc` may be left out); then by `_id`." },
+    { name: "sort", in: "query", schema: { type: "string" }, example: "_created.desc", description: "Comma-separated `field.asc` / `field.desc` (`.asc` may be left out); then by `_id`, in the direction of the last key. Unset values come last either way." },
     {
       name: "query",
       in: "query",

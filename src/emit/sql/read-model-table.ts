@@ -232,7 +232,10 @@ export function defaultSql(type: ValueType, value: unknown): string {
  * - (_tenant, <ref column>): lists filtered by the referenced aggregate;
  * - (_tenant, <column>): columns a policy rule granting `read` compares with the actor
  *   (`where: { customerId: $actor.id }`): every list that role runs filters by it;
+ * - (_tenant, <column>, _id): fields the spec marks `index: true`, for lists filtered or sorted
+ *   by them (ending with the list's tie-breaker, a sorted page is read straight off the index);
  * - UNIQUE (_tenant, <columns>): the spec's `unique:` (it also serves the lookups above).
+ * An index whose columns start another one's is left out: the longer one serves its lookups.
  */
 function indexesOf(domain: DomainModel, aggregate: AggregateModel, table: string, columns: readonly TableColumn[]): TableIndex[] {
   const indexes = new Map<string, TableIndex>();
@@ -248,17 +251,26 @@ function indexesOf(domain: DomainModel, aggregate: AggregateModel, table: string
     if (!indexes.has(name)) indexes.set(name, { name, columns: ["_tenant", ...cols], reason: `unique ${u.fields.join(", ")} per tenant`, unique: { fields: [...u.fields] } });
   }
   for (const c of columns) if (c.kind === "ref") add(["_tenant", c.column], `lists filtered by the reference ${c.field}`);
+  for (const f of aggregate.state) if (f.indexed) add(["_tenant", byField.get(f.name)?.column ?? f.name, "_id"], `lists filtered or sorted by ${f.name} (index: true)`);
   for (const rule of domain.rules) {
-    if (!rule.allow.some((p) => p === "*" || p === `${aggregate.name}:*` || p === `${aggregate.name}:read`)) continue;
+    if (!rule.allow.some((p) => p === "*" || p === "*:read" || p === `${aggregate.name}:*` || p === `${aggregate.name}:read`)) continue;
     for (const w of rule.where) {
+      if (w.field === "_creator" && w.value.kind === "actor") add(["_tenant", "_creator"], `role ${rule.role} lists only rows it created`);
       const c = byField.get(w.field);
       if (c && w.value.kind === "actor" && c.sqlType !== "jsonb") add(["_tenant", c.column], `role ${rule.role} lists only rows where ${c.field} matches the actor`);
     }
   }
-  // A unique index serves the same lookups as a plain one on its columns: the plain one goes.
-  const uniqueColumns = [...indexes.values()].filter((i) => i.unique).map((i) => i.columns.join(","));
-  const btrees = [...indexes.values()].filter((i) => i.unique || !uniqueColumns.includes(i.columns.join(",")));
-  return [...btrees, ...searchIndex(table, columns)].sort((a, b) => compare(a.name, b.name));
+  return [...withoutPrefixes([...indexes.values()]), ...searchIndex(table, columns)].sort(byName);
+}
+
+/**
+ * Plain b-trees whose columns are the same as, or lead, another index's columns go: the other
+ * serves the same lookups (a unique index the same as a plain one on its columns; `(_tenant,
+ * customer_id, _id)` what `(_tenant, customer_id)` would), and each index costs every write.
+ */
+export function withoutPrefixes(indexes: readonly TableIndex[]): TableIndex[] {
+  const leads = (short: TableIndex, long: TableIndex) => short.columns.length <= long.columns.length && short.columns.every((c, i) => long.columns[i] === c);
+  return indexes.filter((i) => i.unique !== undefined || !indexes.some((other) => other !== i && leads(i, other) && (other.columns.length > i.columns.length || other.unique !== undefined)));
 }
 
 export function describe(type: ValueType): string {
@@ -279,6 +291,11 @@ export function describe(type: ValueType): string {
     }
   })();
   return "typeName" in type && type.typeName !== undefined ? `${type.typeName} (${base})` : base;
+}
+
+/** Indexes in name order (as the table description keeps them). */
+export function byName(a: { readonly name: string }, b: { readonly name: string }): number {
+  return compare(a.name, b.name);
 }
 
 export function compare(a: string, b: string): number {

@@ -2,7 +2,7 @@ import { identifiers } from "../../model/naming.js";
 import type { DomainModel, ViewKeyPart, ViewModel } from "../../model/model.js";
 import type { ColumnKind } from "../../runtime/definition.js";
 import { derivedName } from "./identifiers.js";
-import { columnKind, describe, searchIndex, sqlTypeOf, stateColumn, type ReadModelTable, type TableColumn } from "./read-model-table.js";
+import { byName, columnKind, describe, searchIndex, sqlTypeOf, stateColumn, type ReadModelTable, type TableColumn, type TableIndex } from "./read-model-table.js";
 
 /**
  * THE description of a view's table (docs/views.md), in the shape of a read-model table so
@@ -23,8 +23,18 @@ export function viewTable(domain: DomainModel, view: ViewModel): ReadModelTable 
     systemColumns: [system("_tenant", "text", "text"), ...key, system("_version", "integer", "integer"), system("_updated", "datetime", "timestamp with time zone")],
     columns,
     primaryKey: { name: derivedName(table, "pkey"), columns: ["_tenant", ...key.map((k) => k.column)] },
-    indexes: searchIndex(table, [...key, ...columns]),
+    indexes: [...indexedFields(table, view, columns, key), ...searchIndex(table, [...key, ...columns])].sort(byName),
   };
+}
+
+/** `(_tenant, <field>, <key…>)` per `index: true` field: filtered or sorted lists, ending with the list's tie-breaker (the key). */
+function indexedFields(table: string, view: ViewModel, columns: readonly TableColumn[], key: readonly TableColumn[]): TableIndex[] {
+  return view.fields.flatMap((f) => {
+    const column = columns.find((c) => c.field === f.name)?.column ?? f.name;
+    if (!f.indexed) return [];
+    const cols = ["_tenant", column, ...key.map((k) => k.column)];
+    return [{ name: derivedName(table, ...cols, "idx"), columns: cols, reason: `lists filtered or sorted by ${f.name} (index: true)` }];
+  });
 }
 
 function system(column: string, kind: ColumnKind, sqlType: string): TableColumn {

@@ -8,7 +8,7 @@ import type { ColumnKind } from "../../runtime/definition.js";
 export interface ReadModelView {
   readonly schema: string;
   readonly table: string;
-  readonly columns: readonly { readonly field: string; readonly column: string; readonly kind: ColumnKind }[];
+  readonly columns: readonly { readonly field: string; readonly column: string; readonly kind: ColumnKind; readonly notNull?: true }[];
   readonly unique?: readonly { readonly name: string; readonly fields: readonly string[] }[];
 }
 
@@ -22,7 +22,7 @@ export function readModelColumns(domain: DomainModel, aggregate: AggregateModel)
   return {
     schema: table.schema,
     table: table.table,
-    columns: table.columns.map((c) => ({ field: c.field, column: c.column, kind: c.kind })),
+    columns: table.columns.map((c) => ({ field: c.field, column: c.column, kind: c.kind, ...(c.nullable ? {} : { notNull: true as const }) })),
     ...(unique.length > 0 ? { unique } : {}),
   };
 }

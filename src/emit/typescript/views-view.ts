@@ -82,6 +82,7 @@ export function viewsView(model: Model, domain: DomainModel, header: string, pro
       ...(c.check === undefined ? {} : { values: c.check.values }),
       sqlType: c.sqlType,
       ...(c.default === undefined ? {} : { default: c.default }),
+      ...(c.nullable ? {} : { notNull: true as const }),
     });
     const keyColumns = table.systemColumns.filter((c) => view.key.some((k) => k.name === c.field)).map(column);
     const definition = { schema: table.schema, table: table.table, key: keyColumns, columns: table.columns.map(column) };

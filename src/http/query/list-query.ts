@@ -51,7 +51,10 @@ export function integer(value: string | undefined, name: string, fallback: numbe
   return n;
 }
 
-/** The pagination block of a list reply; `pages` is 0 only when there is nothing at all. */
-export function pagination(total: number, limit: number, page: number) {
-  return { limit, offset: (page - 1) * limit, page, total, pages: Math.ceil(total / limit) };
+/**
+ * The pagination block of a list reply; `pages` is 0 only when there is nothing at all.
+ * `capped`: more rows match than `total` counts (the runtime counts up to a bound past the page).
+ */
+export function pagination(total: number, limit: number, page: number, capped?: true) {
+  return { limit, offset: (page - 1) * limit, page, total, pages: Math.ceil(total / limit), ...(capped ? { capped } : {}) };
 }

@@ -15,7 +15,7 @@ export function queryHandlers(resources: readonly Resource[], context: RequestCo
       return async (request) => {
         const { actor } = await context.authenticate(request);
         const page = await resource.service.list(actor, listRequestOf(request.query as ListParameters));
-        return { data: page.rows, pagination: pagination(page.total, page.limit, page.page) };
+        return { data: page.rows, pagination: pagination(page.total, page.limit, page.page, page.capped) };
       };
     },
 

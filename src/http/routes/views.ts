@@ -26,7 +26,7 @@ export function viewHandlers(domains: readonly DomainDefinition[], context: Requ
       return async (request) => {
         const { actor } = await context.authenticate(request);
         const page = await reader.list(actor, listRequestOf(request.query as ListParameters));
-        return { data: page.rows, pagination: pagination(page.total, page.limit, page.page) };
+        return { data: page.rows, pagination: pagination(page.total, page.limit, page.page, page.capped) };
       };
     },
     "view-row": (route) => {

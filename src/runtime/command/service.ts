@@ -98,7 +98,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
     const loaded = await tenant.load(streamType, id, { specHash: snapshotHash });
     if (loaded.version === 0) throw new NotFoundError(id);
     const state = stateOf(definition, loaded.snapshot, loaded.events);
-    if (!policy.can(actor, permission, state as object)) throw new ForbiddenError(permission);
+    if (!policy.can(actor, permission, state as object, { _id: id, _creator: loaded.creator })) throw new ForbiddenError(permission);
     return { tenant, id, loaded, state };
   }
 
@@ -202,7 +202,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
             },
             viewSources,
           );
-    if (action.creates && !policy.can(actor, action.permission, next as object)) throw new ForbiddenError(action.permission);
+    if (action.creates && !policy.can(actor, action.permission, next as object, { _id: streamId, _creator: actor.id })) throw new ForbiddenError(action.permission);
     const misfit = (definition.readModel && nonUuidColumn(definition.readModel, next)) || nonUuidViewValue(viewWrites);
     if (misfit) {
       if (misfit.value === actor.id) throw new ActorIdNotUuidError(misfit.field, actor.id);
@@ -298,7 +298,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
       const cached = cache.get(cacheKey(tenant.tenant, streamId));
       if (cached === undefined) return undefined;
       base = { ...cached, state: JSON.parse(cached.stateJson) as S };
-      if (!policy.can(command.actor, action.permission, base.state as object)) return undefined;
+      if (!policy.can(command.actor, action.permission, base.state as object, { _id: streamId, _creator: base.creator })) return undefined;
     }
     if (command.expectedVersion !== undefined && command.expectedVersion !== base.version) return undefined;
     const now = clock(base.updatedAt);
@@ -352,7 +352,7 @@ export function createAggregateService<S, E extends EventShape, A extends object
         snapshotVersion: base.snapshotVersion,
       });
     }
-    if (!action.creates && !policy.can(actor, action.permission, base.state as object)) throw new ForbiddenError(action.permission);
+    if (!action.creates && !policy.can(actor, action.permission, base.state as object, { _id: streamId, _creator: base.creator })) throw new ForbiddenError(action.permission);
     if (command.expectedVersion !== undefined && command.expectedVersion !== loaded.version) {
       throw new VersionConflictError(streamId, command.expectedVersion, loaded.version, true);
     }

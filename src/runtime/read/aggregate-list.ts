@@ -31,6 +31,7 @@ export function aggregateQueryFields(readModel: ReadModelDefinition, fields: rea
       kind: filterKindOf(f.kind),
       ...(f.kind === "integer" || f.kind === "number" || f.kind === "decimal" ? { numeric: f.kind } : {}),
       ...(f.values ? { values: f.values } : {}),
+      ...(columns.get(f.name)?.notNull ? { notNull: true as const } : {}),
     })),
   ];
 }

@@ -10,6 +10,8 @@ export interface QueryField {
   /** For decimals: compare as numeric, never as text or float. */
   readonly numeric?: "integer" | "number" | "decimal";
   readonly values?: readonly string[];
+  /** The column is NOT NULL: sorting needs no NULLS LAST, which lets an index serve descending order too. */
+  readonly notNull?: true;
 }
 
 /** Operators per kind (DESIGN §4). */
@@ -73,10 +75,10 @@ export function filterKindOf(kind: string): FilterKind {
 
 /** The system columns every read-model row has. */
 export const SYSTEM_FIELDS: readonly QueryField[] = [
-  { name: "_id", column: "_id", kind: "uuid" },
-  { name: "_version", column: "_version", kind: "number", numeric: "integer" },
-  { name: "_created", column: "_created", kind: "datetime" },
-  { name: "_updated", column: "_updated", kind: "datetime" },
+  { name: "_id", column: "_id", kind: "uuid", notNull: true },
+  { name: "_version", column: "_version", kind: "number", numeric: "integer", notNull: true },
+  { name: "_created", column: "_created", kind: "datetime", notNull: true },
+  { name: "_updated", column: "_updated", kind: "datetime", notNull: true },
   // Actor ids (text, as the event log has them: a token subject need not be a UUID); NULL without an actor.
   { name: "_creator", column: "_creator", kind: "string" },
   { name: "_updater", column: "_updater", kind: "string" },

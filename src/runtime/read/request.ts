@@ -26,10 +26,20 @@ export interface ListRequest {
   readonly exclude?: readonly string[];
 }
 
-/** One page of rows, with the count of every row the request matches. */
+/**
+ * How many rows past the page's end a list counts. Counting every match would read every
+ * matching row on every page (a whole tenant's table for an unfiltered list); past this,
+ * `total` is a lower bound and `capped` says so (docs/http.md, "Lists at scale").
+ */
+export const COUNT_AHEAD = 10_000;
+
+/** One page of rows, with the count of the rows the request matches (up to COUNT_AHEAD past the page). */
 export interface ListPage<T> {
   readonly rows: readonly T[];
+  /** Every matching row, or, with `capped`, at least this many. */
   readonly total: number;
+  /** More rows match than `total` counts (it stopped COUNT_AHEAD rows past the page's end). */
+  readonly capped?: true;
   readonly limit: number;
   readonly page: number;
 }

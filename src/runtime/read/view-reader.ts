@@ -26,7 +26,7 @@ export function createViewReader(store: EventStore, view: ViewDefinition, policy
   const fields = viewQueryFields(view);
   const names = fields.map((f) => f.name);
   const keyFields = view.table.key.map((k) => k.field);
-  const order = { default: `"_updated" DESC`, unique: view.table.key.map((k) => k.column) };
+  const order = { newestFirst: "_updated", unique: view.table.key.map((k) => k.column) };
 
   const authorize = (actor: Actor) => {
     assertTenant(actor?.tenant);
@@ -70,12 +70,20 @@ function numericOf(column: ViewColumn): QueryField["numeric"] {
 export function viewQueryFields(view: ViewDefinition): QueryField[] {
   const field = (c: ViewColumn): QueryField => {
     const numeric = numericOf(c);
-    return { name: c.field, column: c.column, kind: filterKindOf(c.kind), ...(numeric === undefined ? {} : { numeric }), ...(c.values ? { values: c.values } : {}) };
+    return {
+      name: c.field,
+      column: c.column,
+      kind: filterKindOf(c.kind),
+      ...(numeric === undefined ? {} : { numeric }),
+      ...(c.values ? { values: c.values } : {}),
+      ...(c.notNull ? { notNull: true as const } : {}),
+    };
   };
   return [
-    ...view.table.key.map(field),
-    { name: "_version", column: "_version", kind: "number", numeric: "integer" },
-    { name: "_updated", column: "_updated", kind: "datetime" },
+    // Key parts make the primary key: never NULL, whether or not an older generated definition says so.
+    ...view.table.key.map((c) => ({ ...field(c), notNull: true as const })),
+    { name: "_version", column: "_version", kind: "number", numeric: "integer", notNull: true },
+    { name: "_updated", column: "_updated", kind: "datetime", notNull: true },
     ...view.table.columns.map(field),
   ];
 }

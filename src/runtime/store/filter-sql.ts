@@ -7,6 +7,8 @@ import { isCalendarDate, parseInstant } from "../time.js";
 
 const COMPARISONS: Record<string, string> = { eq: "=", ne: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A uuid as PostgreSQL prints it (lower case): the only text a uuid column's `::text` equals. */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A decimal filter value: at most the read-model columns' precision (1000 digits). */
 const DECIMAL = /^-?\d{1,1000}(\.\d{1,1000})?$/;
 const INTEGER = /^-?\d{1,19}$/;
@@ -160,7 +162,11 @@ export function accessSql(access: AccessFilter, columns: ReadonlyMap<string, Que
         if (c.equals === null) return `${column} IS NULL`;
         // Membership, as the in-memory check (policy.ts `holds`): the jsonb array contains the value.
         if (field.kind === "array") return `${column} @> ${params.add(JSON.stringify([c.equals]))}::jsonb`;
-        // Compared as text on both sides: an actor attribute is a string whatever the column's type,
+        // A uuid column (an owner, a customer: what rules compare with the actor) is compared as a
+        // uuid, so its index serves the list; a value that is not a uuid's text matches no row,
+        // as the text comparison below would say.
+        if (field.kind === "uuid") return typeof c.equals === "string" && CANONICAL_UUID.test(c.equals) ? `${column} = ${params.add(c.equals)}::uuid` : "FALSE";
+        // Otherwise as text on both sides: an actor attribute is a string whatever the column's type,
         // and an untyped parameter would be parsed as that type (an error for a date column).
         return `${column}::text = ${params.add(String(c.equals))}::text`;
       })

@@ -20,6 +20,8 @@ export interface ViewColumn {
   readonly sqlType: string;
   /** The column default as an SQL expression (what a new row starts from), if any. */
   readonly default?: string;
+  /** The column is NOT NULL (a key part, or a required field with a default): a list sorted by it needs no NULLS LAST, so an index serves both directions. */
+  readonly notNull?: true;
 }
 
 export interface ViewTableDefinition {

@@ -11,6 +11,27 @@ describe("policy engine", () => {
     expect(permissionMatches("account:*", "accounting:read")).toBe(false);
     expect(permissionMatches("*", "order:read")).toBe(true);
     expect(permissionMatches("account:read", "account:history")).toBe(false);
+    // An auditor's `*:read`: reading every aggregate and view, nothing else.
+    expect(permissionMatches("*:read", "account:read")).toBe(true);
+    expect(permissionMatches("*:read", "owner-totals:read")).toBe(true);
+    expect(permissionMatches("*:read", "account:history")).toBe(false);
+    expect(permissionMatches("*:read", "account:deposit")).toBe(false);
+    expect(permissionMatches("*:history", "account:history")).toBe(true);
+  });
+
+  it("`_id` and `_creator` conditions read the stream's facts, never the state", () => {
+    const policy = createPolicy([
+      { role: "writer", allow: ["note:*"], where: { _creator: { actor: "id" } } },
+      { role: "self", allow: ["profile:read"], where: { _id: { actor: "id" } } },
+    ]);
+    const writer = actor(["writer"]);
+    expect(policy.can(writer, "note:edit", {}, { _id: "n1", _creator: "u1" })).toBe(true);
+    expect(policy.can(writer, "note:edit", {}, { _id: "n1", _creator: "u2" })).toBe(false);
+    expect(policy.can(writer, "note:edit", { _creator: "u1" })).toBe(false); // a state field of that name grants nothing
+    const id = "0b4c1e7a-5d2f-4c3b-9a1e-2f6d8c9b0a11";
+    expect(policy.can(actor(["self"], { id }), "profile:read", {}, { _id: id, _creator: null })).toBe(true);
+    expect(policy.can(actor(["self"], { id }), "profile:read", {}, { _id: "another", _creator: id })).toBe(false);
+    expect(policy.filter(writer, "note:read")).toEqual({ kind: "where", anyOf: [[{ field: "_creator", equals: "u1" }]] });
   });
 
   it("denies by default: no role, unknown role, a permission no rule names", () => {
