@@ -23,3 +23,9 @@ export type LiveCloseReason =
   | "unavailable"
   /** The server is shutting down. */
   | "shutdown";
+
+/** The server has as many live clients as it takes (503); try again later. */
+export class LiveCapacityError extends FluviusError {
+  readonly code = "too-many-clients";
+  readonly status = 503;
+}

@@ -2,7 +2,7 @@ import type { Actor } from "../actor.js";
 import type { Checkpoint, EventStore, StoredEvent } from "../store/types.js";
 import { type Channel, type LiveSource, parseChannel, streamTypesOf } from "./channels.js";
 import { type LiveCloseReason, LiveRequestError } from "./errors.js";
-import type { LiveFeed } from "./feed.js";
+import type { FeedAttachment, LiveFeed } from "./feed.js";
 import { checkpointOf, formatPosition, isAfter } from "./position.js";
 
 /** An aggregate item after a change, as its GET returns it. */
@@ -98,7 +98,12 @@ export class LiveSession {
 
   /** Joins the feed; with `since`, first sends what the client missed after it. */
   async start(since?: Checkpoint): Promise<void> {
-    const attachment = await this.options.feed.attach((events, upTo) => this.hear(events, upTo));
+    let attachment: FeedAttachment;
+    try {
+      attachment = await this.options.feed.attach((events, upTo) => this.hear(events, upTo));
+    } catch (error) {
+      return this.end("unavailable", error);
+    }
     this.detach = attachment.detach;
     if (this.closed) return attachment.detach();
     const from = attachment.from;
