@@ -391,7 +391,6 @@ const LIVE_PARAMETERS: Json[] = [
     in: "query",
     description: "Comma-separated channels: `<domain>.<aggregate>` (its list), `<domain>.<aggregate>/<id>` (one item), `<domain>.<view>` (a view's rows).",
     schema: { type: "string" },
-    example: "banking.account,banking.account/0b8e3c1a-2d4f-4e6a-8b9c-0d1e2f3a4b5c",
   },
   { name: "since", in: "query", description: "Resume after this position (a message's `position`, an event's `id`): nothing after it is missed.", schema: { type: "string", pattern: "^[0-9]+-[0-9]+$" } },
 ];
