@@ -56,7 +56,8 @@ export function sseHandler(hub: LiveHub, context: RequestContext): RouteHandlerM
       "x-accel-buffering": "no",
     });
     raw.write(`retry: ${RETRY_MS}\n\n`);
-    request.raw.on("close", () => {
+    // The response's close: the client went away (or the stream ended).
+    raw.on("close", () => {
       ended = true;
       clearInterval(timer);
       hub.release(session);
