@@ -293,3 +293,33 @@ describe("live updates end cleanly", () => {
     sse.close();
   }, 30_000);
 });
+
+describe("live updates with the session cookie", () => {
+  test("a browser's cookie authenticates both; a WebSocket from another origin is refused", async () => {
+    const api = await startBankingApp("pglite", { session: { cookieName: "sid" } });
+    try {
+      await api.app.listen({ host: "127.0.0.1", port: 0 });
+      const host = `127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
+      const cookie = `sid=${await api.token("teller-1", "acme", ["teller"])}`;
+      const upgrade = (origin: string) =>
+        new Promise<number | string>((resolve) => {
+          const socket = new WebSocket(`ws://${host}/api/_live/ws?channels=banking.account`, { headers: { cookie, origin } });
+          socket.on("message", (data) => {
+            if ((JSON.parse(data.toString()) as Json).type === "ready") resolve("ready");
+            socket.close();
+          });
+          socket.on("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+          socket.on("error", () => undefined);
+        });
+      expect(await upgrade(`http://${host}`)).toBe("ready");
+      expect(await upgrade("https://evil.example")).toBe(403);
+
+      const response = await fetch(`http://${host}/api/_live/sse?channels=banking.account`, { headers: { cookie } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+      await response.body?.cancel();
+    } finally {
+      await api.close();
+    }
+  }, 30_000);
+});
