@@ -46,6 +46,8 @@ export function webSocketRoute(hub: LiveHub, context: RequestContext): WebSocket
         throw error;
       }
       pending.set(request, entry);
+      // A client gone before the upgrade: its session never starts, but holds a place.
+      request.socket.once("close", () => entry.socket === undefined && hub.release(entry.session));
     },
     // A plain GET of the route.
     handler: async (request, reply) => {
