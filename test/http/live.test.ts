@@ -323,3 +323,37 @@ describe("live updates with the session cookie", () => {
     }
   }, 30_000);
 });
+
+describe("live updates keep quiet clients' positions current", () => {
+  test("heartbeats carry the position past changes the client was not sent", async () => {
+    const api = await startBankingApp("pglite", { live: { heartbeatMs: 100 } });
+    try {
+      await api.app.listen({ host: "127.0.0.1", port: 0 });
+      const base = `127.0.0.1:${(api.app.server.address() as AddressInfo).port}/api`;
+      const teller = await api.token("teller-1", "acme", ["teller"]);
+      const other = await api.token("teller-2", "globex", ["teller"]);
+      const ws = new LiveSocket(`ws://${base}/_live/ws?channels=banking.account`, teller);
+      const sse = await fetch(`http://${base}/_live/sse?channels=banking.account`, { headers: { authorization: `Bearer ${teller}` } });
+      await ws.ready();
+      // Another tenant's change: not sent, but the positions move past it.
+      const opened = await api.app.inject({
+        method: "POST",
+        url: "/api/banking:open-account/account/:new",
+        headers: { authorization: `Bearer ${other}` },
+        payload: { customerId: C1, accountType: "checking" },
+      });
+      expect(opened.statusCode).toBe(200);
+      const start = ws.of("ready")[0]?.position;
+      await until(() => ws.of("heartbeat").some((m) => m.position !== start), () => `a heartbeat past ${String(start)}`);
+      expect(ws.changes()).toEqual([]);
+
+      const reader = sse.body?.getReader();
+      let text = "";
+      while (!/: ping\nid: \d+-\d+\n\n/.test(text) && reader) text += new TextDecoder().decode((await reader.read()).value);
+      await reader?.cancel();
+      ws.close();
+    } finally {
+      await api.close();
+    }
+  }, 30_000);
+});
