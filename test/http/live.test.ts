@@ -357,3 +357,35 @@ describe("live updates keep quiet clients' positions current", () => {
     }
   }, 30_000);
 });
+
+describe("a client dropped as too slow", () => {
+  test("EventSource reconnects by itself with Last-Event-ID and misses nothing", async () => {
+    // No change may wait for this client: every one heard while another is read drops it.
+    const api = await startBankingApp("pglite", { live: { maxPending: 0 } });
+    try {
+      await api.app.listen({ host: "127.0.0.1", port: 0 });
+      const base = `127.0.0.1:${(api.app.server.address() as AddressInfo).port}/api`;
+      const teller = await api.token("teller-1", "acme", ["teller"]);
+      const sse = new LiveEvents(`http://${base}/_live/sse?channels=banking.account`, teller);
+      await sse.ready();
+      const opened = await Promise.all(
+        Array.from({ length: 12 }, async () => {
+          const reply = await api.app.inject({
+            method: "POST",
+            url: "/api/banking:open-account/account/:new",
+            headers: { authorization: `Bearer ${teller}` },
+            payload: { customerId: C1, accountType: "checking" },
+          });
+          return ((reply.json() as { data: { account: { _id: string } } }).data.account._id);
+        }),
+      );
+      await until(() => sse.changes.length >= opened.length, () => `${sse.changes.length} of ${opened.length} changes`, 25_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sse.closedWith.map((c) => c.reason)).toContain("too-slow");
+      expect(sse.changes.map((c) => c.message.id).sort()).toEqual([...opened].sort());
+      sse.close();
+    } finally {
+      await api.close();
+    }
+  }, 40_000);
+});

@@ -37,7 +37,7 @@ export function sseHandler(hub: LiveHub, context: RequestContext): RouteHandlerM
         ended = true;
         clearInterval(timer);
         // A named event: EventSource's onmessage ignores it; it reconnects once the stream ends.
-        raw.end(`event: live-closed\ndata: ${JSON.stringify({ reason, position: position ?? null })}\n\n`);
+        raw.end(`event: live-closed\n${position === undefined ? "" : `id: ${position}\n`}data: ${JSON.stringify({ reason, position: position ?? null })}\n\n`);
       },
     });
     if (session === undefined) throw new LiveCapacityError("The server has as many live clients as it takes; try again later.");
@@ -68,6 +68,8 @@ export function sseHandler(hub: LiveHub, context: RequestContext): RouteHandlerM
       if (!ended) raw.write(position === undefined ? ": ping\n\n" : `: ping\nid: ${position}\n\n`);
     }, hub.options.heartbeatMs);
     await session.start(since);
-    if (!ended) raw.write(`event: ready\ndata: ${JSON.stringify({ position: positionOf(session) ?? null, channels: session.channelNames })}\n\n`);
+    // With its id, a client dropped before its first change still resumes from here.
+    const position = positionOf(session);
+    if (!ended) raw.write(`event: ready\n${position === undefined ? "" : `id: ${position}\n`}data: ${JSON.stringify({ position: position ?? null, channels: session.channelNames })}\n\n`);
   };
 }
