@@ -9,7 +9,8 @@ import type { AddressInfo } from "node:net";
 import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import WebSocket from "ws";
-import { type BankingApp, startBankingApp } from "./banking-app.js";
+import { buildProject } from "../helpers/project.js";
+import { type BankingApp, startApp, startBankingApp } from "./banking-app.js";
 
 type Json = Record<string, unknown>;
 interface Change {
@@ -388,4 +389,42 @@ describe("a client dropped as too slow", () => {
       await api.close();
     }
   }, 40_000);
+});
+
+describe("live updates of a view", () => {
+  test("readers of the view are told its rows changed, in their tenant only", async () => {
+    const api = await startApp("pglite", buildProject("views"));
+    try {
+      await api.app.listen({ host: "127.0.0.1", port: 0 });
+      const base = `127.0.0.1:${(api.app.server.address() as AddressInfo).port}/api`;
+      const analyst = new LiveSocket(`ws://${base}/_live/ws?channels=sales.customer-orders`, await api.token("a-1", "acme", ["analyst"]));
+      const clerk = new LiveSocket(`ws://${base}/_live/ws`, await api.token("c-1", "acme", ["clerk"]));
+      await analyst.ready();
+      await clerk.ready();
+      clerk.send({ type: "subscribe", channel: "sales.customer-orders" });
+      await until(() => clerk.of("error").length > 0, () => "the clerk's refusal");
+      expect(clerk.of("error")[0]).toMatchObject({ errcode: "forbidden", errdata: { permission: "customer-orders:read" } });
+
+      const place = async (tenant: string) => {
+        const reply = await api.app.inject({
+          method: "POST",
+          url: "/api/sales:place/order/:new",
+          headers: { authorization: `Bearer ${await api.token("c-1", tenant, ["clerk"])}` },
+          payload: { customerId: C1, total: "10.25" },
+        });
+        expect(reply.statusCode, reply.body).toBe(200);
+      };
+      await place("globex");
+      await place("acme");
+      await until(() => analyst.changes().length > 0, () => "the view's notice");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(analyst.changes().map((c) => [c.channel, c.message.type, c.message.resource, (c.message as unknown as Json).event])).toEqual([
+        ["sales.customer-orders", "view-changed", "sales.customer-orders", "order-placed"],
+      ]);
+      analyst.close();
+      clerk.close();
+    } finally {
+      await api.close();
+    }
+  }, 60_000);
 });
