@@ -1,5 +1,6 @@
 import type { DomainDefinition } from "../../runtime/domain.js";
 import type { LiveSource } from "../../runtime/live/channels.js";
+import { projectorName } from "../../runtime/views/projector.js";
 import type { Resource } from "../resources.js";
 import { wireItem } from "../rows.js";
 
@@ -27,6 +28,7 @@ export function liveSourcesOf(resources: readonly Resource[], domains: readonly 
         name: `${domain.name}.${view.name}`,
         fedBy: new Set(view.sources.map((s) => `${s.streamType}/${s.eventType}`)),
         mayRead: (actor) => domain.policy.mayAllow(actor, permission),
+        ...(view.async === true ? { projector: projectorName(view) } : {}),
       });
     }
   }

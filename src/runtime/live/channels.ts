@@ -31,6 +31,8 @@ export interface ViewSource {
   readonly fedBy: ReadonlySet<string>;
   /** Whether the actor may read the view at all (`<view>:read`); rows are then read with GET. */
   mayRead(actor: Actor): boolean;
+  /** An asynchronous view's projector checkpoint (`view:<domain>.<name>`): a notice waits until the rows are written. */
+  readonly projector?: string;
 }
 
 export interface Channel {

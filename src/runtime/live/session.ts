@@ -45,6 +45,8 @@ export interface LiveSessionOptions {
   readonly maxPending?: number;
   /** Channels one client may hold (default 100). */
   readonly maxChannels?: number;
+  /** How long a notice of an asynchronous view waits for its projector before it is sent anyway (default 5 s). */
+  readonly projectorWaitMs?: number;
   /** Events per read while catching up from a resume position (default 500). */
   readonly catchUpBatch?: number;
 }
@@ -59,6 +61,8 @@ export interface LiveSessionOptions {
  */
 export class LiveSession {
   private readonly channels = new Map<string, Channel>();
+  /** Asynchronous views' projector checkpoints as last read. */
+  private readonly projectors = new Map<string, Checkpoint>();
   private wanted = new Set<string>();
   private queue: StoredEvent[] = [];
   private head = 0;
@@ -194,6 +198,22 @@ export class LiveSession {
     }
   }
 
+  /**
+   * Waits until an asynchronous view's projector has passed the position, so a client that
+   * reads the rows on the notice finds the change; bounded, so a stopped projector delays
+   * the client's other channels by at most projectorWaitMs.
+   */
+  private async projected(projector: string, position: Checkpoint): Promise<void> {
+    const deadline = Date.now() + (this.options.projectorWaitMs ?? 5000);
+    for (;;) {
+      const known = this.projectors.get(projector);
+      if (known !== undefined && !isAfter(position, known)) return;
+      if (this.closed || Date.now() >= deadline) return;
+      if (known !== undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+      this.projectors.set(projector, await this.options.store.loadCheckpoint(projector));
+    }
+  }
+
   /** Sends the event to each channel of the client that hears it and may see it. */
   private async deliver(event: StoredEvent): Promise<void> {
     const position = checkpointOf(event);
@@ -211,6 +231,7 @@ export class LiveSession {
         message = { type: "changed", resource: source.name, id: event.streamId, version: event.version, event: event.type, position: token, data: row };
       } else {
         if (!source.fedBy.has(`${event.streamType}/${event.type}`)) continue;
+        if (source.projector !== undefined) await this.projected(source.projector, position);
         message = { type: "view-changed", resource: source.name, event: event.type, position: token };
       }
       if (this.closed) return;

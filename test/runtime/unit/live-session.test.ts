@@ -120,6 +120,22 @@ describe("live session", () => {
     expect(sent.map((d) => d.message)).toEqual([{ type: "view-changed", resource: "bank.totals", event: "deposited", position: "1-1" }]);
   });
 
+  test("an asynchronous view's notice waits until its projector passed the change, bounded", async () => {
+    const feed = handFeed({ transactionId: 0n, position: 0n });
+    let projected: Checkpoint = { transactionId: 0n, position: 0n };
+    const store = { ...logStore([]), loadCheckpoint: async () => projected } as unknown as EventStore;
+    const asyncView: LiveSource = { ...view, projector: "view:bank.totals" };
+    const { live, sent } = session({ feed, store, sources: [asyncView] });
+    live.subscribe("bank.totals");
+    await live.start();
+    feed.push([event(1, 1)]);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(sent).toEqual([]);
+    projected = { transactionId: 1n, position: 1n };
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(sent.map((d) => d.message.position)).toEqual(["1-1"]);
+  });
+
   test("a client that cannot take more is dropped as too slow", async () => {
     const feed = handFeed({ transactionId: 0n, position: 0n });
     const { live, sent, closed } = session({ feed, send: () => false });
