@@ -8,3 +8,4 @@ export { listRequestOf, pagination, type ListParameters } from "./query/list-que
 export { discoverOidc, type OidcSettings } from "./session/oidc.js";
 export { CSRF_HEADER, csrfTokenOf } from "./session/csrf.js";
 export type { OidcLogin, SessionOptions } from "./session/session.js";
+export type { LiveOptions } from "./live/hub.js";

@@ -6,7 +6,7 @@
 export type JsonSchema = { readonly [key: string]: unknown };
 
 /** The kinds of operation of the route table (server.ts registers them; document.ts describes them). */
-export type OperationKind = "meta" | "auth-info" | "list" | "item" | "history" | "command" | "create";
+export type OperationKind = "meta" | "auth-info" | "list" | "item" | "history" | "command" | "create" | "live";
 
 export interface ErrorCodeDoc {
   /** The errcode; undefined for one named by the handler (a business rule). */
@@ -34,7 +34,7 @@ const object = (properties: Record<string, JsonSchema>, required: readonly strin
 const empty = object({});
 const errorId = { type: "string", format: "uuid", description: "The id of the line the server wrote to its log (stderr) for this error." } as const;
 
-const READS: readonly OperationKind[] = ["list", "item", "history"];
+const READS: readonly OperationKind[] = ["list", "item", "history", "live"];
 const COMMANDS: readonly OperationKind[] = ["command", "create"];
 /** Operations that read or write the database. */
 const DATA: readonly OperationKind[] = [...READS, ...COMMANDS];
@@ -56,6 +56,9 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
       { errcode: "invalid-argument", description: "An id that is not a UUID, or another malformed argument.", errdata: empty },
       { errcode: "invalid-value", description: "A value the database cannot read or hold (the safety net under the checks above).", errdata: object({ sqlstate: string }) },
       { errcode: "bad-request", description: "Any other request the server refuses to read, e.g. a malformed percent-encoding.", errdata: empty },
+      { errcode: "unknown-channel", description: "Live updates: a channel that names no aggregate, item or view (or none given).", errdata: object({ channel: string }, [], true) },
+      { errcode: "invalid-position", description: "Live updates: a resume position (`since`, `Last-Event-ID`) the server never sent.", errdata: object({ since: string }, [], true) },
+      { errcode: "too-many-channels", description: "Live updates: more channels than one client may hold.", errdata: object({ max: { type: "integer" } }, [], true) },
     ],
   },
   {
@@ -187,7 +190,10 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
     status: 503,
     description: "The database is unreachable; retry after `Retry-After` seconds. The server reconnects by itself.",
     on: DATA,
-    errors: [{ errcode: "database-unavailable", description: "The database cannot be reached.", errdata: object({ errorId }) }],
+    errors: [
+      { errcode: "database-unavailable", description: "The database cannot be reached.", errdata: object({ errorId }) },
+      { errcode: "too-many-clients", description: "Live updates: the server has as many live clients as it takes.", errdata: empty },
+    ],
     headers: { "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer", minimum: 1 } } },
   },
 ];

@@ -33,6 +33,8 @@ type Each<K extends string, T> = K extends string ? { readonly kind: K } & T : n
 /** A route; `path` is in OpenAPI's template form (`{id}`), a `:` in it is literal. */
 export type ApiRoute = { readonly method: "GET" | "POST"; readonly path: string } & (
   | Each<"app-meta" | "auth-info", unknown>
+  /** Live updates: server-sent events, and a WebSocket (docs/http.md, "Live updates"). */
+  | Each<"live-sse" | "live-ws", unknown>
   | Each<"domain-meta", { readonly domain: string }>
   | Each<"command", Aggregate & { readonly action: string; readonly creates: boolean }>
   /** `/_meta/{domain}:{action}/`, and `/_meta/{domain}.{action}/` (`dotted`) unless a resource takes that name. */
@@ -47,6 +49,8 @@ export function apiRoutes(shape: ApiShape, basePath: string): ApiRoute[] {
   const routes: ApiRoute[] = [
     { kind: "app-meta", method: "GET", path: `${basePath}/_meta` },
     { kind: "auth-info", method: "GET", path: `${basePath}/auth/info` },
+    { kind: "live-sse", method: "GET", path: `${basePath}/_live/sse` },
+    { kind: "live-ws", method: "GET", path: `${basePath}/_live/ws` },
   ];
   for (const d of shape.domains) {
     const domain = d.name;

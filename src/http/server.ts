@@ -18,6 +18,9 @@ import { queryHandlers } from "./routes/queries.js";
 import { apiShapeOf, registerRoutes } from "./routes/register.js";
 import { viewHandlers } from "./routes/views.js";
 import { type DomainDocsPage, registerDomainDocs } from "./routes/domain-docs.js";
+import { liveHandlers } from "./routes/live.js";
+import { createLiveHub, type LiveOptions } from "./live/hub.js";
+import { liveSourcesOf } from "./live/sources.js";
 
 export interface ServerOptions {
   readonly store: EventStore;
@@ -47,6 +50,8 @@ export interface ServerOptions {
   readonly reportError?: (report: ServerErrorReport) => void;
   /** Add the stack to the default report (`fluvius serve` sets it with --log or DEBUG=fluvius). */
   readonly stacks?: boolean;
+  /** Limits of the live routes (docs/http.md, "Live updates"). */
+  readonly live?: LiveOptions;
 }
 
 /** What every route needs. */
@@ -153,12 +158,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   if (options.domainDocs) registerDomainDocs(app, options.domainDocs);
 
   const resources = resourcesOf(options.store, options.domains);
+  const hub = createLiveHub(options.store, liveSourcesOf(resources, options.domains), options.live);
+  // Before the WebSocket plugin's own: the streams end with a reason and a position, then the sockets close.
+  app.addHook("preClose", () => hub.shutdown());
+  // A client message over 64 KiB is no subscription: the socket is closed (1009).
+  await app.register((await import("@fastify/websocket")).default, { options: { maxPayload: 64 * 1024 } });
   // The table the OpenAPI document is built from (src/emit/openapi/document.ts).
   registerRoutes(app, apiRoutes(apiShapeOf(options.domains, resources), context.basePath), {
     ...commandHandlers(resources, context),
     ...queryHandlers(resources, context),
     ...viewHandlers(options.domains, context),
     ...metaHandlers(options.domains, resources, context),
+    ...liveHandlers(hub, context),
   });
   if (session !== undefined) registerSession(app, session, context);
   return app;

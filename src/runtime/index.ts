@@ -167,3 +167,13 @@ export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError, Del
 export { given, testActor, testTime, testStreamId } from "./testing.js";
 export type { Given, Then, Outcome, WhenOptions } from "./testing.js";
 export type { SeededLookups } from "./lookups/memory.js";
+
+// Live updates: a feed of the log behind the commit fence, and one session per client (docs/http.md, "Live updates")
+export { createLiveFeed } from "./live/feed.js";
+export type { LiveFeed, LiveFeedOptions, FeedListener, FeedAttachment } from "./live/feed.js";
+export { LiveSession } from "./live/session.js";
+export type { LiveSessionOptions, LiveDelivery, LiveMessage, ItemChanged, ViewChanged } from "./live/session.js";
+export type { LiveSource, AggregateSource as LiveAggregateSource, ViewSource as LiveViewSource, Channel as LiveChannel } from "./live/channels.js";
+export { LiveRequestError } from "./live/errors.js";
+export type { LiveCloseReason } from "./live/errors.js";
+export { formatPosition, parsePosition } from "./live/position.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { createAuthenticator, createServer, mintToken, type SessionOptions } from "fluvius/http";
+import { createAuthenticator, createServer, type LiveOptions, mintToken, type SessionOptions } from "fluvius/http";
 import { createStore, openPglite, pgDatabase, pgliteDatabase, type Database, type DomainDefinition } from "fluvius/runtime";
 import { buildProject, type BuiltProject, editHandler } from "../helpers/project.js";
 import { createDatabase } from "../helpers/postgres.js";
@@ -41,6 +41,8 @@ export interface AppOptions {
   /** A browser session (cookie, login) besides bearer tokens. */
   readonly session?: SessionOptions;
   readonly tenantNameClaim?: string;
+  /** Limits of the live routes. */
+  readonly live?: LiveOptions;
 }
 
 /** The API of a built project on PGlite (in memory) or on a fresh PostgreSQL database, migrated. */
@@ -65,6 +67,7 @@ export async function startApp(backend: "pglite" | "postgres", project: BuiltPro
     basePath: options.basePath ?? "/api",
     ...(options.session === undefined ? {} : { session: options.session }),
     ...(options.tenantNameClaim === undefined ? {} : { tenantNameClaim: options.tenantNameClaim }),
+    ...(options.live === undefined ? {} : { live: options.live }),
     openApi,
     name: "banking-app",
     version: "1.2.3",

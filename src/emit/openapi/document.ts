@@ -209,6 +209,9 @@ function operationOf(route: ApiRoute, find: Finder): Json {
       return metaOperation("Name and version of the API, the version of fluvius, build number and time");
     case "auth-info":
       return { tags: ["meta"], summary: "The caller: user, profile, organization, realm, roles", responses: { "200": { description: "OK" }, ...errors("auth-info") } };
+    case "live-sse":
+    case "live-ws":
+      return liveOperation(route.kind);
     case "domain-meta":
       return metaOperation(`The commands of ${route.domain}, each with its payload schema and URLs`);
     case "command": {
@@ -385,6 +388,41 @@ function commandOperation(domain: DomainModel, aggregate: AggregateModel, action
         ...json({ type: "object", properties: { status: { const: "OK" }, data: { type: "object", properties: { [aggregate.name]: ref(itemName) } } } }),
       },
       ...errors(action.creates ? "create" : "command"),
+    },
+  };
+}
+
+const LIVE_PARAMETERS: Json[] = [
+  {
+    name: "channels",
+    in: "query",
+    description: "Comma-separated channels: `<domain>.<aggregate>` (its list), `<domain>.<aggregate>/<id>` (one item), `<domain>.<view>` (a view's rows).",
+    schema: { type: "string" },
+  },
+  { name: "since", in: "query", description: "Resume after this position (a message's `position`, an event's `id`): nothing after it is missed.", schema: { type: "string", pattern: "^[0-9]+-[0-9]+$" } },
+];
+
+/** The live routes (docs/http.md, "Live updates"): a stream, not a JSON reply. */
+function liveOperation(kind: "live-sse" | "live-ws"): Json {
+  const message = "Each change is `{channel, message}`; `message` is `{type: \"changed\", resource, id, version, event, position, data}` with `data` the item as its GET returns it (or `{type: \"view-changed\", resource, event, position}` for a view).";
+  if (kind === "live-sse") {
+    return {
+      tags: ["meta"],
+      summary: "Live updates as server-sent events",
+      description: `${message} The event id is the position; EventSource resumes by itself with Last-Event-ID.`,
+      parameters: [...LIVE_PARAMETERS, { name: "Last-Event-ID", in: "header", description: "Resume after this position (sent by EventSource when it reconnects; wins over `since`).", schema: { type: "string" } }],
+      responses: { "200": { description: "The event stream.", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors("live") },
+    };
+  }
+  return {
+    tags: ["meta"],
+    summary: "Live updates over a WebSocket",
+    description: `Upgrade to a WebSocket; send \`{type: "subscribe" | "unsubscribe", channel}\`. ${message} A cookie-authenticated upgrade must come from this server's origin.`,
+    parameters: LIVE_PARAMETERS,
+    responses: {
+      "101": { description: "Switched to the WebSocket protocol." },
+      "426": { description: "A plain GET: this route speaks WebSocket." },
+      ...errors("live"),
     },
   };
 }

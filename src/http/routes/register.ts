@@ -1,17 +1,23 @@
-import type { FastifyInstance, RouteHandlerMethod } from "fastify";
+import type { FastifyInstance, RouteHandlerMethod, RouteOptions } from "fastify";
+// Brings `wsHandler` into Fastify's route options.
+import type {} from "@fastify/websocket";
 import type { DomainDefinition } from "../../runtime/domain.js";
 import type { Resource } from "../resources.js";
 import { type ApiRoute, type ApiShape, fastifyPath } from "../route-table.js";
 
 /** A handler maker per kind of route of the table. */
-export type RouteHandlers = { readonly [K in ApiRoute["kind"]]: (route: Extract<ApiRoute, { kind: K }>) => RouteHandlerMethod };
+export type RouteHandlers = { readonly [K in ApiRoute["kind"]]: (route: Extract<ApiRoute, { kind: K }>) => RouteHandlerMethod | RouteParts };
+
+/** A route with more than a handler: a WebSocket's `wsHandler` and the hook that runs before the upgrade. */
+export type RouteParts = Pick<RouteOptions, "handler" | "preHandler" | "wsHandler">;
 
 /** Registers every route of the table (src/http/route-table.ts), the ones the OpenAPI document describes. */
 export function registerRoutes(app: FastifyInstance, routes: readonly ApiRoute[], handlers: RouteHandlers): void {
   for (const route of routes) {
     // Handlers are keyed by the routes' kinds; TypeScript cannot follow that correlation through the index.
-    const handlerOf = handlers[route.kind] as (route: ApiRoute) => RouteHandlerMethod;
-    app.route({ method: route.method, url: fastifyPath(route.path), handler: handlerOf(route) });
+    const handlerOf = handlers[route.kind] as (route: ApiRoute) => RouteHandlerMethod | RouteParts;
+    const made = handlerOf(route);
+    app.route({ method: route.method, url: fastifyPath(route.path), ...(typeof made === "function" ? { handler: made } : made) });
   }
 }
 

@@ -446,6 +446,21 @@ export function createAggregateService<S, E extends EventShape, A extends object
       return itemFrom(state, id, loaded);
     },
 
+    async getChanged(actor, streamId, version) {
+      if (!policy.mayAllow(actor, readPermission)) return undefined;
+      const tenant = scope(actor);
+      const id = streamIdOf(streamId);
+      const current = await tenant.load(streamType, id, { specHash: definition.specHash });
+      if (current.version < version) return undefined;
+      const now = stateOf(definition, current.snapshot, current.events);
+      if (!policy.can(actor, readPermission, now as object)) return undefined;
+      if (current.version === version) return itemFrom(now, id, current);
+      // A later change is already committed: this one's own state, readable then too.
+      const loaded = await tenant.load(streamType, id, { specHash: definition.specHash, toVersion: version });
+      const then = stateOf(definition, loaded.snapshot, loaded.events);
+      return policy.can(actor, readPermission, then as object) ? itemFrom(then, id, loaded) : undefined;
+    },
+
     async getAt(actor, streamId, target) {
       const { tenant, id, loaded: current } = await authorizedCurrent(actor, streamId, historyPermission);
       if ("version" in target && target.version > current.version) throw new NotFoundError(id);

@@ -51,6 +51,11 @@ export interface AggregateService<S, E extends EventShape, A extends object> {
   get(actor: Actor, streamId: string): Promise<Item<S>>;
   /** The current item whose natural key or single unique field has this value (`<aggregate>:read`; 404 when none). */
   getBy(actor: Actor, field: string, value: string): Promise<Item<S>>;
+  /**
+   * The item at `version`, for a live update of that change: only when the actor may read it
+   * both now (its GET would answer, `<aggregate>:read`) and at that version; undefined otherwise.
+   */
+  getChanged(actor: Actor, streamId: string, version: number): Promise<Item<S> | undefined>;
   /** The item as it was at a version or a time (`<aggregate>:history`). */
   getAt(actor: Actor, streamId: string, target: TimeTravelTarget): Promise<Item<S>>;
   /**

@@ -10,6 +10,7 @@ import {
   LOAD_SQL,
   READ_COMMITTED_BY_TYPE_SQL,
   READ_COMMITTED_SQL,
+  HEAD_CHECKPOINT_SQL,
   READ_STREAM_SQL,
   RECORD_OUTCOME_SQL,
   RESET_CHECKPOINT_SQL,
@@ -266,6 +267,11 @@ export class SqlEventStore implements EventStore {
       ? await this.database.query<EventRow>(READ_COMMITTED_SQL, [...after, options.limit])
       : await this.database.query<EventRow>(READ_COMMITTED_BY_TYPE_SQL, [...after, [...options.streamTypes], options.limit]);
     return rows.map(toStoredEvent);
+  }
+
+  async headCheckpoint(): Promise<Checkpoint> {
+    const [row] = await this.database.query<{ tx_id: string; position: string }>(HEAD_CHECKPOINT_SQL, []);
+    return row ? { transactionId: BigInt(row.tx_id), position: BigInt(row.position) } : START;
   }
 
   async loadCheckpoint(name: string, tenant: string = ALL_TENANTS): Promise<Checkpoint> {

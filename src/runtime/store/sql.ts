@@ -246,6 +246,13 @@ export const READ_COMMITTED_BY_TYPE_SQL = `SELECT ${EVENT_COLUMNS}
  ) e
  ORDER BY e.tx_id, e.position LIMIT $5::integer`;
 
+/**
+ * The newest event behind the fence: a live feed starts after it, so everything it will read
+ * sorts after this and nothing before it can still appear. Walks events_tx_order backwards.
+ */
+export const HEAD_CHECKPOINT_SQL = `SELECT e.tx_id::text AS tx_id, e.position::text AS position FROM fluvius.events e
+ WHERE ${COMMITTED} ORDER BY e.tx_id DESC, e.position DESC LIMIT 1`;
+
 /** $1 tenant, $2 name. */
 export const LOAD_CHECKPOINT_SQL = `SELECT tx_id::text AS tx_id, position::text AS position
   FROM fluvius.subscriptions WHERE tenant = $1::text AND name = $2::text`;

@@ -225,6 +225,8 @@ export interface EventStore {
    * transaction still running, so one that commits late can never be skipped.
    */
   readCommitted(options: ReadCommittedOptions): Promise<StoredEvent[]>;
+  /** The newest event readCommitted can return now (START when none): where a live feed begins. */
+  headCheckpoint(): Promise<Checkpoint>;
   loadCheckpoint(name: string, tenant?: string): Promise<Checkpoint>;
   /** Never moves a checkpoint backwards. */
   saveCheckpoint(name: string, checkpoint: Checkpoint, tenant?: string): Promise<void>;
