@@ -450,15 +450,15 @@ export function createAggregateService<S, E extends EventShape, A extends object
       if (!policy.mayAllow(actor, readPermission)) return undefined;
       const tenant = scope(actor);
       const id = streamIdOf(streamId);
-      const current = await tenant.load(streamType, id, { specHash: definition.specHash });
+      const current = await tenant.load(streamType, id, { specHash: snapshotHash });
       if (current.version < version) return undefined;
       const now = stateOf(definition, current.snapshot, current.events);
-      if (!policy.can(actor, readPermission, now as object)) return undefined;
+      if (!policy.can(actor, readPermission, now as object, { _id: id, _creator: current.creator })) return undefined;
       if (current.version === version) return itemFrom(now, id, current);
       // A later change is already committed: this one's own state, readable then too.
-      const loaded = await tenant.load(streamType, id, { specHash: definition.specHash, toVersion: version });
+      const loaded = await tenant.load(streamType, id, { specHash: snapshotHash, toVersion: version });
       const then = stateOf(definition, loaded.snapshot, loaded.events);
-      return policy.can(actor, readPermission, then as object) ? itemFrom(then, id, loaded) : undefined;
+      return policy.can(actor, readPermission, then as object, { _id: id, _creator: loaded.creator }) ? itemFrom(then, id, loaded) : undefined;
     },
 
     async getAt(actor, streamId, target) {
