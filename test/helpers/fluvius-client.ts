@@ -14,6 +14,7 @@
  *   a group as `{".and": {…}}`), `sort` (`f.asc,g.desc`), `text` and `include` (the columns).
  */
 import type { FastifyInstance } from "fastify";
+import type { Browser } from "./browser-jar.js";
 
 export type Json = Record<string, unknown>;
 
@@ -92,16 +93,50 @@ function filtersToQuery(filters: readonly FilterState[]): Json {
   return query;
 }
 
-/** One collection (a domain) of a dynamic APICollection, over Fastify's inject. */
+/** One request as the client sends it, and the reply as it reads it. */
+export interface Sent {
+  readonly method: "GET" | "POST";
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly payload?: string;
+}
+export interface Received {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, unknown>>;
+  readonly body: string;
+}
+/** How requests reach the server: Fastify's inject in process, or a browser's fetch to a listening one. */
+export type Transport = (request: Sent) => Promise<Received>;
+
+export function injectTransport(app: FastifyInstance): Transport {
+  return async ({ method, url, headers, payload }) => {
+    const response = await app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+    return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+  };
+}
+
+/** Requests to `origin` (e.g. a `fluvius serve` on 127.0.0.1) with the browser's cookies, as a page of that origin sends them. */
+export function browserTransport(origin: string, browser: Browser): Transport {
+  return async ({ method, url, headers, payload }) => {
+    const response = await browser.request(`${origin}${url}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+    return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+  };
+}
+
+/** One collection (a domain) of a dynamic APICollection, over a transport (Fastify's inject when given the app). */
 export class FluviusClient {
+  private readonly transport: Transport;
+
   constructor(
-    private readonly app: FastifyInstance,
+    app: FastifyInstance | Transport,
     readonly name: string,
     readonly baseUrl: string,
     private readonly headers: () => Record<string, string> = () => ({}),
     /** What stands between the client and the server (e.g. a proxy that strips a prefix). */
     private readonly route: (url: string) => string = (url) => url,
-  ) {}
+  ) {
+    this.transport = typeof app === "function" ? app : injectTransport(app);
+  }
 
   query(queryName: string, params: ApiParams = {}): Promise<ApiResponse> {
     return this.get(`/${this.name}.${queryName}/`, params);
@@ -132,9 +167,9 @@ export class FluviusClient {
   private async request(method: "GET" | "POST", pattern: string, params: ApiParams, data?: unknown): Promise<ApiResponse> {
     const url = this.route(this.baseUrl + resolveUrl(pattern, params));
     const headers = { ...this.headers(), ...params.headers, ...(method === "POST" ? { "content-type": "application/json" } : {}) };
-    const response = await this.app.inject({ method, url, headers, ...(data === undefined ? {} : { payload: JSON.stringify(data) }) });
+    const response = await this.transport({ method, url, headers, ...(data === undefined ? {} : { payload: JSON.stringify(data) }) });
     if (response.statusCode < 200 || response.statusCode >= 300) throw new HTTPError(response.statusCode, response.body, response.headers);
-    const raw = response.json() as unknown;
+    const raw = JSON.parse(response.body) as unknown;
     const body = raw as { data?: unknown; pagination?: Json } | null;
     return {
       status: response.statusCode,
