@@ -10,6 +10,7 @@ import { readTextFile } from "./load/read-text.js";
 import { parseYaml } from "./parse/parse.js";
 import type { SourceFile, TextFile } from "./parse/source-file.js";
 import { validateSpecFile } from "./validate/validate.js";
+import type { CompileCache } from "./compile-cache.js";
 
 export interface CompileOptions {
   readonly host: Host;
@@ -18,6 +19,8 @@ export interface CompileOptions {
   /** An explicit fluvius.yaml (--config); otherwise the nearest one is used. */
   readonly configPath?: string;
   readonly maxFileBytes?: number;
+  /** Results of an earlier compile of the same project to reuse where its files are unchanged (the language server's). */
+  readonly cache?: CompileCache;
 }
 
 export interface CompileResult {
@@ -59,6 +62,12 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const fileCount = paths.length;
   if (diagnostics.hasErrors()) return done({ config, fileCount });
 
+  const { cache } = options;
+  if (cache !== undefined) {
+    cache.retain(new Set(texts.map((t) => t.path)));
+    return compileCached(cache, texts, config, diagnostics, done, fileCount);
+  }
+
   // parse
   const parsed: SourceFile[] = [];
   for (const text of texts) {
@@ -76,12 +85,36 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   if (diagnostics.hasErrors()) return done({ config, fileCount });
 
   // check (semantic rules)
-  const domains = checkDomains(specs, diagnostics, {
-    integrations: Object.keys(config.integrations),
-    brokers: Object.entries(config.integrations).flatMap(([name, i]) => (i.nats === undefined ? [] : [name])),
-  });
+  const domains = checkDomains(specs, diagnostics, checkOptions(config));
   if (diagnostics.hasErrors()) return done({ config, fileCount });
   return done({ config, fileCount, domains });
+}
+
+/** The same stages, each file's parse and validation (and each unchanged domain's rules) taken from the cache. */
+function compileCached(
+  cache: CompileCache,
+  texts: readonly TextFile[],
+  config: ProjectConfig,
+  diagnostics: DiagnosticCollector,
+  done: (extra: Partial<CompileResult>) => CompileResult,
+  fileCount: number,
+): CompileResult {
+  const results = texts.map((t) => cache.file(t));
+  for (const r of results) diagnostics.add(r.parseDiagnostics);
+  if (diagnostics.hasErrors()) return done({ config, fileCount });
+  for (const r of results) diagnostics.add(r.validateDiagnostics);
+  if (diagnostics.hasErrors()) return done({ config, fileCount });
+  const specs = results.flatMap((r): SpecFile[] => (r.file === undefined || r.content === undefined ? [] : [{ file: r.file, content: r.content }]));
+  const domains = checkDomains(specs, diagnostics, { ...checkOptions(config), cache: cache.check });
+  if (diagnostics.hasErrors()) return done({ config, fileCount });
+  return done({ config, fileCount, domains });
+}
+
+function checkOptions(config: ProjectConfig) {
+  return {
+    integrations: Object.keys(config.integrations),
+    brokers: Object.entries(config.integrations).flatMap(([name, i]) => (i.nats === undefined ? [] : [name])),
+  };
 }
 
 function readOptions(options: CompileOptions) {

@@ -24,16 +24,37 @@ export interface ProjectScope {
   readonly brokers: readonly string[];
 }
 
-export interface CheckContext {
-  readonly project: ProjectScope;
+/** What every rule may do: report. */
+export interface Reporter {
   report<C extends Code>(code: C, params: ParamsOf<C>, at: Site, options?: { related?: readonly RelatedSite[]; hint?: string }): void;
 }
 
-/** A semantic rule: looks at one bound domain and reports what is wrong with it. */
-export interface Rule {
+/** What a rule that looks beyond its domain gets: the reporter and the project. */
+export interface CheckContext extends Reporter {
+  readonly project: ProjectScope;
+}
+
+interface RuleBase {
   readonly name: string;
   /** The catalog codes this rule may report (the fixture test checks each has a fixture). */
   readonly codes: readonly Code[];
+}
+
+/**
+ * A semantic rule: looks at one bound domain and reports what is wrong with it. A rule that
+ * reads only its own domain gets no project to read, so the type checker guarantees what
+ * incremental checking relies on: its findings stay valid while the domain's files are unchanged.
+ */
+export type Rule = DomainRule | ProjectRule;
+
+export interface DomainRule extends RuleBase {
+  readonly reads: "domain";
+  check(domain: BoundDomain, context: Reporter): void;
+}
+
+/** A rule that also reads other domains or fluvius.yaml: it runs on every check. */
+export interface ProjectRule extends RuleBase {
+  readonly reads: "project";
   check(domain: BoundDomain, context: CheckContext): void;
 }
 

@@ -30,6 +30,11 @@ export class DiagnosticCollector {
     this.#items.push(...diagnostics);
   }
 
+  /** Everything reported, in the order reported (sorted() for output). */
+  all(): readonly Diagnostic[] {
+    return [...this.#items];
+  }
+
   get errorCount(): number {
     return this.#items.filter((d) => d.severity === "error").length;
   }

@@ -1,4 +1,5 @@
 import { compile, type CompileResult } from "../compile.js";
+import type { CompileCache } from "../compile-cache.js";
 import type { Host } from "../host/host.js";
 import { dirname, resolvePath } from "../host/paths.js";
 import { findConfigFile } from "../load/config.js";
@@ -30,9 +31,12 @@ export interface CheckedProject {
   readonly files: readonly string[];
 }
 
-/** Runs the real pipeline over the project, with `host` overlaying the unsaved documents. */
-export async function checkProject(host: Host, project: Project): Promise<CheckedProject> {
-  const result = await compile({ host, ...(project.single === undefined ? {} : { inputs: [project.single] }) });
+/**
+ * Runs the real pipeline over the project, with `host` overlaying the unsaved documents; `cache`
+ * (the project's, kept between checks) makes an edit cost what it touched, not the project's size.
+ */
+export async function checkProject(host: Host, project: Project, cache?: CompileCache): Promise<CheckedProject> {
+  const result = await compile({ host, ...(project.single === undefined ? {} : { inputs: [project.single] }), ...(cache === undefined ? {} : { cache }) });
   const files = [...result.sources.keys()].map((p) => resolvePath(project.root, p));
   return { project, result, files };
 }

@@ -5,6 +5,7 @@ import { resolvePath } from "../host/paths.js";
 import { nodeHost } from "../host/node-host.js";
 import { isConfigFile, pathToUri, toLspDiagnostic } from "./convert.js";
 import { overlayHost } from "./overlay-host.js";
+import { CompileCache } from "../compile-cache.js";
 import { checkProject, type CheckedProject, type Project, projectKey, projectOf } from "./project.js";
 import { SymbolIndex } from "./symbol-index.js";
 
@@ -14,6 +15,7 @@ export type Publish = (uri: string, diagnostics: LspDiagnostic[]) => void;
 interface ProjectState {
   readonly project: Project;
   readonly index: SymbolIndex;
+  readonly cache: CompileCache;
   published: Set<string>;
   timer?: NodeJS.Timeout;
   readonly waiters: (() => void)[];
@@ -24,8 +26,9 @@ interface ProjectState {
 }
 
 /**
- * The open documents over the disk, grouped into projects. Each change re-runs the whole
- * pipeline of its project after a short pause (typing bursts check once).
+ * The open documents over the disk, grouped into projects. Each change re-runs the pipeline
+ * of its project after a short pause (typing bursts check once), reusing what the files it
+ * did not touch gave last time (CompileCache).
  */
 export class Workspace {
   readonly #open = new Map<string, string>();
@@ -74,7 +77,7 @@ export class Workspace {
     const key = projectKey(project);
     let state = this.#projects.get(key);
     if (!state) {
-      state = { project, index: new SymbolIndex(), published: new Set(), waiters: [], ready: Promise.resolve(), running: Promise.resolve() };
+      state = { project, index: new SymbolIndex(), cache: new CompileCache(), published: new Set(), waiters: [], ready: Promise.resolve(), running: Promise.resolve() };
       this.#projects.set(key, state);
     }
     return state;
@@ -101,7 +104,7 @@ export class Workspace {
   private async check(state: ProjectState): Promise<void> {
     const { project } = state;
     const host = this.host(project.root);
-    const checked = await checkProject(host, project);
+    const checked = await checkProject(host, project, state.cache);
     state.last = checked;
     const byUri = new Map<string, LspDiagnostic[]>();
     for (const path of checked.files) byUri.set(pathToUri(path), []);

@@ -106,6 +106,17 @@ function significantErrors(errors: readonly YAMLError[]): YAMLError[] {
   return errors.filter((e) => independent.has(e.code) || e === firstSyntax);
 }
 
+/** The offset of the first opening bracket of the run of `[`, `{` and spaces that ends at `offset`. */
+function startOfBracketRun(text: string, offset: number): number {
+  let first = offset;
+  for (let i = Math.min(offset, text.length - 1); i >= 0; i--) {
+    const c = text[i];
+    if (c === "[" || c === "{") first = i;
+    else if (c !== " " && c !== "\t" && c !== "\n" && c !== "\r") break;
+  }
+  return first;
+}
+
 function reportYamlError(
   error: YAMLError,
   located: { displayPath: string; lineCounter: LineCounter },
@@ -130,9 +141,13 @@ function reportYamlError(
       diagnostics.report("duplicate-key", { key: duplicate?.key ?? "?" }, range, { related });
       return;
     }
-    case "RESOURCE_EXHAUSTION":
-      diagnostics.report("nesting-too-deep", {}, range);
+    case "RESOURCE_EXHAUSTION": {
+      // The parser gives up where its stack ran out, which varies from run to run; the run of
+      // brackets that leads there starts at one place.
+      const first = startOfBracketRun(text, start);
+      diagnostics.report("nesting-too-deep", {}, rangeOfOffsets(located, first, first + 1));
       return;
+    }
     default:
       diagnostics.report("yaml-syntax", { detail: cleanMessage(error.message) }, range);
   }

@@ -2,7 +2,7 @@ import { didYouMean } from "../../diagnostics/suggest.js";
 import { describeType, type FieldInfo, NUMERIC_PRIMITIVES, type ValueType } from "../../model/types.js";
 import type { DataPath } from "../../parse/source-file.js";
 import type { ApplySpec } from "../../validate/spec.js";
-import type { CheckContext, Rule, Site } from "../context.js";
+import type { Reporter, Rule, Site } from "../context.js";
 import { describeSlotValue, fitsSlot, type SlotValue } from "../slot.js";
 
 /** The `$meta` values an apply may read, and their types. */
@@ -23,6 +23,7 @@ type Source =
 /** Every `apply` changes existing state fields with values of the right type, each field once. */
 export const applyRule: Rule = {
   name: "apply",
+  reads: "domain",
   codes: [
     "unknown-field",
     "unknown-payload-field",
@@ -55,7 +56,7 @@ export const applyRule: Rule = {
 };
 
 interface ApplyScope {
-  readonly context: CheckContext;
+  readonly context: Reporter;
   readonly aggregate: string;
   readonly event: string;
   readonly state: ReadonlyMap<string, FieldInfo>;

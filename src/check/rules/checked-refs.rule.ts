@@ -8,6 +8,7 @@ import { fieldSites } from "../walk.js";
  */
 export const checkedRefsRule: Rule = {
   name: "checked-refs",
+  reads: "domain",
   codes: ["checked-not-applicable"],
   check(domain, context) {
     for (const site of fieldSites(domain)) {

@@ -5,6 +5,7 @@ import { fieldSites } from "../walk.js";
 /** A default must be a valid value of its field's type; payload fields have none. */
 export const defaultsRule: Rule = {
   name: "defaults",
+  reads: "domain",
   codes: ["invalid-default"],
   check(domain, context) {
     for (const site of fieldSites(domain)) {

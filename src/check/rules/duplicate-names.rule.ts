@@ -3,6 +3,7 @@ import type { Rule } from "../context.js";
 /** Types, aggregates and roles are unique across all files of a domain; domain attributes agree. */
 export const duplicateNamesRule: Rule = {
   name: "duplicate-names",
+  reads: "domain",
   codes: ["duplicate-name", "conflicting-domain-attribute"],
   check(domain, context) {
     for (const { kind, first, again } of domain.duplicates) {

@@ -5,6 +5,7 @@ import { emitted } from "../walk.js";
 /** Actions emit declared events; every event is emitted; every aggregate can be created. */
 export const emitsRule: Rule = {
   name: "emits",
+  reads: "domain",
   codes: ["unknown-event", "unused-event", "uncreatable-aggregate"],
   check(domain, context) {
     for (const a of domain.aggregates.values()) {

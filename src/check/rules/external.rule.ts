@@ -17,6 +17,7 @@ export function subjectProblem(subject: string): string | undefined {
 /** External events come from a NATS broker of fluvius.yaml, on a well-formed subject. */
 export const externalRule: Rule = {
   name: "external",
+  reads: "project",
   codes: ["unknown-integration", "not-a-broker", "invalid-subject"],
   check(domain, context) {
     const { integrations, brokers } = context.project;

@@ -4,7 +4,7 @@ import { describeType, isPrimitive, NUMERIC_PRIMITIVES, PRIMITIVES, STRING_PRIMI
 import type { DataPath } from "../../parse/source-file.js";
 import type { FieldObject } from "../../validate/spec.js";
 import type { BoundDomain } from "../bind.js";
-import type { CheckContext, Rule } from "../context.js";
+import type { Reporter, Rule } from "../context.js";
 import { checkPattern } from "../../runtime/pattern.js";
 import { isDecimalString, toBig } from "../values.js";
 import { fieldSites } from "../walk.js";
@@ -12,6 +12,7 @@ import { fieldSites } from "../walk.js";
 /** Every field's type exists, its long form names one kind, and its constraints fit the type. */
 export const fieldTypesRule: Rule = {
   name: "field-types",
+  reads: "domain",
   codes: ["unknown-type", "unknown-aggregate", "invalid-field-kind", "constraint-not-applicable", "invalid-constraint"],
   check(domain, context) {
     for (const site of fieldSites(domain)) {
@@ -39,7 +40,7 @@ export const fieldTypesRule: Rule = {
   },
 };
 
-function checkTypeExpression(text: string, at: { file: BoundDomain["files"][number]["file"]; path: DataPath }, domain: BoundDomain, context: CheckContext): void {
+function checkTypeExpression(text: string, at: { file: BoundDomain["files"][number]["file"]; path: DataPath }, domain: BoundDomain, context: Reporter): void {
   const { base } = parseTypeExpression(text);
   if (isPrimitive(base) || domain.types.has(base)) return;
   context.report("unknown-type", { name: base, suggestion: didYouMean(base, [...PRIMITIVES, ...domain.types.keys()]) }, at);
@@ -48,7 +49,7 @@ function checkTypeExpression(text: string, at: { file: BoundDomain["files"][numb
 const NUMERIC_KEYS = ["minimum", "maximum"] as const;
 const STRING_KEYS = ["minLength", "maxLength", "pattern"] as const;
 
-function checkConstraints(spec: FieldObject, resolved: ValueType, at: { file: BoundDomain["files"][number]["file"]; path: DataPath }, context: CheckContext): void {
+function checkConstraints(spec: FieldObject, resolved: ValueType, at: { file: BoundDomain["files"][number]["file"]; path: DataPath }, context: Reporter): void {
   let type = resolved;
   while (type.kind === "array") type = type.element;
   if (type.kind === "unknown") return;

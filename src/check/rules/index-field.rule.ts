@@ -10,6 +10,7 @@ import { fieldSites } from "../walk.js";
  */
 export const indexFieldRule: Rule = {
   name: "index-field",
+  reads: "domain",
   codes: ["index-not-applicable"],
   check(domain, context) {
     for (const site of fieldSites(domain)) {

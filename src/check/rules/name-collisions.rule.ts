@@ -1,7 +1,7 @@
 import { identifiers } from "../../model/naming.js";
 import type { FieldsSpec } from "../../validate/spec.js";
 import type { DataPath } from "../../parse/source-file.js";
-import type { CheckContext, Rule, Site } from "../context.js";
+import type { Reporter, Rule, Site } from "../context.js";
 import type { BoundDomain } from "../bind.js";
 
 interface Named {
@@ -13,6 +13,7 @@ interface Named {
 /** Names that differ only in case or separators become the same TypeScript or SQL identifier. */
 export const nameCollisionsRule: Rule = {
   name: "name-collisions",
+  reads: "domain",
   codes: ["name-collision"],
   check(domain, context) {
     findCollisions(
@@ -95,7 +96,7 @@ function reactorIdentifiers(domain: BoundDomain): Named[] {
 }
 
 /** Fields of one mapping become camelCase properties and snake_case columns. */
-function fieldCollisions(fields: FieldsSpec | undefined, at: { file: Site["file"]; path: DataPath }, context: CheckContext): void {
+function fieldCollisions(fields: FieldsSpec | undefined, at: { file: Site["file"]; path: DataPath }, context: Reporter): void {
   findCollisions(
     Object.keys(fields ?? {}).map((name) => ({
       label: `field '${name}'`,
@@ -106,7 +107,7 @@ function fieldCollisions(fields: FieldsSpec | undefined, at: { file: Site["file"
   );
 }
 
-function findCollisions(named: readonly Named[], context: CheckContext): void {
+function findCollisions(named: readonly Named[], context: Reporter): void {
   const seen = new Map<string, Named>();
   const reported = new Set<string>();
   for (const n of named) {

@@ -7,6 +7,7 @@ const KEY_PRIMITIVES: ReadonlySet<string> = new Set(["string", "text", "email", 
 /** `id: { from: <field> }` names a required, scalar payload field of every creating action. */
 export const naturalKeyRule: Rule = {
   name: "natural-key",
+  reads: "domain",
   codes: ["invalid-natural-key"],
   check(domain, context) {
     for (const aggregate of domain.aggregates.values()) {

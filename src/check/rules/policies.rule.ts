@@ -13,6 +13,7 @@ const ACTOR_ATTRIBUTES = ["id", "tenant"] as const;
 /** Rules name declared roles, aggregates, actions and state fields; every role has a rule. */
 export const policiesRule: Rule = {
   name: "policies",
+  reads: "project",
   codes: ["unknown-role", "unknown-aggregate", "unknown-action", "unknown-field", "unknown-variable", "invalid-condition-value", "invalid-condition-field", "unused-role", "unknown-reaction", "invalid-rule"],
   check(domain, context) {
     const usedRoles = new Set<string>();

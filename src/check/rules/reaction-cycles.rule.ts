@@ -17,6 +17,7 @@ const edgesOf = new WeakMap<ProjectScope, readonly Edge[]>();
 /** Reactions whose commands record the events that trigger them again, with nothing to stop them (a warning). */
 export const reactionCyclesRule: Rule = {
   name: "reaction-cycles",
+  reads: "project",
   codes: ["reaction-cycle"],
   check(domain, context) {
     const edges = unconditionalEdges(context.project);

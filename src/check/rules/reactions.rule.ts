@@ -21,6 +21,7 @@ const EFFECTS = ["do", "handler", "notify"] as const;
  */
 export const reactionsRule: Rule = {
   name: "reactions",
+  reads: "project",
   codes: [
     "unknown-domain",
     "unknown-aggregate",

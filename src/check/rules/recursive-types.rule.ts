@@ -5,6 +5,7 @@ import type { Rule } from "../context.js";
 /** Named types that contain themselves, directly or through other named types. */
 export const recursiveTypesRule: Rule = {
   name: "recursive-types",
+  reads: "domain",
   codes: ["recursive-type"],
   check(domain, context) {
     const edges = new Map<string, string[]>();

@@ -17,6 +17,7 @@ const RESERVED_AGGREGATES = new Map([
 /** Names that the system, TypeScript or PostgreSQL already use. */
 export const reservedNamesRule: Rule = {
   name: "reserved-names",
+  reads: "domain",
   codes: ["reserved-name"],
   check(domain, context) {
     const first = domain.files[0];

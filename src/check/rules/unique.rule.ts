@@ -10,6 +10,7 @@ import { type FieldScope, fieldSites } from "../walk.js";
  */
 export const uniqueRule: Rule = {
   name: "unique",
+  reads: "domain",
   codes: ["unique-not-applicable", "unknown-field"],
   check(domain, context) {
     for (const site of fieldSites(domain)) {

@@ -20,6 +20,7 @@ const VALUE_OPERATIONS = ["set", "add", "subtract", "push", "pull"] as const;
  */
 export const viewsRule: Rule = {
   name: "views",
+  reads: "project",
   codes: [
     "invalid-view",
     "invalid-view-key",

@@ -5,6 +5,7 @@ import { valueProblem } from "../values.js";
 /** `when` preconditions test existing state fields with values of their type, never on `creates`. */
 export const whenRule: Rule = {
   name: "when",
+  reads: "domain",
   codes: ["creates-with-when", "unknown-field", "invalid-condition-value"],
   check(domain, context) {
     for (const a of domain.aggregates.values()) {
