@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchGenerator, type GeneratorResult } from "./generator.js";
+import { benchEditor, type EditorResult } from "./editor.js";
 import { benchHttp, type HttpResult } from "./http.js";
 import { currentLoad, describeMachine, type Machine } from "./lib/machine.js";
 import { checkPostgres, cleanup, MissingServiceError, runId } from "./lib/services.js";
@@ -23,7 +24,7 @@ import { evaluateTargets, type BenchResults, type Settings, type Skipped } from 
 import { benchRuntime, type Backend, type RuntimeResult } from "./runtime/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const SECTIONS = ["generator", "runtime", "http"] as const;
+const SECTIONS = ["generator", "runtime", "http", "editor"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `usage: npm run bench -- [options]
@@ -33,7 +34,7 @@ const USAGE = `usage: npm run bench -- [options]
   --markdown PATH         where BENCHMARKS.md goes (default: BENCHMARKS.md at the repository root)
   --json PATH             where the results go (default: bench-results.json at the repository root)
   --svg PATH              where the chart goes (default: bench/runtime-chart.svg)
-  --sections LIST         comma-separated: generator,runtime,http (default: all)
+  --sections LIST         comma-separated: generator,runtime,http,editor (default: all)
   --backends LIST         comma-separated: postgres,pglite (default: both)
   --runs N                runs per figure (default 5, quick 3; at least 1)
   --seconds S             measured seconds per command run (default 2, quick 0.25; HTTP runs: default 5, quick 1, at least 1)
@@ -123,6 +124,7 @@ function parse(argv: string[]): Options | "help" {
         views: { projectionEvents: quick ? 2000 : 10_000, clients: 16 },
         lists: { rows: quick ? 20_000 : 200_000 },
       },
+      editor: { sizes: quick ? [100] : [1000], edits: quick ? 6 : 20 },
       http: {
         runs: runs ?? (quick ? 3 : 5),
         seconds: Math.max(1, seconds ?? (quick ? 1 : 5)),
@@ -188,6 +190,14 @@ async function main(argv: string[]): Promise<number> {
     log(`http: ${((performance.now() - t) / 1000).toFixed(0)} s`);
   }
 
+  let editor: EditorResult | Skipped = skipped("not selected (--sections)");
+  if (options.sections.has("editor")) {
+    const t = performance.now();
+    log("editor");
+    editor = await benchEditor({ ...(options.settings.editor ?? { sizes: [1000], edits: 20 }), log });
+    log(`editor: ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  }
+
   const results: BenchResults = {
     format: 1,
     mode: options.quick ? "quick" : "full",
@@ -203,7 +213,8 @@ async function main(argv: string[]): Promise<number> {
     generator,
     runtime,
     http,
-    targets: evaluateTargets(generator, runtime),
+    editor,
+    targets: evaluateTargets(generator, runtime, editor),
   };
 
   writeOutputs(results, options, true);

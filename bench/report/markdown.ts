@@ -6,6 +6,7 @@ import { isSkipped, type BenchResults, type Skipped, type Target } from "../resu
 import { reactionSections } from "./reactions.js";
 import { viewSections } from "./views.js";
 import { listSections } from "./lists.js";
+import { editorSection } from "./editor.js";
 import { CONTENDERS, type BackendFigures, type ContenderFigures, type RuntimeResult } from "../runtime/index.js";
 
 const n = (value: number) => value.toLocaleString("en-US");
@@ -224,6 +225,7 @@ export function renderMarkdown(r: BenchResults, chartLink: string | undefined): 
     ...generatorSection(r.generator),
     ...runtimeSection(r.runtime, chartLink),
     ...httpSection(r.http),
+    ...editorSection(r.editor),
   ];
   return `${lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
 }

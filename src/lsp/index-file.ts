@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar } from "yaml";
+import { isMap, isScalar, isSeq, type Node, type Scalar } from "yaml";
+import { locatedDocument } from "../parse/located-document.js";
 import { type FileIndex, type Occurrence, type Qualified, type SpecSymbol, type SymbolKind, symbolKey } from "./symbols.js";
 
 const NON_ACTIONS = new Set(["read", "history", "*"]);
@@ -31,8 +32,7 @@ function scalars(node: unknown): Scalar[] {
 
 /** Reads the symbols of one spec file; tolerant of errors, so it works on a half-typed buffer. */
 export function indexFile(path: string, text: string): FileIndex {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, strict: false });
+  const { document: doc, lineCounter } = locatedDocument(text);
   const root = doc.contents;
   const domainNode = child(root, "domain");
   const domain = isScalar(domainNode) && typeof domainNode.value === "string" ? domainNode.value : "";

@@ -1,7 +1,8 @@
 import jsYaml from "js-yaml";
-import { type Document, isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, visit, type YAMLError } from "yaml";
+import { isMap, isScalar, LineCounter, parseAllDocuments, visit, type YAMLError } from "yaml";
 import type { DiagnosticCollector } from "../diagnostics/collector.js";
 import { keyText, rangeOfOffsets } from "./locate.js";
+import { type LocatedDocument, locatedDocument } from "./located-document.js";
 import type { SourceFile, TextFile } from "./source-file.js";
 
 /** Aliases may be expanded this many times; more is an alias bomb ("billion laughs"). */
@@ -36,12 +37,9 @@ function parseFast(text: string): { value: unknown } | undefined {
 
 /** A source file whose positions are computed on first use, once. */
 function lazySourceFile(file: TextFile, value: unknown): SourceFile {
-  let parsed: { document: Document.Parsed; lineCounter: LineCounter } | undefined;
+  let parsed: LocatedDocument | undefined;
   const positions = () => {
-    if (!parsed) {
-      const lineCounter = new LineCounter();
-      parsed = { document: parseDocument(file.text, { lineCounter, uniqueKeys: false, strict: false }), lineCounter };
-    }
+    parsed ??= locatedDocument(file.text);
     return parsed;
   };
   return {

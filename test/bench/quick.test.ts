@@ -54,6 +54,7 @@ describe("npm run bench -- --quick", () => {
       "### 2.7 What features cost a command",
       "### 2.8 Lists at scale",
       "## 3. HTTP",
+      "## 4. Editor",
     ]) {
       expect(md).toContain(heading);
     }
@@ -91,6 +92,9 @@ describe("npm run bench -- --quick", () => {
     // HTTP: both backends, next to the in-process rate.
     for (const backend of ["PostgreSQL", "PGlite"]) expect(md).toMatch(new RegExp(`\\| ${backend} \\| [\\d,]+ <sub>`));
     expect(md).toContain("| HTTP × in-process |");
+    // Editor: the baseline and the quick size, after an edit and on completion.
+    expect(md).toMatch(/\| baseline \| 10 \(1 file\) \| \d/);
+    expect(md).toMatch(/\| synthetic \| 100 \(\d+ files\) \| \d/);
     expect(md).not.toMatch(/NaN|undefined|Infinity/);
 
     const svg = readFileSync(path.join(out, "runtime-chart.svg"), "utf8");
@@ -116,6 +120,8 @@ describe("npm run bench -- --quick", () => {
     }
     expect(results.targets.length).toBeGreaterThanOrEqual(8);
     expect(results.http.backends.map((b: { backend: string }) => b.backend)).toEqual(["postgres", "pglite"]);
+    expect(results.editor.sizes.map((s: { aggregates: number }) => s.aggregates)).toEqual([100]);
+    expect(results.editor.sizes[0].diagnostics.n).toBe(6);
     for (const backend of results.http.backends) {
       expect(backend.perSecond.n).toBe(3);
       expect(backend.perSecond.median).toBeGreaterThan(0);
