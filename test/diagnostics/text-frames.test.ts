@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { codeFrameColumns } from "@babel/code-frame";
 import { describe, expect, test, vi } from "vitest";
 import { compile } from "../../src/compile.js";
@@ -22,15 +23,16 @@ vi.mock("@babel/code-frame", async (importOriginal) => {
   };
 });
 
-/** The frame as it was printed before: code-frame given the whole file. */
-function wholeFileFrame(source: string, range: SourceRange, color: boolean): string | undefined {
+/** The frame as it was printed before: code-frame given the whole file (plain). */
+function wholeFileFrame(source: string, range: SourceRange): string | undefined {
   if (source.length === 0) return undefined;
   const { start, end } = range;
   const sameLine = end.line === start.line && end.column > start.column;
-  const frame = codeFrameColumns(source, { start, ...(sameLine ? { end } : {}) }, { highlightCode: color, forceColor: color, linesAbove: 2, linesBelow: 1 });
-  // Past the end of the file it printed nothing (in colour, two bare reset codes): no frame.
-  return frame.replace(/\u001b\[0m/g, "") === "" ? undefined : frame;
+  const frame = codeFrameColumns(source, { start, ...(sameLine ? { end } : {}) }, { highlightCode: false, linesAbove: 2, linesBelow: 1 });
+  return frame === "" ? undefined : frame;
 }
+
+const plain = (text: string | undefined) => (text === undefined ? undefined : stripVTControlCharacters(text));
 
 function range(start: [number, number], end: [number, number] = start): SourceRange {
   return { file: "a.yaml", start: { line: start[0], column: start[1] }, end: { line: end[0], column: end[1] } };
@@ -55,7 +57,8 @@ describe("code frames print only the lines they show", () => {
         for (const d of [...result.diagnostics, ...result.diagnostics.flatMap((x) => x.related.map((r) => ({ ...x, range: r })))]) {
           const source = result.sources.get(d.range.file);
           if (source === undefined) continue;
-          expect(frames(d.range), `${d.range.file}:${d.range.start.line}:${d.range.start.column}`).toEqual(wholeFileFrame(source, d.range, color));
+          // In colour, the same text with paint on it.
+          expect(plain(frames(d.range)), `${d.range.file}:${d.range.start.line}:${d.range.start.column}`).toEqual(wholeFileFrame(source, d.range));
           compared++;
         }
       }
@@ -79,8 +82,20 @@ describe("code frames print only the lines they show", () => {
   ];
   test.each(edges)("the frame at %s is unchanged", (_name, source, r) => {
     for (const color of [false, true]) {
-      expect(codeFrames(new Map([["a.yaml", source]]), { color })(r)).toEqual(wholeFileFrame(source, r, color));
+      expect(plain(codeFrames(new Map([["a.yaml", source]]), { color })(r))).toEqual(wholeFileFrame(source, r));
     }
+  });
+
+  test("in colour only the pointer and the carets are painted: the spec is never highlighted as JavaScript", () => {
+    const source = "domain: x\nfunction: true\nclass: { new: 1 }\n";
+    const frame = codeFrames(new Map([["a.yaml", source]]), { color: true })(range([2, 1], [2, 9]))!;
+    expect(frame).toContain("\u001b[");
+    // Every line's spec text is there verbatim, unpainted.
+    for (const line of ["domain: x", "function: true", "class: { new: 1 }"]) expect(frame).toContain(` | ${line}`);
+    // Text right after a code that turns a style on (not a reset: 0, 22, 39).
+    const painted = [...frame.matchAll(/\u001b\[(?!(?:0|22|39)m)[\d;]*m([^\u001b]+)/g)].map((m) => m[1]).filter((t) => t.trim() !== "");
+    expect(painted).toEqual([">", "^^^^^^^^"]);
+    expect(codeFrames(new Map([["a.yaml", source]]), { color: false })(range([2, 1], [2, 9]))).not.toContain("\u001b[");
   });
 
   test("formatText hands code-frame a few lines per diagnostic, not the whole file: 4,000 diagnostics on a 40,000-line file", () => {

@@ -1,3 +1,4 @@
+import { styleText } from "node:util";
 import { type BabelCodeFrameOptions, codeFrameColumns } from "@babel/code-frame";
 import type { SourceRange } from "../diagnostic.js";
 
@@ -11,6 +12,9 @@ const LINES_BELOW = 1;
  * the text it is given, so handing it a whole file for every diagnostic made printing many
  * of them quadratic. Each file is split into lines once; code-frame gets only the lines the
  * frame shows, with `startLine` so it numbers them as in the file.
+ *
+ * code-frame highlights code as JavaScript (in a spec, `function:` or `true` would light up as
+ * keywords), so the frame is made plain and, in colour, only its gutter and markers are painted.
  */
 export function codeFrames(sources: ReadonlyMap<string, string>, options: { readonly color: boolean }): (range: SourceRange) => string | undefined {
   const linesByFile = new Map<string, readonly string[]>();
@@ -34,13 +38,30 @@ export function codeFrames(sources: ReadonlyMap<string, string>, options: { read
     const sameLine = end.line === start.line && end.column > start.column;
     // `startLine` is code-frame's own option; its type declarations lack it.
     const frameOptions: BabelCodeFrameOptions & { startLine: number } = {
-      highlightCode: options.color,
-      forceColor: options.color,
+      highlightCode: false,
       linesAbove: LINES_ABOVE,
       linesBelow: LINES_BELOW,
       startLine: first,
     };
     const frame = codeFrameColumns(lines.slice(first - 1, last).join("\n"), { start, ...(sameLine ? { end } : {}) }, frameOptions);
-    return frame === "" ? undefined : frame;
+    if (frame === "") return undefined;
+    return options.color ? paintFrame(frame) : frame;
   };
+}
+
+/** The pointer lines (`>` and the `^` under the range) in red, the line numbers dim; the spec's text as it is. */
+function paintFrame(frame: string): string {
+  return frame
+    .split("\n")
+    .map((line) => {
+      const match = /^([> ]) *(\d*) \|(.*)$/.exec(line);
+      if (match === null) return line;
+      const [, pointer = " ", number = "", rest = ""] = match;
+      const gutter = styleText("gray", `${line.slice(1, line.indexOf("|") + 1)}`);
+      const head = pointer === ">" ? styleText(["red", "bold"], ">") : " ";
+      // A line of markers only: carets (and spaces) under the range.
+      const body = number === "" ? rest.replace(/\^+/, (carets) => styleText(["red", "bold"], carets)) : rest;
+      return `${head}${gutter}${body}`;
+    })
+    .join("\n");
 }
