@@ -62,7 +62,7 @@ export abstract class ReactionsCommand extends FluviusCommand {
   }
 
   /** Config, the project's reactions and the database with v2 system tables; or a message and exit 1. */
-  protected async openSession(flags: { readonly config?: string; readonly "database-url"?: string }, command: string): Promise<ReactionsSession> {
+  protected async openSession(flags: { readonly config?: string | undefined; readonly "database-url"?: string | undefined }, command: string): Promise<ReactionsSession> {
     const host = nodeHost();
     const config = await loadConfig(host, this.diagnostics, flags.config === undefined ? {} : { explicitPath: flags.config });
     if (!config || this.diagnostics.hasErrors()) return this.stop("fluvius.yaml has errors.");
@@ -194,11 +194,12 @@ export abstract class ReactionsCommand extends FluviusCommand {
   }
 }
 
+/** As oclif parses them: a flag not given is there as undefined. */
 export interface ResolveFlags {
-  readonly all?: boolean;
-  readonly reaction?: string;
-  readonly config?: string;
-  readonly "database-url"?: string;
+  readonly all?: boolean | undefined;
+  readonly reaction?: string | undefined;
+  readonly config?: string | undefined;
+  readonly "database-url"?: string | undefined;
 }
 
 export interface Outcome {

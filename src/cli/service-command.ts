@@ -174,13 +174,14 @@ async function sessionOf(config: ProjectConfig, env: NodeJS.ProcessEnv): Promise
 }
 
 /** The flags `serve` and `worker` have in common (worker has no HTTP ones). */
+/** As oclif parses them: a flag not given is there as undefined. */
 export interface ServiceFlags {
-  readonly port?: number;
-  readonly host?: string;
-  readonly migrate?: boolean;
-  readonly "database-url"?: string;
-  readonly config?: string;
-  readonly log?: boolean;
+  readonly port?: number | undefined;
+  readonly host?: string | undefined;
+  readonly migrate?: boolean | undefined;
+  readonly "database-url"?: string | undefined;
+  readonly config?: string | undefined;
+  readonly log?: boolean | undefined;
 }
 
 /** Why the server could not listen, when the cause is the machine or the flags, not fluvius. */

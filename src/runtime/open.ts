@@ -75,7 +75,7 @@ function releasingOnClose(database: Database, release: () => void): Database {
 export async function openStore(options: OpenStoreOptions = {}): Promise<EventStore> {
   const database = await openDatabase(options);
   if (options.ensureSchema) await applySystemSchema(database);
-  return new SqlEventStore(database, { notifyCommits: options.notifyCommits });
+  return new SqlEventStore(database, options.notifyCommits === undefined ? {} : { notifyCommits: options.notifyCommits });
 }
 
 /** A store on a connection you manage (a shared PGlite or pool in tests, say). */

@@ -19,14 +19,16 @@ export function commandHandlers(resources: readonly Resource[], context: Request
         const query = request.query as { identifier?: string };
         const expectedVersion = creates ? undefined : ifMatch(request.headers["if-match"]);
         const commandId = token(request.headers["idempotency-key"], "Idempotency-Key");
+        const correlationId = token(request.headers["x-correlation-id"], "X-Correlation-Id");
+        const streamId = creates ? query.identifier : params.id;
         const result = await resource.service.execute({
           action,
           payload: request.body ?? {},
           actor,
-          ...(creates ? (query.identifier === undefined ? {} : { streamId: query.identifier }) : { streamId: params.id }),
+          ...(streamId === undefined ? {} : { streamId }),
           ...(expectedVersion === undefined ? {} : { expectedVersion }),
           ...(commandId === undefined ? {} : { commandId }),
-          ...(request.headers["x-correlation-id"] === undefined ? {} : { correlationId: token(request.headers["x-correlation-id"], "X-Correlation-Id") }),
+          ...(correlationId === undefined ? {} : { correlationId }),
         });
         return { status: "OK", data: { [resource.name]: wireItem(resource, result.item) } };
       };

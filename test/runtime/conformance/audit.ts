@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
 import { replay, streamTypeOf, type Actor } from "../../../src/runtime/index.js";
-import { account } from "../fixtures/banking-account.js";
+import { account, snapshotsEvery } from "../fixtures/banking-account.js";
 import { freshTenant } from "../helpers/backends.js";
 import { accountRow, accounts, auditor, teller } from "../helpers/banking.js";
 import type { SuiteContext } from "./context.js";
@@ -13,7 +13,7 @@ export function auditTests(ctx: SuiteContext): void {
   it("carries the first and the latest event's actor in items, rows, get and time travel", async () => {
     for (const snapshotEvery of [undefined, 2]) {
       const tenant = freshTenant();
-      const service = accounts(ctx.backend.store, { ...account, snapshotEvery });
+      const service = accounts(ctx.backend.store, snapshotsEvery(snapshotEvery));
       const opened = await service.execute({ action: "open-account", payload: { customerId: randomUUID(), accountType: "savings" }, actor: teller(tenant) });
       expect(opened.item).toMatchObject({ _creator: "teller-1", _updater: "teller-1" });
       const id = opened.streamId;
@@ -24,7 +24,7 @@ export function auditTests(ctx: SuiteContext): void {
       await service.execute({ action: "deposit", streamId: id, payload: { amount: "1.00" }, actor: otherTeller(tenant) });
       expect(await accountRow(ctx.backend.db, tenant, id)).toMatchObject({ _version: 3, _creator: "teller-1", _updater: "teller-2" });
       // A service with an empty cache (another process) loads them from the store.
-      const fresh = accounts(ctx.backend.store, { ...account, snapshotEvery }, 0);
+      const fresh = accounts(ctx.backend.store, snapshotsEvery(snapshotEvery), 0);
       expect(await fresh.get(auditor(tenant), id)).toMatchObject({ _version: 3, _creator: "teller-1", _updater: "teller-2" });
       expect(await fresh.getAt(auditor(tenant), id, { version: 1 })).toMatchObject({ _version: 1, _creator: "teller-1", _updater: "teller-1" });
       expect(await fresh.getAt(auditor(tenant), id, { version: 2 })).toMatchObject({ _version: 2, _creator: "teller-1", _updater: "teller-2" });

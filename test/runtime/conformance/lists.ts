@@ -29,8 +29,8 @@ export function listTests(ctx: SuiteContext): void {
     const tenant = freshTenant();
     const service = accounts(ctx.backend.store);
     const ids = [await openAccount(service, tenant), await openAccount(service, tenant), await openAccount(service, tenant)];
-    await service.execute({ action: "deposit", streamId: ids[1], payload: { amount: "100.00" }, actor: teller(tenant) });
-    await service.execute({ action: "deposit", streamId: ids[2], payload: { amount: "40.00" }, actor: teller(tenant) });
+    await service.execute({ action: "deposit", streamId: ids[1]!, payload: { amount: "100.00" }, actor: teller(tenant) });
+    await service.execute({ action: "deposit", streamId: ids[2]!, payload: { amount: "40.00" }, actor: teller(tenant) });
 
     const rich = await service.list(teller(tenant), { query: { "balance.gt": "10" }, sort: "balance.desc", include: ["balance"] });
     expect(rich.rows).toEqual([

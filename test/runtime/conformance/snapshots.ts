@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { EventSchemaError, ForbiddenError, NotFoundError, snapshotKey, streamTypeOf } from "../../../src/runtime/index.js";
-import { account } from "../fixtures/banking-account.js";
+import { account, snapshotsEvery } from "../fixtures/banking-account.js";
 import { freshTenant } from "../helpers/backends.js";
 import { accounts, auditor, customer, openAccount, teller, type AccountService } from "../helpers/banking.js";
 import type { SuiteContext } from "./context.js";
@@ -89,7 +89,7 @@ export function snapshotTests(ctx: SuiteContext): void {
   it("travels in time by version and by recorded time, with and without snapshots", async () => {
     for (const snapshotEvery of [undefined, 2]) {
       const tenant = freshTenant();
-      const service = accounts(ctx.backend.store, { ...account, snapshotEvery });
+      const service = accounts(ctx.backend.store, snapshotsEvery(snapshotEvery));
       const id = await openAccount(service, tenant);
       const steps = [];
       for (const amount of ["10.00", "20.00", "30.00", "40.00", "50.00"]) {
