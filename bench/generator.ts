@@ -13,11 +13,14 @@
  *              machine in this round, whoever calls it;
  *   unchanged  `fluvius generate` again, nothing changed;
  *   changed    `fluvius generate` after one state field of one aggregate was added (odd
- *              rounds) or removed again (even rounds).
+ *              rounds) or removed again (even rounds);
+ *   breaking   that change committed, `fluvius breaking --against HEAD~1`: the specs of the
+ *              commit before read from git's objects and compared with the current ones.
  * Each figure is the median of the rounds, with min and max, and its ratio to the floor of
  * the same round.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,6 +53,8 @@ export interface GeneratorSize {
   readonly coldVsFormatter: Stats;
   readonly unchanged: Measured;
   readonly changed: Measured;
+  /** Absent in results written before `breaking` was measured. */
+  readonly breaking?: Measured;
 }
 
 export interface GeneratorResult {
@@ -107,6 +112,13 @@ function toggleOneField(dir: string, add: boolean): void {
   writeFileSync(file, next);
 }
 
+function commitAll(dir: string, message: string): void {
+  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false", ...args], { cwd: dir, stdio: "pipe" });
+  if (!existsSync(path.join(dir, ".git"))) git("init", "--quiet");
+  git("add", "--all");
+  git("commit", "--quiet", "--allow-empty", "-m", message);
+}
+
 function summarise(samples: readonly Sample[], floor: readonly Sample[]): Measured {
   const ms = samples.map((s) => s.ms);
   return {
@@ -127,6 +139,9 @@ export function benchGeneratorSize(aggregates: number, runs: number, log: (line:
   try {
     // Warm the file system cache.
     runCliMeasured(["validate"], dir);
+    // A repository, so `breaking` has a revision to compare with; the generated files are not part of it.
+    writeFileSync(path.join(dir, ".gitignore"), "src/\n.fluvius/\nfluvius.lock.json\n.fluvius-manifest.json\n");
+    commitAll(dir, "the synthetic spec");
     const manifest = path.join(scratch, "manifest.json");
     const floorOut = path.join(scratch, "out");
     const formatterIn = path.join(scratch, "formatter-in");
@@ -139,6 +154,7 @@ export function benchGeneratorSize(aggregates: number, runs: number, log: (line:
     const cold: Sample[] = [];
     const unchanged: Sample[] = [];
     const changed: Sample[] = [];
+    const breaking: Sample[] = [];
     for (let round = 1; round <= runs; round++) {
       validate.push(runCliMeasured(["validate"], dir));
       rmSync(src, { recursive: true, force: true });
@@ -158,10 +174,12 @@ export function benchGeneratorSize(aggregates: number, runs: number, log: (line:
       unchanged.push(runCliMeasured(["generate"], dir));
       toggleOneField(dir, round % 2 === 1);
       changed.push(runCliMeasured(["generate"], dir));
+      commitAll(dir, `round ${round}`);
+      breaking.push(runCliMeasured(["breaking", "--against", "HEAD~1"], dir));
       const last = (s: Sample[]) => `${(s[s.length - 1]!.ms / 1000).toFixed(2)} s`;
       log(
         `  generator ${aggregates} aggregates, round ${round}/${runs}: floor ${last(floor)}, formatter ${last(formatter)}, validate ${last(validate)}, ` +
-          `cold ${last(cold)}, unchanged ${last(unchanged)}, changed ${last(changed)}`,
+          `cold ${last(cold)}, unchanged ${last(unchanged)}, changed ${last(changed)}, breaking ${last(breaking)}`,
       );
     }
     return {
@@ -180,6 +198,7 @@ export function benchGeneratorSize(aggregates: number, runs: number, log: (line:
       ),
       unchanged: summarise(unchanged, floor),
       changed: summarise(changed, floor),
+      breaking: summarise(breaking, floor),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

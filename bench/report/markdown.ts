@@ -89,6 +89,7 @@ function generatorSection(g: GeneratorResult | Skipped): string[] {
       row(size, "`fluvius generate`, from cold", size.cold),
       row(size, "`fluvius generate`, no change", size.unchanged),
       row(size, "`fluvius generate`, one field changed", size.changed),
+      ...(size.breaking === undefined ? [] : [row(size, "`fluvius breaking --against HEAD~1`, that change committed", size.breaking)]),
     );
   }
   lines.push(

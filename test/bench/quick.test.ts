@@ -64,7 +64,7 @@ describe("npm run bench -- --quick", () => {
     expect(md).toContain(`| Node.js | ${process.version} |`);
     // Generator: every step for both quick sizes, with ratios to the floor.
     for (const size of ["10", "100"]) {
-      for (const step of ["floor: read specs", "formatter alone", "`fluvius validate`", "from cold", "no change", "one field changed"]) {
+      for (const step of ["floor: read specs", "formatter alone", "`fluvius validate`", "from cold", "no change", "one field changed", "`fluvius breaking --against HEAD~1`"]) {
         expect(md).toMatch(new RegExp(`\\| ${size} \\| [^\\n]*${step.replace(/[.*+?^${}()|[\]\\`]/g, "\\$&")}[^\\n]*\\|`));
       }
     }
