@@ -42,7 +42,12 @@ function start(args: readonly string[], cwd: string, ready: RegExp): Promise<{ c
   });
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+/** How the child ended: its exit code, or the signal that ended it. */
+const exited = (child: ChildProcess) =>
+  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once("exit", (code, signal) => resolve({ code, signal }));
+  });
 
 /** A script of the user's that opens the embedded default and keeps it until told to stop. */
 const HOLDER_SCRIPT = `
@@ -75,7 +80,8 @@ describe("one process owns the embedded database", () => {
     expect(error.message).toContain(lockPath);
     expect(error.details).toMatchObject({ path: dataDir, lockPath, holder: { pid: server.child.pid }, hint: expect.stringContaining("PostgreSQL") });
     server.child.kill("SIGTERM");
-    expect(await exited(server.child)).toBe(0);
+    // Its SIGTERM handler stops it cleanly (a death by the signal itself would be `signal: "SIGTERM"`).
+    expect(await exited(server.child), server.output()).toEqual({ code: 0, signal: null });
     expect(existsSync(lockPath)).toBe(false);
 
     // 2. A script's openStore holds it: the CLI is refused and names the script's process.
@@ -96,7 +102,7 @@ describe("one process owns the embedded database", () => {
 
     // Closing the store releases the lock: the CLI opens the folder again.
     script.child.stdin?.write("close\n");
-    expect(await exited(script.child)).toBe(0);
+    expect(await exited(script.child), script.output()).toEqual({ code: 0, signal: null });
     expect(existsSync(lockPath)).toBe(false);
     const status = runCli(["migrate", "status"], { cwd: project.dir });
     expect(status.status, status.stderr).toBe(0);
