@@ -5,6 +5,7 @@ import { planGeneration } from "../generate/generate.js";
 import { nodeHost } from "../host/node-host.js";
 import { loadConfig } from "../load/config.js";
 import { diagnosticsText } from "../migrate/cli.js";
+import { adoptDevChanges } from "../migrate/dev.js";
 import { readMigrationsFolder } from "../migrate/files.js";
 import { migrateUp, migrationStatus } from "../migrate/runner.js";
 import { openProjectDatabase } from "../project/database.js";
@@ -51,6 +52,9 @@ export abstract class ServiceCommand extends FluviusCommand {
     };
     try {
       if (flags.migrate) {
+        const adoption = await adoptDevChanges(target, folder);
+        if (adoption.status === "mismatch") throw new StopError(adoption.problem);
+        if (adoption.status === "adopted") this.log(`adopted ${adoption.names.join(", ")}: the development migrations of \`fluvius dev\` made its schema already`);
         const result = await migrateUp(target, folder.migrations, folder.displayDir, {
           onProgress: (p) => {
             if (p.kind === "applying") process.stdout.write(`applying ${p.file.name} … `);
