@@ -164,6 +164,7 @@ export class DevLoop {
       const opened = await owner.request({ type: "open" });
       if (!opened.ok) {
         await owner.stop();
+        this.lastInputs = undefined; // the next save tries again, even with the same content
         print(`✖ cannot open the development database:\n${opened.text}`);
         return;
       }
@@ -171,6 +172,8 @@ export class DevLoop {
     const migrated = await owner.request({ type: "migrate", allowDestructive: this.options.allowDestructive, color });
     if (!migrated.ok) {
       if (fresh) await owner.stop();
+      // It may depend on the data (duplicates under a new unique key): the next save tries again, even unchanged.
+      this.lastInputs = undefined;
       print(`${migrated.text}\n✖ not migrated: nothing was generated. ${keeping()}`);
       return;
     }

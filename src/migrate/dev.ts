@@ -4,6 +4,7 @@ import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { type Diagnostic, wholeFile } from "../diagnostics/diagnostic.js";
 import type { Host } from "../host/host.js";
 import type { ProjectConfig } from "../load/config.js";
+import { UNIQUE_DUPLICATES_SQLSTATE } from "../emit/sql/index.js";
 import type { Model } from "../model/model.js";
 import { type Change, diffSchemas } from "./diff.js";
 import { type MigrationsFolder, readMigrationsFolder } from "./files.js";
@@ -178,6 +179,13 @@ export async function devMigrate(target: MigrationTarget, options: DevMigrateOpt
       await tx.query("INSERT INTO public.fluvius_dev_migrations (base, snapshot, sql) VALUES ($1::text, $2::text, $3::text)", [base, serialiseSnapshot(result.desired, "dev"), sql]);
     });
   } catch (error) {
+    const e = (typeof error === "object" && error !== null ? error : {}) as { code?: string; detail?: string };
+    if (e.code === UNIQUE_DUPLICATES_SQLSTATE) {
+      diagnostics.report("unique-over-duplicates", { file: "the development migration", message: errorReason(error), duplicates: e.detail ?? "" }, wholeFile(result.folder.displayDir), {
+        hint: "Nothing of it was applied: the server keeps running on the schema it had. Give the streams listed distinct values (the server still takes commands), then save the spec again; or drop `unique` from the spec.",
+      });
+      return fail("the development migration could not be applied.");
+    }
     diagnostics.report("migration-failed", { file: "the development migration", message: errorReason(error) }, wholeFile(result.folder.displayDir), {
       hint: "Nothing of it was applied (it ran in one transaction): the server keeps running on the schema it had. Change the spec back, or start the development database again with `fluvius dev --reset`.",
     });

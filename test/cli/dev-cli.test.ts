@@ -136,6 +136,15 @@ describe("fluvius dev", () => {
     expect(dev.output()).toContain("error destructive-change");
     expect((await fetch(`${url}/api/notes.note/${id}`, { headers })).status).toBe(200);
 
+    // A migration the data refuses (a unique title over two notes with the same title): rolled back, the server stays.
+    const twin = await fetch(`${url}/api/notes:write/note/:new`, { method: "POST", headers, body: JSON.stringify({ title: "before the edits" }) });
+    expect(twin.status).toBe(200);
+    writeFileSync(spec, WITH_ARCHIVE.replace("      title: string\n", "      title: { type: string, unique: true }\n"));
+    await dev.waitFor(/keeps running the last good version/, 3);
+    expect(dev.output()).toContain("error unique-over-duplicates");
+    expect(dev.output()).toContain("the development migration could not be applied");
+    expect((await fetch(`${url}/api/notes.note/${id}`, { headers })).status, "the old server still answers after the refused migration").toBe(200);
+
     // Back to a good spec, and a hand-written handler edit: restarted, the data made before the bad edits is there.
     writeFileSync(spec, WITH_ARCHIVE);
     await dev.waitFor(/restarted at/, 2);
