@@ -52,7 +52,7 @@ export abstract class ServiceCommand extends FluviusCommand {
     };
     try {
       if (flags.migrate) {
-        const adoption = await adoptDevChanges(target, folder);
+        const adoption = await adoptDevChanges(host, target, folder);
         if (adoption.status === "mismatch") throw new StopError(adoption.problem);
         if (adoption.status === "adopted") this.log(`adopted ${adoption.names.join(", ")}: the development migrations of \`fluvius dev\` made its schema already`);
         const result = await migrateUp(target, folder.migrations, folder.displayDir, {

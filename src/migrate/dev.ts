@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import type { BoundDomain } from "../check/bind.js";
 import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { type Diagnostic, wholeFile } from "../diagnostics/diagnostic.js";
@@ -67,7 +66,7 @@ export type AdoptResult =
  * migration's snapshot is the schema the development changes made, records them as applied
  * (without running them: their tables and columns are there) and clears the development rows.
  */
-export async function adoptDevChanges(target: MigrationTarget, folder: MigrationsFolder): Promise<AdoptResult> {
+export async function adoptDevChanges(host: Host, target: MigrationTarget, folder: MigrationsFolder): Promise<AdoptResult> {
   const dev = await readDevState(target);
   if (dev.snapshot === undefined) return { status: "none" };
   const records = await readApplied(target.db);
@@ -81,7 +80,8 @@ export async function adoptDevChanges(target: MigrationTarget, folder: Migration
     problem: `the development database has ${dev.count} development migration(s) from \`fluvius dev\`, and ${names.join(", ")} ${why}. Make the spec match it (then \`fluvius dev\` adopts it), or start the development database again from the migrations with \`fluvius dev --reset\` (its data is lost).`,
   });
   if (snapshotFile === undefined) return mismatch("has no schema snapshot to compare with");
-  const parsed = parseSnapshot(await readFile(snapshotFile, "utf8"));
+  const text = await host.readText(snapshotFile).catch(() => undefined);
+  const parsed = text === undefined ? "it cannot be read" : parseSnapshot(text);
   if (typeof parsed === "string") return mismatch(`has an unreadable snapshot (${parsed})`);
   if (!sameSchema(parsed, dev.snapshot)) return mismatch("does not leave the schema the development migrations made");
   await target.db.transaction(async (sql) => {
@@ -134,7 +134,7 @@ export async function devMigrate(target: MigrationTarget, options: DevMigrateOpt
   await target.db.exec(MIGRATIONS_TABLE_SQL);
   await target.db.exec(DEV_MIGRATIONS_TABLE_SQL);
 
-  const adoption = await adoptDevChanges(target, folder);
+  const adoption = await adoptDevChanges(host, target, folder);
   if (adoption.status === "mismatch") return fail(adoption.problem);
   const adopted = adoption.status === "adopted" ? adoption.names : [];
   const dev = await readDevState(target);

@@ -50,7 +50,7 @@ Two runs at once are safe: on PostgreSQL the second waits for the first (advisor
     let result;
     try {
       // A development database (`fluvius dev`) that has this migration's schema already: recorded, not run.
-      const adoption = await adoptDevChanges(target, folder);
+      const adoption = await adoptDevChanges(host, target, folder);
       if (adoption.status === "mismatch") {
         this.logToStderr(`fluvius: ${adoption.problem}`);
         return this.exit(EXIT.problems);
