@@ -144,7 +144,7 @@ export class DevLoop {
     if (inputs === this.lastInputs) return;
     this.lastInputs = inputs;
     const started = performance.now();
-    const keeping = () => (this.server?.address === undefined ? "No server is running yet." : `The server at ${this.url()} keeps running the last good version.`);
+    const keeping = () => (this.server?.address === undefined ? "No server is running." : `The server at ${this.url()} keeps running the last good version.`);
 
     // 1. Validate.
     const compiled = await compile({ host, ...(configPath === undefined ? {} : { configPath }) });
@@ -157,7 +157,9 @@ export class DevLoop {
     const steps = [`validated ${compiled.fileCount} spec file(s)`];
 
     // 2. Migrate the development database (in the running server's process: it owns the database).
-    let owner = this.server;
+    // A server process that died (killed, crashed) is as good as none: start a new one.
+    let owner = this.server?.running === true ? this.server : undefined;
+    if (owner === undefined) this.server = undefined;
     const fresh = owner === undefined;
     if (!owner) {
       owner = new ServerProcess({ cwd: host.cwd, ...(configPath === undefined ? {} : { configPath }) });
@@ -221,6 +223,12 @@ export class DevLoop {
     }
     next.address = listening.address;
     this.server = next;
+    void next.exited.then((code) => {
+      if (next.stopping || this.stopped) return;
+      if (this.server === next) this.server = undefined;
+      this.lastInputs = undefined;
+      print(`✖ the server process exited (${code === null ? "killed" : `code ${code}`}); the next change (or save) starts it again.`);
+    });
     if (this.port === 0 && listening.address !== undefined) this.port = Number(new URL(listening.address).port);
     if (fresh) for (const line of listening.lines.slice(1)) print(line);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

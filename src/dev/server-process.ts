@@ -11,6 +11,8 @@ export class ServerProcess {
   private nextId = 1;
   private exitCode: number | null | undefined;
   readonly exited: Promise<number | null>;
+  /** Set once `stop` was asked for: an exit is then expected. */
+  stopping = false;
   /** http://127.0.0.1:3000 once it listens. */
   address: string | undefined;
 
@@ -52,6 +54,7 @@ export class ServerProcess {
 
   /** Closes the server and the database (cleanly: PGlite must flush), then waits for the exit; kills after 15 s. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (!this.running) return;
     const timer = setTimeout(() => this.child.kill("SIGKILL"), 15_000);
     void this.request({ type: "stop" });
