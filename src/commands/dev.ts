@@ -11,7 +11,7 @@ import { describeHolder, lockEmbeddedDatabase } from "../runtime/db/embedded-loc
 
 export default class Dev extends FluviusCommand {
   static override summary = "Save and see: validate, migrate the development database, generate and restart the server on every change.";
-  static override description = `Watches the specs, your handlers, fluvius.yaml and the migrations folder. After each burst of changes it validates the specs (diagnostics as \`fluvius validate\` prints them), applies the schema changes to the embedded development database (database.embeddedPath, default .fluvius/pgdata) as a development migration, generates the code, and restarts the server (a new process, so your edited TypeScript loads afresh), printing one line per cycle.
+  static override description = `Watches the specs, your code (the folder around output.handlers, e.g. src, without the generated code), fluvius.yaml and the migrations folder. After each burst of changes it validates the specs (diagnostics as \`fluvius validate\` prints them), applies the schema changes to the embedded development database (database.embeddedPath, default .fluvius/pgdata) as a development migration, generates the code, and restarts the server (a new process, so your edited TypeScript loads afresh), printing one line per cycle.
 
 A mistake never costs the database or the running server: with errors in the specs, a migration that cannot be applied or destructive changes (refused unless --allow-destructive), code that does not load, nothing is changed and the last good server keeps answering.
 

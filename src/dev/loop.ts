@@ -49,7 +49,17 @@ export class DevLoop {
   /** What is watched, relative to the project (for the banner). */
   watchedFolders(): string[] {
     const { config } = this.options;
-    return [...new Set([...config.specs.map((glob) => picomatch.scan(glob).base || "."), path.relative(config.root, config.output.handlers), path.relative(config.root, config.output.migrations)])];
+    return [...new Set([...config.specs.map((glob) => picomatch.scan(glob).base || "."), path.relative(config.root, this.codeFolder()) || ".", path.relative(config.root, config.output.migrations)])];
+  }
+
+  /**
+   * The hand-written code: the folder around the handlers (src for src/domain), so modules the
+   * handlers import are followed too; the generated folder inside it is not watched.
+   */
+  private codeFolder(): string {
+    const { config } = this.options;
+    const parent = path.dirname(config.output.handlers);
+    return parent === config.root || !parent.startsWith(`${config.root}${path.sep}`) ? config.output.handlers : parent;
   }
 
   async start(): Promise<void> {
@@ -76,7 +86,7 @@ export class DevLoop {
     const { config } = this.options;
     const folders = [config.root];
     const walk = (folder: string) => {
-      if (this.isIgnored(folder) || !existsSync(folder)) return;
+      if (this.isIgnored(folder) || path.basename(folder).startsWith(".") || !existsSync(folder)) return;
       folders.push(folder);
       let entries: Dirent[] = [];
       try {
@@ -239,12 +249,12 @@ export class DevLoop {
     return `${this.server?.address ?? ""}${this.options.config.api.basePath}`;
   }
 
-  /** A hash of everything a cycle reads: the specs, the handlers, the migrations, fluvius.yaml. */
+  /** A hash of everything a cycle reads: the specs, the hand-written code, the migrations, fluvius.yaml. */
   private async inputsFingerprint(): Promise<string> {
     const { host, config } = this.options;
     const files = [
       ...(await host.glob(config.root, config.specs)),
-      ...(existsSync(config.output.handlers) ? await host.glob(config.output.handlers, ["**/*"]) : []),
+      ...(existsSync(this.codeFolder()) ? (await host.glob(this.codeFolder(), ["**/*"])).filter((file) => !this.isIgnored(file)) : []),
       ...(existsSync(config.output.migrations) ? await host.glob(config.output.migrations, ["**/*"]) : []),
       config.file?.path ?? path.join(config.root, "fluvius.yaml"),
     ];
