@@ -197,6 +197,7 @@ export class DevLoop {
     if (plan.diagnostics.some((d) => d.severity === "error")) {
       if (fresh) await owner.stop();
       print(formatText(plan.diagnostics, { color, sources: plan.sources }));
+      this.lastInputs = undefined;
       print(`✖ nothing was generated (the database was migrated). ${keeping()}`);
       return;
     }
@@ -212,6 +213,8 @@ export class DevLoop {
     if (!loaded.ok) {
       await next.stop();
       if (fresh) this.server = undefined;
+      // A module may be missing until an `npm install` (not watched): any later change retries.
+      this.lastInputs = undefined;
       print(`✖ ${loaded.text}\n✖ ${steps.join(", ")}; not restarted. ${keeping()}`);
       return;
     }
@@ -221,6 +224,7 @@ export class DevLoop {
       const opened = await next.request({ type: "open" });
       if (!opened.ok) {
         await next.stop();
+        this.lastInputs = undefined;
         print(`✖ cannot open the development database:\n${opened.text}`);
         return;
       }
@@ -228,6 +232,7 @@ export class DevLoop {
     const listening = await next.request({ type: "listen", port: this.port, host: this.options.listenHost, log: this.options.log });
     if (!listening.ok) {
       await next.stop();
+      this.lastInputs = undefined;
       print(`✖ the server did not start: ${listening.text}`);
       return;
     }
