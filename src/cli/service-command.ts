@@ -1,27 +1,16 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { EXIT, FluviusCommand } from "./base-command.js";
 import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { formatText } from "../diagnostics/format/text.js";
 import { planGeneration } from "../generate/generate.js";
-import { createAuthenticator } from "../http/auth.js";
-import type { BuildInfo } from "../http/meta/app-meta.js";
-import { createServer } from "../http/server.js";
-import type { DomainDocsPage } from "../http/routes/domain-docs.js";
-import { renderDocs } from "../docs/index.js";
-import { findMermaidBundle } from "../docs/mermaid-bundle.js";
-import { projectDocsInput } from "../docs/project.js";
-import type { Host } from "../host/host.js";
 import { nodeHost } from "../host/node-host.js";
-import { loadConfig, type ProjectConfig } from "../load/config.js";
-import { discoverOidc } from "../http/session/oidc.js";
-import type { SessionOptions } from "../http/session/session.js";
+import { loadConfig } from "../load/config.js";
 import { diagnosticsText } from "../migrate/cli.js";
+import { adoptDevChanges } from "../migrate/dev.js";
 import { readMigrationsFolder } from "../migrate/files.js";
 import { migrateUp, migrationStatus } from "../migrate/runner.js";
 import { openProjectDatabase } from "../project/database.js";
+import { ProjectStartError, readProjectPackage, startProjectHttp } from "../project/http.js";
 import { loadProjectCode, ProjectCodeError } from "../project/load-code.js";
-import { resolveSecret } from "../project/secret.js";
 import { startProjectWorkers } from "../project/workers.js";
 import { IntegrationConfigError, IntegrationUnavailableError } from "../runtime/errors.js";
 
@@ -63,6 +52,9 @@ export abstract class ServiceCommand extends FluviusCommand {
     };
     try {
       if (flags.migrate) {
+        const adoption = await adoptDevChanges(host, target, folder);
+        if (adoption.status === "mismatch") throw new StopError(adoption.problem);
+        if (adoption.status === "adopted") this.log(`adopted ${adoption.names.join(", ")}: the development migrations of \`fluvius dev\` made its schema already`);
         const result = await migrateUp(target, folder.migrations, folder.displayDir, {
           onProgress: (p) => {
             if (p.kind === "applying") process.stdout.write(`applying ${p.file.name} … `);
@@ -91,38 +83,9 @@ export abstract class ServiceCommand extends FluviusCommand {
         this.log(workers.summary);
       }
       if (mode.http) {
-        const authenticate =
-          config.auth.jwksUrl !== undefined
-            ? createAuthenticator({ ...config.auth })
-            : createAuthenticator({ ...config.auth, secret: resolveSecret(config).secret });
-        const session = await sessionOf(config, process.env);
-        const app = await createServer({
-          store,
-          domains: code.domains,
-          authenticate,
-          ...(session === undefined ? {} : { session }),
-          ...(config.auth.tenantNameClaim === undefined ? {} : { tenantNameClaim: config.auth.tenantNameClaim }),
-          basePath: config.api.basePath,
-          ...(code.openApi === undefined ? {} : { openApi: code.openApi }),
-          domainDocs: domainDocsPage(host, config, flags.config),
-          name: project.name,
-          version: project.version,
-          build: buildInfo(process.env),
-          logger: flags.log ?? false,
-          stacks: (flags.log ?? false) || (process.env.DEBUG?.includes("fluvius") ?? false),
-        });
-        closers.push(() => app.close());
-        const port = flags.port ?? 3000;
-        const listenHost = flags.host ?? "127.0.0.1";
-        const address = await app.listen({ port, host: listenHost }).catch((error: unknown) => {
-          const problem = listenProblem(error, port, listenHost);
-          throw problem === undefined ? error : new StopError(problem);
-        });
-        this.log(`listening on ${address}${config.api.basePath}  (docs: ${address}/docs)`);
-        if (session?.login !== undefined) this.log(`sign in: ${session.login.publicUrl ?? address}${config.api.basePath}/auth/login`);
-        if (config.auth.jwksUrl === undefined && resolveSecret(config).source === "development") {
-          this.log("tokens: the development secret; mint one with `fluvius token --sub <id> --tenant <tenant> --role <role>`");
-        }
+        const started = await startProjectHttp({ host, config, store, code, project, ...(flags.config === undefined ? {} : { configPath: flags.config }), log: flags.log ?? false, port: flags.port ?? 3000, listenHost: flags.host ?? "127.0.0.1" });
+        closers.push(() => started.app.close());
+        for (const line of started.banner) this.log(line);
       }
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
@@ -132,7 +95,7 @@ export abstract class ServiceCommand extends FluviusCommand {
     } catch (error) {
       await shutdown();
       if (error instanceof StopError) return stop(error.message);
-      if (error instanceof ProjectCodeError) return stop(error.message);
+      if (error instanceof ProjectCodeError || error instanceof ProjectStartError) return stop(error.message);
       // fluvius.yaml's integrations: a variable not set, a broker not reachable.
       if (error instanceof IntegrationConfigError || error instanceof IntegrationUnavailableError) return stop(error.message);
       throw error;
@@ -143,36 +106,6 @@ export abstract class ServiceCommand extends FluviusCommand {
 
 class StopError extends Error {}
 
-/** `/docs/domain`: the HTML docs of the specs, rendered on the first request (serving starts no later for it). */
-function domainDocsPage(host: Host, config: ProjectConfig, configPath: string | undefined): DomainDocsPage {
-  const mermaidBundle = findMermaidBundle(config.root);
-  return {
-    ...(mermaidBundle === undefined ? {} : { mermaidBundle }),
-    async render(mermaidScript) {
-      const project = await projectDocsInput(host, configPath === undefined ? {} : { configPath });
-      if (!project.ok) throw new Error("The specs have errors since the server started; run `fluvius validate`.");
-      return renderDocs(project.input, "html", mermaidScript === undefined ? {} : { mermaidScript });
-    },
-  };
-}
-
-/** The browser session of fluvius.yaml `auth.cookie` / `auth.oidc`; the provider is asked for its metadata now. */
-async function sessionOf(config: ProjectConfig, env: NodeJS.ProcessEnv): Promise<SessionOptions | undefined> {
-  const { cookieName, oidc } = config.auth;
-  if (cookieName === undefined) return undefined;
-  if (oidc === undefined) return { cookieName };
-  const secret = oidc.clientSecretEnv === undefined ? undefined : env[oidc.clientSecretEnv];
-  if (oidc.clientSecretEnv !== undefined && (secret === undefined || secret === "")) {
-    throw new StopError(`auth.oidc.clientSecretEnv names ${oidc.clientSecretEnv}, which is not set: set it to the client secret of '${oidc.clientId}'.`);
-  }
-  try {
-    const login = await discoverOidc({ ...oidc, ...(secret === undefined ? {} : { clientSecret: secret }) }, config.auth);
-    return { cookieName, login };
-  } catch (error) {
-    throw new StopError(`cannot read the OpenID Connect provider ${oidc.issuer}: ${error instanceof Error ? error.message : String(error)}.`);
-  }
-}
-
 /** The flags `serve` and `worker` have in common (worker has no HTTP ones). */
 /** As oclif parses them: a flag not given is there as undefined. */
 export interface ServiceFlags {
@@ -182,30 +115,4 @@ export interface ServiceFlags {
   readonly "database-url"?: string | undefined;
   readonly config?: string | undefined;
   readonly log?: boolean | undefined;
-}
-
-/** Why the server could not listen, when the cause is the machine or the flags, not fluvius. */
-function listenProblem(error: unknown, port: number, host: string): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "EADDRINUSE") return `port ${port} on ${host} is already in use; stop what listens there, or choose another with --port.`;
-  if (code === "EACCES") return `no permission to listen on port ${port} on ${host} (ports below 1024 need privileges); choose another with --port.`;
-  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return `cannot listen on ${host}: it is not an address of this machine; check --host.`;
-  return undefined;
-}
-
-/** `/_meta`'s build_no and build_time, from FLUVIUS_BUILD_NO and FLUVIUS_BUILD_TIME (set by a deployment's build). */
-function buildInfo(env: NodeJS.ProcessEnv): BuildInfo {
-  return {
-    ...(env.FLUVIUS_BUILD_NO ? { number: env.FLUVIUS_BUILD_NO } : {}),
-    ...(env.FLUVIUS_BUILD_TIME ? { time: env.FLUVIUS_BUILD_TIME } : {}),
-  };
-}
-
-function readProjectPackage(root: string): { name: string; version: string } {
-  try {
-    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
-    return { name: typeof pkg.name === "string" ? pkg.name : path.basename(root), version: typeof pkg.version === "string" ? pkg.version : "0.0.0" };
-  } catch {
-    return { name: path.basename(root), version: "0.0.0" };
-  }
 }

@@ -5,6 +5,7 @@ import { DiagnosticCollector } from "../../diagnostics/collector.js";
 import { nodeHost } from "../../host/node-host.js";
 import { loadConfig } from "../../load/config.js";
 import { configFlag, databaseUrlFlag, diagnosticsText, plural } from "../../migrate/cli.js";
+import { readDevState } from "../../migrate/dev.js";
 import { readMigrationsFolder } from "../../migrate/files.js";
 import { type EntryState, migrationStatus } from "../../migrate/runner.js";
 import { chooseTarget, openTarget } from "../../migrate/target.js";
@@ -24,7 +25,7 @@ export default class MigrateStatus extends FluviusCommand {
   static override examples = [
     { command: "<%= config.bin %> migrate status", description: "Status of $DATABASE_URL, or of the embedded database." },
     { command: "<%= config.bin %> migrate status --database-url postgres://app@db:5432/shop", description: "Status of a given server." },
-    { command: "<%= config.bin %> migrate status --json", description: "One JSON document: { database, migrations, diagnostics }." },
+    { command: "<%= config.bin %> migrate status --json", description: "One JSON document: { database, migrations, developmentMigrations, diagnostics }." },
   ];
 
   static override flags = {
@@ -53,14 +54,16 @@ export default class MigrateStatus extends FluviusCommand {
     const database = target === "absent" ? `embedded ${choice.kind === "pglite" ? choice.display : ""} (not created yet: every migration is pending)` : target.description;
     if (!flags.json) this.log(`database: ${database}`);
     let report;
+    let dev = 0;
     try {
       report = await migrationStatus(target === "absent" ? undefined : target, folder.migrations, folder.displayDir);
+      if (target !== "absent") dev = (await readDevState(target)).count;
     } finally {
       if (target !== "absent") await target.close();
     }
     if (flags.json) {
       const migrations = report.entries.map((e) => ({ id: e.id, name: e.name, state: e.state, ...(e.record ? { appliedAt: e.record.appliedAt, durationMs: e.record.durationMs } : {}) }));
-      this.log(JSON.stringify({ database, migrations, diagnostics: (JSON.parse(formatJson(report.diagnostics)) as { diagnostics: unknown[] }).diagnostics }, null, 2));
+      this.log(JSON.stringify({ database, migrations, developmentMigrations: dev, diagnostics: (JSON.parse(formatJson(report.diagnostics)) as { diagnostics: unknown[] }).diagnostics }, null, 2));
       if (report.diagnostics.length > 0) this.exit(EXIT.problems);
       return;
     }
@@ -72,6 +75,7 @@ export default class MigrateStatus extends FluviusCommand {
     }
     const count = (s: EntryState) => report.entries.filter((e) => e.state === s).length;
     if (report.entries.length > 0) this.log(`${plural(count("applied") + count("edited"), "applied", "applied")}, ${plural(count("pending"), "pending", "pending")}.`);
+    if (dev > 0) this.log(`${plural(dev, "development migration")} of \`fluvius dev\` applied on top, in no file yet: \`fluvius migrate new <name>\` writes them as one.`);
     if (report.diagnostics.length > 0) {
       diagnostics.add(report.diagnostics);
       this.log("");

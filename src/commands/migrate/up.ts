@@ -3,6 +3,7 @@ import { DiagnosticCollector } from "../../diagnostics/collector.js";
 import { nodeHost } from "../../host/node-host.js";
 import { loadConfig } from "../../load/config.js";
 import { configFlag, databaseUrlFlag, diagnosticsText, migrationSources, plural } from "../../migrate/cli.js";
+import { adoptDevChanges } from "../../migrate/dev.js";
 import { readMigrationsFolder } from "../../migrate/files.js";
 import { migrateUp } from "../../migrate/runner.js";
 import { chooseTarget, openTarget } from "../../migrate/target.js";
@@ -48,6 +49,13 @@ Two runs at once are safe: on PostgreSQL the second waits for the first (advisor
     this.log(`database: ${target.description}`);
     let result;
     try {
+      // A development database (`fluvius dev`) that has this migration's schema already: recorded, not run.
+      const adoption = await adoptDevChanges(host, target, folder);
+      if (adoption.status === "mismatch") {
+        this.logToStderr(`fluvius: ${adoption.problem}`);
+        return this.exit(EXIT.problems);
+      }
+      if (adoption.status === "adopted") this.log(`adopted ${adoption.names.join(", ")}: the development migrations of \`fluvius dev\` made its schema already`);
       result = await migrateUp(target, folder.migrations, folder.displayDir, {
         onProgress: (p) => {
           if (p.kind === "waiting") this.log(`waiting: ${p.holder} is migrating this database…`);
