@@ -9,6 +9,7 @@ import { adoptDevChanges } from "../migrate/dev.js";
 import { readMigrationsFolder } from "../migrate/files.js";
 import { migrateUp, migrationStatus } from "../migrate/runner.js";
 import { openProjectDatabase } from "../project/database.js";
+import { stopSignal } from "./stop-signal.js";
 import { ProjectStartError, readProjectPackage, startProjectHttp } from "../project/http.js";
 import { loadProjectCode, ProjectCodeError } from "../project/load-code.js";
 import { startProjectWorkers } from "../project/workers.js";
@@ -18,6 +19,8 @@ import { IntegrationConfigError, IntegrationUnavailableError } from "../runtime/
 export abstract class ServiceCommand extends FluviusCommand {
   /** What `serve` and `worker` share: config, specs, migrations, the database and the project's code; then HTTP and/or the workers. */
   protected async start(flags: ServiceFlags, mode: { readonly http: boolean; readonly workers: boolean }): Promise<void> {
+    // From the start: a signal while starting up stops the service once it is up, cleanly.
+    const stopped = stopSignal();
     const host = nodeHost();
     const color = this.useColor();
     const diagnostics = new DiagnosticCollector();
@@ -87,10 +90,7 @@ export abstract class ServiceCommand extends FluviusCommand {
         closers.push(() => started.app.close());
         for (const line of started.banner) this.log(line);
       }
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
+      await stopped;
       this.log("stopping…");
     } catch (error) {
       await shutdown();

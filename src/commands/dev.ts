@@ -6,6 +6,7 @@ import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { displayPath } from "../host/paths.js";
 import { nodeHost } from "../host/node-host.js";
 import { loadConfig } from "../load/config.js";
+import { stopSignal } from "../cli/stop-signal.js";
 import { configFlag, diagnosticsText } from "../migrate/cli.js";
 import { describeHolder, lockEmbeddedDatabase } from "../runtime/db/embedded-lock.js";
 
@@ -71,10 +72,7 @@ Development migrations are recorded in the database (public.fluvius_dev_migratio
       print: (text) => this.log(text),
     });
     this.log(`watching ${loop.watchedFolders().join(", ")} and fluvius.yaml; development database: ${displayPath(host.cwd, embedded)} (Ctrl-C stops)`);
-    const stopped = new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-    });
+    const stopped = stopSignal();
     await loop.start();
     await stopped;
     this.log("stopping…");
