@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { replaceStub } from "../helpers/project.js";
 
 /** Runs git in a folder with a fixed identity (the machine's own configuration plays no part). */
 function git(cwd: string, ...args: string[]): string {
@@ -66,7 +67,7 @@ describe("generation is a pure function of the specs, the configuration and fluv
 
   test("editing a hand-written evolve function and adding a comment to the spec leave `generate --check` green and the generated code as it was", () => {
     const { clone } = committedProjectAndClone();
-    edit(clone, handlerModule, "  // TODO: return the state after the event (use `event.data`, and `meta` for who and when).\n  return state;", '  return { ...state, status: "frozen" };');
+    replaceStub(clone, handlerModule, "evolveAccountFrozen", 'export const evolveAccountFrozen: types.AccountFrozenEvolver = (state) => ({ ...state, status: "frozen" });');
     edit(clone, "domains/banking.yaml", "    snapshotEvery: 100             # optional\n", "    snapshotEvery: 100             # optional\n    # A comment for reviewers: it changes no generated file.\n");
     const check = runCli(["generate", "--check"], { cwd: clone });
     expect(check.stdout + check.stderr).not.toContain("out of date");

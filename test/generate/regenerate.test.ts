@@ -80,9 +80,13 @@ describe("regeneration", () => {
     expect(plan.diagnostics).toEqual([]);
     expect(plan.appended).toEqual([{ path: `${host.cwd}/${handlerPath}`, names: ["handleSuspend", "evolveAccountSuspended"] }]);
     const merged = host.text(handlerPath)!;
-    expect(merged.startsWith(edited)).toBe(true);
-    expect(merged.slice(edited.length)).toContain("export const handleSuspend: types.SuspendHandler");
-    expect(merged.slice(edited.length)).toContain("export const evolveAccountSuspended: types.AccountSuspendedEvolver");
+    // The evolve stub throws until written: its import is inserted after the module's imports, and nothing else of the edit changes.
+    const runtimeImport = '\nimport { HandlerNotImplementedError } from "fluvius/runtime";';
+    expect(merged).toContain(runtimeImport);
+    const withoutImport = merged.replace(runtimeImport, "");
+    expect(withoutImport.startsWith(edited)).toBe(true);
+    expect(withoutImport.slice(edited.length)).toContain("export const handleSuspend: types.SuspendHandler");
+    expect(withoutImport.slice(edited.length)).toContain("export const evolveAccountSuspended: types.AccountSuspendedEvolver");
 
     const result = typecheck(new Map([["project", filesUnder(host, "src", { skip: /\.json$/ })]]));
     expect(result.output).toBe("");

@@ -9,7 +9,7 @@ import { describe, expect, test } from "vitest";
 import { serializeLock } from "../../src/breaking/lock.js";
 import { given, type AggregateDefinition, type EventShape } from "../../src/runtime/index.js";
 import { typecheck } from "../helpers/typecheck.js";
-import { buildProjectFromSpecs } from "../helpers/project.js";
+import { buildProjectFromSpecs, replaceStub } from "../helpers/project.js";
 
 const SPEC = `domain: notes
 aggregates:
@@ -33,6 +33,8 @@ const UPCASTER = `export const upcastNoteWrittenV1: types.NoteWrittenUpcasterV1 
 describe("typed upcasters from the event lock", () => {
   let stub = "";
   const project = buildProjectFromSpecs("typed-upcasters", { "notes.yaml": SPEC }, (dir) => {
+    // A touch changes nothing in the state: its evolve step, written, returns the state as it is.
+    replaceStub(dir, "src/domain/notes/note.ts", "evolveNoteTouched", "export const evolveNoteTouched: types.NoteTouchedEvolver = (state) => state;");
     const file = path.join(dir, "src/domain/notes/note.ts");
     const text = readFileSync(file, "utf8");
     const start = text.indexOf("export const upcastNoteWrittenV1");

@@ -72,3 +72,17 @@ export function editHandler(dir: string, file: string, find: string, replace: st
   if (!text.includes(find)) throw new Error(`${file} does not contain ${JSON.stringify(find)}`);
   writeFileSync(target, text.replace(find, replace));
 }
+
+/**
+ * Replaces a whole exported stub (`export const <name>…};`) of a hand-written module with
+ * `text`, however the formatter wrapped the stub. Fails when the module lacks it.
+ */
+export function replaceStub(dir: string, file: string, name: string, text: string): void {
+  const target = path.join(dir, file);
+  const source = readFileSync(target, "utf8");
+  const start = source.indexOf(`export const ${name}:`);
+  if (start < 0) throw new Error(`${file} does not export ${name}`);
+  const end = source.indexOf("\n};", start);
+  if (end < 0) throw new Error(`${file}: the stub ${name} has no end`);
+  writeFileSync(target, `${source.slice(0, start)}${text.trimEnd()}${source.slice(end + 3)}`);
+}

@@ -25,14 +25,17 @@ import {
   type NatsPublisher,
 } from "../../src/runtime/index.js";
 import { CUSTOMER, LINE, SHOP_SERVICE_SPEC, ledgerConfig, ledgerSpec } from "../helpers/inbound-projects.js";
-import { buildProjectFromSpecs } from "../helpers/project.js";
+import { buildProjectFromSpecs, replaceStub } from "../helpers/project.js";
 import { NATS_URL, natsFixture, type NatsFixture } from "../runtime/integrations/nats-helpers.js";
 import { type BankingApp, startApp } from "./banking-app.js";
 
 const nats = await natsFixture();
 /** The shop's subjects are `<prefix>.shop.order.<event>`: a prefix of this run, so old messages of other runs stay out. */
 const shopPrefix = nats.prefix("shop");
-const shop = buildProjectFromSpecs("inbound-shop", { "shop.yaml": SHOP_SERVICE_SPEC });
+// A note stays inside the shop and changes nothing in the order's state: its evolve step returns the state as it is.
+const shop = buildProjectFromSpecs("inbound-shop", { "shop.yaml": SHOP_SERVICE_SPEC }, (dir) =>
+  replaceStub(dir, "src/domain/shop/order.ts", "evolveOrderNoted", "export const evolveOrderNoted: types.OrderNotedEvolver = (state) => state;"),
+);
 const ledger = buildProjectFromSpecs("inbound-ledger", { "ledger.yaml": ledgerSpec(shopPrefix) }, undefined, { "fluvius.yaml": ledgerConfig() });
 
 afterAll(async () => {

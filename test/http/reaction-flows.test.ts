@@ -12,7 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createStore, createWebhookDelivery, drainReactions, openParked, reactionDeliveryId, type EventStore } from "../../src/runtime/index.js";
 import { fixturesRoot } from "../helpers/fixtures.js";
-import { buildProjectFromSpecs, editHandler } from "../helpers/project.js";
+import { buildProjectFromSpecs, editHandler, replaceStub } from "../helpers/project.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
 import { type BankingApp, startApp } from "./banking-app.js";
 
@@ -57,6 +57,8 @@ const shop = buildProjectFromSpecs("shop-flows", { "shop.yaml": fixtureSpec("sho
   return { type: "reservation-refused", version: 1, data };
 };`,
   );
+  // A refusal reserves nothing: the stock's state stays as it is (the reaction cancels the order).
+  replaceStub(dir, stock, "evolveReservationRefused", "export const evolveReservationRefused: types.ReservationRefusedEvolver = (state) => state;");
   editHandler(
     dir,
     "src/domain/billing/invoice.ts",
@@ -119,7 +121,9 @@ policies:
     - { reaction: offline-when-silent, allow: [device:mark-offline] }
 `;
 
-const iot = buildProjectFromSpecs("iot-flows", { "iot.yaml": IOT }, (dir) =>
+const iot = buildProjectFromSpecs("iot-flows", { "iot.yaml": IOT }, (dir) => {
+  // A registered device starts from the state's defaults: registering changes nothing else.
+  replaceStub(dir, "src/domain/iot/device.ts", "evolveDeviceRegistered", "export const evolveDeviceRegistered: types.DeviceRegisteredEvolver = (state) => state;");
   writeFileSync(
     path.join(dir, "src/domain/iot/_reactions.ts"),
     `import type * as types from "../../generated/iot/_reactions.js";
@@ -129,8 +133,8 @@ export const alertOverThreshold: types.AlertOverThresholdReactor = (event) =>
     ? [{ aggregate: "device", action: "raise-alert", streamId: event.streamId, payload: { value: event.event.data.value } }]
     : [];
 `,
-  ),
-);
+  );
+});
 
 const CUSTOMER = "7d0c1e52-6f3b-4a7e-9f51-1c2b3d4e5f60";
 const minutes = (n: number) => new Date(Date.now() + n * 60_000);

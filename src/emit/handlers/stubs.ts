@@ -28,7 +28,13 @@ export function stubsFor(domain: DomainModel, aggregate: AggregateModel, moduleP
   }));
   for (const event of view.events) {
     if (event.handwritten) {
-      stubs.push({ name: event.evolverFunction, kind: "evolver", text: renderTemplate("handlers/evolve-stub.ts.hbs", event).trimEnd(), runtimeImports: [] });
+      stubs.push({
+        name: event.evolverFunction,
+        kind: "evolver",
+        text: renderTemplate("handlers/evolve-stub.ts.hbs", { ...event, modulePathLiteral: JSON.stringify(modulePath) }).trimEnd(),
+        // Throws until written, as a handler stub does: returning the state unchanged would drop the event's effect silently.
+        runtimeImports: [NOT_IMPLEMENTED],
+      });
     }
     for (const step of event.upcasters) {
       stubs.push({
