@@ -216,6 +216,22 @@ describe.each(["pglite", "postgres"] as const)("the Fluvius client against fluvi
     }
   });
 
+  test("filtering a json or object field is a 400 that says such fields cannot be filtered and which fields can, with their operators", async () => {
+    for (const [field, kind] of [["extra", "json"], ["contact", "object"]] as const) {
+      const error = await refused(deskClient.query("ticket", { search: { query: JSON.stringify({ [`${field}.eq`]: "x" }) } }));
+      expect(error.status, field).toBe(400);
+      const body = error.body as { errcode: string; errmesg: string; errdata: { field: string; filterable: Record<string, string[]> } };
+      expect(body.errcode).toBe("invalid-query");
+      expect(body.errmesg).toContain(`Field '${field}' is a ${kind} field, and ${kind} fields cannot be filtered`);
+      expect(body.errmesg).toContain("title (has, eq, ne), status (eq, ne, in)");
+      expect(body.errmesg).not.toContain("use none");
+      expect(body.errdata.field).toBe(field);
+      expect(body.errdata.filterable).toMatchObject({ title: ["has", "eq", "ne"], status: ["eq", "ne", "in"], _id: ["eq", "in", "ne"] });
+      expect(Object.keys(body.errdata.filterable)).not.toContain("extra");
+      expect(Object.keys(body.errdata.filterable)).not.toContain("contact");
+    }
+  });
+
   test("items through the client's item path", async () => {
     const item = await client.queryItem("thing", String(a._id));
     expect(item.data).toEqual(a);

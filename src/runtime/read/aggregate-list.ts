@@ -6,7 +6,7 @@ import type { Item } from "../read-model.js";
 import { itemOfRow, itemSelectList } from "../store/item-rows.js";
 import { listRows } from "../store/list-sql.js";
 import type { EventStore } from "../store/types.js";
-import { filterKindOf, isSystemField, type QueryField, SYSTEM_FIELDS } from "./fields.js";
+import { filterKindOf, isSystemField, type QueryField, storedOf, SYSTEM_FIELDS } from "./fields.js";
 import { type ListPage, type ListRequest, selectionOf } from "./request.js";
 
 /** A state field as lists read it: the domain metadata's (AggregateMeta.fields) or a read-model column's. */
@@ -29,6 +29,7 @@ export function aggregateQueryFields(readModel: ReadModelDefinition, fields: rea
       name: f.name,
       column: columns.get(f.name)?.column ?? f.name,
       kind: filterKindOf(f.kind),
+      ...storedOf(f.kind),
       ...(f.kind === "integer" || f.kind === "number" || f.kind === "decimal" ? { numeric: f.kind } : {}),
       ...(f.values ? { values: f.values } : {}),
       ...(columns.get(f.name)?.notNull ? { notNull: true as const } : {}),

@@ -10,6 +10,8 @@ export interface QueryField {
   /** For decimals: compare as numeric, never as text or float. */
   readonly numeric?: "integer" | "number" | "decimal";
   readonly values?: readonly string[];
+  /** Of a field that cannot be filtered (kind `none`): what it is, `json` or `object`, for the messages that refuse it. */
+  readonly stored?: string;
   /** The column is NOT NULL: sorting needs no NULLS LAST, which lets an index serve descending order too. */
   readonly notNull?: true;
 }
@@ -96,4 +98,14 @@ export function isSearchable(field: { readonly name: string; readonly kind: Filt
 
 export function isSortable(field: QueryField): boolean {
   return field.kind !== "array" && field.kind !== "none";
+}
+
+/** What a field is, in a message: its filter kind, or for one that cannot be filtered what it stores (`json`, `object`). */
+export function kindInMessage(field: QueryField): string {
+  return field.kind === "none" ? (field.stored ?? "json") : field.kind;
+}
+
+/** `none` fields (objects and json) keep what they are, for messages. */
+export function storedOf(kind: string): { readonly stored?: string } {
+  return filterKindOf(kind) === "none" ? { stored: kind } : {};
 }

@@ -1,5 +1,5 @@
 import { InvalidQueryError } from "./errors.js";
-import { OPERATORS, type QueryField } from "./fields.js";
+import { isSystemField, kindInMessage, OPERATORS, type QueryField } from "./fields.js";
 
 /**
  * The Fluvius filter language, as a typed tree. A query is a JSON object whose keys are
@@ -48,6 +48,13 @@ function parseCondition(key: string, value: unknown, fields: ReadonlyMap<string,
   if (!field) throw new InvalidQueryError(`Unknown field '${name}'.`, { field: name, fields: [...fields.keys()] });
   const operator = op || "eq";
   const allowed = OPERATORS[field.kind];
+  if (allowed.length === 0) {
+    const filterable = filterableFields(fields);
+    throw new InvalidQueryError(
+      `Field '${name}' is a ${kindInMessage(field)} field, and ${kindInMessage(field)} fields cannot be filtered (nor sorted). Fields that can be filtered, with their operators: ${describeFilterable(filterable)}.`,
+      { field: name, operator, operators: allowed, filterable: Object.fromEntries(filterable.map((f) => [f.name, OPERATORS[f.kind]])) },
+    );
+  }
   if (!allowed.includes(operator)) {
     throw new InvalidQueryError(`Operator '${operator}' does not apply to field '${name}' (${field.kind}); use ${allowed.join(", ") || "none: it cannot be filtered"}.`, {
       field: name,
@@ -56,6 +63,21 @@ function parseCondition(key: string, value: unknown, fields: ReadonlyMap<string,
     });
   }
   return { kind: "condition", field, operator, negated: separator === "!", value };
+}
+
+/** The fields a filter may use: the state's first, then the system fields. */
+function filterableFields(fields: ReadonlyMap<string, QueryField>): QueryField[] {
+  const all = [...fields.values()].filter((f) => OPERATORS[f.kind].length > 0);
+  return [...all.filter((f) => !isSystemField(f.name)), ...all.filter((f) => isSystemField(f.name))];
+}
+
+const LISTED = 12;
+
+/** `status (eq, ne, in), total (eq, gt, gte, lt, lte), …`: at most LISTED fields in the message; `errdata.filterable` has them all. */
+function describeFilterable(fields: readonly QueryField[]): string {
+  const listed = fields.slice(0, LISTED).map((f) => `${f.name} (${OPERATORS[f.kind].join(", ")})`);
+  const more = fields.length - listed.length;
+  return more > 0 ? `${listed.join(", ")} and ${more} more (errdata.filterable)` : listed.join(", ");
 }
 
 function describe(value: unknown): string {

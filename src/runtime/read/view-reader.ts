@@ -7,7 +7,7 @@ import { isIntegerColumn, readViewRow, viewRowOf, viewSelectList } from "../stor
 import { parseInstant } from "../time.js";
 import type { ViewColumn, ViewDefinition } from "../views/definition.js";
 import { InvalidQueryError } from "./errors.js";
-import { filterKindOf, type QueryField } from "./fields.js";
+import { filterKindOf, type QueryField, storedOf } from "./fields.js";
 import { type ListPage, type ListRequest, selectionOf } from "./request.js";
 
 /** Reads a view's rows as the API serves them (docs/views.md): `<view>:read`, within the actor's tenant, narrowed by the policy's `where`. */
@@ -74,6 +74,7 @@ export function viewQueryFields(view: ViewDefinition): QueryField[] {
       name: c.field,
       column: c.column,
       kind: filterKindOf(c.kind),
+      ...storedOf(c.kind),
       ...(numeric === undefined ? {} : { numeric }),
       ...(c.values ? { values: c.values } : {}),
       ...(c.notNull ? { notNull: true as const } : {}),

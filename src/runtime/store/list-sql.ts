@@ -2,7 +2,7 @@ import type { Sql } from "../db/database.js";
 import { Params, qualified, quoteIdent } from "../db/sql-text.js";
 import type { AccessFilter } from "../policy.js";
 import { InvalidQueryError } from "../read/errors.js";
-import { isSearchable, isSortable, type QueryField } from "../read/fields.js";
+import { isSearchable, isSortable, kindInMessage, type QueryField } from "../read/fields.js";
 import { parseFilter } from "../read/filter.js";
 import { COUNT_AHEAD, pageOf, type ListPage, type ListRequest } from "../read/request.js";
 import { UNSTORABLE_MESSAGE, unstorablePath } from "../text.js";
@@ -98,7 +98,7 @@ function sortSql(sort: string | undefined, fields: ReadonlyMap<string, QueryFiel
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.(asc|desc))?$/.exec(item);
     const field = match ? fields.get(match[1] ?? "") : undefined;
     if (!match || !field) throw new InvalidQueryError(`Cannot sort by '${item}'; write field.asc or field.desc with a field of this resource.`, { parameter: "sort", sort: item });
-    if (!isSortable(field)) throw new InvalidQueryError(`Field '${field.name}' cannot be sorted (${field.kind}).`, { parameter: "sort", sort: item });
+    if (!isSortable(field)) throw new InvalidQueryError(`Field '${field.name}' cannot be sorted (${kindInMessage(field)}).`, { parameter: "sort", sort: item });
     descending = match[2] === "desc";
     parts.push(`${table}.${quoteIdent(field.column)} ${descending ? (field.notNull ? "DESC" : "DESC NULLS LAST") : "ASC"}`);
   }
