@@ -450,6 +450,19 @@ a missing entry in \`emits\`. Keep events that exist in stored streams.`,
     hint: "Add a rule for it, or remove it.",
     explain: `A role without rules may do nothing (deny by default); it is likely a rule was forgotten.`,
   }),
+  "action-never-allowed": entry<{ action: S; aggregate: S; permission: S }>({
+    severity: "warning",
+    stage: "check",
+    message: (p) => `No policy rule allows action '${p.action}' of aggregate '${p.aggregate}' (\`${p.permission}\`): every command to it is refused.`,
+    hint: "Grant the permission `<aggregate>:<action>` (or `<aggregate>:*`) to a role or a reaction in `policies.rules`.",
+    explain: `Permissions are denied by default: a command runs only when a rule of its domain's policies
+allows its permission \`<aggregate>:<action>\` — by name, as \`<aggregate>:*\` or as \`*\` — for one of
+the actor's roles, or for the reaction that issues it (\`{ reaction: <name>, allow: [...] }\`).
+An action no rule allows answers 403 to everyone, which is rarely meant: usually its permission
+was forgotten in a rule. A rule with a \`where\` counts (it allows the action on some streams).
+The warning is only given in a domain that has rules; a domain without any is taken to have
+no policies written yet (its commands are all refused until it has them).`,
+  }),
   // ─── check: unique fields, checked references, natural keys ─────────────────
   "unique-not-applicable": entry<{ field: S; reason: S }>({
     severity: "error",

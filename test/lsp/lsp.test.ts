@@ -15,6 +15,7 @@ policies:
   rules:
     - role: teller
       allow: [account:deposit]
+    - { role: teller, allow: [account:open-account] }
 `;
 const ACCOUNT = `domain: banking
 aggregates:

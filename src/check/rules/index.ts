@@ -17,6 +17,7 @@ import { uniqueRule } from "./unique.rule.js";
 import { indexFieldRule } from "./index-field.rule.js";
 import { checkedRefsRule } from "./checked-refs.rule.js";
 import { naturalKeyRule } from "./natural-key.rule.js";
+import { neverAllowedRule } from "./never-allowed.rule.js";
 
 /** Every semantic rule of DESIGN §3 (and §7 for reactions). Each is independent; they all run and report together. */
 export const rules: readonly Rule[] = [
@@ -30,6 +31,7 @@ export const rules: readonly Rule[] = [
   whenRule,
   applyRule,
   policiesRule,
+  neverAllowedRule,
   externalRule,
   reactionsRule,
   reactionCyclesRule,
