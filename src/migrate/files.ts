@@ -1,12 +1,12 @@
-import { createHash } from "node:crypto";
 import type { DiagnosticCollector } from "../diagnostics/collector.js";
 import { wholeFile } from "../diagnostics/diagnostic.js";
 import type { Host } from "../host/host.js";
 import { displayPath, joinPath } from "../host/paths.js";
 import { findTransactionControl } from "./split.js";
 
-/** `0002_add_tags.sql`: a number (at least four digits), an underscore, a name. */
-export const MIGRATION_FILE = /^(\d{4,})_([A-Za-z0-9][A-Za-z0-9_.-]*)\.sql$/;
+import { MIGRATION_FILE, migrationChecksum } from "../runtime/store/migrations-table.js";
+
+export { MIGRATION_FILE };
 /** `meta/0002_snapshot.json`: the schema after migration 0002. */
 const SNAPSHOT_FILE = /^meta\/(\d{4,})_snapshot\.json$/;
 
@@ -32,7 +32,7 @@ export interface MigrationsFolder {
 }
 
 export function checksumOf(sql: string): string {
-  return createHash("sha256").update(sql.replace(/\r\n/g, "\n")).digest("hex");
+  return migrationChecksum(sql);
 }
 
 export function migrationFileName(id: number, slug: string): string {

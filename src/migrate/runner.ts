@@ -5,21 +5,10 @@ import type { Sql } from "../runtime/db/database.js";
 import type { MigrationFile } from "./files.js";
 import { offsetOfCharacter, positionAt, splitStatements } from "./split.js";
 import type { MigrationTarget } from "./target.js";
+import { MIGRATIONS_TABLE_SQL, RECORD_MIGRATION_SQL } from "../runtime/store/migrations-table.js";
 import { errorReason } from "./target.js";
 
-/**
- * The runner's bookkeeping, like every migration tool's: one row per applied migration.
- * `migrate up` creates it (under its lock) before the first migration; it lives in `public`
- * because no domain can be named so, and because the first migration creates schema
- * `fluvius` itself.
- */
-export const MIGRATIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS public.fluvius_migrations (
-  id          integer     PRIMARY KEY,          -- the file's number
-  name        text        NOT NULL,             -- the file name, e.g. 0002_add_tags.sql
-  checksum    text        NOT NULL,             -- sha256 of the file (LF line endings)
-  applied_at  timestamptz NOT NULL DEFAULT now(),
-  duration_ms integer     NOT NULL
-)`;
+export { MIGRATIONS_TABLE_SQL };
 
 export interface AppliedRecord {
   readonly id: number;
@@ -144,7 +133,7 @@ export async function migrateUp(target: MigrationTarget, files: readonly Migrati
         await target.db.transaction(async (sql) => {
           await sql.exec(file.sql);
           const ms = Math.round(performance.now() - started);
-          await sql.query("INSERT INTO public.fluvius_migrations (id, name, checksum, duration_ms) VALUES ($1::int, $2::text, $3::text, $4::int)", [
+          await sql.query(RECORD_MIGRATION_SQL, [
             file.id,
             file.name,
             file.checksum,

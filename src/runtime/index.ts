@@ -166,6 +166,9 @@ export type { ExpectedVersion, PreconditionFailure, PayloadIssue, WireError, Del
 // Test helpers for users' handler tests
 export { given, testActor, testTime, testStreamId } from "./testing.js";
 export type { Given, Then, Outcome, WhenOptions } from "./testing.js";
+/** An in-memory store with the project's migrations applied, for tests of the domain end to end. */
+export { openTestStore, TestStoreError } from "./test-store.js";
+export type { TestStoreOptions } from "./test-store.js";
 export type { SeededLookups } from "./lookups/memory.js";
 
 // Live updates: a feed of the log behind the commit fence, and one session per client (docs/http.md, "Live updates")
