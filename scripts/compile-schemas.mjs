@@ -11,7 +11,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { _ } from "ajv/dist/compile/codegen/index.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import addFormats from "ajv-formats";
-import { AJV_OPTIONS, PRECOMPILED_FILE } from "../dist/validate/ajv-options.js";
+import { AJV_OPTIONS, EDITOR_KEYWORDS, PRECOMPILED_FILE } from "../dist/validate/ajv-options.js";
 import { readSchemaTexts, schemasHash } from "../dist/validate/schemas-hash.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -22,6 +22,7 @@ const config = JSON.parse(texts.config);
 const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
 // The formats' code is referenced by name in the output (see `code.formats`), not inlined.
 (addFormats.default ?? addFormats)(ajv);
+ajv.addVocabulary([...EDITOR_KEYWORDS]);
 ajv.addSchema(domain).addSchema(config);
 const code = standaloneCode.default(ajv, { domain: domain.$id, config: config.$id });
 const out = path.join(root, "dist/validate", PRECOMPILED_FILE);

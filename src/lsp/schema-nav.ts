@@ -4,6 +4,8 @@ import { createRequire } from "node:module";
 export interface SchemaNode {
   readonly $ref?: string;
   readonly description?: string;
+  /** The description in Markdown (editors render it); what hovers show when present. */
+  readonly markdownDescription?: string;
   readonly type?: string | readonly string[];
   readonly enum?: readonly unknown[];
   readonly properties?: Readonly<Record<string, SchemaNode>>;
@@ -58,15 +60,16 @@ export function keysAt(path: readonly (string | number)[]): Map<string, string |
   return keys;
 }
 
-/** The first description along a node's references: the property's own, else its definition's. */
+/** The first description along a node's references (the property's own, else its definition's), in Markdown when the schema has it. */
 export function describe(node: SchemaNode): string | undefined {
-  return alternatives(node).find((n) => n.description !== undefined)?.description;
+  const found = alternatives(node).find((n) => n.description !== undefined || n.markdownDescription !== undefined);
+  return found?.markdownDescription ?? found?.description;
 }
 
 /** The documentation of the key at the end of `path`. */
 export function describeKey(path: readonly (string | number)[]): string | undefined {
   const last = path[path.length - 1];
-  if (last === undefined) return domainSchema.description;
+  if (last === undefined) return domainSchema.markdownDescription ?? domainSchema.description;
   for (const node of schemaAt(path.slice(0, -1))) {
     const property = typeof last === "string" ? node.properties?.[last] : undefined;
     if (property) return describe(property);

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import type { FormatsPlugin } from "ajv-formats";
-import { AJV_OPTIONS, PRECOMPILED_FILE } from "./ajv-options.js";
+import { AJV_OPTIONS, EDITOR_KEYWORDS, PRECOMPILED_FILE } from "./ajv-options.js";
 import { readSchemaTexts, type SchemaTexts, schemasHash } from "./schemas-hash.js";
 
 const packageRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -33,6 +33,7 @@ function compileNow(texts: SchemaTexts): Validators {
   const { Ajv2020 } = require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
   const addFormats = (require("ajv-formats") as { default: FormatsPlugin }).default;
   const ajv = new Ajv2020({ ...AJV_OPTIONS });
+  ajv.addVocabulary([...EDITOR_KEYWORDS]);
   addFormats(ajv);
   return { domain: ajv.compile(JSON.parse(texts.domain) as object), config: ajv.compile(JSON.parse(texts.config) as object) };
 }

@@ -218,8 +218,8 @@ describe("fluvius lsp", () => {
 
   test("hover: a key shows the schema's documentation; a type name shows its declaration", async () => {
     const onKey: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "emits:", 2) });
-    const schema = JSON.parse(readFileSync(path.join(repoRoot, "schemas/domain.schema.json"), "utf8")) as { $defs: { action: { properties: { emits: { description: string } } } } };
-    expect((onKey.contents as MarkupContent).value).toBe(schema.$defs.action.properties.emits.description);
+    const schema = JSON.parse(readFileSync(path.join(repoRoot, "schemas/domain.schema.json"), "utf8")) as { $defs: { action: { properties: { emits: { markdownDescription: string } } } } };
+    expect((onKey.contents as MarkupContent).value).toBe(schema.$defs.action.properties.emits.markdownDescription);
     // A built-in type is documented by what its key is: a field.
     const onBuiltin: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "decimal", 2) });
     expect((onBuiltin.contents as MarkupContent).value).toMatch(/^\*\*built-in type\*\* `decimal`\n\nA field type: /);
