@@ -92,6 +92,15 @@ describe("yaml-language-server with the domain schema", () => {
     expect(text).toContain(creates);
   });
 
+  test("fluvius.yaml's schema words its patterns too", async () => {
+    const config = readFileSync(path.join(repoRoot, "schemas/config.schema.json"), "utf8");
+    const configService = getLanguageService({ schemaRequestService: async () => config, workspaceContext: { resolveRelativePath: (r: string, res: string) => new URL(r, res).href } });
+    configService.configure({ validate: true, schemas: [{ uri: "file:///fluvius/schemas/config.schema.json", fileMatch: ["fluvius.yaml"], schema: JSON.parse(config) as Json }] });
+    const doc = TextDocument.create("file:///project/fluvius.yaml", "yaml", 1, "database: { urlEnv: database-url }\n");
+    const messages = (await configService.doValidation(doc, false)).map((d) => d.message);
+    expect(messages).toEqual([expect.stringContaining("An environment variable name: upper-case letters")]);
+  });
+
   test("a name or type that does not fit is reported in words, not as a pattern", async () => {
     const { doc } = at("domain: Banking\naggregates:\n  Account:\n    state:\n      total: Mon-ey\n      tags: string[]x\n");
     const messages = (await service.doValidation(doc, false)).map((d) => d.message);
@@ -115,7 +124,9 @@ describe("the editor keywords of the schema", () => {
     expect((builtin.markdownEnumDescriptions as string[]).length).toBe(PRIMITIVES.length);
   });
 
-  test("every description has a markdownDescription beside it, the same text with its Markdown", () => {
+  const bothSchemas = ["domain.schema.json", "config.schema.json"].map((name) => [name, JSON.parse(readFileSync(path.join(repoRoot, "schemas", name), "utf8")) as Json] as const);
+
+  test.each(bothSchemas)("every description of %s has a markdownDescription beside it, the same text with its Markdown", (_, schema) => {
     const mismatched: string[] = [];
     const walk = (node: unknown, where: string): void => {
       if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${where}/${i}`));
@@ -130,7 +141,7 @@ describe("the editor keywords of the schema", () => {
     expect(mismatched).toEqual([]);
   });
 
-  test("every pattern has a readable patternErrorMessage", () => {
+  test.each(bothSchemas)("every pattern of %s has a readable patternErrorMessage", (_, schema) => {
     const bare: string[] = [];
     const walk = (node: unknown, where: string): void => {
       if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${where}/${i}`));
