@@ -8,6 +8,7 @@ import type { Rule } from "../context.js";
  */
 export const neverAllowedRule: Rule = {
   name: "never-allowed",
+  reads: "domain",
   codes: ["action-never-allowed"],
   check(domain, context) {
     if (domain.rules.length === 0) return;
