@@ -290,7 +290,8 @@ export class HandlerNotImplementedError extends FluviusError {
     /** The hand-written module it is in, relative to the project, e.g. src/domain/shop/order.ts. */
     readonly file: string,
   ) {
-    super(`The handler ${handler} in ${file} is not written yet: write it, then restart the server.`);
+    // Handlers, evolve steps, upcasters, projectors and reactors: every generated stub throws this.
+    super(`${handler} in ${file} is a generated stub, not written yet: write it, then restart the server.`);
   }
   override get details(): Record<string, unknown> {
     return { handler: this.handler, file: this.file };
