@@ -10,22 +10,24 @@ import { columnKind } from "../sql/read-model-table.js";
 import { evolveHelpers, evolveStatements } from "./evolve.js";
 import { canonicalValue } from "../../runtime/canonical.js";
 import { objectSchema, schemaOf } from "./json-schema.js";
-import { fieldDoc, propertyName, typeExpression } from "./type-expression.js";
+import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
+import { arrayDoc, callDoc, type Doc, importDoc, type JsValue, objectDoc, parametersDoc, printAfter, statement, typeArgumentsDoc, unionDoc, valueDoc } from "../print.js";
 
 /** Everything aggregate.ts.hbs prints; all decisions are made here, the template only lays out. */
 export interface AggregateView {
   readonly header: string;
-  readonly runtimeValues: string;
-  readonly runtimeTypes: string;
+  readonly runtimeImport: string;
   readonly usesDeepEqual: boolean;
-  readonly namedTypes: string;
+  readonly namedTypesImport?: string;
   readonly handlersImport?: string;
   readonly description?: string;
   readonly stateType: string;
   readonly state: readonly PropertyView[];
   readonly payloadMapType: string;
   readonly eventUnionType: string;
-  readonly eventUnion: string;
+  readonly eventUnionDeclaration: string;
+  readonly evolveSignature: string;
+  readonly defineCall: string;
   readonly actions: readonly ActionView[];
   readonly events: readonly EventView[];
   readonly initialState: string;
@@ -51,6 +53,7 @@ export interface ActionView {
   readonly handlerType: string;
   readonly handlerFunction: string;
   readonly schema: string;
+  readonly schemaEntry: string;
   readonly description?: string;
   readonly creates: boolean;
   readonly permission: string;
@@ -87,6 +90,7 @@ export interface EventView {
   readonly upcasters: readonly UpcasterStepView[];
   /** `{ 1: handlers.upcastXV1 }`: what the definition lists. */
   readonly upcastersLiteral: string;
+  readonly upcasterDeclaration: string;
   /** Published to the broker (`public: true`). */
   readonly public: boolean;
 }
@@ -152,24 +156,35 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
   const runtimeTypes = actions.length > 0 ? ["CommandHandler"] : [];
   if (events.length > 0) runtimeTypes.push("EventMeta");
   const usesHandlers = actions.length > 0 || events.some((e) => e.handwritten || e.upcasters.length > 0);
+  const namedTypes = [...namedTypesUsed(aggregate)].sort();
+  const stateType = identifiers.state(aggregate.name);
+  const eventUnionType = identifiers.eventUnion(aggregate.name);
+  const payloadMapType = identifiers.payloadMap(aggregate.name);
   const usesMeta = aggregate.events.some((e) => e.apply === undefined || (e.apply ?? []).some((op) => op.kind !== "unset" && op.value.kind === "meta"));
   return {
     header: input.header,
-    runtimeValues: runtimeValues.sort().join(", "),
-    runtimeTypes: runtimeTypes.sort().map((t) => `type ${t}`).join(", "),
+    runtimeImport: importDoc([...runtimeValues.sort(), ...runtimeTypes.sort().map((t) => `type ${t}`)], "fluvius/runtime"),
     usesDeepEqual: helpers.includes("isDeepStrictEqual"),
-    namedTypes: [...namedTypesUsed(aggregate)].sort().join(", "),
+    ...(namedTypes.length === 0 ? {} : { namedTypesImport: importDoc(namedTypes, "./_types.js", true) }),
     ...(usesHandlers ? { handlersImport: input.handlersImport } : {}),
     ...(aggregate.description === undefined ? {} : { description: aggregate.description }),
     stateType: identifiers.state(aggregate.name),
     state: aggregate.state.map((f) => property(f, stateFieldOptional(f))),
-    payloadMapType: identifiers.payloadMap(aggregate.name),
-    eventUnionType: identifiers.eventUnion(aggregate.name),
-    eventUnion: events.length === 0 ? "never" : events.map((e) => e.eventType).join(" | "),
-    actions,
-    events,
-    initialState: initialStateLiteral(aggregate.state),
+    payloadMapType,
+    eventUnionType,
+    eventUnionDeclaration: statement([`export type ${eventUnionType} = `, events.length === 0 ? "never" : unionDoc(events.map((e) => e.eventType)), ";"]),
+    actions: actions.map((a) => ({
+      ...a,
+      handlerDeclaration: statement([`export type ${a.handlerType} = `, typeArgumentsDoc("CommandHandler", [stateType, a.payloadType, eventUnionType, "lookups.Lookups"]), ";"]),
+    })),
+    events: events.map((e) => ({
+      ...e,
+      evolverDeclaration: statement([`export type ${e.evolverType} = `, parametersDoc([`state: ${stateType}`, `event: ${e.eventType}`, "meta: EventMeta"]), ` => ${stateType};`]),
+    })),
+    initialState: printAfter("  return ", initialStateLiteral(aggregate.state), ";", 2),
     evolveMeta: usesMeta ? "meta" : "_meta",
+    evolveSignature: statement(["export function evolve", parametersDoc([`state: ${stateType}`, `event: ${eventUnionType}`, `${usesMeta ? "meta" : "_meta"}: EventMeta`]), `: ${stateType} {`]),
+    defineCall: statement(["export const aggregate = ", typeArgumentsDoc("defineAggregate", [stateType, eventUnionType, payloadMapType]), "({"]),
     hasEvents: events.length > 0,
     definition: {
       domain: domain.name,
@@ -177,10 +192,10 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
       // A function of the spec only: the runtime adds the source of the hand-written evolve
       // functions it loads (runtime/snapshot-key.ts), so editing one never stales this file.
       specHash: aggregate.evolveHash,
-      ...(evolveSteps.length === 0 ? {} : { evolveSteps: evolveSteps.join(", ") }),
+      ...(evolveSteps.length === 0 ? {} : { evolveSteps: printAfter("  evolveSteps: ", arrayDoc(evolveSteps), ",", 2) }),
       ...(aggregate.snapshotEvery === undefined ? {} : { snapshotEvery: aggregate.snapshotEvery }),
-      readModel: JSON.stringify(readModelColumns(domain, aggregate)),
-      ...(aggregate.naturalKey === undefined ? {} : { naturalKey: JSON.stringify(naturalKeyOf(aggregate, aggregate.naturalKey.field)) }),
+      readModel: printAfter("  readModel: ", valueDoc(readModelColumns(domain, aggregate) as unknown as JsValue), ",", 2),
+      ...(aggregate.naturalKey === undefined ? {} : { naturalKey: printAfter("  naturalKey: ", valueDoc(naturalKeyOf(aggregate, aggregate.naturalKey.field)), ",", 2) }),
     },
   };
 }
@@ -201,27 +216,33 @@ export function stateFieldOptional(field: FieldModel): boolean {
 
 export function property(field: FieldModel, optional: boolean): PropertyView {
   const doc = fieldDoc(field);
-  return { key: propertyName(field.name), optional, type: typeExpression(field.type), ...(doc === undefined ? {} : { doc }) };
+  const key = propertyName(field.name);
+  return { key, optional, type: printAfter(`  ${key}${optional ? "?" : ""}: `, typeDoc(field.type), ";", 2), ...(doc === undefined ? {} : { doc }) };
 }
 
 function actionView(action: ActionModel, aggregate: AggregateModel): ActionView {
-  const when = action.when.map((w) => `fieldIn(${JSON.stringify(w.field)}, ${JSON.stringify(w.values)})`);
+  const when = action.when.map((w) => callDoc("fieldIn", [JSON.stringify(w.field), valueDoc(w.values)]));
+  const key = propertyName(action.name);
+  const schema = objectSchema(action.payload);
   return {
     name: action.name,
     literal: JSON.stringify(action.name),
-    key: propertyName(action.name),
+    key,
     payloadType: identifiers.payload(action.name),
     payload: action.payload.map((f) => property(f, f.optional)),
     handlerType: identifiers.handlerType(action.name),
     handlerFunction: identifiers.handler(action.name),
-    schema: JSON.stringify(objectSchema(action.payload)),
+    schema: JSON.stringify(schema),
+    schemaEntry: printAfter(`  ${key}: `, valueDoc(schema as JsValue), ",", 2),
     ...(action.description === undefined ? {} : { description: action.description }),
     creates: action.creates,
     permission: `${aggregate.name}:${action.name}`,
-    ...(when.length === 0 ? {} : { when: when.length === 1 ? when[0]! : `allOf(${when.join(", ")})` }),
+    ...(when.length === 0 ? {} : { when: printAfter("      when: ", when.length === 1 ? when[0]! : callDoc("allOf", when), ",", 6) }),
     emits: action.emits.join(", "),
     emitted: action.emits,
-    ...(action.checkedRefs.length === 0 ? {} : { checkedRefs: JSON.stringify(action.checkedRefs.map((r) => ({ field: r.field, aggregate: r.aggregate }))) }),
+    ...(action.checkedRefs.length === 0
+      ? {}
+      : { checkedRefs: printAfter("      checkedRefs: ", valueDoc(action.checkedRefs.map((r) => ({ field: r.field, aggregate: r.aggregate }))), ",", 6) }),
     stub: handlerStub(action, aggregate),
   };
 }
@@ -231,9 +252,11 @@ function actionView(action: ActionModel, aggregate: AggregateModel): ActionView 
  * common case: the event records the command) points at that schema instead of repeating it.
  */
 function eventSchema(event: EventModel, actions: readonly ActionView[]): string {
-  const schema = JSON.stringify(objectSchema(event.payload));
-  const source = actions.find((a) => a.emitted.includes(event.name) && a.schema === schema);
-  return source === undefined ? schema : `payloadSchemas[${source.literal}]`;
+  const schema = objectSchema(event.payload);
+  const json = JSON.stringify(schema);
+  const source = actions.find((a) => a.emitted.includes(event.name) && a.schema === json);
+  const key = propertyName(event.name);
+  return printAfter(`  ${key}: `, source === undefined ? valueDoc(schema as JsValue) : `payloadSchemas[${source.literal}]`, ",", 2);
 }
 
 function eventView(event: EventModel, aggregate: AggregateModel, actions: readonly ActionView[], locked?: Readonly<Record<string, Fields>>): EventView {
@@ -271,7 +294,17 @@ function eventView(event: EventModel, aggregate: AggregateModel, actions: readon
     upcasterType: identifiers.upcasterType(event.name),
     upcasters,
     // A typed step meets the runtime's untyped table here: the hand-written function is checked against its own signature.
-    upcastersLiteral: `{ ${upcasters.map((u) => `${u.from}: handlers.${u.function}${u.typed ? ` as unknown as ${identifiers.upcasterType(event.name)}` : ""}`).join(", ")} }`,
+    upcastersLiteral: printAfter(
+      "      upcasters: ",
+      objectDoc(upcasters.map((u) => `${u.from}: handlers.${u.function}${u.typed ? ` as unknown as ${identifiers.upcasterType(event.name)}` : ""}`)),
+      ",",
+      6,
+    ),
+    upcasterDeclaration: statement([
+      `export type ${identifiers.upcasterType(event.name)} = `,
+      parametersDoc([`data: ${untyped}`]),
+      ` => ${untyped};`,
+    ]),
     public: event.public,
   };
 }
@@ -301,14 +334,14 @@ function handlerStub(action: ActionModel, aggregate: AggregateModel): HandlerStu
   return { parameters: data.length === 0 ? "" : "{ payload }", body };
 }
 
-function initialStateLiteral(state: readonly FieldModel[]): string {
-  const entries: string[] = [];
+function initialStateLiteral(state: readonly FieldModel[]): Doc {
+  const entries: { [key: string]: JsValue } = {};
   for (const field of state) {
     // In the runtime's one spelling (a default "0" of a scale-2 decimal is "0.00"), as the row will have it.
-    if (field.hasDefault) entries.push(`${propertyName(field.name)}: ${JSON.stringify(canonicalValue(schemaOf(field.type), field.default))}`);
-    else if (!field.optional && field.type.kind === "array") entries.push(`${propertyName(field.name)}: []`);
+    if (field.hasDefault) entries[field.name] = canonicalValue(schemaOf(field.type), field.default) as JsValue;
+    else if (!field.optional && field.type.kind === "array") entries[field.name] = [];
   }
-  return `{ ${entries.join(", ")} }`;
+  return valueDoc(entries);
 }
 
 function namedTypesUsed(aggregate: AggregateModel): Set<string> {

@@ -1,0 +1,256 @@
+/**
+ * A small layout printer (Wadler's, as prettier runs it) so the emitters print generated code
+ * in fluvius's canonical style, which is prettier's default style, without running a formatter:
+ * a group is printed on one line when it fits in 80 columns, else its lines break.
+ */
+
+export type Doc = string | readonly Doc[] | Group | Indent | Line | IfBreak;
+
+interface Group {
+  readonly kind: "group";
+  readonly contents: Doc;
+  /** Always broken (prettier breaks some constructs whatever their width). */
+  readonly broken: boolean;
+}
+interface Indent {
+  readonly kind: "indent";
+  readonly contents: Doc;
+}
+interface Line {
+  readonly kind: "line";
+  /** What the line is when its group is flat: a space, or nothing. */
+  readonly flat: " " | "";
+  /** Breaks whatever the group's mode. */
+  readonly hard: boolean;
+}
+interface IfBreak {
+  readonly kind: "if-break";
+  readonly broken: Doc;
+  readonly flat: Doc;
+}
+
+export const WIDTH = 80;
+
+export const group = (contents: Doc, broken = false): Doc => ({ kind: "group", contents, broken });
+export const indent = (contents: Doc): Doc => ({ kind: "indent", contents });
+/** A space, or a line break when the group breaks. */
+export const line: Doc = { kind: "line", flat: " ", hard: false };
+/** Nothing, or a line break when the group breaks. */
+export const softline: Doc = { kind: "line", flat: "", hard: false };
+export const hardline: Doc = { kind: "line", flat: "", hard: true };
+export const ifBreak = (broken: Doc, flat: Doc = ""): Doc => ({ kind: "if-break", broken, flat });
+
+/** `docs` with `separator` between them. */
+export function join(separator: Doc, docs: readonly Doc[]): Doc[] {
+  return docs.flatMap((d, i) => (i === 0 ? [d] : [separator, d]));
+}
+
+type Mode = "flat" | "break";
+interface Command {
+  readonly indent: number;
+  readonly mode: Mode;
+  readonly doc: Doc;
+}
+
+/** Whether a group contains a hard line (then it cannot be flat). */
+function hasHardLine(doc: Doc): boolean {
+  if (typeof doc === "string") return false;
+  if (Array.isArray(doc)) return doc.some(hasHardLine);
+  const d = doc as Group | Indent | Line | IfBreak;
+  switch (d.kind) {
+    case "line":
+      return d.hard;
+    case "group":
+    case "indent":
+      return hasHardLine(d.contents);
+    case "if-break":
+      return hasHardLine(d.broken);
+  }
+}
+
+/** Whether `next` printed flat, then the rest up to its first possible line break, fits in `width` columns. */
+function fits(next: Command, rest: readonly Command[], width: number): boolean {
+  const stack: Command[] = [next];
+  let restIndex = rest.length;
+  let remaining = width;
+  while (remaining >= 0) {
+    let command = stack.pop();
+    if (command === undefined) {
+      if (restIndex === 0) return true;
+      command = rest[--restIndex]!;
+    }
+    const { mode, doc } = command;
+    if (typeof doc === "string") {
+      remaining -= doc.length;
+      continue;
+    }
+    if (Array.isArray(doc)) {
+      for (let i = doc.length - 1; i >= 0; i--) stack.push({ indent: command.indent, mode, doc: doc[i] as Doc });
+      continue;
+    }
+    const d = doc as Group | Indent | Line | IfBreak;
+    switch (d.kind) {
+      case "group":
+        if (d.broken && mode === "break") return true;
+        stack.push({ indent: command.indent, mode: d.broken ? "break" : mode, doc: d.contents });
+        break;
+      case "indent":
+        stack.push({ indent: command.indent, mode, doc: d.contents });
+        break;
+      case "if-break":
+        stack.push({ indent: command.indent, mode, doc: mode === "break" ? d.broken : d.flat });
+        break;
+      case "line":
+        if (mode === "break" || d.hard) return true;
+        remaining -= d.flat.length;
+        break;
+    }
+  }
+  return false;
+}
+
+/**
+ * Prints a doc. `at` is the column the doc starts at and `base` the indentation its broken
+ * lines start from (both spaces): a doc printed into a template line after a prefix.
+ */
+export function print(doc: Doc, options: { readonly base?: number; readonly at?: number } = {}): string {
+  const base = options.base ?? 0;
+  let column = options.at ?? base;
+  const out: string[] = [];
+  const commands: Command[] = [{ indent: base, mode: "break", doc }];
+  while (commands.length > 0) {
+    const command = commands.pop()!;
+    const { indent: ind, mode, doc: d } = command;
+    if (typeof d === "string") {
+      out.push(d);
+      column += d.length;
+      continue;
+    }
+    if (Array.isArray(d)) {
+      for (let i = d.length - 1; i >= 0; i--) commands.push({ indent: ind, mode, doc: d[i] as Doc });
+      continue;
+    }
+    const node = d as Group | Indent | Line | IfBreak;
+    switch (node.kind) {
+      case "group": {
+        const broken = node.broken || hasHardLine(node.contents);
+        if (mode === "flat" && !broken) {
+          commands.push({ indent: ind, mode: "flat", doc: node.contents });
+          break;
+        }
+        const flat: Command = { indent: ind, mode: "flat", doc: node.contents };
+        commands.push(!broken && fits(flat, commands, WIDTH - column) ? flat : { indent: ind, mode: "break", doc: node.contents });
+        break;
+      }
+      case "indent":
+        commands.push({ indent: ind + 2, mode, doc: node.contents });
+        break;
+      case "if-break":
+        commands.push({ indent: ind, mode, doc: mode === "break" ? node.broken : node.flat });
+        break;
+      case "line":
+        if (mode === "flat" && !node.hard) {
+          out.push(node.flat);
+          column += node.flat.length;
+          break;
+        }
+        // No trailing spaces before a line break.
+        if (out.length > 0) out[out.length - 1] = out[out.length - 1]!.replace(/ +$/, "");
+        out.push(`\n${" ".repeat(ind)}`);
+        column = ind;
+        break;
+    }
+  }
+  return out.join("");
+}
+
+/** Prints `doc` where a template line already holds `prefix` at indentation `base`, and `suffix` follows it. */
+export function printAfter(prefix: string, doc: Doc, suffix = "", base = 0): string {
+  const text = print([prefix, doc, suffix], { base });
+  return text.slice(prefix.length, text.length - suffix.length);
+}
+
+// ─── JavaScript values and TypeScript types, as prettier prints them ───────
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** An object key: bare when it can be (prettier's `quoteProps: as-needed`). */
+export function propertyKey(key: string): string {
+  return IDENTIFIER.test(key) ? key : JSON.stringify(key);
+}
+
+/** A code fragment, already printed, among JSON values (a function, a reference). */
+export class Code {
+  constructor(readonly doc: Doc) {}
+}
+
+export type JsValue = string | number | boolean | null | Code | readonly JsValue[] | { readonly [key: string]: JsValue | undefined };
+
+/** `{ a, b }` flat when it fits, else one entry per line with a trailing comma. */
+export function objectDoc(entries: readonly Doc[], broken = false): Doc {
+  if (entries.length === 0) return "{}";
+  return group(["{", indent([line, join([",", line], entries)]), ifBreak(","), line, "}"], broken);
+}
+
+/** `[a, b]` flat when it fits, else one element per line with a trailing comma. */
+export function arrayDoc(elements: readonly Doc[], broken = false): Doc {
+  if (elements.length === 0) return "[]";
+  return group(["[", indent([softline, join([",", line], elements)]), ifBreak(","), softline, "]"], broken);
+}
+
+function entriesOf(value: JsValue): number {
+  if (Array.isArray(value)) return value.length;
+  if (value !== null && typeof value === "object" && !(value instanceof Code)) return Object.values(value).filter((v) => v !== undefined).length;
+  return 0;
+}
+
+/**
+ * A JSON-like value as a JavaScript literal, as prettier prints it: an array of more than one
+ * object (or array) each with more than one entry is always broken, one element per line.
+ */
+export function valueDoc(value: JsValue): Doc {
+  if (value instanceof Code) return value.doc;
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const items = value as readonly JsValue[];
+    const first = items[0];
+    const kind = (v: JsValue | undefined) => (Array.isArray(v) ? "array" : v !== null && typeof v === "object" && !(v instanceof Code) ? "object" : "other");
+    const broken = items.length > 1 && kind(first) !== "other" && items.every((v) => kind(v) === kind(first) && entriesOf(v) > 1);
+    return arrayDoc(items.map(valueDoc), broken);
+  }
+  const entries = Object.entries(value as { readonly [key: string]: JsValue | undefined }).filter((e): e is [string, JsValue] => e[1] !== undefined);
+  return objectDoc(entries.map(([k, v]) => [propertyKey(k), ": ", valueDoc(v)]));
+}
+
+/** A union type: flat when it fits, else one member per line, each after `| `. */
+export function unionDoc(members: readonly Doc[]): Doc {
+  if (members.length === 1) return members[0]!;
+  return group(indent([softline, ifBreak("| "), join([line, "| "], members)]));
+}
+
+/** `Name<A, B>` flat when it fits, else one argument per line (no trailing comma in type arguments). */
+export function typeArgumentsDoc(name: string, args: readonly Doc[]): Doc {
+  return group([name, "<", indent([softline, join([",", line], args)]), softline, ">"]);
+}
+
+/** `import { a, type B } from "m";` flat when it fits, else one name per line. */
+export function importDoc(names: readonly string[], from: string, typeOnly = false): string {
+  const keyword = typeOnly ? "import type " : "import ";
+  return print([keyword, objectDoc(names), ` from ${JSON.stringify(from)};`]);
+}
+
+/** `(a: A, b: B)` flat when it fits, else one parameter per line with a trailing comma. */
+export function parametersDoc(parameters: readonly Doc[]): Doc {
+  if (parameters.length === 0) return "()";
+  return group(["(", indent([softline, join([",", line], parameters)]), ifBreak(","), softline, ")"]);
+}
+
+/** `f(a, b)`: the arguments flat when they fit, else one per line with a trailing comma. */
+export function callDoc(callee: Doc, args: readonly Doc[]): Doc {
+  return [callee, parametersDoc(args)];
+}
+
+/** A whole statement printed at indentation `base` (spaces). */
+export function statement(doc: Doc, base = 0): string {
+  return print(doc, { base });
+}
