@@ -52,20 +52,34 @@ interface Command {
   readonly doc: Doc;
 }
 
-/** Whether a group contains a hard line (then it cannot be flat). */
-function hasHardLine(doc: Doc): boolean {
+const breaks = new WeakMap<object, boolean>();
+
+/** Whether a doc holds a hard line or an always-broken group: then no group around it can be flat (prettier's break propagation). */
+function mustBreak(doc: Doc): boolean {
   if (typeof doc === "string") return false;
-  if (Array.isArray(doc)) return doc.some(hasHardLine);
-  const d = doc as Group | Indent | Line | IfBreak;
-  switch (d.kind) {
-    case "line":
-      return d.hard;
-    case "group":
-    case "indent":
-      return hasHardLine(d.contents);
-    case "if-break":
-      return hasHardLine(d.broken);
+  const known = breaks.get(doc);
+  if (known !== undefined) return known;
+  let result: boolean;
+  if (Array.isArray(doc)) result = doc.some(mustBreak);
+  else {
+    const d = doc as Group | Indent | Line | IfBreak;
+    switch (d.kind) {
+      case "line":
+        result = d.hard;
+        break;
+      case "group":
+        result = d.broken || mustBreak(d.contents);
+        break;
+      case "indent":
+        result = mustBreak(d.contents);
+        break;
+      case "if-break":
+        result = mustBreak(d.broken);
+        break;
+    }
   }
+  breaks.set(doc, result);
+  return result;
 }
 
 /** Whether `next` printed flat, then the rest up to its first possible line break, fits in `width` columns. */
@@ -90,10 +104,12 @@ function fits(next: Command, rest: readonly Command[], width: number): boolean {
     }
     const d = doc as Group | Indent | Line | IfBreak;
     switch (d.kind) {
-      case "group":
-        if (d.broken && mode === "break") return true;
-        stack.push({ indent: command.indent, mode: d.broken ? "break" : mode, doc: d.contents });
+      case "group": {
+        const broken = mustBreak(d);
+        if (broken && mode === "break") return true;
+        stack.push({ indent: command.indent, mode: broken ? "break" : mode, doc: d.contents });
         break;
+      }
       case "indent":
         stack.push({ indent: command.indent, mode, doc: d.contents });
         break;
@@ -133,7 +149,7 @@ export function print(doc: Doc, options: { readonly base?: number; readonly at?:
     const node = d as Group | Indent | Line | IfBreak;
     switch (node.kind) {
       case "group": {
-        const broken = node.broken || hasHardLine(node.contents);
+        const broken = mustBreak(node);
         if (mode === "flat" && !broken) {
           commands.push({ indent: ind, mode: "flat", doc: node.contents });
           break;
@@ -225,7 +241,8 @@ export function valueDoc(value: JsValue): Doc {
 /** A union type: flat when it fits, else one member per line, each after `| `. */
 export function unionDoc(members: readonly Doc[]): Doc {
   if (members.length === 1) return members[0]!;
-  return group(indent([softline, ifBreak("| "), join([line, "| "], members)]));
+  // A member that breaks (an object type) is aligned after its `| `.
+  return group(indent([softline, ifBreak("| "), join([line, "| "], members.map((m) => indent(m)))]));
 }
 
 /** `Name<A, B>` flat when it fits, else one argument per line (no trailing comma in type arguments). */

@@ -14,7 +14,8 @@ import { messagesView } from "./messages-view.js";
 import { reactionsView, referencedDomains } from "./reactions-view.js";
 import { reactionRole } from "../../runtime/reactions/definition.js";
 import { columnKind } from "../sql/read-model-table.js";
-import { fieldDoc, propertyName, typeExpression } from "./type-expression.js";
+import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
+import { type JsValue, printAfter, valueDoc } from "../print.js";
 
 /** Types, schemas, evolve, the command table and policies: one module per aggregate, a few per domain. */
 export const typescriptEmitter: Emitter = {
@@ -46,9 +47,15 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
     const doc = fieldDoc({ name: t.name, type: t.type, optional: false, hasDefault: false, pii: false, ...(t.description === undefined ? {} : { description: t.description }) });
     const base = { name: t.name, ...(doc === undefined ? {} : { doc }) };
     if (t.type.kind === "object") {
-      return { ...base, fields: t.type.fields.map((f) => ({ key: propertyName(f.name), optional: f.optional, type: typeExpression(f.type), doc: fieldDoc(f) })) };
+      return {
+        ...base,
+        fields: t.type.fields.map((f) => {
+          const key = propertyName(f.name);
+          return { key, optional: f.optional, type: printAfter(`  ${key}${f.optional ? "?" : ""}: `, typeDoc(f.type), ";", 2), doc: fieldDoc(f) };
+        }),
+      };
     }
-    return { ...base, type: typeExpression(t.type, false) };
+    return { ...base, type: printAfter(`export type ${t.name} = `, typeDoc(t.type, false), ";") };
   });
   files.push({ path: `${folder}/_types.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/types.ts.hbs", { header, types }) });
   const rules = domain.rules.map((r) => ({
@@ -63,7 +70,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
     const [reactionDomain, name] = r.reaction.includes(".") ? r.reaction.split(".", 2) : [domain.name, r.reaction];
     rules.push({ role: reactionRole({ domain: reactionDomain ?? domain.name, name: name ?? r.reaction }), allow: r.allow });
   }
-  files.push({ path: `${folder}/_policy.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/policy.ts.hbs", { header, rules: JSON.stringify(rules) }) });
+  files.push({ path: `${folder}/_policy.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/policy.ts.hbs", { header, rules: printAfter("export const rules: readonly PolicyRule[] = ", valueDoc(rules as unknown as JsValue), ";") }) });
   files.push({
     path: layout.messagesModule(domain.name),
     language: "typescript",
