@@ -4,7 +4,13 @@
  * a group is printed on one line when it fits in 80 columns, else its lines break.
  */
 
-export type Doc = string | readonly Doc[] | Group | Indent | Line | IfBreak;
+export type Doc = string | readonly Doc[] | Group | Indent | Line | IfBreak | Conditional;
+
+/** The first state that fits on its line, else the last, broken (prettier's conditionalGroup). */
+interface Conditional {
+  readonly kind: "conditional";
+  readonly states: readonly Doc[];
+}
 
 interface Group {
   readonly kind: "group";
@@ -39,6 +45,7 @@ export const line: Doc = { kind: "line", flat: " ", hard: false };
 export const softline: Doc = { kind: "line", flat: "", hard: false };
 export const hardline: Doc = { kind: "line", flat: "", hard: true };
 export const ifBreak = (broken: Doc, flat: Doc = ""): Doc => ({ kind: "if-break", broken, flat });
+export const conditional = (states: readonly Doc[]): Doc => ({ kind: "conditional", states });
 
 /** `docs` with `separator` between them. */
 export function join(separator: Doc, docs: readonly Doc[]): Doc[] {
@@ -62,8 +69,12 @@ function mustBreak(doc: Doc): boolean {
   let result: boolean;
   if (Array.isArray(doc)) result = doc.some(mustBreak);
   else {
-    const d = doc as Group | Indent | Line | IfBreak;
+    const d = doc as Group | Indent | Line | IfBreak | Conditional;
     switch (d.kind) {
+      case "conditional":
+        // Like prettier, a break inside does not break the groups around it.
+        result = false;
+        break;
       case "line":
         result = d.hard;
         break;
@@ -102,8 +113,11 @@ function fits(next: Command, rest: readonly Command[], width: number): boolean {
       for (let i = doc.length - 1; i >= 0; i--) stack.push({ indent: command.indent, mode, doc: doc[i] as Doc });
       continue;
     }
-    const d = doc as Group | Indent | Line | IfBreak;
+    const d = doc as Group | Indent | Line | IfBreak | Conditional;
     switch (d.kind) {
+      case "conditional":
+        stack.push({ indent: command.indent, mode, doc: (mode === "break" ? d.states.at(-1) : d.states[0]) ?? "" });
+        break;
       case "group": {
         const broken = mustBreak(d);
         if (broken && mode === "break") return true;
@@ -146,8 +160,17 @@ export function print(doc: Doc, options: { readonly base?: number; readonly at?:
       for (let i = d.length - 1; i >= 0; i--) commands.push({ indent: ind, mode, doc: d[i] as Doc });
       continue;
     }
-    const node = d as Group | Indent | Line | IfBreak;
+    const node = d as Group | Indent | Line | IfBreak | Conditional;
     switch (node.kind) {
+      case "conditional": {
+        if (mode === "flat") {
+          commands.push({ indent: ind, mode: "flat", doc: node.states[0] ?? "" });
+          break;
+        }
+        const chosen = node.states.slice(0, -1).find((state) => fits({ indent: ind, mode: "flat", doc: state }, commands, WIDTH - column));
+        commands.push(chosen === undefined ? { indent: ind, mode: "break", doc: node.states.at(-1) ?? "" } : { indent: ind, mode: "flat", doc: chosen });
+        break;
+      }
       case "group": {
         const broken = mustBreak(node);
         if (mode === "flat" && !broken) {
@@ -235,7 +258,22 @@ export function valueDoc(value: JsValue): Doc {
     return arrayDoc(items.map(valueDoc), broken);
   }
   const entries = Object.entries(value as { readonly [key: string]: JsValue | undefined }).filter((e): e is [string, JsValue] => e[1] !== undefined);
-  return objectDoc(entries.map(([k, v]) => [propertyKey(k), ": ", valueDoc(v)]));
+  return objectDoc(entries.map(([k, v]) => propertyDoc(propertyKey(k), v)));
+}
+
+/** `key: value`; a long string or number goes on the next line when it does not fit after the key. */
+function propertyDoc(key: string, value: JsValue): Doc {
+  if (typeof value === "string" || typeof value === "number") return group([key, ":", indent([line, JSON.stringify(value)])]);
+  return [key, ": ", valueDoc(value)];
+}
+
+/**
+ * `export type Name = A | B;`: on one line when it fits, else the union on the next line when
+ * it fits there, else one member per line, each after `| ` (as prettier lays out a type alias).
+ */
+export function typeAliasDoc(head: string, members: readonly Doc[]): Doc {
+  if (members.length === 1) return [head, " = ", members[0]!, ";"];
+  return group([head, " =", indent([line, group([ifBreak("| "), join([line, "| "], members.map((m) => indent(m)))])]), ";"]);
 }
 
 /** A union type: flat when it fits, else one member per line, each after `| `. */
@@ -260,6 +298,23 @@ export function importDoc(names: readonly string[], from: string, typeOnly = fal
 export function parametersDoc(parameters: readonly Doc[]): Doc {
   if (parameters.length === 0) return "()";
   return group(["(", indent([softline, join([",", line], parameters)]), ifBreak(","), softline, ")"]);
+}
+
+/**
+ * `f({ … })`: a call whose only argument is an object literal hugs it (`f({` … `})`) when
+ * `f({` fits on its line, else the object goes on a line of its own (prettier's last-argument expansion).
+ */
+export function huggedCallDoc(callee: Doc, entries: readonly Doc[]): Doc {
+  const object = objectDoc(entries);
+  const broken = objectDoc(entries, true);
+  return [
+    callee,
+    conditional([
+      ["(", object, ")"],
+      ["(", broken, ")"],
+      group(["(", indent([line, object]), ",", line, ")"], true),
+    ]),
+  ];
 }
 
 /** `f(a, b)`: the arguments flat when they fit, else one per line with a trailing comma. */

@@ -11,7 +11,7 @@ import { evolveHelpers, evolveStatements } from "./evolve.js";
 import { canonicalValue } from "../../runtime/canonical.js";
 import { objectSchema, schemaOf } from "./json-schema.js";
 import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
-import { arrayDoc, callDoc, type Doc, importDoc, type JsValue, objectDoc, parametersDoc, printAfter, statement, typeArgumentsDoc, unionDoc, valueDoc } from "../print.js";
+import { arrayDoc, callDoc, type Doc, huggedCallDoc, importDoc, type JsValue, objectDoc, parametersDoc, printAfter, statement, typeAliasDoc, typeArgumentsDoc, valueDoc } from "../print.js";
 
 /** Everything aggregate.ts.hbs prints; all decisions are made here, the template only lays out. */
 export interface AggregateView {
@@ -27,13 +27,12 @@ export interface AggregateView {
   readonly eventUnionType: string;
   readonly eventUnionDeclaration: string;
   readonly evolveSignature: string;
-  readonly defineCall: string;
   readonly actions: readonly ActionView[];
   readonly events: readonly EventView[];
   readonly initialState: string;
   readonly evolveMeta: string;
   readonly hasEvents: boolean;
-  readonly definition: DefinitionView;
+  readonly defineCall: string;
 }
 
 export interface PropertyView {
@@ -57,11 +56,11 @@ export interface ActionView {
   readonly description?: string;
   readonly creates: boolean;
   readonly permission: string;
-  readonly when?: string;
+  readonly when?: Doc;
   readonly emits: string;
   readonly emitted: readonly string[];
   /** `[{ field, aggregate }]` of the payload refs the runtime checks exist. */
-  readonly checkedRefs?: string;
+  readonly checkedRefs?: Doc;
   /** The body of a fresh handler: builds the event(s) from the payload, or says what is left to write. */
   readonly stub: HandlerStub;
 }
@@ -89,7 +88,6 @@ export interface EventView {
   readonly upcasterType: string;
   readonly upcasters: readonly UpcasterStepView[];
   /** `{ 1: handlers.upcastXV1 }`: what the definition lists. */
-  readonly upcastersLiteral: string;
   readonly upcasterDeclaration: string;
   /** Published to the broker (`public: true`). */
   readonly public: boolean;
@@ -106,18 +104,6 @@ export interface UpcasterStepView {
   readonly fromDataType: string;
   readonly fromData?: string;
   readonly toType: string;
-}
-
-export interface DefinitionView {
-  readonly domain: string;
-  readonly aggregate: string;
-  readonly specHash: string;
-  /** `handlers.evolveX, …`: the hand-written evolve functions, for the runtime's snapshot key. */
-  readonly evolveSteps?: string;
-  readonly snapshotEvery?: number;
-  readonly readModel: string;
-  /** `{ field: "sku" }` for an aggregate whose ids come from `id: { from }`. */
-  readonly naturalKey?: string;
 }
 
 export interface AggregateViewInput {
@@ -172,7 +158,7 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
     state: aggregate.state.map((f) => property(f, stateFieldOptional(f))),
     payloadMapType,
     eventUnionType,
-    eventUnionDeclaration: statement([`export type ${eventUnionType} = `, events.length === 0 ? "never" : unionDoc(events.map((e) => e.eventType)), ";"]),
+    eventUnionDeclaration: statement(typeAliasDoc(`export type ${eventUnionType}`, events.length === 0 ? ["never"] : events.map((e) => e.eventType))),
     actions: actions.map((a) => ({
       ...a,
       handlerDeclaration: statement([`export type ${a.handlerType} = `, typeArgumentsDoc("CommandHandler", [stateType, a.payloadType, eventUnionType, "lookups.Lookups"]), ";"]),
@@ -184,20 +170,48 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
     initialState: printAfter("  return ", initialStateLiteral(aggregate.state), ";", 2),
     evolveMeta: usesMeta ? "meta" : "_meta",
     evolveSignature: statement(["export function evolve", parametersDoc([`state: ${stateType}`, `event: ${eventUnionType}`, `${usesMeta ? "meta" : "_meta"}: EventMeta`]), `: ${stateType} {`]),
-    defineCall: statement(["export const aggregate = ", typeArgumentsDoc("defineAggregate", [stateType, eventUnionType, payloadMapType]), "({"]),
     hasEvents: events.length > 0,
-    definition: {
-      domain: domain.name,
-      aggregate: aggregate.name,
-      // A function of the spec only: the runtime adds the source of the hand-written evolve
-      // functions it loads (runtime/snapshot-key.ts), so editing one never stales this file.
-      specHash: aggregate.evolveHash,
-      ...(evolveSteps.length === 0 ? {} : { evolveSteps: printAfter("  evolveSteps: ", arrayDoc(evolveSteps), ",", 2) }),
-      ...(aggregate.snapshotEvery === undefined ? {} : { snapshotEvery: aggregate.snapshotEvery }),
-      readModel: printAfter("  readModel: ", valueDoc(readModelColumns(domain, aggregate) as unknown as JsValue), ",", 2),
-      ...(aggregate.naturalKey === undefined ? {} : { naturalKey: printAfter("  naturalKey: ", valueDoc(naturalKeyOf(aggregate, aggregate.naturalKey.field)), ",", 2) }),
-    },
+    defineCall: statement([
+      "export const aggregate = ",
+      huggedCallDoc(typeArgumentsDoc("defineAggregate", [stateType, eventUnionType, payloadMapType]), [
+        `domain: ${JSON.stringify(domain.name)}`,
+        `aggregate: ${JSON.stringify(aggregate.name)}`,
+        // A function of the spec only: the runtime adds the source of the hand-written evolve
+        // functions it loads (runtime/snapshot-key.ts), so editing one never stales this file.
+        `specHash: ${JSON.stringify(aggregate.evolveHash)}`,
+        ...(aggregate.snapshotEvery === undefined ? [] : [`snapshotEvery: ${aggregate.snapshotEvery}`]),
+        "initialState",
+        "evolve",
+        ...(evolveSteps.length === 0 ? [] : [["evolveSteps: ", arrayDoc(evolveSteps)]]),
+        ["events: ", objectDoc(events.map((e) => [`${e.key}: `, objectDoc(eventEntries(e))]))],
+        ["actions: ", objectDoc(actions.map((a) => [`${a.key}: `, objectDoc(actionEntries(a))]))],
+        ["readModel: ", valueDoc(readModelColumns(domain, aggregate) as unknown as JsValue)],
+        ...(aggregate.naturalKey === undefined ? [] : [["naturalKey: ", valueDoc(naturalKeyOf(aggregate, aggregate.naturalKey.field))]]),
+      ]),
+      ";",
+    ]),
   };
+}
+
+function eventEntries(e: EventView): Doc[] {
+  const upcasters = e.upcasters.map((u) => `${u.from}: handlers.${u.function}${u.typed ? ` as unknown as ${e.upcasterType}` : ""}`);
+  return [
+    `version: ${e.version}`,
+    `schema: eventSchemas[${e.literal}]`,
+    ...(upcasters.length === 0 ? [] : [["upcasters: ", objectDoc(upcasters)]]),
+    ...(e.public ? ["public: true"] : []),
+  ];
+}
+
+function actionEntries(a: ActionView): Doc[] {
+  return [
+    `creates: ${a.creates}`,
+    `permission: ${JSON.stringify(a.permission)}`,
+    `payloadSchema: payloadSchemas[${a.literal}]`,
+    ...(a.when === undefined ? [] : [["when: ", a.when]]),
+    ...(a.checkedRefs === undefined ? [] : [["checkedRefs: ", a.checkedRefs]]),
+    `handle: handlers.${a.handlerFunction}`,
+  ];
 }
 
 /** The field and its kind, from a creating action's payload (the check stage makes every creating action agree on it). */
@@ -237,12 +251,12 @@ function actionView(action: ActionModel, aggregate: AggregateModel): ActionView 
     ...(action.description === undefined ? {} : { description: action.description }),
     creates: action.creates,
     permission: `${aggregate.name}:${action.name}`,
-    ...(when.length === 0 ? {} : { when: printAfter("      when: ", when.length === 1 ? when[0]! : callDoc("allOf", when), ",", 6) }),
+    ...(when.length === 0 ? {} : { when: when.length === 1 ? when[0]! : callDoc("allOf", when) }),
     emits: action.emits.join(", "),
     emitted: action.emits,
     ...(action.checkedRefs.length === 0
       ? {}
-      : { checkedRefs: printAfter("      checkedRefs: ", valueDoc(action.checkedRefs.map((r) => ({ field: r.field, aggregate: r.aggregate }))), ",", 6) }),
+      : { checkedRefs: valueDoc(action.checkedRefs.map((r) => ({ field: r.field, aggregate: r.aggregate }))) }),
     stub: handlerStub(action, aggregate),
   };
 }
@@ -294,12 +308,6 @@ function eventView(event: EventModel, aggregate: AggregateModel, actions: readon
     upcasterType: identifiers.upcasterType(event.name),
     upcasters,
     // A typed step meets the runtime's untyped table here: the hand-written function is checked against its own signature.
-    upcastersLiteral: printAfter(
-      "      upcasters: ",
-      objectDoc(upcasters.map((u) => `${u.from}: handlers.${u.function}${u.typed ? ` as unknown as ${identifiers.upcasterType(event.name)}` : ""}`)),
-      ",",
-      6,
-    ),
     upcasterDeclaration: statement([
       `export type ${identifiers.upcasterType(event.name)} = `,
       parametersDoc([`data: ${untyped}`]),

@@ -15,7 +15,7 @@ import { reactionsView, referencedDomains } from "./reactions-view.js";
 import { reactionRole } from "../../runtime/reactions/definition.js";
 import { columnKind } from "../sql/read-model-table.js";
 import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
-import { type JsValue, printAfter, valueDoc } from "../print.js";
+import { type JsValue, print, printAfter, typeAliasDoc, valueDoc } from "../print.js";
 
 /** Types, schemas, evolve, the command table and policies: one module per aggregate, a few per domain. */
 export const typescriptEmitter: Emitter = {
@@ -55,7 +55,9 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
         }),
       };
     }
-    return { ...base, type: printAfter(`export type ${t.name} = `, typeDoc(t.type, false), ";") };
+    const declaration =
+      t.type.kind === "enum" ? typeAliasDoc(`export type ${t.name}`, t.type.values.map((v) => JSON.stringify(v))) : [`export type ${t.name} = `, typeDoc(t.type, false), ";"];
+    return { ...base, declaration: print(declaration) };
   });
   files.push({ path: `${folder}/_types.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/types.ts.hbs", { header, types }) });
   const rules = domain.rules.map((r) => ({

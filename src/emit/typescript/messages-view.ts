@@ -2,7 +2,7 @@ import type { DomainModel } from "../../model/model.js";
 import { identifiers } from "../../model/naming.js";
 import { importSpecifier, layout } from "../paths.js";
 import { type ModuleImport, moduleAliases } from "./reactions-view.js";
-import { statement, unionDoc } from "../print.js";
+import { statement, typeAliasDoc } from "../print.js";
 import { typeLiteralDoc } from "./type-expression.js";
 
 /** What messages.ts.hbs prints: the domain's event union and command union. */
@@ -34,7 +34,7 @@ export function messagesView(domain: DomainModel, header: string): MessagesView 
     header,
     domain: domain.name,
     modules: used.map((a) => ({ alias: alias(a.name), from: importSpecifier(layout.messagesModule(domain.name), layout.aggregateModule(domain.name, a.name)) })),
-    eventUnionDeclaration: statement([`export type ${identifiers.domainEventUnion(domain.name)} = `, events.length === 0 ? "never" : unionDoc(events), ";"]),
-    commandUnionDeclaration: statement([`export type ${identifiers.domainCommandUnion(domain.name)} = `, commands.length === 0 ? "never" : unionDoc(commands), ";"]),
+    eventUnionDeclaration: statement(typeAliasDoc(`export type ${identifiers.domainEventUnion(domain.name)}`, events.length === 0 ? ["never"] : events)),
+    commandUnionDeclaration: statement(typeAliasDoc(`export type ${identifiers.domainCommandUnion(domain.name)}`, commands.length === 0 ? ["never"] : commands)),
   };
 }
