@@ -9,7 +9,7 @@ import { packageNameFrom, scaffold } from "../init/scaffold.js";
 export default class Init extends FluviusCommand {
   static override summary = "Create a new fluvius project with an example banking domain.";
   static override description = `Writes fluvius.yaml, domains/banking.yaml (with the schema header editors use for
-completion), package.json, tsconfig.json, .gitignore, a README and a GitHub Actions workflow
+completion), package.json, tsconfig.json, .gitignore, .prettierignore (the generated folder), a README and a GitHub Actions workflow
 that runs \`fluvius validate\` and \`fluvius generate --check\`. Existing files are never
 overwritten: they are kept and listed. An existing package.json gets what the project needs
 merged in ("type": "module", missing scripts and dependencies; the user's values are kept),

@@ -14,7 +14,8 @@ export interface ScaffoldFile {
 
 /**
  * The files of a new project, from templates/init. `*.hbs` files are rendered; names
- * that npm would not publish (.gitignore, .github) are stored without their dot.
+ * that npm would not publish or that tools would read in fluvius's own tree (.gitignore,
+ * .prettierignore, .github) are stored without their dot.
  */
 export function scaffold(options: ScaffoldOptions): ScaffoldFile[] {
   return listTemplates("init").map((template) => {
@@ -26,6 +27,7 @@ export function scaffold(options: ScaffoldOptions): ScaffoldFile[] {
 function targetPath(template: string): string {
   const path = template.replace(/\.hbs$/, "");
   if (path === "gitignore") return ".gitignore";
+  if (path === "prettierignore") return ".prettierignore";
   if (path.startsWith("github/")) return `.${path}`;
   return path;
 }
