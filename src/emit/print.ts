@@ -257,9 +257,17 @@ export function valueDoc(value: JsValue): Doc {
     const broken = items.length > 1 && kind(first) !== "other" && items.every((v) => kind(v) === kind(first) && entriesOf(v) > 1);
     return arrayDoc(items.map(valueDoc), broken);
   }
-  const entries = Object.entries(value as { readonly [key: string]: JsValue | undefined }).filter((e): e is [string, JsValue] => e[1] !== undefined);
-  return objectDoc(entries.map(([k, v]) => propertyDoc(propertyKey(k), v)));
+  return objectDoc(entriesDoc(value as { readonly [key: string]: JsValue | undefined }));
 }
+
+/** The `key: value` entries of an object literal (undefined values left out). */
+export function entriesDoc(value: { readonly [key: string]: JsValue | undefined }): Doc[] {
+  const entries = Object.entries(value).filter((e): e is [string, JsValue] => e[1] !== undefined);
+  return entries.map(([k, v]) => propertyDoc(propertyKey(k), v));
+}
+
+/** A reference (an identifier, an expression) among values. */
+export const code = (doc: Doc): Code => new Code(doc);
 
 /** `key: value`; a long string or number goes on the next line when it does not fit after the key. */
 function propertyDoc(key: string, value: JsValue): Doc {
@@ -317,9 +325,26 @@ export function huggedCallDoc(callee: Doc, entries: readonly Doc[]): Doc {
   ];
 }
 
-/** `f(a, b)`: the arguments flat when they fit, else one per line with a trailing comma. */
-export function callDoc(callee: Doc, args: readonly Doc[]): Doc {
-  return [callee, parametersDoc(args)];
+/**
+ * `f(a, b)`: the arguments flat when they fit, else one per line with a trailing comma. With
+ * `expandedLast` (the last argument broken: an object, an array, an arrow function), the call
+ * first tries to hug it, `f(a, {` … `})`, as prettier's last-argument expansion does.
+ */
+export function callDoc(callee: Doc, args: readonly Doc[], expandedLast?: Doc): Doc {
+  if (args.length === 0) return [callee, "()"];
+  const allBroken = group(["(", indent([line, join([",", line], args)]), ",", line, ")"], true);
+  if (expandedLast === undefined) return [callee, group(["(", indent([softline, join([",", line], args)]), ifBreak(","), softline, ")"])];
+  const hugged = [...args.slice(0, -1), group(expandedLast, true)];
+  return [callee, conditional([["(", join(", ", args), ")"], ["(", join(", ", hugged), ")"], allBroken])];
+}
+
+/**
+ * An arrow function. A body that is an object, an array or a block stays after the arrow
+ * (`hug`); any other goes on the next line when it does not fit after it.
+ */
+export function arrowDoc(parameters: string, body: Doc, hug: boolean): Doc {
+  if (hug) return [parameters, " => ", body];
+  return group([parameters, " =>", group(indent([line, body]))]);
 }
 
 /** A whole statement printed at indentation `base` (spaces). */

@@ -15,7 +15,7 @@ import { reactionsView, referencedDomains } from "./reactions-view.js";
 import { reactionRole } from "../../runtime/reactions/definition.js";
 import { columnKind } from "../sql/read-model-table.js";
 import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
-import { type JsValue, print, printAfter, typeAliasDoc, valueDoc } from "../print.js";
+import { code, entriesDoc, huggedCallDoc, type JsValue, print, printAfter, typeAliasDoc, valueDoc } from "../print.js";
 
 /** Types, schemas, evolve, the command table and policies: one module per aggregate, a few per domain. */
 export const typescriptEmitter: Emitter = {
@@ -123,17 +123,31 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       render: () => renderTemplate("typescript/reactions.ts.hbs", reactionsView({ model: context.model, domain, header, reactorsImport })),
     });
   }
-  const aggregates = domain.aggregates.map((a) => ({ alias: identifiers.definitionAlias(a.name), module: a.name, meta: aggregateMeta(a) }));
+  const aggregates = domain.aggregates.map((a) => ({ alias: identifiers.definitionAlias(a.name), module: a.name }));
   files.push({
     path: `${folder}/index.ts`,
     language: "typescript",
     input: domainInput,
     render: () => renderTemplate("typescript/domain-index.ts.hbs", {
       header,
-      name: domain.name,
-      revision: domain.revision,
-      description: JSON.stringify(domain.description ?? ""),
       aggregates,
+      definition: print([
+        "export const domain = ",
+        huggedCallDoc(
+          "defineDomain",
+          entriesDoc({
+            name: domain.name,
+            revision: domain.revision,
+            description: domain.description ?? "",
+            policy: code("policy"),
+            aggregates: domain.aggregates.map((a) => ({ definition: code(identifiers.definitionAlias(a.name)), ...aggregateMeta(a) })),
+            reactions: hasReactions ? code("reactions") : undefined,
+            externals: hasExternals ? code("externals") : undefined,
+            views: hasViews ? code("views") : undefined,
+          }),
+        ),
+        ";",
+      ]),
       hasReactions,
       hasExternals,
       hasViews,
@@ -169,7 +183,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
 }
 
 /** What the API shows of an aggregate (`/_meta`, OpenAPI): titles, labels, descriptions, field kinds. */
-function aggregateMeta(aggregate: AggregateModel): string {
+function aggregateMeta(aggregate: AggregateModel): { readonly [key: string]: JsValue } {
   const fields = aggregate.state.map((f) => ({
     name: f.name,
     label: f.label ?? humanise(f.name),
@@ -183,5 +197,5 @@ function aggregateMeta(aggregate: AggregateModel): string {
     aggregate.actions.map((a) => [a.name, { label: humanise(a.name), ...(a.description === undefined ? {} : { description: a.description }) }]),
   );
   const meta = { title: humanise(aggregate.name), ...(aggregate.description === undefined ? {} : { description: aggregate.description }), fields, actions };
-  return JSON.stringify(meta).slice(1, -1);
+  return meta;
 }
