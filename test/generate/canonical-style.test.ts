@@ -11,25 +11,18 @@ function typescriptFiles(folder: string): string[] {
     .sort();
 }
 
-/**
- * Generated modules whose emitters do not print the canonical style yet (issue 15 point 6):
- * each is expected to differ from prettier's formatting, so fixing one fails this list
- * until it is removed from it. Empty once every emitter prints canonically.
- */
-const NOT_YET_CANONICAL = /(^|\/)(index|_reactions|_views|_external)\.ts$/;
-
 // fluvius writes generated code without running a formatter: the emitters print it in the
 // canonical style, prettier's default settings. This keeps that style clean: every golden
 // TypeScript file is exactly what prettier (defaults, nothing configured) makes of it.
 describe("golden TypeScript is in the canonical style: prettier's defaults leave it unchanged", () => {
   const cases = fixtureCases("valid").flatMap(({ name, dir }) =>
-    typescriptFiles(path.join(dir, "expected")).map((file) => ({ name: `${name}/${file}`, file: path.join(dir, "expected", file), pending: NOT_YET_CANONICAL.test(file) })),
+    typescriptFiles(path.join(dir, "expected")).map((file) => ({ name: `${name}/${file}`, file: path.join(dir, "expected", file) })),
   );
   test("there are golden TypeScript files to check", () => {
     expect(cases.length).toBeGreaterThan(20);
   });
   for (const c of cases) {
-    (c.pending ? test.fails : test)(c.name, async () => {
+    test(c.name, async () => {
       const text = readFileSync(c.file, "utf8");
       // `filepath` picks the TypeScript parser; no config file is read: prettier's defaults.
       expect(await format(text, { filepath: c.file })).toBe(text);
