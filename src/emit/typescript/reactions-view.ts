@@ -252,7 +252,8 @@ function valueExpression(value: ReactionValue, scope: Scope, slot: { readonly ty
   const ofEvent = (text: string) => ({ text, usesEvent: true, usesItem: false });
   switch (value.kind) {
     case "literal":
-      return { text: JSON.stringify(literalValue(value.value, slot.type)), usesEvent: false, usesItem: false };
+      // A literal object or array is one line: JavaScript spelling, as prettier prints it flat.
+      return { text: print(valueDoc(literalValue(value.value, slot.type) as JsValue), { at: -10_000 }), usesEvent: false, usesItem: false };
     case "event-data": {
       const type = typeAt(scope.data, value.path);
       return { ...ofEvent(access("event.event.data", value.path, scope.data)), ...(type === undefined ? {} : { type }) };

@@ -218,7 +218,7 @@ interface Scope {
 function expression(value: ViewValue, scope: Scope, slot: ValueType): string {
   switch (value.kind) {
     case "literal":
-      return JSON.stringify(literalValue(value.value, slot));
+      return print(valueDoc(literalValue(value.value, slot) as JsValue), { at: -10_000 });
     case "state":
       return access("state", value.path, scope.state);
     case "event-data":
