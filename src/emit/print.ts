@@ -15,7 +15,7 @@ interface Conditional {
 interface Group {
   readonly kind: "group";
   readonly contents: Doc;
-  /** Always broken (prettier breaks some constructs whatever their width). */
+  /** Always broken: prettier breaks some constructs whatever their width, and a group around a hard line. */
   readonly broken: boolean;
 }
 interface Indent {
@@ -37,7 +37,7 @@ interface IfBreak {
 
 export const WIDTH = 80;
 
-export const group = (contents: Doc, broken = false): Doc => ({ kind: "group", contents, broken });
+export const group = (contents: Doc, broken = false): Doc => ({ kind: "group", contents, broken: broken || containsBreak(contents) });
 export const indent = (contents: Doc): Doc => ({ kind: "indent", contents });
 /** A space, or a line break when the group breaks. */
 export const line: Doc = { kind: "line", flat: " ", hard: false };
@@ -59,38 +59,28 @@ interface Command {
   readonly doc: Doc;
 }
 
-const breaks = new WeakMap<object, boolean>();
-
-/** Whether a doc holds a hard line or an always-broken group: then no group around it can be flat (prettier's break propagation). */
-function mustBreak(doc: Doc): boolean {
+/**
+ * Whether a doc holds a hard line or an always-broken group outside of nested groups (whose
+ * own flag already says so): then no group around it can be flat (prettier's break
+ * propagation). Computed once, when the group is made.
+ */
+function containsBreak(doc: Doc): boolean {
   if (typeof doc === "string") return false;
-  const known = breaks.get(doc);
-  if (known !== undefined) return known;
-  let result: boolean;
-  if (Array.isArray(doc)) result = doc.some(mustBreak);
-  else {
-    const d = doc as Group | Indent | Line | IfBreak | Conditional;
-    switch (d.kind) {
-      case "conditional":
-        // Like prettier, a break inside does not break the groups around it.
-        result = false;
-        break;
-      case "line":
-        result = d.hard;
-        break;
-      case "group":
-        result = d.broken || mustBreak(d.contents);
-        break;
-      case "indent":
-        result = mustBreak(d.contents);
-        break;
-      case "if-break":
-        result = mustBreak(d.broken);
-        break;
-    }
+  if (Array.isArray(doc)) return doc.some(containsBreak);
+  const d = doc as Group | Indent | Line | IfBreak | Conditional;
+  switch (d.kind) {
+    case "group":
+      return d.broken;
+    case "indent":
+      return containsBreak(d.contents);
+    case "line":
+      return d.hard;
+    case "if-break":
+      return containsBreak(d.broken);
+    // Like prettier, a break inside does not break the groups around it.
+    case "conditional":
+      return false;
   }
-  breaks.set(doc, result);
-  return result;
 }
 
 /** Whether `next` printed flat, then the rest up to its first possible line break, fits in `width` columns. */
@@ -119,9 +109,8 @@ function fits(next: Command, rest: readonly Command[], width: number): boolean {
         stack.push({ indent: command.indent, mode, doc: (mode === "break" ? d.states.at(-1) : d.states[0]) ?? "" });
         break;
       case "group": {
-        const broken = mustBreak(d);
-        if (broken && mode === "break") return true;
-        stack.push({ indent: command.indent, mode: broken ? "break" : mode, doc: d.contents });
+        // A broken group's text up to its first line counts; the line ends the measure.
+        stack.push({ indent: command.indent, mode: d.broken ? "break" : mode, doc: d.contents });
         break;
       }
       case "indent":
@@ -172,7 +161,7 @@ export function print(doc: Doc, options: { readonly base?: number; readonly at?:
         break;
       }
       case "group": {
-        const broken = mustBreak(node);
+        const broken = node.broken;
         if (mode === "flat" && !broken) {
           commands.push({ indent: ind, mode: "flat", doc: node.contents });
           break;
