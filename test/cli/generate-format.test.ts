@@ -12,11 +12,11 @@ const accountModule = "src/generated/banking/account.ts";
 const handlerModule = "src/domain/banking/account.ts";
 
 /** A project made by `fluvius init`, generated once (its hand-written modules exist). */
-function generatedProject(): string {
+function generatedProject(env: Record<string, string> = {}): string {
   const base = mkdtempSync(path.join(tmpdir(), "fluvius-format-"));
   const dir = path.join(base, "app");
   expect(runCli(["init", dir], { cwd: base }).status).toBe(0);
-  const first = runCli(["generate"], { cwd: dir });
+  const first = runCli(["generate"], { cwd: dir, env });
   expect(first.status, first.stdout + first.stderr).toBe(0);
   return dir;
 }
@@ -29,14 +29,31 @@ function setFormat(dir: string, format: "canonical" | "prettier"): void {
 }
 
 describe("generated code is printed in the canonical style, without a formatter", () => {
-  test("a generation that writes every generated file again (and `--check`) never loads prettier", () => {
-    const dir = generatedProject();
+  test("a project without a prettier config: the first generation (stubs too), a full one again and `--check` never load prettier", () => {
+    const dir = generatedProject(withoutPrettier);
+    expect(readFileSync(path.join(dir, handlerModule), "utf8")).toContain("export const handleOpenAccount: types.OpenAccountHandler = ({ payload }) => {");
     rmSync(path.join(dir, "src/generated"), { recursive: true });
     const again = runCli(["generate"], { cwd: dir, env: withoutPrettier });
     expect(again.status, again.stdout + again.stderr).toBe(0);
     expect(readFileSync(path.join(dir, accountModule), "utf8")).toContain("export const aggregate = defineAggregate<");
     const check = runCli(["generate", "--check"], { cwd: dir, env: withoutPrettier });
     expect(check.status, check.stdout + check.stderr).toBe(0);
+  });
+
+  test("with a prettier config, only a run that writes a stub loads prettier; a run of generated files only does not", () => {
+    const base = mkdtempSync(path.join(tmpdir(), "fluvius-format-"));
+    const dir = path.join(base, "app");
+    expect(runCli(["init", dir], { cwd: base }).status).toBe(0);
+    writeFileSync(path.join(dir, ".prettierrc"), '{ "singleQuote": true }\n');
+    // The guard works: the first run writes the stubs in the project's style, so it needs prettier.
+    const guarded = runCli(["generate"], { cwd: dir, env: withoutPrettier });
+    expect(guarded.status).not.toBe(0);
+    expect(guarded.stdout + guarded.stderr).toContain("prettier was loaded");
+    expect(runCli(["generate"], { cwd: dir }).status).toBe(0);
+    rmSync(path.join(dir, "src/generated"), { recursive: true });
+    const again = runCli(["generate"], { cwd: dir, env: withoutPrettier });
+    expect(again.status, again.stdout + again.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, accountModule), "utf8")).toContain('from "fluvius/runtime"');
   });
 
   test("the guard works: with `output.format: prettier` the same run loads prettier and fails under it", () => {

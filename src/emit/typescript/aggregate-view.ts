@@ -66,8 +66,9 @@ export interface ActionView {
 }
 
 export interface HandlerStub {
-  readonly parameters: string;
-  readonly body?: string;
+  readonly parameters: "" | "{ payload }";
+  /** `return { type, version, data };`, printed where the stub's body is. */
+  readonly body?: Doc;
   readonly todo?: string;
 }
 
@@ -338,8 +339,8 @@ function handlerStub(action: ActionModel, aggregate: AggregateModel): HandlerStu
     if (fits) data.push(`${propertyName(field.name)}: payload.${field.name}`);
     else if (!field.optional) return { parameters: "", todo: `build the '${name}' event: its field '${field.name}' has no matching payload field` };
   }
-  const body = `{ type: ${JSON.stringify(event.name)}, version: ${event.version}, data: ${data.length === 0 ? "{}" : `{ ${data.join(", ")} }`} }`;
-  return { parameters: data.length === 0 ? "" : "{ payload }", body };
+  const body = objectDoc([`type: ${JSON.stringify(event.name)}`, `version: ${event.version}`, ["data: ", objectDoc(data)]]);
+  return { parameters: data.length === 0 ? "" : "{ payload }", body: ["return ", body, ";"] };
 }
 
 function initialStateLiteral(state: readonly FieldModel[]): Doc {
