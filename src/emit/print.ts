@@ -49,7 +49,12 @@ export const conditional = (states: readonly Doc[]): Doc => ({ kind: "conditiona
 
 /** `docs` with `separator` between them. */
 export function join(separator: Doc, docs: readonly Doc[]): Doc[] {
-  return docs.flatMap((d, i) => (i === 0 ? [d] : [separator, d]));
+  const joined: Doc[] = new Array<Doc>(Math.max(0, docs.length * 2 - 1));
+  for (let i = 0; i < docs.length; i++) {
+    if (i > 0) joined[i * 2 - 1] = separator;
+    joined[i * 2] = docs[i]!;
+  }
+  return joined;
 }
 
 type Mode = "flat" | "break";
@@ -183,7 +188,8 @@ export function print(doc: Doc, options: { readonly base?: number; readonly at?:
           break;
         }
         // No trailing spaces before a line break.
-        if (out.length > 0) out[out.length - 1] = out[out.length - 1]!.replace(/ +$/, "");
+        const last = out.length - 1;
+        if (last >= 0 && out[last]!.endsWith(" ")) out[last] = out[last]!.replace(/ +$/, "");
         out.push(`\n${" ".repeat(ind)}`);
         column = ind;
         break;
