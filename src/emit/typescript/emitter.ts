@@ -15,7 +15,7 @@ import { reactionsView, referencedDomains } from "./reactions-view.js";
 import { reactionRole } from "../../runtime/reactions/definition.js";
 import { columnKind } from "../sql/read-model-table.js";
 import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
-import { code, entriesDoc, huggedCallDoc, type JsValue, print, printAfter, typeAliasDoc, valueDoc } from "../print.js";
+import { arrayDoc, code, entriesDoc, huggedCallDoc, importDoc, type JsValue, print, printAfter, typeAliasDoc, valueDoc } from "../print.js";
 
 /** Types, schemas, evolve, the command table and policies: one module per aggregate, a few per domain. */
 export const typescriptEmitter: Emitter = {
@@ -30,7 +30,12 @@ export const typescriptEmitter: Emitter = {
       path: "index.ts",
       language: "typescript",
       input,
-      render: () => renderTemplate("typescript/root-index.ts.hbs", { header, domains, domainList: domains.map((d) => d.alias).join(", ") }),
+      render: () =>
+        renderTemplate("typescript/root-index.ts.hbs", {
+          header,
+          imports: domains.map((d) => importDoc([`domain as ${d.alias}`], `./${d.folder}/index.js`)),
+          declaration: print(["export const domains = ", arrayDoc(domains.map((d) => d.alias)), " as const;"]),
+        }),
     });
     return files;
   },
@@ -123,7 +128,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       render: () => renderTemplate("typescript/reactions.ts.hbs", reactionsView({ model: context.model, domain, header, reactorsImport })),
     });
   }
-  const aggregates = domain.aggregates.map((a) => ({ alias: identifiers.definitionAlias(a.name), module: a.name }));
+  const aggregates = domain.aggregates.map((a) => ({ alias: identifiers.definitionAlias(a.name), import: importDoc([`aggregate as ${identifiers.definitionAlias(a.name)}`], `./${a.name}.js`) }));
   files.push({
     path: `${folder}/index.ts`,
     language: "typescript",
