@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { format } from "prettier";
 import { describe, expect, test } from "vitest";
+import { syntheticSpec } from "../../bench/synthetic-spec.js";
 import { memoryHost } from "../../src/host/memory-host.js";
 import { fixtureCases } from "../helpers/fixtures.js";
 import { filesUnder, generateInto } from "../helpers/generate.js";
@@ -43,3 +44,15 @@ test("code generated from test/generate/specs/lab.yaml is in the canonical style
   expect(files.length).toBeGreaterThan(3);
   for (const [file, text] of files) expect(await format(text, { filepath: file }), file).toBe(text);
 });
+
+// The benchmark's synthetic spec: many aggregates, long names, every field kind, several domains.
+test("code generated from the benchmark's synthetic spec is in the canonical style", async () => {
+  const files: Record<string, string> = {};
+  for (const file of syntheticSpec({ aggregates: 12, domains: 2 }).files) files[`domains/${file.path}`] = file.content;
+  const host = memoryHost(files);
+  const plan = await generateInto(host);
+  expect(plan.diagnostics).toEqual([]);
+  const generated = [...filesUnder(host, "src")].filter(([file]) => file.endsWith(".ts"));
+  expect(generated.length).toBeGreaterThan(20);
+  for (const [file, text] of generated) expect(await format(text, { filepath: file }), file).toBe(text);
+}, 60_000);
