@@ -4,7 +4,16 @@
  * a group is printed on one line when it fits in 80 columns, else its lines break.
  */
 
-export type Doc = string | readonly Doc[] | Group | Indent | Line | IfBreak | Conditional;
+export type Doc = string | readonly Doc[] | Group | Indent | Line | IfBreak | Conditional | Fluid;
+
+/**
+ * The right side of an `=` (prettier's fluid assignment layout): after a space when it fits
+ * there up to its first possible line break, else on the next line, indented.
+ */
+interface Fluid {
+  readonly kind: "fluid";
+  readonly contents: Doc;
+}
 
 /** The first state that fits on its line, else the last, broken (prettier's conditionalGroup). */
 interface Conditional {
@@ -46,6 +55,7 @@ export const softline: Doc = { kind: "line", flat: "", hard: false };
 export const hardline: Doc = { kind: "line", flat: "", hard: true };
 export const ifBreak = (broken: Doc, flat: Doc = ""): Doc => ({ kind: "if-break", broken, flat });
 export const conditional = (states: readonly Doc[]): Doc => ({ kind: "conditional", states });
+export const fluid = (contents: Doc): Doc => ({ kind: "fluid", contents });
 
 /** `docs` with `separator` between them. */
 export function join(separator: Doc, docs: readonly Doc[]): Doc[] {
@@ -72,10 +82,12 @@ interface Command {
 function containsBreak(doc: Doc): boolean {
   if (typeof doc === "string") return false;
   if (Array.isArray(doc)) return doc.some(containsBreak);
-  const d = doc as Group | Indent | Line | IfBreak | Conditional;
+  const d = doc as Group | Indent | Line | IfBreak | Conditional | Fluid;
   switch (d.kind) {
     case "group":
       return d.broken;
+    case "fluid":
+      return containsBreak(d.contents);
     case "indent":
       return containsBreak(d.contents);
     case "line":
@@ -108,8 +120,11 @@ function fits(next: Command, rest: readonly Command[], width: number): boolean {
       for (let i = doc.length - 1; i >= 0; i--) stack.push({ indent: command.indent, mode, doc: doc[i] as Doc });
       continue;
     }
-    const d = doc as Group | Indent | Line | IfBreak | Conditional;
+    const d = doc as Group | Indent | Line | IfBreak | Conditional | Fluid;
     switch (d.kind) {
+      case "fluid":
+        stack.push({ indent: command.indent, mode, doc: [" ", d.contents] });
+        break;
       case "conditional":
         stack.push({ indent: command.indent, mode, doc: (mode === "break" ? d.states.at(-1) : d.states[0]) ?? "" });
         break;
@@ -154,8 +169,14 @@ export function print(doc: Doc, options: { readonly base?: number; readonly at?:
       for (let i = d.length - 1; i >= 0; i--) commands.push({ indent: ind, mode, doc: d[i] as Doc });
       continue;
     }
-    const node = d as Group | Indent | Line | IfBreak | Conditional;
+    const node = d as Group | Indent | Line | IfBreak | Conditional | Fluid;
     switch (node.kind) {
+      case "fluid": {
+        const after: Command = { indent: ind, mode, doc: [" ", node.contents] };
+        const stays = mode === "flat" || fits({ ...after, mode: "break" }, commands, WIDTH - column);
+        commands.push(stays ? after : { indent: ind, mode: "break", doc: indent([hardline, node.contents]) });
+        break;
+      }
       case "conditional": {
         if (mode === "flat") {
           commands.push({ indent: ind, mode: "flat", doc: node.states[0] ?? "" });
@@ -267,7 +288,20 @@ export const code = (doc: Doc): Code => new Code(doc);
 /** `key: value`; a long string or number goes on the next line when it does not fit after the key. */
 function propertyDoc(key: string, value: JsValue): Doc {
   if (typeof value === "string" || typeof value === "number") return group([key, ":", indent([line, JSON.stringify(value)])]);
+  if (value instanceof Code && typeof value.doc === "string") return entryDoc(key, value.doc);
   return [key, ": ", valueDoc(value)];
+}
+
+/** A string literal, a member chain (`event.event.data.x`, `a?.b`) or a `??` of them: what prettier moves after the colon when it does not fit. */
+const BREAKS_AFTER_COLON = /^("([^"\\]|\\.)*"|[A-Za-z_$][\w$]*((\??\.[A-Za-z_$][\w$]*)|\[("[^"]*"|\d+)\])+( \?\? .+)?)$/;
+
+/**
+ * `key: value` of an object literal, the value an expression already printed. A string, a
+ * member chain or a `??` goes on the next line, indented, when it does not fit after the key
+ * (prettier's break-after-operator layout); anything else stays after the colon.
+ */
+export function entryDoc(key: string, value: string): Doc {
+  return BREAKS_AFTER_COLON.test(value) ? group([key, ":", indent([line, value])]) : `${key}: ${value}`;
 }
 
 /**
@@ -275,7 +309,8 @@ function propertyDoc(key: string, value: JsValue): Doc {
  * it fits there, else one member per line, each after `| ` (as prettier lays out a type alias).
  */
 export function typeAliasDoc(head: string, members: readonly Doc[]): Doc {
-  if (members.length === 1) return [head, " = ", members[0]!, ";"];
+  // One type: on the next line when it does not fit after the `=` up to where it could break.
+  if (members.length === 1) return [head, " =", fluid(members[0]!), ";"];
   return group([head, " =", indent([line, group([ifBreak("| "), join([line, "| "], members.map((m) => indent(m)))])]), ";"]);
 }
 
@@ -294,6 +329,8 @@ export function typeArgumentsDoc(name: string, args: readonly Doc[]): Doc {
 /** `import { a, type B } from "m";` flat when it fits, else one name per line. */
 export function importDoc(names: readonly string[], from: string, typeOnly = false): string {
   const keyword = typeOnly ? "import type " : "import ";
+  // Like prettier, an import of one name stays on one line however long.
+  if (names.length === 1) return `${keyword}{ ${names[0]} } from ${JSON.stringify(from)};`;
   return print([keyword, objectDoc(names), ` from ${JSON.stringify(from)};`]);
 }
 

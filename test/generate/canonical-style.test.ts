@@ -56,3 +56,41 @@ test("code generated from the benchmark's synthetic spec is in the canonical sty
   expect(generated.length).toBeGreaterThan(20);
   for (const [file, text] of generated) expect(await format(text, { filepath: file }), file).toBe(text);
 }, 60_000);
+
+// Long names and values no fixture has: a union that breaks after a member's colon, a default
+// that does not fit after its key, a precondition over many values, a long-named action.
+const LONG = `domain: long-names
+revision: 1
+types:
+  ShipmentLifecycleStatus: { enum: [awaiting-pickup, picked-up, in-transit, out-for-delivery, delivered, returned-to-sender] }
+aggregates:
+  shipment-consignment:
+    state:
+      currentLifecycleStatusOfTheConsignment: { enum: [awaiting-pickup, picked-up, in-transit, out-for-delivery, delivered] }
+      typed: ShipmentLifecycleStatus?
+      notes: { type: string, default: "a default note that is long enough not to fit after its key on one line" }
+    actions:
+      register-for-pickup:
+        creates: true
+        payload: { destinationCountryIsoCode: string, declaredCustomsValueInMinorUnits: integer }
+        emits: consignment-registered
+      advance:
+        when: { currentLifecycleStatusOfTheConsignment: [awaiting-pickup, picked-up, in-transit, out-for-delivery] }
+        emits: advanced
+    events:
+      consignment-registered:
+        payload: { destinationCountryIsoCode: string, declaredCustomsValueInMinorUnits: integer }
+        apply: { set: { currentLifecycleStatusOfTheConsignment: awaiting-pickup } }
+      advanced:
+        apply: { set: { currentLifecycleStatusOfTheConsignment: delivered } }
+`;
+
+test("long names and values are laid out as prettier lays them out", async () => {
+  const host = memoryHost({ "fluvius.yaml": "specs: [spec/*.yaml]\n", "spec/long.yaml": LONG });
+  const plan = await generateInto(host);
+  expect(plan.diagnostics).toEqual([]);
+  const generated = [...filesUnder(host, "src")].filter(([file]) => file.endsWith(".ts"));
+  const aggregate = generated.find(([file]) => file.endsWith("shipment-consignment.ts") && file.startsWith("generated"));
+  expect(aggregate?.[1]).toContain("  currentLifecycleStatusOfTheConsignment?:\n    | ");
+  for (const [file, text] of generated) expect(await format(text, { filepath: file }), file).toBe(text);
+});

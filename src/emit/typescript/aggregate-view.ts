@@ -11,7 +11,7 @@ import { evolveHelpers, evolveStatements } from "./evolve.js";
 import { canonicalValue } from "../../runtime/canonical.js";
 import { objectSchema, schemaOf } from "./json-schema.js";
 import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
-import { arrayDoc, callDoc, type Doc, huggedCallDoc, importDoc, type JsValue, objectDoc, parametersDoc, printAfter, statement, typeAliasDoc, typeArgumentsDoc, valueDoc } from "../print.js";
+import { arrayDoc, callDoc, type Doc, entryDoc, fluid, huggedCallDoc, importDoc, type JsValue, objectDoc, parametersDoc, print, printAfter, statement, typeAliasDoc, typeArgumentsDoc, valueDoc } from "../print.js";
 
 /** Everything aggregate.ts.hbs prints; all decisions are made here, the template only lays out. */
 export interface AggregateView {
@@ -38,7 +38,8 @@ export interface AggregateView {
 export interface PropertyView {
   readonly key: string;
   readonly optional: boolean;
-  readonly type: string;
+  /** `key?: type;`, printed two spaces in (a long union breaks after the colon). */
+  readonly member: string;
   readonly doc?: string;
 }
 
@@ -162,11 +163,11 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
     eventUnionDeclaration: statement(typeAliasDoc(`export type ${eventUnionType}`, events.length === 0 ? ["never"] : events.map((e) => e.eventType))),
     actions: actions.map((a) => ({
       ...a,
-      handlerDeclaration: statement([`export type ${a.handlerType} = `, typeArgumentsDoc("CommandHandler", [stateType, a.payloadType, eventUnionType, "lookups.Lookups"]), ";"]),
+      handlerDeclaration: statement([`export type ${a.handlerType} =`, fluid(typeArgumentsDoc("CommandHandler", [stateType, a.payloadType, eventUnionType, "lookups.Lookups"])), ";"]),
     })),
     events: events.map((e) => ({
       ...e,
-      evolverDeclaration: statement([`export type ${e.evolverType} = `, parametersDoc([`state: ${stateType}`, `event: ${e.eventType}`, "meta: EventMeta"]), ` => ${stateType};`]),
+      evolverDeclaration: statement([`export type ${e.evolverType} =`, fluid([parametersDoc([`state: ${stateType}`, `event: ${e.eventType}`, "meta: EventMeta"]), ` => ${stateType}`]), ";"]),
     })),
     initialState: printAfter("  return ", initialStateLiteral(aggregate.state), ";", 2),
     evolveMeta: usesMeta ? "meta" : "_meta",
@@ -207,7 +208,7 @@ function eventEntries(e: EventView): Doc[] {
 function actionEntries(a: ActionView): Doc[] {
   return [
     `creates: ${a.creates}`,
-    `permission: ${JSON.stringify(a.permission)}`,
+    entryDoc("permission", JSON.stringify(a.permission)),
     `payloadSchema: payloadSchemas[${a.literal}]`,
     ...(a.when === undefined ? [] : [["when: ", a.when]]),
     ...(a.checkedRefs === undefined ? [] : [["checkedRefs: ", a.checkedRefs]]),
@@ -229,14 +230,23 @@ export function stateFieldOptional(field: FieldModel): boolean {
   return field.optional || (!field.hasDefault && field.type.kind !== "array");
 }
 
+/** An interface member `key: type;`, printed at two spaces. */
+export function memberLine(key: string, type: Doc): string {
+  return print([`${key}: `, type, ";"], { base: 2 });
+}
+
 export function property(field: FieldModel, optional: boolean): PropertyView {
   const doc = fieldDoc(field);
   const key = propertyName(field.name);
-  return { key, optional, type: printAfter(`  ${key}${optional ? "?" : ""}: `, typeDoc(field.type), ";", 2), ...(doc === undefined ? {} : { doc }) };
+  return { key, optional, member: memberLine(`${key}${optional ? "?" : ""}`, typeDoc(field.type)), ...(doc === undefined ? {} : { doc }) };
 }
 
 function actionView(action: ActionModel, aggregate: AggregateModel): ActionView {
-  const when = action.when.map((w) => callDoc("fieldIn", [JSON.stringify(w.field), valueDoc(w.values)]));
+  const when = action.when.map((w) => {
+    // The list of values hugs the call, `fieldIn("status", [` … `])`, when that fits (prettier's last-argument expansion).
+    const values = w.values.map((v) => valueDoc(v as JsValue));
+    return callDoc("fieldIn", [JSON.stringify(w.field), arrayDoc(values)], arrayDoc(values, true));
+  });
   const key = propertyName(action.name);
   const schema = objectSchema(action.payload);
   return {
@@ -310,9 +320,9 @@ function eventView(event: EventModel, aggregate: AggregateModel, actions: readon
     upcasters,
     // A typed step meets the runtime's untyped table here: the hand-written function is checked against its own signature.
     upcasterDeclaration: statement([
-      `export type ${identifiers.upcasterType(event.name)} = `,
-      parametersDoc([`data: ${untyped}`]),
-      ` => ${untyped};`,
+      `export type ${identifiers.upcasterType(event.name)} =`,
+      fluid([parametersDoc([`data: ${untyped}`]), ` => ${untyped}`]),
+      ";",
     ]),
     public: event.public,
   };
@@ -332,11 +342,11 @@ function handlerStub(action: ActionModel, aggregate: AggregateModel): HandlerStu
   const event = aggregate.events.find((e) => e.name === name);
   if (!event) return { parameters: "", todo: `decide the '${name}' event` };
   const payload = new Map(action.payload.map((f) => [f.name, f]));
-  const data: string[] = [];
+  const data: Doc[] = [];
   for (const field of event.payload) {
     const source = payload.get(field.name);
     const fits = source !== undefined && assignable(source.type, field.type) && (field.optional || !source.optional);
-    if (fits) data.push(`${propertyName(field.name)}: payload.${field.name}`);
+    if (fits) data.push(entryDoc(propertyName(field.name), `payload.${field.name}`));
     else if (!field.optional) return { parameters: "", todo: `build the '${name}' event: its field '${field.name}' has no matching payload field` };
   }
   const body = objectDoc([`type: ${JSON.stringify(event.name)}`, `version: ${event.version}`, ["data: ", objectDoc(data)]]);

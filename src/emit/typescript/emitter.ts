@@ -6,7 +6,7 @@ import type { GeneratedFile } from "../../write/plan.js";
 import { domainSources, type EmitContext, type Emitter } from "../emitter.js";
 import { generatedHeader } from "../header.js";
 import { importSpecifier, layout } from "../paths.js";
-import { aggregateView, lockedVersionsOf } from "./aggregate-view.js";
+import { aggregateView, lockedVersionsOf, memberLine } from "./aggregate-view.js";
 import { externalView } from "./external-view.js";
 import { viewsView } from "./views-view.js";
 import { lookupsView } from "./lookups-view.js";
@@ -15,7 +15,7 @@ import { reactionsView, referencedDomains } from "./reactions-view.js";
 import { reactionRole } from "../../runtime/reactions/definition.js";
 import { columnKind } from "../sql/read-model-table.js";
 import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
-import { arrayDoc, code, entriesDoc, huggedCallDoc, importDoc, type JsValue, print, printAfter, typeAliasDoc, valueDoc } from "../print.js";
+import { arrayDoc, code, entriesDoc, fluid, huggedCallDoc, importDoc, type JsValue, print, printAfter, typeAliasDoc, valueDoc } from "../print.js";
 
 /** Types, schemas, evolve, the command table and policies: one module per aggregate, a few per domain. */
 export const typescriptEmitter: Emitter = {
@@ -56,12 +56,12 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
         ...base,
         fields: t.type.fields.map((f) => {
           const key = propertyName(f.name);
-          return { key, optional: f.optional, type: printAfter(`  ${key}${f.optional ? "?" : ""}: `, typeDoc(f.type), ";", 2), doc: fieldDoc(f) };
+          return { key, optional: f.optional, member: memberLine(`${key}${f.optional ? "?" : ""}`, typeDoc(f.type)), doc: fieldDoc(f) };
         }),
       };
     }
     const declaration =
-      t.type.kind === "enum" ? typeAliasDoc(`export type ${t.name}`, t.type.values.map((v) => JSON.stringify(v))) : [`export type ${t.name} = `, typeDoc(t.type, false), ";"];
+      t.type.kind === "enum" ? typeAliasDoc(`export type ${t.name}`, t.type.values.map((v) => JSON.stringify(v))) : [`export type ${t.name} =`, fluid(typeDoc(t.type, false)), ";"];
     return { ...base, declaration: print(declaration) };
   });
   files.push({ path: `${folder}/_types.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/types.ts.hbs", { header, types }) });

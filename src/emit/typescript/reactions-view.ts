@@ -5,7 +5,7 @@ import { canonicalValue } from "../../runtime/canonical.js";
 import { importSpecifier, layout } from "../paths.js";
 import { schemaOf } from "./json-schema.js";
 import { propertyName } from "./type-expression.js";
-import { arrayDoc, arrowDoc, callDoc, type Doc, group, huggedCallDoc, importDoc, type JsValue, join, line, objectDoc, parametersDoc, print, statement, valueDoc } from "../print.js";
+import { arrayDoc, arrowDoc, callDoc, type Doc, entryDoc, fluid, group, huggedCallDoc, importDoc, type JsValue, join, line, objectDoc, parametersDoc, print, statement, valueDoc } from "../print.js";
 
 /**
  * What reactions.ts.hbs prints: one `defineReaction<Event>(…)` per reaction of the domain,
@@ -79,9 +79,9 @@ export function reactionsView(input: ReactionsViewInput): ReactionsView {
     name: identifiers.reactorType(r.name),
     doc: reactionDoc(r, domain.name),
     declaration: statement([
-      `export type ${identifiers.reactorType(r.name)} = `,
-      parametersDoc([`event: EventRecord<${eventType(r.on)}>`, "context: ReactionContext"]),
-      ` => readonly ${commandType}[] | Promise<readonly ${commandType}[]>;`,
+      `export type ${identifiers.reactorType(r.name)} =`,
+      fluid([parametersDoc([`event: EventRecord<${eventType(r.on)}>`, "context: ReactionContext"]), ` => readonly ${commandType}[] | Promise<readonly ${commandType}[]>`]),
+      ";",
     ]),
   }));
   const reactions = domain.reactions.map((r) => reactionView(model, domain, r, alias, eventType(r.on)));
@@ -199,8 +199,8 @@ function effectDoc(model: Model, home: DomainModel, reaction: ReactionModel, dat
       };
       if (effect.domain !== home.name) parts.push(`domain: ${JSON.stringify(effect.domain)}`);
       parts.push(`aggregate: ${JSON.stringify(effect.aggregate)}`, `action: ${JSON.stringify(effect.action)}`);
-      if (effect.target.kind === "stream") parts.push(`streamId: ${use(valueExpression(effect.target.id, scope, { type: UUID, optional: false }))}`);
-      if (effect.target.kind === "key") parts.push(`key: ${use(valueExpression(effect.target.value, scope, { type: { kind: "unknown" }, optional: false }))}`);
+      if (effect.target.kind === "stream") parts.push(entryDoc("streamId", use(valueExpression(effect.target.id, scope, { type: UUID, optional: false }))));
+      if (effect.target.kind === "key") parts.push(entryDoc("key", use(valueExpression(effect.target.value, scope, { type: { kind: "unknown" }, optional: false }))));
       const payloadType = `${alias(effect.domain, effect.aggregate)}.${identifiers.payloadMap(effect.aggregate)}[${JSON.stringify(effect.action)}]`;
       const payload: Doc[] = [];
       for (const { field, value } of effect.payload) {
@@ -211,7 +211,7 @@ function effectDoc(model: Model, home: DomainModel, reaction: ReactionModel, dat
         // A `json` field takes any value, but TypeScript's JsonValue has no room for interfaces
         // or optional properties: such a value is passed as the field's type.
         const cast = slot !== undefined && expression.type !== undefined && !fitsTypeScript(expression.type, slot.type);
-        payload.push(`${propertyName(field)}: ${use(expression)}${cast ? ` as unknown as ${payloadType}[${JSON.stringify(field)}]` : ""}`);
+        payload.push(entryDoc(propertyName(field), `${use(expression)}${cast ? ` as unknown as ${payloadType}[${JSON.stringify(field)}]` : ""}`));
       }
       parts.push(["payload: ", objectDoc(payload), ` satisfies ${payloadType}`]);
       if (reaction.forEach === undefined) {

@@ -13,6 +13,7 @@ import {
   arrowDoc,
   callDoc,
   code,
+  fluid,
   type Doc,
   group,
   hardline,
@@ -282,9 +283,9 @@ function handwrittenTypes(domain: DomainModel, view: ViewModel, aliases: Readonl
     unsetFields: elementsOf(view.fields.filter((f) => f.optional).map((f) => f.name)),
     inputDeclaration: statement(typeAliasDoc(`export type ${input}`, inputs.length === 0 ? ["never"] : inputs)),
     projectorDeclaration: statement([
-      `export type ${identifiers.projectorType(view.name)} = `,
-      parametersDoc([`input: ${input}`]),
-      ` => ${change} | readonly ${change}[] | undefined;`,
+      `export type ${identifiers.projectorType(view.name)} =`,
+      fluid([parametersDoc([`input: ${input}`]), ` => ${change} | readonly ${change}[] | undefined`]),
+      ";",
     ]),
   };
 }
