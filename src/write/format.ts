@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Options } from "prettier";
 import { FormatThread } from "./format-thread.js";
 
-/** Which formatter a file gets; prettier does not know SQL, so SQL is emitted formatted. */
+/** Which prettier parser a file gets with `output.format: prettier`; "none": written as emitted (JSON, SQL). */
 export type FileLanguage = "typescript" | "json" | "none";
 
 // babel-ts prints the same as the typescript parser for the code we generate, about a third faster.
@@ -51,8 +51,11 @@ const JOBS_PER_THREAD = 2;
 const QUEUE_BEFORE_UNFORMATTED = 48;
 
 /**
- * Formats with the project's prettier configuration (resolved once per run), so generated
- * code looks like the rest of the project. Many files are formatted in worker threads.
+ * prettier with the project's configuration (resolved once per run), for what must follow the
+ * project's own style: hand-written stubs (only when the project configures prettier), and
+ * every generated file with the opt-in `output.format: prettier`. Generated code is otherwise
+ * printed in the canonical style by the emitters and never goes through here. Many files are
+ * formatted in worker threads.
  */
 export class Formatter {
   readonly #projectRoot: string;

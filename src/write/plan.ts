@@ -10,8 +10,8 @@ export interface GeneratedFile {
   readonly language: FileLanguage;
   /**
    * A hash of everything the content is made from (model parts, paths, templates). When it
-   * and the file on disk are what the manifest recorded, the file is neither rendered nor
-   * formatted: a run without changes does almost no work.
+   * and the file on disk are what the manifest recorded, the file is not rendered: a run
+   * without changes does almost no work.
    */
   readonly input: string;
   render(): string;

@@ -3,7 +3,7 @@ import { identifiers } from "../../model/naming.js";
 import { namedTypesIn } from "./aggregate-view.js";
 import { moduleAliases } from "./reactions-view.js";
 import { propertyName, typeDoc, typeLiteralDoc } from "./type-expression.js";
-import { type Doc, importDoc, objectDoc, printAfter, unionDoc } from "../print.js";
+import { type Doc, importDoc, printAfter, unionDoc } from "../print.js";
 
 /**
  * Everything lookups.ts.hbs prints: the names and types a domain's handlers may look up with

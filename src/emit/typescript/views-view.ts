@@ -7,10 +7,9 @@ import { importSpecifier, layout } from "../paths.js";
 import { namedTypesIn } from "./aggregate-view.js";
 import { schemaOf } from "./json-schema.js";
 import { access, literalValue, moduleAliases, type ModuleImport } from "./reactions-view.js";
-import { propertyName, typeDoc, typeExpression, typeLiteralDoc } from "./type-expression.js";
+import { propertyName, typeDoc, typeLiteralDoc } from "./type-expression.js";
 import {
   arrayDoc,
-  arrowDoc,
   callDoc,
   code,
   fluid,
