@@ -4,7 +4,7 @@ import { EXIT, FluviusCommand } from "../cli/base-command.js";
 import { nodeHost } from "../host/node-host.js";
 import { resolvePath } from "../host/paths.js";
 import { mergePackageJson } from "../init/merge-package.js";
-import { packageNameFrom, scaffold } from "../init/scaffold.js";
+import { GENERATED_IGNORE, mergePrettierIgnore, packageNameFrom, scaffold } from "../init/scaffold.js";
 
 export default class Init extends FluviusCommand {
   static override summary = "Create a new fluvius project with an example banking domain.";
@@ -54,6 +54,18 @@ and each change is printed.`;
         }
         await host.writeFile(target, merge.content);
         this.log(`  updated  ${file.path}: ${merge.changes.join("; ")}`);
+        continue;
+      }
+      if (file.path === ".prettierignore" && (await host.stat(target))) {
+        // The generated folder is in fluvius's canonical style: the project's prettier must leave it alone.
+        const merged = mergePrettierIgnore((await host.readText(target)) ?? "", file.content);
+        if (merged === undefined) {
+          kept.push(file.path);
+          this.log(`  kept     ${file.path} (ignores ${GENERATED_IGNORE} already)`);
+        } else {
+          await host.writeFile(target, merged);
+          this.log(`  updated  ${file.path}: ignores ${GENERATED_IGNORE}`);
+        }
         continue;
       }
       if (await host.stat(target)) {

@@ -40,3 +40,17 @@ export function packageNameFrom(folder: string): string {
     .replace(/^[-._]+|[-._]+$/g, "");
   return name === "" ? "fluvius-app" : name.slice(0, 214);
 }
+
+/** The line of .prettierignore that keeps the generated folder out of the project's formatting. */
+export const GENERATED_IGNORE = "src/generated/";
+
+/**
+ * An existing .prettierignore with the generated folder added at the end (with the template's
+ * comment), or undefined when it already ignores it.
+ */
+export function mergePrettierIgnore(existing: string, template: string): string | undefined {
+  const ignores = existing.split(/\r?\n/).some((line) => ["src/generated", "src/generated/", "/src/generated", "/src/generated/", "src/generated/**"].includes(line.trim()));
+  if (ignores) return undefined;
+  const separator = existing === "" || existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
+  return `${existing}${separator}${template}`;
+}

@@ -96,3 +96,19 @@ describe("generated code is printed in the canonical style, without a formatter"
     expect(readFileSync(path.join(dir, accountModule), "utf8")).toContain('from "fluvius/runtime"');
   });
 });
+
+describe("fluvius init keeps the project's prettier off the generated folder", () => {
+  test("an existing .prettierignore gets the generated folder added, once; the rest of it is kept", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "fluvius-init-ignore-"));
+    writeFileSync(path.join(dir, ".prettierignore"), "coverage/\n");
+    const first = runCli(["init", "."], { cwd: dir });
+    expect(first.status, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toContain("updated  .prettierignore: ignores src/generated/");
+    const ignore = readFileSync(path.join(dir, ".prettierignore"), "utf8");
+    expect(ignore.startsWith("coverage/\n")).toBe(true);
+    expect(ignore.split("\n").filter((line) => line === "src/generated/")).toHaveLength(1);
+    const again = runCli(["init", "."], { cwd: dir });
+    expect(again.stdout).toContain("kept     .prettierignore (ignores src/generated/ already)");
+    expect(readFileSync(path.join(dir, ".prettierignore"), "utf8")).toBe(ignore);
+  });
+});
