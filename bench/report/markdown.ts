@@ -76,7 +76,7 @@ function generatorSection(g: GeneratorResult | Skipped): string[] {
     `Synthetic specs (bench/synthetic-spec.ts): every aggregate has ${g.shape.actions} actions, ${g.shape.events} events and ${g.shape.fields} state fields; 100 aggregates per domain, at most 50 per file.`,
     `Each step is the real CLI (\`bin/run.js\`) in a fresh process, timed from spawn to exit, with its peak resident memory; median of ${g.runs} rounds <sub>(min–max)</sub>.`,
     "The **floor** is a fresh Node process that reads every spec file and writes as many files, of the same sizes, as a cold `generate` writes — the I/O and start-up no generator can avoid. Each step's ratio is to the floor of the same round.",
-    "The **formatter** row is prettier alone (the formatter DESIGN.md chose) on the TypeScript files of that cold `generate`, on as many threads: what formatting costs on this machine in the same round, whoever calls it.",
+    "The **formatter** row is prettier alone on the TypeScript files of that cold `generate`, on as many threads: what the opt-in `output.format: prettier` adds on this machine in the same round. A default `generate` runs no formatter: the emitters print the canonical style themselves.",
     "",
     "| aggregates | step | time | × floor | peak memory |",
     "|---:|---|---:|---:|---:|",

@@ -4,12 +4,12 @@ import { EXIT, FluviusCommand } from "../cli/base-command.js";
 import { nodeHost } from "../host/node-host.js";
 import { resolvePath } from "../host/paths.js";
 import { mergePackageJson } from "../init/merge-package.js";
-import { packageNameFrom, scaffold } from "../init/scaffold.js";
+import { GENERATED_IGNORE, mergePrettierIgnore, packageNameFrom, scaffold } from "../init/scaffold.js";
 
 export default class Init extends FluviusCommand {
   static override summary = "Create a new fluvius project with an example banking domain.";
   static override description = `Writes fluvius.yaml, domains/banking.yaml (with the schema header editors use for
-completion), package.json, tsconfig.json, .gitignore, a README and a GitHub Actions workflow
+completion), package.json, tsconfig.json, .gitignore, .prettierignore (the generated folder), a README and a GitHub Actions workflow
 that runs \`fluvius validate\` and \`fluvius generate --check\`. Existing files are never
 overwritten: they are kept and listed. An existing package.json gets what the project needs
 merged in ("type": "module", missing scripts and dependencies; the user's values are kept),
@@ -54,6 +54,18 @@ and each change is printed.`;
         }
         await host.writeFile(target, merge.content);
         this.log(`  updated  ${file.path}: ${merge.changes.join("; ")}`);
+        continue;
+      }
+      if (file.path === ".prettierignore" && (await host.stat(target))) {
+        // The generated folder is in fluvius's canonical style: the project's prettier must leave it alone.
+        const merged = mergePrettierIgnore((await host.readText(target)) ?? "", file.content);
+        if (merged === undefined) {
+          kept.push(file.path);
+          this.log(`  kept     ${file.path} (ignores ${GENERATED_IGNORE} already)`);
+        } else {
+          await host.writeFile(target, merged);
+          this.log(`  updated  ${file.path}: ignores ${GENERATED_IGNORE}`);
+        }
         continue;
       }
       if (await host.stat(target)) {

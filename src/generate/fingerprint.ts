@@ -19,19 +19,22 @@ const compilerStamp = (() => {
 
 /**
  * A hash of everything a generation is made from: the spec files, fluvius.yaml, the
- * migrations folder's listing, the prettier settings, the templates and fluvius itself,
+ * migrations folder's listing, the prettier settings (with `output.format: prettier`), the templates and fluvius itself,
  * and how many characters of spec text there are (a hint of how big the generation will be).
  * Undefined when the specs cannot even be found (the full run reports why).
  */
 export async function inputsFingerprint(
   host: Host,
   config: ProjectConfig,
-  formatter: Formatter,
+  /** Only with `output.format: prettier`: its settings are an input then. */
+  formatter: Formatter | undefined,
 ): Promise<{ readonly hash: string; readonly specCharacters: number } | undefined> {
   const diagnostics = new DiagnosticCollector();
   const paths = await discoverSpecFiles(host, config, [], diagnostics);
   if (diagnostics.hasErrors()) return undefined;
-  const hash = createHash("sha256").update(compilerStamp).update(templatesFingerprint()).update(await formatter.fingerprint());
+  const hash = createHash("sha256").update(compilerStamp).update(templatesFingerprint());
+  // Canonical output does not depend on prettier: its settings are read (and prettier loaded) only when asked to format.
+  hash.update(formatter === undefined ? "canonical" : await formatter.fingerprint());
   hash.update(JSON.stringify(config, (key, value: unknown) => (key === "file" ? undefined : value)));
   if (config.file) hash.update(config.file.text);
   const texts = await Promise.all(paths.map((p) => host.readText(p)));

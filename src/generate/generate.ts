@@ -20,7 +20,7 @@ import { planHandlers } from "./handlers.js";
 import { LOCK_NAME, nextLock, parseLock, serializeLock, type EventLock } from "../breaking/lock.js";
 import { resolvePath } from "../host/paths.js";
 
-/** From this much spec text (characters) on, a generation starts its formatting threads early. */
+/** From this much spec text (characters) on, a generation with `output.format: prettier` starts its formatting threads early. */
 const PREWARM_SPEC_CHARACTERS = 64 * 1024;
 
 /** Every emitter of the generated folder, in order. */
@@ -63,7 +63,7 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
   // The fast path: nothing the generation depends on has changed since a clean run.
   const early = await loadConfig(host, new DiagnosticCollector(), options.configPath === undefined ? {} : { explicitPath: options.configPath });
   const formatter = early ? new Formatter(early.root, options.progress) : undefined;
-  const inputs = early && formatter ? await inputsFingerprint(host, early, formatter) : undefined;
+  const inputs = early && formatter ? await inputsFingerprint(host, early, outputFormatter(early, formatter)) : undefined;
   const fingerprint = inputs?.hash;
   if (early && fingerprint !== undefined && !options.force) {
     const previous = await readManifest(host, early.root, early.output.generated);
@@ -71,8 +71,8 @@ export async function planGeneration(options: GenerateOptions): Promise<Generate
       return { diagnostics: [], sources: new Map(), fileCount: 0, changes: [], appended: [], migrationDrift: [], config: early };
     }
   }
-  // Big specs mean many files to format: start prettier's threads now, while the specs compile.
-  if (inputs && inputs.specCharacters >= PREWARM_SPEC_CHARACTERS) formatter?.prewarm();
+  // With `output.format: prettier`, big specs mean many files to format: start prettier's threads now, while the specs compile.
+  if (early?.output.format === "prettier" && inputs && inputs.specCharacters >= PREWARM_SPEC_CHARACTERS) formatter?.prewarm();
   try {
     return await planFromSpecs(options, formatter, fingerprint);
   } finally {
@@ -91,7 +91,8 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
   const diagnostics = new DiagnosticCollector();
   diagnostics.add(compiled.diagnostics);
 
-  // One formatter (and its threads) for the handlers and the generated files.
+  // One formatter for the handlers' stubs (prettier is loaded only when a stub is written) and,
+  // with `output.format: prettier`, the generated files.
   const fmt = formatter ?? new Formatter(config.root, options.progress);
   try {
     const generatedDir = config.output.generated;
@@ -112,7 +113,7 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
       generatedDir,
       files,
       previous,
-      formatter: fmt,
+      formatter: outputFormatter(config, fmt),
       force: options.force ?? false,
     });
     for (const conflict of generated.conflicts) {
@@ -143,6 +144,11 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
   } finally {
     await fmt.close();
   }
+}
+
+/** The formatter of the generated files: none (canonical style, as emitted) unless `output.format: prettier`. */
+function outputFormatter(config: ProjectConfig, formatter: Formatter): Formatter | undefined {
+  return config.output.format === "prettier" ? formatter : undefined;
 }
 
 /**

@@ -51,7 +51,8 @@ export async function planHandlers(
   diagnostics: DiagnosticCollector,
   lock?: EventLock,
 ): Promise<HandlerPlan> {
-  const format = (text: string) => formatter.format(text, "typescript");
+  // Stubs are printed in the canonical style; the project's prettier config, if it has one, restyles them.
+  const format = (text: string) => formatter.formatStub(text);
   const changes: Change[] = [];
   const entries: Record<string, HandlerEntry> = {};
   const appended: { path: string; names: readonly string[] }[] = [];
@@ -153,11 +154,9 @@ export async function planHandlers(
     let stubs: Stub[] | undefined;
     pending.push({ module, index, existing: text, stubs: () => (stubs ??= module.stubs()) });
   }
-  // New modules are formatted once, all together, with the project's prettier settings.
+  // New modules are formatted once, all together, with the project's prettier settings (if any).
   const fresh = pending.filter((p) => p.existing === undefined);
-  const formatted = await formatter.formatAll(
-    fresh.map((p) => ({ text: () => p.module.fresh(p.stubs()), language: "typescript" as const })),
-  );
+  const formatted = await formatter.formatStubs(fresh.map((p) => ({ text: () => p.module.fresh(p.stubs()) })));
   const freshText = new Map(fresh.map((p, i) => [p, formatted[i]!]));
 
   for (const item of pending) {

@@ -14,7 +14,8 @@ export interface ScaffoldFile {
 
 /**
  * The files of a new project, from templates/init. `*.hbs` files are rendered; names
- * that npm would not publish (.gitignore, .github) are stored without their dot.
+ * that npm would not publish or that tools would read in fluvius's own tree (.gitignore,
+ * .prettierignore, .github) are stored without their dot.
  */
 export function scaffold(options: ScaffoldOptions): ScaffoldFile[] {
   return listTemplates("init").map((template) => {
@@ -26,6 +27,7 @@ export function scaffold(options: ScaffoldOptions): ScaffoldFile[] {
 function targetPath(template: string): string {
   const path = template.replace(/\.hbs$/, "");
   if (path === "gitignore") return ".gitignore";
+  if (path === "prettierignore") return ".prettierignore";
   if (path.startsWith("github/")) return `.${path}`;
   return path;
 }
@@ -37,4 +39,18 @@ export function packageNameFrom(folder: string): string {
     .replace(/[^a-z0-9._-]+/g, "-")
     .replace(/^[-._]+|[-._]+$/g, "");
   return name === "" ? "fluvius-app" : name.slice(0, 214);
+}
+
+/** The line of .prettierignore that keeps the generated folder out of the project's formatting. */
+export const GENERATED_IGNORE = "src/generated/";
+
+/**
+ * An existing .prettierignore with the generated folder added at the end (with the template's
+ * comment), or undefined when it already ignores it.
+ */
+export function mergePrettierIgnore(existing: string, template: string): string | undefined {
+  const ignores = existing.split(/\r?\n/).some((line) => ["src/generated", "src/generated/", "/src/generated", "/src/generated/", "src/generated/**"].includes(line.trim()));
+  if (ignores) return undefined;
+  const separator = existing === "" || existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
+  return `${existing}${separator}${template}`;
 }

@@ -21,7 +21,16 @@ export interface ProjectConfig {
   /** The parsed fluvius.yaml, for diagnostics that point into it. */
   readonly file?: SourceFile;
   readonly specs: readonly string[];
-  readonly output: { readonly generated: string; readonly handlers: string; readonly migrations: string };
+  readonly output: {
+    readonly generated: string;
+    readonly handlers: string;
+    readonly migrations: string;
+    /**
+     * How generated files are styled: "canonical" is fluvius's own style, printed by the
+     * emitters (no formatter runs); "prettier" runs prettier with the project's config over them.
+     */
+    readonly format: "canonical" | "prettier";
+  };
   readonly api: { readonly basePath: string };
   readonly auth: {
     readonly idClaim: string;
@@ -111,6 +120,7 @@ export function resolveConfig(root: string, content: ConfigFileContent, file?: S
       generated: at(content.output?.generated ?? "src/generated"),
       handlers: at(content.output?.handlers ?? "src/domain"),
       migrations: at(content.output?.migrations ?? "migrations"),
+      format: content.output?.format ?? "canonical",
     },
     api: { basePath: normaliseBasePath(content.api?.basePath ?? "/api") },
     auth: {

@@ -181,7 +181,7 @@ export interface ConfigFileContent {
   readonly specs?: readonly string[];
   /** `fluvius breaking`'s findings accepted on purpose. */
   readonly breaking?: { readonly ignore?: readonly BreakingSuppression[] };
-  readonly output?: { readonly generated?: string; readonly handlers?: string; readonly migrations?: string };
+  readonly output?: { readonly generated?: string; readonly handlers?: string; readonly migrations?: string; readonly format?: "canonical" | "prettier" };
   readonly api?: { readonly basePath?: string };
   readonly auth?: {
     readonly idClaim?: string;

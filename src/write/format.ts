@@ -1,13 +1,45 @@
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Options } from "prettier";
 import { FormatThread } from "./format-thread.js";
 
-/** Which formatter a file gets; prettier does not know SQL, so SQL is emitted formatted. */
+/** Which prettier parser a file gets with `output.format: prettier`; "none": written as emitted (JSON, SQL). */
 export type FileLanguage = "typescript" | "json" | "none";
 
 // babel-ts prints the same as the typescript parser for the code we generate, about a third faster.
 const PARSERS: Record<Exclude<FileLanguage, "none">, string> = { typescript: "babel-ts", json: "json" };
+
+/** The files prettier reads its configuration from (besides package.json's `prettier` key), and .editorconfig. */
+const CONFIG_FILES = [
+  ".prettierrc",
+  ...["json", "yaml", "yml", "json5", "toml", "js", "mjs", "cjs", "ts", "mts", "cts"].map((ext) => `.prettierrc.${ext}`),
+  ...["js", "mjs", "cjs", "ts", "mts", "cts"].map((ext) => `prettier.config.${ext}`),
+  "package.yaml",
+  ".editorconfig",
+];
+
+/**
+ * Whether prettier would find a configuration for files of the project: a config file (or
+ * `prettier` in package.json) in the project's folder or above it. Without one it formats
+ * with its defaults, which is the canonical style the emitters print already.
+ */
+export function hasPrettierConfig(projectRoot: string): boolean {
+  for (let folder = projectRoot; ; folder = dirname(folder)) {
+    if (CONFIG_FILES.some((name) => existsSync(join(folder, name)))) return true;
+    const manifest = join(folder, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        const content: unknown = JSON.parse(readFileSync(manifest, "utf8"));
+        if (typeof content === "object" && content !== null && "prettier" in content) return true;
+      } catch {
+        // An unreadable package.json is prettier's problem, not a configuration.
+      }
+    }
+    if (dirname(folder) === folder) return false;
+  }
+}
 
 /** Below this many files, starting worker threads costs more than it saves. */
 const WORKER_THRESHOLD = 48;
@@ -19,8 +51,11 @@ const JOBS_PER_THREAD = 2;
 const QUEUE_BEFORE_UNFORMATTED = 48;
 
 /**
- * Formats with the project's prettier configuration (resolved once per run), so generated
- * code looks like the rest of the project. Many files are formatted in worker threads.
+ * prettier with the project's configuration (resolved once per run), for what must follow the
+ * project's own style: hand-written stubs (only when the project configures prettier), and
+ * every generated file with the opt-in `output.format: prettier`. Generated code is otherwise
+ * printed in the canonical style by the emitters and never goes through here. Many files are
+ * formatted in worker threads.
  */
 export class Formatter {
   readonly #projectRoot: string;
@@ -34,6 +69,29 @@ export class Formatter {
   constructor(projectRoot: string, progress?: (message: string) => void) {
     this.#projectRoot = projectRoot;
     this.#progress = progress;
+  }
+
+  #configured: boolean | undefined;
+
+  /**
+   * Whether the project configures prettier. When it does not, text printed in the canonical
+   * style (prettier's defaults) is already what prettier would make of it: `formatStub` then
+   * leaves it as it is, and prettier is not loaded.
+   */
+  configured(): boolean {
+    this.#configured ??= hasPrettierConfig(this.#projectRoot);
+    return this.#configured;
+  }
+
+  /** A hand-written stub (printed canonically) in the project's style: prettier runs only when the project configures it. */
+  async formatStub(text: string): Promise<string> {
+    return this.configured() ? this.format(text, "typescript") : text;
+  }
+
+  /** Stubs and new hand-written modules, like `formatStub`, many at once. */
+  async formatStubs(items: readonly { readonly text: () => string }[]): Promise<string[]> {
+    if (!this.configured()) return items.map((item) => item.text());
+    return this.formatAll(items.map((item) => ({ text: item.text, language: "typescript" as const })));
   }
 
   /** prettier is loaded on first use: a run that changes nothing never needs it. */

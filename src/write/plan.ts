@@ -3,15 +3,15 @@ import { FLUVIUS_VERSION } from "../project/version.js";
 import type { FileLanguage, Formatter } from "./format.js";
 import { contentHash, type Manifest, type ManifestEntry, stampOf } from "./manifest.js";
 
-/** A file an emitter produces for the generated folder, before formatting. */
+/** A file an emitter produces for the generated folder, as the emitter prints it. */
 export interface GeneratedFile {
   /** Relative to the generated folder, forward slashes. */
   readonly path: string;
   readonly language: FileLanguage;
   /**
    * A hash of everything the content is made from (model parts, paths, templates). When it
-   * and the file on disk are what the manifest recorded, the file is neither rendered nor
-   * formatted: a run without changes does almost no work.
+   * and the file on disk are what the manifest recorded, the file is not rendered: a run
+   * without changes does almost no work.
    */
   readonly input: string;
   render(): string;
@@ -41,9 +41,9 @@ export interface GeneratedPlan {
 }
 
 /**
- * Compares what the emitters produced with the generated folder. Formatting is skipped for
+ * Compares what the emitters produced with the generated folder. Rendering is skipped for
  * a file whose emitted text and disk content are what the manifest recorded: a run without
- * spec changes formats nothing. Files fluvius made before and no longer needs are deleted;
+ * spec changes renders nothing. Files fluvius made before and no longer needs are deleted;
  * files a person edited are reported as conflicts (and overwritten only with `force`).
  */
 export async function planGenerated(options: {
@@ -51,11 +51,16 @@ export async function planGenerated(options: {
   generatedDir: string;
   files: readonly GeneratedFile[];
   previous: Manifest;
-  formatter: Formatter;
+  /**
+   * Only with `output.format: prettier`: formats every rendered file with the project's
+   * prettier config. Without it, files are written exactly as the emitters print them
+   * (fluvius's canonical style) and prettier is never loaded.
+   */
+  formatter: Formatter | undefined;
   force: boolean;
 }): Promise<GeneratedPlan> {
   const { host, generatedDir, previous, formatter, force } = options;
-  const fingerprint = await formatter.fingerprint();
+  const fingerprint = formatter === undefined ? "canonical" : await formatter.fingerprint();
   const changes: Change[] = [];
   const conflicts: Conflict[] = [];
   const entries: Record<string, ManifestEntry> = {};
@@ -93,10 +98,17 @@ export async function planGenerated(options: {
   }
   // Each result is hashed as it arrives, while the formatting threads are still at work.
   const written: string[] = [];
-  const formatted = await formatter.formatAll(
-    pending.map((p) => ({ text: () => p.file.render(), language: p.file.language })),
-    (index, text) => (written[index] = contentHash(text)),
-  );
+  const formatted =
+    formatter === undefined
+      ? pending.map((p, index) => {
+          const text = p.file.render();
+          written[index] = contentHash(text);
+          return text;
+        })
+      : await formatter.formatAll(
+          pending.map((p) => ({ text: () => p.file.render(), language: p.file.language })),
+          (index, text) => (written[index] = contentHash(text)),
+        );
 
   for (const [index, { file, path, source, disk, recorded, stamp }] of pending.entries()) {
     const after = formatted[index]!;

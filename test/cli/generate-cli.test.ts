@@ -13,6 +13,14 @@ function newProject(): string {
   return dir;
 }
 
+/** Sets `output.format: prettier` in the project's fluvius.yaml (as `fluvius init` wrote it). */
+function usePrettier(dir: string): void {
+  const file = path.join(dir, "fluvius.yaml");
+  const text = readFileSync(file, "utf8");
+  expect(text).toContain("  format: canonical");
+  writeFileSync(file, text.replace("  format: canonical", "  format: prettier"));
+}
+
 describe("fluvius generate in a project made by fluvius init", () => {
   test("generates code that compiles; a second run changes nothing; --check passes, then fails with a diff after a spec edit", () => {
     const dir = newProject();
@@ -64,9 +72,13 @@ describe("fluvius generate in a project made by fluvius init", () => {
     expect(runCli(["generate", "--check"], { cwd: dir }).status).toBe(0);
   }, 60_000);
 
-  test("honours the project's prettier configuration", () => {
+  test("generated code is in the canonical style whatever the project's prettier configuration; `output.format: prettier` honours it", () => {
     const dir = newProject();
     writeFileSync(path.join(dir, ".prettierrc"), JSON.stringify({ semi: false, singleQuote: true }));
+    expect(runCli(["generate"], { cwd: dir }).status).toBe(0);
+    const canonical = readFileSync(path.join(dir, "src/generated/banking/account.ts"), "utf8");
+    expect(canonical).toContain('} from "fluvius/runtime";\n');
+    usePrettier(dir);
     expect(runCli(["generate"], { cwd: dir }).status).toBe(0);
     const generated = readFileSync(path.join(dir, "src/generated/banking/account.ts"), "utf8");
     expect(generated).toContain("} from 'fluvius/runtime'\n");
@@ -95,8 +107,9 @@ describe("fluvius generate in a project made by fluvius init", () => {
     return dir;
   }
 
-  test("a big project is formatted in threads with the project's prettier configuration", () => {
+  test("with `output.format: prettier`, a big project is formatted in threads with the project's prettier configuration", () => {
     const dir = bigProject();
+    usePrettier(dir);
     writeFileSync(path.join(dir, ".prettierrc"), JSON.stringify({ semi: false, singleQuote: true }));
     const result = runCli(["generate"], { cwd: dir });
     expect(result.status, result.stderr).toBe(0);

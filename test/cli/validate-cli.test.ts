@@ -123,9 +123,11 @@ describe("fluvius init", () => {
     expect(result.stdout).toContain("kept     fluvius.yaml (exists)");
     expect(readFileSync(path.join(dir, "fluvius.yaml"), "utf8")).toBe("specs: [specs/*.yaml]\n");
     expect(readFileSync(path.join(dir, "domains/banking.yaml"), "utf8")).toContain("# yaml-language-server: $schema=");
-    for (const f of ["package.json", "tsconfig.json", ".gitignore", ".github/workflows/fluvius.yml"]) {
+    for (const f of ["package.json", "tsconfig.json", ".gitignore", ".prettierignore", ".github/workflows/fluvius.yml"]) {
       expect(readFileSync(path.join(dir, f), "utf8").length).toBeGreaterThan(0);
     }
+    // The generated folder is in fluvius's canonical style: the project's prettier leaves it alone.
+    expect(readFileSync(path.join(dir, ".prettierignore"), "utf8").split("\n")).toContain("src/generated/");
     // Run from a checkout (not installed from the registry), the project depends on this copy.
     const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     expect(manifest.dependencies.fluvius).toBe(`file:${repoRoot}`);

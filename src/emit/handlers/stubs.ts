@@ -3,6 +3,45 @@ import { identifiers } from "../../model/naming.js";
 import { renderTemplate } from "../../templates/render.js";
 import { aggregateView, type LockedVersions } from "../typescript/aggregate-view.js";
 import { reactorStubViews } from "../typescript/reactions-view.js";
+import { callDoc, type Doc, importDoc, objectDoc, parametersDoc, print, statement, WIDTH } from "../print.js";
+
+/**
+ * How a stub's `export const <name>: types.<Type> = (<parameter>) => {` is laid out, as
+ * prettier does: on its line when it fits up to where the parameters could break, else the
+ * function goes on the next line, indented, and so does its body (`pad`).
+ */
+interface StubLayout {
+  readonly signature: string;
+  readonly pad: "" | "  ";
+  /** A statement of the body, printed at the body's indentation. */
+  body(doc: Doc): string;
+}
+
+function stubLayout(name: string, type: string, parameter: "" | "state" | "data" | "{ payload }"): StubLayout {
+  const head = `export const ${name}: types.${type}`;
+  const parameters: Doc = parameter === "{ payload }" ? ["(", objectDoc(["payload"]), ")"] : parametersDoc(parameter === "" ? [] : [parameter]);
+  const first = parameter === "{ payload }" ? "({" : parameter === "" ? "() => {" : "(";
+  const fits = `${head} = ${first}`.length <= WIDTH;
+  const pad = fits ? "" : "  ";
+  const signature = fits ? statement([head, " = ", parameters, " => {"]) : `${head} =\n  ${print([parameters, " => {"], { base: 2, at: 2 })}`;
+  return { signature, pad, body: (doc) => print(doc, { base: 2 + pad.length, at: 2 + pad.length }) };
+}
+
+/** `throw new HandlerNotImplementedError("<name>", "<module>");` */
+function notImplemented(name: string, modulePath: string): Doc {
+  return ["throw new ", callDoc(NOT_IMPLEMENTED, [JSON.stringify(name), JSON.stringify(modulePath)]), ";"];
+}
+
+/** What every stub template gets: the laid-out signature, the padding of its body, the `throw` when it has one. */
+function stubParts(layout: StubLayout, throwing?: { name: string; modulePath: string }) {
+  return {
+    signature: layout.signature,
+    pad: layout.pad,
+    close: `${layout.pad}};`,
+    // Handlebars is strict: every key a template names is there ("" when the stub does not throw).
+    notImplemented: throwing === undefined ? "" : layout.body(notImplemented(throwing.name, throwing.modulePath)),
+  };
+}
 
 /** A function the hand-written module must export, with the stub that starts it. */
 export interface Stub {
@@ -23,30 +62,42 @@ export function stubsFor(domain: DomainModel, aggregate: AggregateModel, moduleP
   const stubs: Stub[] = view.actions.map((a) => ({
     name: a.handlerFunction,
     kind: "handler",
-    text: renderTemplate("handlers/action-stub.ts.hbs", { ...a, modulePathLiteral: JSON.stringify(modulePath) }).trimEnd(),
+    text: actionStub(a, modulePath),
     runtimeImports: a.stub.body === undefined ? [NOT_IMPLEMENTED] : [],
   }));
   for (const event of view.events) {
     if (event.handwritten) {
-      stubs.push({
-        name: event.evolverFunction,
-        kind: "evolver",
-        text: renderTemplate("handlers/evolve-stub.ts.hbs", { ...event, modulePathLiteral: JSON.stringify(modulePath) }).trimEnd(),
-        // Throws until written, as a handler stub does: returning the state unchanged would drop the event's effect silently.
-        runtimeImports: [NOT_IMPLEMENTED],
-      });
+      const layout = stubLayout(event.evolverFunction, event.evolverType, "");
+      const text = renderTemplate("handlers/evolve-stub.ts.hbs", { ...event, ...stubParts(layout, { name: event.evolverFunction, modulePath }) }).trimEnd();
+      // Throws until written, as a handler stub does: returning the state unchanged would drop the event's effect silently.
+      stubs.push({ name: event.evolverFunction, kind: "evolver", text, runtimeImports: [NOT_IMPLEMENTED] });
     }
     for (const step of event.upcasters) {
       stubs.push({
         name: step.function,
         kind: "upcaster",
-        text: renderTemplate("handlers/upcaster-stub.ts.hbs", { ...step, name: event.name, upcasterType: event.upcasterType, modulePathLiteral: JSON.stringify(modulePath) }).trimEnd(),
+        text: renderTemplate("handlers/upcaster-stub.ts.hbs", {
+          ...step,
+          name: event.name,
+          ...stubParts(step.typed ? stubLayout(step.function, step.stepType, "") : stubLayout(step.function, event.upcasterType, "data"), { name: step.function, modulePath }),
+        }).trimEnd(),
         // A typed step's stub throws until written: an identity would pass old data off as new.
         runtimeImports: step.typed ? [NOT_IMPLEMENTED] : [],
       });
     }
   }
   return stubs;
+}
+
+/** An action's handler stub: it builds the event from the payload, or throws until written. */
+function actionStub(action: ReturnType<typeof aggregateView>["actions"][number], modulePath: string): string {
+  const layout = stubLayout(action.handlerFunction, action.handlerType, action.stub.parameters);
+  const { body } = action.stub;
+  return renderTemplate("handlers/action-stub.ts.hbs", {
+    ...action,
+    ...stubParts(layout, body === undefined ? { name: action.handlerFunction, modulePath } : undefined),
+    body: body === undefined ? "" : layout.body(body),
+  }).trimEnd();
 }
 
 /** A new hand-written module with every stub. */
@@ -67,7 +118,7 @@ export function reactorStubsFor(domain: DomainModel, modulePath: string): Stub[]
   return reactorStubViews(domain).map((r) => ({
     name: r.function,
     kind: "reactor",
-    text: renderTemplate("handlers/reactor-stub.ts.hbs", { ...r, modulePathLiteral: JSON.stringify(modulePath) }).trimEnd(),
+    text: renderTemplate("handlers/reactor-stub.ts.hbs", { ...r, ...stubParts(stubLayout(r.function, r.type, ""), { name: r.function, modulePath }) }).trimEnd(),
     runtimeImports: [NOT_IMPLEMENTED],
   }));
 }
@@ -82,7 +133,7 @@ export function projectorStubsFor(domain: DomainModel, modulePath: string): Stub
   return projectorStubViews(domain).map((p) => ({
     name: p.function,
     kind: "projector",
-    text: renderTemplate("handlers/projector-stub.ts.hbs", { ...p, modulePathLiteral: JSON.stringify(modulePath) }).trimEnd(),
+    text: renderTemplate("handlers/projector-stub.ts.hbs", { ...p, ...stubParts(stubLayout(p.function, p.type, ""), { name: p.function, modulePath }) }).trimEnd(),
     runtimeImports: [NOT_IMPLEMENTED],
   }));
 }
@@ -107,5 +158,5 @@ export function freshProjectorModule(domain: DomainModel, typesImport: string, s
 /** `import { HandlerNotImplementedError } from "fluvius/runtime";` when the stubs need it, else "". */
 export function runtimeImportLine(stubs: readonly Stub[]): string {
   const names = [...new Set(stubs.flatMap((s) => s.runtimeImports))].sort();
-  return names.length === 0 ? "" : `import { ${names.join(", ")} } from ${JSON.stringify(RUNTIME_MODULE)};`;
+  return names.length === 0 ? "" : importDoc(names, RUNTIME_MODULE);
 }

@@ -10,34 +10,36 @@ import { columnKind } from "../sql/read-model-table.js";
 import { evolveHelpers, evolveStatements } from "./evolve.js";
 import { canonicalValue } from "../../runtime/canonical.js";
 import { objectSchema, schemaOf } from "./json-schema.js";
-import { fieldDoc, propertyName, typeExpression } from "./type-expression.js";
+import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
+import { arrayDoc, callDoc, type Doc, entryDoc, fluid, huggedCallDoc, importDoc, type JsValue, objectDoc, parametersDoc, print, printAfter, statement, typeAliasDoc, typeArgumentsDoc, valueDoc } from "../print.js";
 
 /** Everything aggregate.ts.hbs prints; all decisions are made here, the template only lays out. */
 export interface AggregateView {
   readonly header: string;
-  readonly runtimeValues: string;
-  readonly runtimeTypes: string;
+  readonly runtimeImport: string;
   readonly usesDeepEqual: boolean;
-  readonly namedTypes: string;
+  readonly namedTypesImport?: string;
   readonly handlersImport?: string;
   readonly description?: string;
   readonly stateType: string;
   readonly state: readonly PropertyView[];
   readonly payloadMapType: string;
   readonly eventUnionType: string;
-  readonly eventUnion: string;
+  readonly eventUnionDeclaration: string;
+  readonly evolveSignature: string;
   readonly actions: readonly ActionView[];
   readonly events: readonly EventView[];
   readonly initialState: string;
   readonly evolveMeta: string;
   readonly hasEvents: boolean;
-  readonly definition: DefinitionView;
+  readonly defineCall: string;
 }
 
 export interface PropertyView {
   readonly key: string;
   readonly optional: boolean;
-  readonly type: string;
+  /** `key?: type;`, printed two spaces in (a long union breaks after the colon). */
+  readonly member: string;
   readonly doc?: string;
 }
 
@@ -51,21 +53,23 @@ export interface ActionView {
   readonly handlerType: string;
   readonly handlerFunction: string;
   readonly schema: string;
+  readonly schemaEntry: string;
   readonly description?: string;
   readonly creates: boolean;
   readonly permission: string;
-  readonly when?: string;
+  readonly when?: Doc;
   readonly emits: string;
   readonly emitted: readonly string[];
   /** `[{ field, aggregate }]` of the payload refs the runtime checks exist. */
-  readonly checkedRefs?: string;
+  readonly checkedRefs?: Doc;
   /** The body of a fresh handler: builds the event(s) from the payload, or says what is left to write. */
   readonly stub: HandlerStub;
 }
 
 export interface HandlerStub {
-  readonly parameters: string;
-  readonly body?: string;
+  readonly parameters: "" | "{ payload }";
+  /** `return { type, version, data };`, printed where the stub's body is. */
+  readonly body?: Doc;
   readonly todo?: string;
 }
 
@@ -86,7 +90,7 @@ export interface EventView {
   readonly upcasterType: string;
   readonly upcasters: readonly UpcasterStepView[];
   /** `{ 1: handlers.upcastXV1 }`: what the definition lists. */
-  readonly upcastersLiteral: string;
+  readonly upcasterDeclaration: string;
   /** Published to the broker (`public: true`). */
   readonly public: boolean;
 }
@@ -102,18 +106,6 @@ export interface UpcasterStepView {
   readonly fromDataType: string;
   readonly fromData?: string;
   readonly toType: string;
-}
-
-export interface DefinitionView {
-  readonly domain: string;
-  readonly aggregate: string;
-  readonly specHash: string;
-  /** `handlers.evolveX, …`: the hand-written evolve functions, for the runtime's snapshot key. */
-  readonly evolveSteps?: string;
-  readonly snapshotEvery?: number;
-  readonly readModel: string;
-  /** `{ field: "sku" }` for an aggregate whose ids come from `id: { from }`. */
-  readonly naturalKey?: string;
 }
 
 export interface AggregateViewInput {
@@ -152,37 +144,76 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
   const runtimeTypes = actions.length > 0 ? ["CommandHandler"] : [];
   if (events.length > 0) runtimeTypes.push("EventMeta");
   const usesHandlers = actions.length > 0 || events.some((e) => e.handwritten || e.upcasters.length > 0);
+  const namedTypes = [...namedTypesUsed(aggregate)].sort();
+  const stateType = identifiers.state(aggregate.name);
+  const eventUnionType = identifiers.eventUnion(aggregate.name);
+  const payloadMapType = identifiers.payloadMap(aggregate.name);
   const usesMeta = aggregate.events.some((e) => e.apply === undefined || (e.apply ?? []).some((op) => op.kind !== "unset" && op.value.kind === "meta"));
   return {
     header: input.header,
-    runtimeValues: runtimeValues.sort().join(", "),
-    runtimeTypes: runtimeTypes.sort().map((t) => `type ${t}`).join(", "),
+    runtimeImport: importDoc([...runtimeValues.sort(), ...runtimeTypes.sort().map((t) => `type ${t}`)], "fluvius/runtime"),
     usesDeepEqual: helpers.includes("isDeepStrictEqual"),
-    namedTypes: [...namedTypesUsed(aggregate)].sort().join(", "),
+    ...(namedTypes.length === 0 ? {} : { namedTypesImport: importDoc(namedTypes, "./_types.js", true) }),
     ...(usesHandlers ? { handlersImport: input.handlersImport } : {}),
     ...(aggregate.description === undefined ? {} : { description: aggregate.description }),
     stateType: identifiers.state(aggregate.name),
     state: aggregate.state.map((f) => property(f, stateFieldOptional(f))),
-    payloadMapType: identifiers.payloadMap(aggregate.name),
-    eventUnionType: identifiers.eventUnion(aggregate.name),
-    eventUnion: events.length === 0 ? "never" : events.map((e) => e.eventType).join(" | "),
-    actions,
-    events,
-    initialState: initialStateLiteral(aggregate.state),
+    payloadMapType,
+    eventUnionType,
+    eventUnionDeclaration: statement(typeAliasDoc(`export type ${eventUnionType}`, events.length === 0 ? ["never"] : events.map((e) => e.eventType))),
+    actions: actions.map((a) => ({
+      ...a,
+      handlerDeclaration: statement([`export type ${a.handlerType} =`, fluid(typeArgumentsDoc("CommandHandler", [stateType, a.payloadType, eventUnionType, "lookups.Lookups"])), ";"]),
+    })),
+    events: events.map((e) => ({
+      ...e,
+      evolverDeclaration: statement([`export type ${e.evolverType} =`, fluid([parametersDoc([`state: ${stateType}`, `event: ${e.eventType}`, "meta: EventMeta"]), ` => ${stateType}`]), ";"]),
+    })),
+    initialState: printAfter("  return ", initialStateLiteral(aggregate.state), ";", 2),
     evolveMeta: usesMeta ? "meta" : "_meta",
+    evolveSignature: statement(["export function evolve", parametersDoc([`state: ${stateType}`, `event: ${eventUnionType}`, `${usesMeta ? "meta" : "_meta"}: EventMeta`]), `: ${stateType} {`]),
     hasEvents: events.length > 0,
-    definition: {
-      domain: domain.name,
-      aggregate: aggregate.name,
-      // A function of the spec only: the runtime adds the source of the hand-written evolve
-      // functions it loads (runtime/snapshot-key.ts), so editing one never stales this file.
-      specHash: aggregate.evolveHash,
-      ...(evolveSteps.length === 0 ? {} : { evolveSteps: evolveSteps.join(", ") }),
-      ...(aggregate.snapshotEvery === undefined ? {} : { snapshotEvery: aggregate.snapshotEvery }),
-      readModel: JSON.stringify(readModelColumns(domain, aggregate)),
-      ...(aggregate.naturalKey === undefined ? {} : { naturalKey: JSON.stringify(naturalKeyOf(aggregate, aggregate.naturalKey.field)) }),
-    },
+    defineCall: statement([
+      "export const aggregate = ",
+      huggedCallDoc(typeArgumentsDoc("defineAggregate", [stateType, eventUnionType, payloadMapType]), [
+        `domain: ${JSON.stringify(domain.name)}`,
+        `aggregate: ${JSON.stringify(aggregate.name)}`,
+        // A function of the spec only: the runtime adds the source of the hand-written evolve
+        // functions it loads (runtime/snapshot-key.ts), so editing one never stales this file.
+        `specHash: ${JSON.stringify(aggregate.evolveHash)}`,
+        ...(aggregate.snapshotEvery === undefined ? [] : [`snapshotEvery: ${aggregate.snapshotEvery}`]),
+        "initialState",
+        "evolve",
+        ...(evolveSteps.length === 0 ? [] : [["evolveSteps: ", arrayDoc(evolveSteps)]]),
+        ["events: ", objectDoc(events.map((e) => [`${e.key}: `, objectDoc(eventEntries(e))]))],
+        ["actions: ", objectDoc(actions.map((a) => [`${a.key}: `, objectDoc(actionEntries(a))]))],
+        ["readModel: ", valueDoc(readModelColumns(domain, aggregate) as unknown as JsValue)],
+        ...(aggregate.naturalKey === undefined ? [] : [["naturalKey: ", valueDoc(naturalKeyOf(aggregate, aggregate.naturalKey.field))]]),
+      ]),
+      ";",
+    ]),
   };
+}
+
+function eventEntries(e: EventView): Doc[] {
+  const upcasters = e.upcasters.map((u) => `${u.from}: handlers.${u.function}${u.typed ? ` as unknown as ${e.upcasterType}` : ""}`);
+  return [
+    `version: ${e.version}`,
+    `schema: eventSchemas[${e.literal}]`,
+    ...(upcasters.length === 0 ? [] : [["upcasters: ", objectDoc(upcasters)]]),
+    ...(e.public ? ["public: true"] : []),
+  ];
+}
+
+function actionEntries(a: ActionView): Doc[] {
+  return [
+    `creates: ${a.creates}`,
+    entryDoc("permission", JSON.stringify(a.permission)),
+    `payloadSchema: payloadSchemas[${a.literal}]`,
+    ...(a.when === undefined ? [] : [["when: ", a.when]]),
+    ...(a.checkedRefs === undefined ? [] : [["checkedRefs: ", a.checkedRefs]]),
+    `handle: handlers.${a.handlerFunction}`,
+  ];
 }
 
 /** The field and its kind, from a creating action's payload (the check stage makes every creating action agree on it). */
@@ -199,29 +230,44 @@ export function stateFieldOptional(field: FieldModel): boolean {
   return field.optional || (!field.hasDefault && field.type.kind !== "array");
 }
 
+/** An interface member `key: type;`, printed at two spaces. */
+export function memberLine(key: string, type: Doc): string {
+  return print([`${key}: `, type, ";"], { base: 2 });
+}
+
 export function property(field: FieldModel, optional: boolean): PropertyView {
   const doc = fieldDoc(field);
-  return { key: propertyName(field.name), optional, type: typeExpression(field.type), ...(doc === undefined ? {} : { doc }) };
+  const key = propertyName(field.name);
+  return { key, optional, member: memberLine(`${key}${optional ? "?" : ""}`, typeDoc(field.type)), ...(doc === undefined ? {} : { doc }) };
 }
 
 function actionView(action: ActionModel, aggregate: AggregateModel): ActionView {
-  const when = action.when.map((w) => `fieldIn(${JSON.stringify(w.field)}, ${JSON.stringify(w.values)})`);
+  const when = action.when.map((w) => {
+    // The list of values hugs the call, `fieldIn("status", [` … `])`, when that fits (prettier's last-argument expansion).
+    const values = w.values.map((v) => valueDoc(v as JsValue));
+    return callDoc("fieldIn", [JSON.stringify(w.field), arrayDoc(values)], arrayDoc(values, true));
+  });
+  const key = propertyName(action.name);
+  const schema = objectSchema(action.payload);
   return {
     name: action.name,
     literal: JSON.stringify(action.name),
-    key: propertyName(action.name),
+    key,
     payloadType: identifiers.payload(action.name),
     payload: action.payload.map((f) => property(f, f.optional)),
     handlerType: identifiers.handlerType(action.name),
     handlerFunction: identifiers.handler(action.name),
-    schema: JSON.stringify(objectSchema(action.payload)),
+    schema: JSON.stringify(schema),
+    schemaEntry: printAfter(`  ${key}: `, valueDoc(schema as JsValue), ",", 2),
     ...(action.description === undefined ? {} : { description: action.description }),
     creates: action.creates,
     permission: `${aggregate.name}:${action.name}`,
-    ...(when.length === 0 ? {} : { when: when.length === 1 ? when[0]! : `allOf(${when.join(", ")})` }),
+    ...(when.length === 0 ? {} : { when: when.length === 1 ? when[0]! : callDoc("allOf", when) }),
     emits: action.emits.join(", "),
     emitted: action.emits,
-    ...(action.checkedRefs.length === 0 ? {} : { checkedRefs: JSON.stringify(action.checkedRefs.map((r) => ({ field: r.field, aggregate: r.aggregate }))) }),
+    ...(action.checkedRefs.length === 0
+      ? {}
+      : { checkedRefs: valueDoc(action.checkedRefs.map((r) => ({ field: r.field, aggregate: r.aggregate }))) }),
     stub: handlerStub(action, aggregate),
   };
 }
@@ -231,9 +277,11 @@ function actionView(action: ActionModel, aggregate: AggregateModel): ActionView 
  * common case: the event records the command) points at that schema instead of repeating it.
  */
 function eventSchema(event: EventModel, actions: readonly ActionView[]): string {
-  const schema = JSON.stringify(objectSchema(event.payload));
-  const source = actions.find((a) => a.emitted.includes(event.name) && a.schema === schema);
-  return source === undefined ? schema : `payloadSchemas[${source.literal}]`;
+  const schema = objectSchema(event.payload);
+  const json = JSON.stringify(schema);
+  const source = actions.find((a) => a.emitted.includes(event.name) && a.schema === json);
+  const key = propertyName(event.name);
+  return printAfter(`  ${key}: `, source === undefined ? valueDoc(schema as JsValue) : `payloadSchemas[${source.literal}]`, ",", 2);
 }
 
 function eventView(event: EventModel, aggregate: AggregateModel, actions: readonly ActionView[], locked?: Readonly<Record<string, Fields>>): EventView {
@@ -271,7 +319,11 @@ function eventView(event: EventModel, aggregate: AggregateModel, actions: readon
     upcasterType: identifiers.upcasterType(event.name),
     upcasters,
     // A typed step meets the runtime's untyped table here: the hand-written function is checked against its own signature.
-    upcastersLiteral: `{ ${upcasters.map((u) => `${u.from}: handlers.${u.function}${u.typed ? ` as unknown as ${identifiers.upcasterType(event.name)}` : ""}`).join(", ")} }`,
+    upcasterDeclaration: statement([
+      `export type ${identifiers.upcasterType(event.name)} =`,
+      fluid([parametersDoc([`data: ${untyped}`]), ` => ${untyped}`]),
+      ";",
+    ]),
     public: event.public,
   };
 }
@@ -290,25 +342,25 @@ function handlerStub(action: ActionModel, aggregate: AggregateModel): HandlerStu
   const event = aggregate.events.find((e) => e.name === name);
   if (!event) return { parameters: "", todo: `decide the '${name}' event` };
   const payload = new Map(action.payload.map((f) => [f.name, f]));
-  const data: string[] = [];
+  const data: Doc[] = [];
   for (const field of event.payload) {
     const source = payload.get(field.name);
     const fits = source !== undefined && assignable(source.type, field.type) && (field.optional || !source.optional);
-    if (fits) data.push(`${propertyName(field.name)}: payload.${field.name}`);
+    if (fits) data.push(entryDoc(propertyName(field.name), `payload.${field.name}`));
     else if (!field.optional) return { parameters: "", todo: `build the '${name}' event: its field '${field.name}' has no matching payload field` };
   }
-  const body = `{ type: ${JSON.stringify(event.name)}, version: ${event.version}, data: ${data.length === 0 ? "{}" : `{ ${data.join(", ")} }`} }`;
-  return { parameters: data.length === 0 ? "" : "{ payload }", body };
+  const body = objectDoc([`type: ${JSON.stringify(event.name)}`, `version: ${event.version}`, ["data: ", objectDoc(data)]]);
+  return { parameters: data.length === 0 ? "" : "{ payload }", body: ["return ", body, ";"] };
 }
 
-function initialStateLiteral(state: readonly FieldModel[]): string {
-  const entries: string[] = [];
+function initialStateLiteral(state: readonly FieldModel[]): Doc {
+  const entries: { [key: string]: JsValue } = {};
   for (const field of state) {
     // In the runtime's one spelling (a default "0" of a scale-2 decimal is "0.00"), as the row will have it.
-    if (field.hasDefault) entries.push(`${propertyName(field.name)}: ${JSON.stringify(canonicalValue(schemaOf(field.type), field.default))}`);
-    else if (!field.optional && field.type.kind === "array") entries.push(`${propertyName(field.name)}: []`);
+    if (field.hasDefault) entries[field.name] = canonicalValue(schemaOf(field.type), field.default) as JsValue;
+    else if (!field.optional && field.type.kind === "array") entries[field.name] = [];
   }
-  return `{ ${entries.join(", ")} }`;
+  return valueDoc(entries);
 }
 
 function namedTypesUsed(aggregate: AggregateModel): Set<string> {

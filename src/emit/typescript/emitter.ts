@@ -6,7 +6,7 @@ import type { GeneratedFile } from "../../write/plan.js";
 import { domainSources, type EmitContext, type Emitter } from "../emitter.js";
 import { generatedHeader } from "../header.js";
 import { importSpecifier, layout } from "../paths.js";
-import { aggregateView, lockedVersionsOf } from "./aggregate-view.js";
+import { aggregateView, lockedVersionsOf, memberLine } from "./aggregate-view.js";
 import { externalView } from "./external-view.js";
 import { viewsView } from "./views-view.js";
 import { lookupsView } from "./lookups-view.js";
@@ -14,7 +14,8 @@ import { messagesView } from "./messages-view.js";
 import { reactionsView, referencedDomains } from "./reactions-view.js";
 import { reactionRole } from "../../runtime/reactions/definition.js";
 import { columnKind } from "../sql/read-model-table.js";
-import { fieldDoc, propertyName, typeExpression } from "./type-expression.js";
+import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
+import { arrayDoc, code, entriesDoc, fluid, huggedCallDoc, importDoc, type JsValue, print, printAfter, typeAliasDoc, valueDoc } from "../print.js";
 
 /** Types, schemas, evolve, the command table and policies: one module per aggregate, a few per domain. */
 export const typescriptEmitter: Emitter = {
@@ -29,7 +30,12 @@ export const typescriptEmitter: Emitter = {
       path: "index.ts",
       language: "typescript",
       input,
-      render: () => renderTemplate("typescript/root-index.ts.hbs", { header, domains, domainList: domains.map((d) => d.alias).join(", ") }),
+      render: () =>
+        renderTemplate("typescript/root-index.ts.hbs", {
+          header,
+          imports: domains.map((d) => importDoc([`domain as ${d.alias}`], `./${d.folder}/index.js`)),
+          declaration: print(["export const domains = ", arrayDoc(domains.map((d) => d.alias)), " as const;"]),
+        }),
     });
     return files;
   },
@@ -46,9 +52,17 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
     const doc = fieldDoc({ name: t.name, type: t.type, optional: false, hasDefault: false, pii: false, ...(t.description === undefined ? {} : { description: t.description }) });
     const base = { name: t.name, ...(doc === undefined ? {} : { doc }) };
     if (t.type.kind === "object") {
-      return { ...base, fields: t.type.fields.map((f) => ({ key: propertyName(f.name), optional: f.optional, type: typeExpression(f.type), doc: fieldDoc(f) })) };
+      return {
+        ...base,
+        fields: t.type.fields.map((f) => {
+          const key = propertyName(f.name);
+          return { key, optional: f.optional, member: memberLine(`${key}${f.optional ? "?" : ""}`, typeDoc(f.type)), doc: fieldDoc(f) };
+        }),
+      };
     }
-    return { ...base, type: typeExpression(t.type, false) };
+    const declaration =
+      t.type.kind === "enum" ? typeAliasDoc(`export type ${t.name}`, t.type.values.map((v) => JSON.stringify(v))) : [`export type ${t.name} =`, fluid(typeDoc(t.type, false)), ";"];
+    return { ...base, declaration: print(declaration) };
   });
   files.push({ path: `${folder}/_types.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/types.ts.hbs", { header, types }) });
   const rules = domain.rules.map((r) => ({
@@ -63,7 +77,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
     const [reactionDomain, name] = r.reaction.includes(".") ? r.reaction.split(".", 2) : [domain.name, r.reaction];
     rules.push({ role: reactionRole({ domain: reactionDomain ?? domain.name, name: name ?? r.reaction }), allow: r.allow });
   }
-  files.push({ path: `${folder}/_policy.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/policy.ts.hbs", { header, rules: JSON.stringify(rules) }) });
+  files.push({ path: `${folder}/_policy.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/policy.ts.hbs", { header, rules: printAfter("export const rules: readonly PolicyRule[] = ", valueDoc(rules as unknown as JsValue), ";") }) });
   files.push({
     path: layout.messagesModule(domain.name),
     language: "typescript",
@@ -114,17 +128,31 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       render: () => renderTemplate("typescript/reactions.ts.hbs", reactionsView({ model: context.model, domain, header, reactorsImport })),
     });
   }
-  const aggregates = domain.aggregates.map((a) => ({ alias: identifiers.definitionAlias(a.name), module: a.name, meta: aggregateMeta(a) }));
+  const aggregates = domain.aggregates.map((a) => ({ alias: identifiers.definitionAlias(a.name), import: importDoc([`aggregate as ${identifiers.definitionAlias(a.name)}`], `./${a.name}.js`) }));
   files.push({
     path: `${folder}/index.ts`,
     language: "typescript",
     input: domainInput,
     render: () => renderTemplate("typescript/domain-index.ts.hbs", {
       header,
-      name: domain.name,
-      revision: domain.revision,
-      description: JSON.stringify(domain.description ?? ""),
       aggregates,
+      definition: print([
+        "export const domain = ",
+        huggedCallDoc(
+          "defineDomain",
+          entriesDoc({
+            name: domain.name,
+            revision: domain.revision,
+            description: domain.description ?? "",
+            policy: code("policy"),
+            aggregates: domain.aggregates.map((a) => ({ definition: code(identifiers.definitionAlias(a.name)), ...aggregateMeta(a) })),
+            reactions: hasReactions ? code("reactions") : undefined,
+            externals: hasExternals ? code("externals") : undefined,
+            views: hasViews ? code("views") : undefined,
+          }),
+        ),
+        ";",
+      ]),
       hasReactions,
       hasExternals,
       hasViews,
@@ -160,7 +188,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
 }
 
 /** What the API shows of an aggregate (`/_meta`, OpenAPI): titles, labels, descriptions, field kinds. */
-function aggregateMeta(aggregate: AggregateModel): string {
+function aggregateMeta(aggregate: AggregateModel): { readonly [key: string]: JsValue } {
   const fields = aggregate.state.map((f) => ({
     name: f.name,
     label: f.label ?? humanise(f.name),
@@ -174,5 +202,5 @@ function aggregateMeta(aggregate: AggregateModel): string {
     aggregate.actions.map((a) => [a.name, { label: humanise(a.name), ...(a.description === undefined ? {} : { description: a.description }) }]),
   );
   const meta = { title: humanise(aggregate.name), ...(aggregate.description === undefined ? {} : { description: aggregate.description }), fields, actions };
-  return JSON.stringify(meta).slice(1, -1);
+  return meta;
 }

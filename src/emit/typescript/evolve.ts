@@ -2,6 +2,7 @@ import type { ApplyOperation, EventModel, FieldModel, ValueSource } from "../../
 import type { ValueType } from "../../model/types.js";
 import { canonicalValue } from "../../runtime/canonical.js";
 import { schemaOf } from "./json-schema.js";
+import { arrayDoc, callDoc, type Doc, type JsValue, print, valueDoc } from "../print.js";
 
 /**
  * The statements of one `case` of the generated evolve function: they change a copy of the
@@ -10,7 +11,8 @@ import { schemaOf } from "./json-schema.js";
  */
 export function evolveStatements(event: EventModel, state: readonly FieldModel[]): string[] {
   const fields = new Map(state.map((f) => [f.name, f]));
-  return (event.apply ?? []).map((op) => statement(op, fields));
+  // Printed where the template puts them: inside `switch` → `case` → block, six spaces in.
+  return (event.apply ?? []).map((op) => print(statement(op, fields), { base: 6 }));
 }
 
 /** Runtime helpers the statements use, so the module imports exactly those. */
@@ -29,7 +31,7 @@ export function evolveHelpers(events: readonly EventModel[], state: readonly Fie
   return [...helpers].sort();
 }
 
-function statement(op: ApplyOperation, fields: ReadonlyMap<string, FieldModel>): string {
+function statement(op: ApplyOperation, fields: ReadonlyMap<string, FieldModel>): Doc {
   const field = fields.get(op.field);
   const target = `next.${op.field}`;
   if (op.kind === "unset") return `delete ${target};`;
@@ -42,20 +44,20 @@ function statement(op: ApplyOperation, fields: ReadonlyMap<string, FieldModel>):
   const mayBeAbsent = field === undefined || field.optional || !field.hasDefault;
   switch (op.kind) {
     case "set":
-      return `${target} = ${value};`;
+      return [target, " = ", value, ";"];
     case "add":
     case "subtract": {
-      if (decimal) return `${target} = ${op.kind}(${target}${mayBeAbsent ? ' ?? "0"' : ""}, ${value});`;
-      return `${target} = (${target}${mayBeAbsent ? " ?? 0" : ""}) ${op.kind === "add" ? "+" : "-"} ${value};`;
+      if (decimal) return [target, " = ", callDoc(op.kind, [`${target}${mayBeAbsent ? ' ?? "0"' : ""}`, value]), ";"];
+      return [target, " = ", mayBeAbsent ? `(${target} ?? 0)` : target, op.kind === "add" ? " + " : " - ", value, ";"];
     }
     case "push":
-      return `${target} = [...(${target}${mayBeAbsent ? " ?? []" : ""}), ${value}];`;
+      return [target, " = ", arrayDoc([mayBeAbsent ? `...(${target} ?? [])` : `...${target}`, value]), ";"];
     case "pull":
-      return `${target} = (${target}${mayBeAbsent ? " ?? []" : ""}).filter((item) => !isDeepStrictEqual(item, ${value}));`;
+      return [target, " = ", callDoc(`${mayBeAbsent ? `(${target} ?? [])` : target}.filter`, [["(item) => !isDeepStrictEqual(item, ", value, ")"]]), ";"];
   }
 }
 
-function valueExpression(source: ValueSource, field: FieldModel | undefined, type: ValueType | undefined): string {
+function valueExpression(source: ValueSource, field: FieldModel | undefined, type: ValueType | undefined): Doc {
   switch (source.kind) {
     case "payload":
       return `event.data.${source.field}`;
@@ -65,6 +67,6 @@ function valueExpression(source: ValueSource, field: FieldModel | undefined, typ
       return field?.optional ? "meta.actorId ?? undefined" : 'meta.actorId ?? ""';
     case "literal":
       // In the runtime's one spelling, as payloads are (a scale-2 decimal "0" is "0.00").
-      return JSON.stringify(type === undefined ? source.value : canonicalValue(schemaOf(type), source.value));
+      return valueDoc((type === undefined ? source.value : canonicalValue(schemaOf(type), source.value)) as JsValue);
   }
 }

@@ -2,14 +2,15 @@ import type { DomainModel } from "../../model/model.js";
 import { identifiers } from "../../model/naming.js";
 import { namedTypesIn, property, type PropertyView } from "./aggregate-view.js";
 import { objectSchema } from "./json-schema.js";
+import { importDoc, type JsValue, print, valueDoc } from "../print.js";
 
 /** What external.ts.hbs prints: each external event's data and event types, and the definitions the runtime reads. */
 export interface ExternalView {
   readonly header: string;
-  readonly namedTypes: string;
+  readonly namedTypesImport?: string;
   readonly events: readonly ExternalEventView[];
-  /** The `externals` array's elements, as TypeScript object literals. */
-  readonly definitions: readonly string[];
+  /** The `externals` array, printed. */
+  readonly definitions: string;
 }
 
 export interface ExternalEventView {
@@ -21,9 +22,10 @@ export interface ExternalEventView {
 }
 
 export function externalView(domain: DomainModel, header: string): ExternalView {
+  const namedTypes = [...namedTypesIn(domain.externals.flatMap((e) => e.payload))].sort();
   return {
     header,
-    namedTypes: [...namedTypesIn(domain.externals.flatMap((e) => e.payload))].sort().join(", "),
+    ...(namedTypes.length === 0 ? {} : { namedTypesImport: importDoc(namedTypes, "./_types.js", true) }),
     events: domain.externals.map((e) => {
       const description = e.description?.trim().replace(/\.$/, "");
       const doc = `\`${e.name}\`, read from \`${e.integration}\` on \`${e.subject}\`${description === undefined || description === "" ? "" : `: ${description}`}.`;
@@ -35,9 +37,10 @@ export function externalView(domain: DomainModel, header: string): ExternalView 
         data: e.payload.map((f) => property(f, f.optional)),
       };
     }),
-    definitions: domain.externals.map(
-      (e) =>
-        `{ domain: ${JSON.stringify(domain.name)}, name: ${JSON.stringify(e.name)}, integration: ${JSON.stringify(e.integration)}, subject: ${JSON.stringify(e.subject)}, schema: ${JSON.stringify(objectSchema(e.payload))} }`,
-    ),
+    definitions: print([
+      "export const externals: readonly ExternalEventDefinition[] = ",
+      valueDoc(domain.externals.map((e) => ({ domain: domain.name, name: e.name, integration: e.integration, subject: e.subject, schema: objectSchema(e.payload) as JsValue }))),
+      ";",
+    ]),
   };
 }

@@ -2,16 +2,16 @@ import type { DomainModel } from "../../model/model.js";
 import { identifiers } from "../../model/naming.js";
 import { importSpecifier, layout } from "../paths.js";
 import { type ModuleImport, moduleAliases } from "./reactions-view.js";
+import { statement, typeAliasDoc } from "../print.js";
+import { typeLiteralDoc } from "./type-expression.js";
 
 /** What messages.ts.hbs prints: the domain's event union and command union. */
 export interface MessagesView {
   readonly header: string;
   readonly domain: string;
   readonly modules: readonly ModuleImport[];
-  readonly eventUnionType: string;
-  readonly eventUnion: string;
-  readonly commandUnionType: string;
-  readonly commands: readonly string[];
+  readonly eventUnionDeclaration: string;
+  readonly commandUnionDeclaration: string;
 }
 
 export function messagesView(domain: DomainModel, header: string): MessagesView {
@@ -22,16 +22,19 @@ export function messagesView(domain: DomainModel, header: string): MessagesView 
   const commands = domain.aggregates.flatMap((a) =>
     a.actions.map((action) => {
       const literal = JSON.stringify(action.name);
-      return `{ readonly aggregate: ${JSON.stringify(a.name)}; readonly action: ${literal}; readonly streamId?: string; readonly payload: ${alias(a.name)}.${identifiers.payloadMap(a.name)}[${literal}] }`;
+      return typeLiteralDoc([
+        `readonly aggregate: ${JSON.stringify(a.name)}`,
+        `readonly action: ${literal}`,
+        "readonly streamId?: string",
+        `readonly payload: ${alias(a.name)}.${identifiers.payloadMap(a.name)}[${literal}]`,
+      ]);
     }),
   );
   return {
     header,
     domain: domain.name,
     modules: used.map((a) => ({ alias: alias(a.name), from: importSpecifier(layout.messagesModule(domain.name), layout.aggregateModule(domain.name, a.name)) })),
-    eventUnionType: identifiers.domainEventUnion(domain.name),
-    eventUnion: events.length === 0 ? "never" : events.join(" | "),
-    commandUnionType: identifiers.domainCommandUnion(domain.name),
-    commands,
+    eventUnionDeclaration: statement(typeAliasDoc(`export type ${identifiers.domainEventUnion(domain.name)}`, events.length === 0 ? ["never"] : events)),
+    commandUnionDeclaration: statement(typeAliasDoc(`export type ${identifiers.domainCommandUnion(domain.name)}`, commands.length === 0 ? ["never"] : commands)),
   };
 }

@@ -5,6 +5,7 @@ import { canonicalValue } from "../../runtime/canonical.js";
 import { importSpecifier, layout } from "../paths.js";
 import { schemaOf } from "./json-schema.js";
 import { propertyName } from "./type-expression.js";
+import { arrayDoc, arrowDoc, callDoc, type Doc, entryDoc, fluid, group, huggedCallDoc, importDoc, type JsValue, join, line, objectDoc, parametersDoc, print, statement, valueDoc } from "../print.js";
 
 /**
  * What reactions.ts.hbs prints: one `defineReaction<Event>(…)` per reaction of the domain,
@@ -13,7 +14,7 @@ import { propertyName } from "./type-expression.js";
  */
 export interface ReactionsView {
   readonly header: string;
-  readonly runtimeImports: string;
+  readonly runtimeImport: string;
   readonly modules: readonly ModuleImport[];
   /** `import type { ShopCommand } from "./_messages.js"`, for the reactor signatures. */
   readonly commandUnion?: { readonly name: string; readonly from: string };
@@ -33,21 +34,14 @@ export interface ModuleImport {
 export interface ReactorTypeView {
   readonly name: string;
   readonly doc: string;
-  readonly eventType: string;
-  readonly commandType: string;
+  /** `export type <Name> = (event, context) => …;`, printed. */
+  readonly declaration: string;
 }
 
 export interface ReactionView {
   readonly doc: string;
-  readonly eventType: string;
-  readonly domain: string;
-  readonly name: string;
-  readonly streamType: string;
-  readonly eventName: string;
-  readonly when?: string;
-  readonly delay?: string;
-  readonly cancelledBy?: string;
-  readonly effect: string;
+  /** `defineReaction<Event>({ … }),`, printed as an element of the `reactions` array. */
+  readonly definition: string;
 }
 
 /** What the hand-written reactors module gets: one stub per `handler: true` reaction. */
@@ -84,14 +78,17 @@ export function reactionsView(input: ReactionsViewInput): ReactionsView {
   const reactorTypes = handlers.map((r) => ({
     name: identifiers.reactorType(r.name),
     doc: reactionDoc(r, domain.name),
-    eventType: eventType(r.on),
-    commandType,
+    declaration: statement([
+      `export type ${identifiers.reactorType(r.name)} =`,
+      fluid([parametersDoc([`event: EventRecord<${eventType(r.on)}>`, "context: ReactionContext"]), ` => readonly ${commandType}[] | Promise<readonly ${commandType}[]>`]),
+      ";",
+    ]),
   }));
   const reactions = domain.reactions.map((r) => reactionView(model, domain, r, alias, eventType(r.on)));
   const runtimeImports = ["defineReaction", "type AnyReactionDefinition", ...(handlers.length > 0 ? ["type EventRecord", "type ReactionContext"] : [])];
   return {
     header: input.header,
-    runtimeImports: runtimeImports.join(", "),
+    runtimeImport: importDoc(runtimeImports, "fluvius/runtime"),
     modules,
     ...(handlers.length > 0 ? { commandUnion: { name: commandType, from: "./_messages.js" }, reactorsImport: input.reactorsImport } : {}),
     usesIsOneOf: domain.reactions.some((r) => r.when.length > 0),
@@ -154,43 +151,45 @@ function reactionView(model: Model, home: DomainModel, reaction: ReactionModel, 
   const when = reaction.when.map((c) => {
     const field = data.find((f) => f.name === c.field);
     const values = c.values.map((v) => (v === null || field === undefined ? v : canonicalValue(schemaOf(field.type), v)));
-    return `isOneOf(${access("event.event.data", [c.field], data)}, ${JSON.stringify(values)})`;
+    const elements = values.map((v) => valueDoc(v as JsValue));
+    return callDoc("isOneOf", [access("event.event.data", [c.field], data), arrayDoc(elements)], arrayDoc(elements, true));
   });
+  const entries: Doc[] = [
+    `domain: ${JSON.stringify(home.name)}`,
+    `name: ${JSON.stringify(reaction.name)}`,
+    ["on: ", objectDoc([`streamType: ${JSON.stringify(`${reaction.on.domain}.${reaction.on.aggregate}`)}`, `eventType: ${JSON.stringify(reaction.on.event)}`])],
+    ...(when.length === 0 ? [] : [["when: ", arrowDoc("(event)", when.length === 1 ? when[0]! : group(join([" &&", line], when)), false)]]),
+    ...(reaction.delay === undefined ? [] : [["delay: ", delayDoc(reaction.delay, data)]]),
+    ...(reaction.cancelledBy.length === 0 ? [] : [["cancelledBy: ", valueDoc(reaction.cancelledBy)]]),
+    ["effect: ", effectDoc(model, home, reaction, data, alias)],
+  ];
   return {
     doc: reactionDoc(reaction, home.name),
-    eventType,
-    domain: home.name,
-    name: reaction.name,
-    streamType: `${reaction.on.domain}.${reaction.on.aggregate}`,
-    eventName: reaction.on.event,
-    ...(when.length === 0 ? {} : { when: `(event) => ${when.join(" && ")}` }),
-    ...(reaction.delay === undefined ? {} : { delay: delayExpression(reaction.delay, data) }),
-    ...(reaction.cancelledBy.length === 0 ? {} : { cancelledBy: JSON.stringify(reaction.cancelledBy) }),
-    effect: effectExpression(model, home, reaction, data, alias),
+    definition: print([huggedCallDoc(`defineReaction<${eventType}>`, entries), ","], { base: 2 }),
   };
 }
 
-function delayExpression(delay: NonNullable<ReactionModel["delay"]>, data: readonly FieldModel[]): string {
-  if (delay.kind === "after") return `{ kind: "after", milliseconds: ${delay.milliseconds} }`;
+function delayDoc(delay: NonNullable<ReactionModel["delay"]>, data: readonly FieldModel[]): Doc {
+  if (delay.kind === "after") return objectDoc(['kind: "after"', `milliseconds: ${delay.milliseconds}`]);
   const scope: Scope = { data };
   // `at` is a datetime of the event (the check stage makes sure), possibly absent.
   const time = valueExpression(delay.value, scope, { type: { kind: "primitive", primitive: "datetime", constraints: {} }, optional: true });
-  return `{ kind: "at", time: (event) => ${time.text} }`;
+  return objectDoc(['kind: "at"', ["time: ", arrowDoc("(event)", time.text, false)]]);
 }
 
-function effectExpression(model: Model, home: DomainModel, reaction: ReactionModel, data: readonly FieldModel[], alias: Alias): string {
+function effectDoc(model: Model, home: DomainModel, reaction: ReactionModel, data: readonly FieldModel[], alias: Alias): Doc {
   const effect = reaction.effect;
   switch (effect.kind) {
     case "notify":
-      return `{ kind: "notify", integration: ${JSON.stringify(effect.integration)} }`;
+      return objectDoc(['kind: "notify"', `integration: ${JSON.stringify(effect.integration)}`]);
     case "handler":
-      return `{ kind: "commands", commands: reactors.${identifiers.reactor(reaction.name)} }`;
+      return objectDoc(['kind: "commands"', `commands: reactors.${identifiers.reactor(reaction.name)}`]);
     case "command": {
       const action = actionOf(model, effect.domain, effect.aggregate, effect.action);
       const fields = action?.payload ?? [];
       const element = reaction.forEach === undefined ? undefined : elementType(data, reaction.forEach);
       const scope: Scope = element === undefined ? { data } : { data, item: element };
-      const parts: string[] = [];
+      const parts: Doc[] = [];
       let usesEvent = false;
       let usesItem = false;
       const use = (value: Expression) => {
@@ -200,10 +199,10 @@ function effectExpression(model: Model, home: DomainModel, reaction: ReactionMod
       };
       if (effect.domain !== home.name) parts.push(`domain: ${JSON.stringify(effect.domain)}`);
       parts.push(`aggregate: ${JSON.stringify(effect.aggregate)}`, `action: ${JSON.stringify(effect.action)}`);
-      if (effect.target.kind === "stream") parts.push(`streamId: ${use(valueExpression(effect.target.id, scope, { type: UUID, optional: false }))}`);
-      if (effect.target.kind === "key") parts.push(`key: ${use(valueExpression(effect.target.value, scope, { type: { kind: "unknown" }, optional: false }))}`);
+      if (effect.target.kind === "stream") parts.push(entryDoc("streamId", use(valueExpression(effect.target.id, scope, { type: UUID, optional: false }))));
+      if (effect.target.kind === "key") parts.push(entryDoc("key", use(valueExpression(effect.target.value, scope, { type: { kind: "unknown" }, optional: false }))));
       const payloadType = `${alias(effect.domain, effect.aggregate)}.${identifiers.payloadMap(effect.aggregate)}[${JSON.stringify(effect.action)}]`;
-      const payload: string[] = [];
+      const payload: Doc[] = [];
       for (const { field, value } of effect.payload) {
         const slot = fields.find((f) => f.name === field);
         // A literal null is an absent optional field: the property is left out.
@@ -212,15 +211,22 @@ function effectExpression(model: Model, home: DomainModel, reaction: ReactionMod
         // A `json` field takes any value, but TypeScript's JsonValue has no room for interfaces
         // or optional properties: such a value is passed as the field's type.
         const cast = slot !== undefined && expression.type !== undefined && !fitsTypeScript(expression.type, slot.type);
-        payload.push(`${propertyName(field)}: ${use(expression)}${cast ? ` as unknown as ${payloadType}[${JSON.stringify(field)}]` : ""}`);
+        payload.push(entryDoc(propertyName(field), `${use(expression)}${cast ? ` as unknown as ${payloadType}[${JSON.stringify(field)}]` : ""}`));
       }
-      parts.push(`payload: ${payload.length === 0 ? "{}" : `{ ${payload.join(", ")} }`} satisfies ${payloadType}`);
-      const command = `{ ${parts.join(", ")} }`;
-      if (reaction.forEach === undefined) return `{ kind: "commands", commands: (${usesEvent ? "event" : ""}) => [${command}] }`;
+      parts.push(["payload: ", objectDoc(payload), ` satisfies ${payloadType}`]);
+      if (reaction.forEach === undefined) {
+        return objectDoc(['kind: "commands"', ["commands: ", arrowDoc(`(${usesEvent ? "event" : ""})`, arrayDoc([objectDoc(parts)]), true)]]);
+      }
       // One command per element: the runtime derives each command's id from its index.
       const list = access("event.event.data", reaction.forEach, data);
       const optional = pathOptional(data, reaction.forEach);
-      return `{ kind: "commands", commands: (event) => ${optional ? `(${list} ?? [])` : list}.map((${usesItem ? "item" : ""}) => (${command})) }`;
+      const item = `(${usesItem ? "item" : ""})`;
+      const perItem = callDoc(
+        `${optional ? `(${list} ?? [])` : list}.map`,
+        [arrowDoc(item, ["(", objectDoc(parts), ")"], true)],
+        arrowDoc(item, ["(", objectDoc(parts, true), ")"], true),
+      );
+      return objectDoc(['kind: "commands"', ["commands: ", arrowDoc("(event)", perItem, false)]]);
     }
   }
 }
@@ -246,7 +252,8 @@ function valueExpression(value: ReactionValue, scope: Scope, slot: { readonly ty
   const ofEvent = (text: string) => ({ text, usesEvent: true, usesItem: false });
   switch (value.kind) {
     case "literal":
-      return { text: JSON.stringify(literalValue(value.value, slot.type)), usesEvent: false, usesItem: false };
+      // A literal object or array is one line: JavaScript spelling, as prettier prints it flat.
+      return { text: print(valueDoc(literalValue(value.value, slot.type) as JsValue), { at: -10_000 }), usesEvent: false, usesItem: false };
     case "event-data": {
       const type = typeAt(scope.data, value.path);
       return { ...ofEvent(access("event.event.data", value.path, scope.data)), ...(type === undefined ? {} : { type }) };

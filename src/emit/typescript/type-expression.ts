@@ -1,28 +1,42 @@
 import type { FieldModel } from "../../model/model.js";
 import type { ValueType } from "../../model/types.js";
+import { type Doc, group, ifBreak, indent, join, line, print, unionDoc } from "../print.js";
 
 /**
  * The TypeScript type of a value. Named types keep their name (imported from types.ts);
  * decimals are strings (exact), refs are the referenced aggregate's id (a UUID string).
+ * Printed flat (for a place that fits it); `typeDoc` lays it out by width.
  */
 export function typeExpression(type: ValueType, useNames = true): string {
+  return print(group(typeDoc(type, useNames)), { at: -10_000 });
+}
+
+/** The TypeScript type of a value, as a doc that breaks (a long union, an object type) when it does not fit. */
+export function typeDoc(type: ValueType, useNames = true): Doc {
   if (useNames && "typeName" in type && type.typeName !== undefined) return type.typeName;
   switch (type.kind) {
     case "primitive":
       return primitiveType(type.primitive);
     case "enum":
-      return type.values.map((v) => JSON.stringify(v)).join(" | ");
+      return unionDoc(type.values.map((v) => JSON.stringify(v)));
     case "ref":
       return "string";
     case "array": {
-      const element = typeExpression(type.element);
-      return /[ |&]/.test(element) ? `(${element})[]` : `${element}[]`;
+      const element = typeDoc(type.element);
+      const flat = typeExpression(type.element);
+      return /[ |&]/.test(flat) && !flat.startsWith("{") ? ["(", element, ")[]"] : [element, "[]"];
     }
     case "object":
-      return objectType(type.fields);
+      return objectTypeDoc(type.fields);
     case "unknown":
       return "unknown";
   }
+}
+
+/** `{ a: string; b?: number }` flat, else one member per line, each ending in `;`. */
+export function typeLiteralDoc(members: readonly Doc[]): Doc {
+  if (members.length === 0) return "{}";
+  return group(["{", indent([line, join([";", line], members)]), ifBreak(";"), line, "}"]);
 }
 
 function primitiveType(primitive: string): string {
@@ -41,8 +55,12 @@ function primitiveType(primitive: string): string {
 
 /** `{ a: string; b?: number }`, fields in spec order. */
 export function objectType(fields: readonly FieldModel[]): string {
+  return print(group(objectTypeDoc(fields)), { at: -10_000 });
+}
+
+function objectTypeDoc(fields: readonly FieldModel[]): Doc {
   if (fields.length === 0) return "Record<string, never>";
-  return `{ ${fields.map((f) => `${propertyName(f.name)}${f.optional ? "?" : ""}: ${typeExpression(f.type)};`).join(" ")} }`;
+  return typeLiteralDoc(fields.map((f) => [`${propertyName(f.name)}${f.optional ? "?" : ""}: `, typeDoc(f.type)]));
 }
 
 /** A property key as TypeScript accepts it. */

@@ -7,35 +7,56 @@ import { importSpecifier, layout } from "../paths.js";
 import { namedTypesIn } from "./aggregate-view.js";
 import { schemaOf } from "./json-schema.js";
 import { access, literalValue, moduleAliases, type ModuleImport } from "./reactions-view.js";
-import { propertyName, typeExpression } from "./type-expression.js";
+import { propertyName, typeDoc, typeLiteralDoc } from "./type-expression.js";
+import {
+  arrayDoc,
+  callDoc,
+  code,
+  fluid,
+  type Doc,
+  group,
+  hardline,
+  huggedCallDoc,
+  importDoc,
+  indent,
+  join,
+  type JsValue,
+  line,
+  objectDoc,
+  parametersDoc,
+  print,
+  softline,
+  statement,
+  typeAliasDoc,
+  valueDoc,
+} from "../print.js";
 
 /** What views.ts.hbs prints: one `defineView(…)` per view, every expression built here. */
 export interface ViewsView {
   readonly header: string;
+  readonly runtimeImport: string;
   readonly modules: readonly ModuleImport[];
-  readonly usesBucket: boolean;
   readonly usesIsOneOf: boolean;
   /** The hand-written projectors' module, when a view has `handler: true`. */
   readonly projectorsImport?: string;
-  /** The domain's named types the hand-written views' rows use (from `./_types.js`). */
-  readonly namedTypes: readonly string[];
+  /** The import of the domain's named types the hand-written views' rows use (from `./_types.js`). */
+  readonly namedTypesImport?: string;
   readonly views: readonly ViewView[];
 }
 
 export interface ViewView {
   readonly doc: string;
-  readonly domain: string;
   readonly name: string;
-  readonly table: string;
-  readonly async: boolean;
   /** A hand-written view's types: what its projector gets and returns. */
   readonly handwritten?: HandwrittenTypesView;
-  readonly sources: readonly SourceView[];
+  /** `defineView({ … }),`, printed as an element of the `views` array. */
+  readonly definition: string;
 }
 
 export interface HandwrittenTypesView {
   readonly row: string;
-  readonly rowFields: string;
+  /** `  name: type;`, printed. */
+  readonly rowFields: readonly string[];
   readonly key: string;
   readonly keyFields: string;
   readonly change: string;
@@ -43,10 +64,9 @@ export interface HandwrittenTypesView {
   readonly numericFields: string;
   readonly countFields: string;
   readonly unsetFields: string;
-  readonly input: string;
-  /** One member of the input union per source event. */
-  readonly inputs: readonly { readonly source: string; readonly eventType: string; readonly stateType: string }[];
-  readonly projectorType: string;
+  /** `export type <Input> = …;` and `export type <Projector> = …;`, printed. */
+  readonly inputDeclaration: string;
+  readonly projectorDeclaration: string;
 }
 
 export interface SourceView {
@@ -61,8 +81,26 @@ export interface SourceView {
   readonly usesState: boolean;
   /** Whether it reads the state before the event too (a hand-written projector's `before`). */
   readonly usesBefore: boolean;
-  /** The body of `change(event, state)`. */
-  readonly body: string;
+  /** The statements of `change(event, state)`. */
+  readonly body: readonly Doc[];
+}
+
+/** One entry of a view's `sources`. */
+function sourceDoc(source: SourceView): Doc {
+  const parameters = [`${source.eventParam}: EventRecord<${source.eventTypeName}>`, `${source.stateParam}: ${source.stateType}`, ...(source.usesBefore ? [`before?: ${source.stateType}`] : [])];
+  const block: Doc = ["{", indent([hardline, join(hardline, source.body)]), hardline, "}"];
+  return objectDoc([
+    `streamType: ${JSON.stringify(source.streamType)}`,
+    `eventType: ${JSON.stringify(source.eventType)}`,
+    ...(source.usesState ? [] : ["usesState: false"]),
+    ...(source.usesBefore ? ["usesBefore: true"] : []),
+    ["change: ", parametersDoc(parameters), " => ", block],
+  ]);
+}
+
+/** `if (test) return undefined;`, the return on the next line when it does not fit. */
+function returnUndefinedIf(test: Doc): Doc {
+  return group(["if (", group([indent([softline, test]), softline]), ")", indent([line, "return undefined;"])]);
 }
 
 export function viewsView(model: Model, domain: DomainModel, header: string, projectorsImport?: string): ViewsView {
@@ -86,26 +124,35 @@ export function viewsView(model: Model, domain: DomainModel, header: string, pro
     });
     const keyColumns = table.systemColumns.filter((c) => view.key.some((k) => k.name === c.field)).map(column);
     const definition = { schema: table.schema, table: table.table, key: keyColumns, columns: table.columns.map(column) };
+    const sources = view.sources.map((source) => {
+      const alias = aliases.get(`${source.on.domain}/${source.on.aggregate}`) ?? "";
+      return view.handler ? handwrittenSource(domain, view, source, alias) : sourceView(model, view, source, alias);
+    });
+    const entries: Doc[] = [
+      `domain: ${JSON.stringify(domain.name)}`,
+      `name: ${JSON.stringify(view.name)}`,
+      ["table: ", valueDoc(definition as unknown as JsValue)],
+      ...(view.async ? ["async: true"] : []),
+      ["sources: ", arrayDoc(sources.map(sourceDoc))],
+    ];
     return {
       doc: viewDoc(view),
-      domain: domain.name,
       name: view.name,
-      table: JSON.stringify(definition),
-      async: view.async,
       ...(view.handler ? { handwritten: handwrittenTypes(domain, view, aliases) } : {}),
-      sources: view.sources.map((source) => {
-        const alias = aliases.get(`${source.on.domain}/${source.on.aggregate}`) ?? "";
-        return view.handler ? handwrittenSource(domain, view, source, alias) : sourceView(model, view, source, alias);
-      }),
+      definition: print([huggedCallDoc("defineView", entries), ","], { base: 2 }),
     };
   });
   const handwritten = domain.views.filter((v) => v.handler);
+  const namedTypes = [...namedTypesIn(handwritten.flatMap((v) => [...v.fields, ...v.key.map((k) => ({ name: k.name, type: k.type, optional: false, hasDefault: false, pii: false }))]))].sort();
+  const usesProjectors = handwritten.length > 0 && projectorsImport !== undefined;
+  const usesBucket = domain.views.some((v) => v.key.some((k) => k.bucket !== undefined));
+  const runtime = ["defineView", ...(usesProjectors ? ["projectedChanges"] : []), ...(usesBucket ? ["timeBucket"] : []), "type EventRecord", "type ViewDefinition"];
   return {
     header,
-    ...(handwritten.length > 0 && projectorsImport !== undefined ? { projectorsImport } : {}),
-    namedTypes: [...namedTypesIn(handwritten.flatMap((v) => [...v.fields, ...v.key.map((k) => ({ name: k.name, type: k.type, optional: false, hasDefault: false, pii: false }))]))].sort(),
+    runtimeImport: importDoc(runtime, "fluvius/runtime"),
+    ...(usesProjectors ? { projectorsImport } : {}),
+    ...(namedTypes.length === 0 ? {} : { namedTypesImport: importDoc(namedTypes, "./_types.js", true) }),
     modules,
-    usesBucket: domain.views.some((v) => v.key.some((k) => k.bucket !== undefined)),
     usesIsOneOf: domain.views.some((v) => v.sources.some((s) => s.where.length > 0)),
     views,
   };
@@ -121,32 +168,33 @@ function sourceView(model: Model, view: ViewModel, source: ViewSourceModel, alia
   const data = aggregate?.events.find((e) => e.name === source.on.event)?.payload ?? [];
   const state = aggregate?.state ?? [];
   const scope: Scope = { data, state };
-  const lines: string[] = [];
+  const lines: Doc[] = [];
   if (source.where.length > 0) {
     const conditions = source.where.map((c) => {
       const field = data.find((f) => f.name === c.field);
       const values = c.values.map((v) => (v === null || field === undefined ? v : canonicalValue(schemaOf(field.type), v)));
-      return `isOneOf(${access("event.event.data", [c.field], data)}, ${JSON.stringify(values)})`;
+      const elements = values.map((v) => valueDoc(v as JsValue));
+      return callDoc("isOneOf", [access("event.event.data", [c.field], data), arrayDoc(elements)], arrayDoc(elements, true));
     });
-    lines.push(`if (!(${conditions.join(" && ")})) return undefined;`);
+    lines.push(returnUndefinedIf(["!(", conditions.length === 1 ? conditions[0]! : group(join([" &&", line], conditions)), ")"]));
   }
-  const key = view.key.map((part) => {
+  const key = view.key.map((part): Doc => {
     const value = part.value === undefined ? "undefined" : expression(part.value, scope, part.type);
-    return part.bucket === undefined ? value : `timeBucket(${JSON.stringify(part.bucket)}, ${value})`;
+    return part.bucket === undefined ? value : callDoc("timeBucket", [JSON.stringify(part.bucket), value]);
   });
-  lines.push(`const key = [${key.join(", ")}];`);
+  lines.push(["const key = ", arrayDoc(key), ";"]);
   // An event without a value for a key part has no row.
-  lines.push("if (key.some((part) => part === undefined || part === null)) return undefined;");
-  const operations = source.operations.map((op) => {
-    const head = `kind: ${JSON.stringify(op.kind)}, field: ${JSON.stringify(op.field)}`;
-    if (!("value" in op)) return `{ ${head} }`;
+  lines.push(returnUndefinedIf("key.some((part) => part === undefined || part === null)"));
+  const operations = source.operations.map((op): JsValue => {
+    const head = { kind: op.kind, field: op.field };
+    if (!("value" in op)) return head;
     const type: ValueType = view.fields.find((f) => f.name === op.field)?.type ?? { kind: "unknown" };
     // push and pull take an element of the array.
     const slot = (op.kind === "push" || op.kind === "pull") && type.kind === "array" ? type.element : type;
-    return `{ ${head}, value: ${expression(op.value, scope, slot)} }`;
+    return { ...head, value: code(expression(op.value, scope, slot)) };
   });
-  lines.push(`return { key, operations: [${operations.join(", ")}] };`);
-  const body = lines.join("\n");
+  lines.push(["return ", objectDoc(["key", ["operations: ", valueDoc(operations)]]), ";"]);
+  const body = lines.map((l) => print(l, { at: -10_000 })).join("\n");
   const usesState = /\bstate\b/.test(body);
   return {
     eventParam: /\bevent\./.test(body) ? "event" : "_event",
@@ -157,7 +205,7 @@ function sourceView(model: Model, view: ViewModel, source: ViewSourceModel, alia
     eventType: source.on.event,
     eventTypeName: `${alias}.${identifiers.event(source.on.event)}`,
     stateType: `${alias}.${identifiers.state(source.on.aggregate)}`,
-    body,
+    body: lines,
   };
 }
 
@@ -170,7 +218,7 @@ interface Scope {
 function expression(value: ViewValue, scope: Scope, slot: ValueType): string {
   switch (value.kind) {
     case "literal":
-      return JSON.stringify(literalValue(value.value, slot));
+      return print(valueDoc(literalValue(value.value, slot) as JsValue), { at: -10_000 });
     case "state":
       return access("state", value.path, scope.state);
     case "event-data":
@@ -205,34 +253,51 @@ const union = (names: readonly string[]) => (names.length === 0 ? "never" : name
 function handwrittenTypes(domain: DomainModel, view: ViewModel, aliases: ReadonlyMap<string, string>): HandwrittenTypesView {
   const keyNames = view.key.map((k) => k.name);
   const row = [
-    ...view.key.map((k) => `${propertyName(k.name)}: ${typeExpression(k.type)};`),
-    ...view.fields.map((f) => `${propertyName(f.name)}${f.optional ? "?" : ""}: ${typeExpression(f.type)};`),
+    ...view.key.map((k) => print([`${propertyName(k.name)}: `, typeDoc(k.type), ";"], { base: 2 })),
+    ...view.fields.map((f) => print([`${propertyName(f.name)}${f.optional ? "?" : ""}: `, typeDoc(f.type), ";"], { base: 2 })),
   ];
   const numeric = view.fields.filter((f) => f.type.kind === "primitive" && ["integer", "number", "decimal"].includes(f.type.primitive)).map((f) => f.name);
   const integers = view.fields.filter((f) => f.type.kind === "primitive" && f.type.primitive === "integer").map((f) => f.name);
+  const input = identifiers.viewInput(view.name);
+  const change = identifiers.viewChange(view.name);
+  const inputs = view.sources.map((source) => {
+    const alias = aliases.get(`${source.on.domain}/${source.on.aggregate}`) ?? "";
+    const stateType = `${alias}.${identifiers.state(source.on.aggregate)}`;
+    return typeLiteralDoc([
+      `readonly source: ${JSON.stringify(sourceLabel(domain, source))}`,
+      `readonly event: EventRecord<${alias}.${identifiers.event(source.on.event)}>`,
+      `readonly before: ${stateType}`,
+      `readonly after: ${stateType}`,
+    ]);
+  });
   return {
     row: identifiers.viewRow(view.name),
-    rowFields: row.join(" "),
+    rowFields: row,
     key: identifiers.viewKey(view.name),
     keyFields: union(keyNames),
-    change: identifiers.viewChange(view.name),
+    change,
     setFields: union(view.fields.map((f) => f.name)),
     numericFields: union(numeric),
-    countFields: union(integers),
-    unsetFields: union(view.fields.filter((f) => f.optional).map((f) => f.name)),
-    input: identifiers.viewInput(view.name),
-    inputs: view.sources.map((source) => {
-      const alias = aliases.get(`${source.on.domain}/${source.on.aggregate}`) ?? "";
-      return { source: JSON.stringify(sourceLabel(domain, source)), eventType: `${alias}.${identifiers.event(source.on.event)}`, stateType: `${alias}.${identifiers.state(source.on.aggregate)}` };
-    }),
-    projectorType: identifiers.projectorType(view.name),
+    countFields: elementsOf(integers),
+    unsetFields: elementsOf(view.fields.filter((f) => f.optional).map((f) => f.name)),
+    inputDeclaration: statement(typeAliasDoc(`export type ${input}`, inputs.length === 0 ? ["never"] : inputs)),
+    projectorDeclaration: statement([
+      `export type ${identifiers.projectorType(view.name)} =`,
+      fluid([parametersDoc([`input: ${input}`]), ` => ${change} | readonly ${change}[] | undefined`]),
+      ";",
+    ]),
   };
+}
+
+/** The element type of a `readonly X[]` of these names: parenthesised when it is a union. */
+function elementsOf(names: readonly string[]): string {
+  return names.length > 1 ? `(${union(names)})` : union(names);
 }
 
 /** A hand-written view's source: the projector's changes, their keys spelled in the key's order. */
 function handwrittenSource(domain: DomainModel, view: ViewModel, source: ViewSourceModel, alias: string): SourceView {
-  const keyFields = JSON.stringify(view.key.map((k) => k.name));
-  const input = `{ source: ${JSON.stringify(sourceLabel(domain, source))}, event, before: before!, after: state }`;
+  const keyFields = valueDoc(view.key.map((k) => k.name));
+  const input = [`source: ${JSON.stringify(sourceLabel(domain, source))}`, "event", "before: before!", "after: state"];
   return {
     eventParam: "event",
     stateParam: "state",
@@ -243,6 +308,6 @@ function handwrittenSource(domain: DomainModel, view: ViewModel, source: ViewSou
     eventTypeName: `${alias}.${identifiers.event(source.on.event)}`,
     stateType: `${alias}.${identifiers.state(source.on.aggregate)}`,
     // `before` is given: the source reads it (usesBefore).
-    body: `return projectedChanges(${keyFields}, projectors.${identifiers.projector(view.name)}(${input}));`,
+    body: [["return ", callDoc("projectedChanges", [keyFields, callDoc(`projectors.${identifiers.projector(view.name)}`, [objectDoc(input)], objectDoc(input, true))]), ";"]],
   };
 }
