@@ -42,7 +42,7 @@ describe("fluvius generate in a project made by fluvius init", () => {
     const check = runCli(["generate", "--check"], { cwd: dir });
     expect(check.status).toBe(1);
     expect(check.stdout).toContain("+++ b/src/generated/banking/account.ts");
-    expect(check.stdout).toMatch(/^\+\s+nickname\?: string;$/m);
+    expect(check.stdout).toMatch(/^\+\s+nickname\?: string \| undefined;$/m);
     expect(check.stderr).toContain("out of date");
     expect(readFileSync(path.join(dir, "src/generated/banking/account.ts"), "utf8")).toBe(before);
 

@@ -11,6 +11,7 @@ export const STRICT_COMPILER_OPTIONS = {
   moduleResolution: "NodeNext",
   strict: true,
   noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
   noUnusedLocals: true,
   noUnusedParameters: true,
   noImplicitReturns: true,

@@ -10,7 +10,7 @@ import { columnKind } from "../sql/read-model-table.js";
 import { evolveHelpers, evolveStatements } from "./evolve.js";
 import { canonicalValue } from "../../runtime/canonical.js";
 import { objectSchema, schemaOf } from "./json-schema.js";
-import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
+import { fieldDoc, optionalTypeDoc, propertyName, typeDoc } from "./type-expression.js";
 import { arrayDoc, callDoc, type Doc, entryDoc, fluid, huggedCallDoc, importDoc, type JsValue, objectDoc, parametersDoc, print, printAfter, statement, typeAliasDoc, typeArgumentsDoc, valueDoc } from "../print.js";
 
 /** Everything aggregate.ts.hbs prints; all decisions are made here, the template only lays out. */
@@ -238,7 +238,7 @@ export function memberLine(key: string, type: Doc): string {
 export function property(field: FieldModel, optional: boolean): PropertyView {
   const doc = fieldDoc(field);
   const key = propertyName(field.name);
-  return { key, optional, member: memberLine(`${key}${optional ? "?" : ""}`, typeDoc(field.type)), ...(doc === undefined ? {} : { doc }) };
+  return { key, optional, member: optional ? memberLine(`${key}?`, optionalTypeDoc(field.type)) : memberLine(key, typeDoc(field.type)), ...(doc === undefined ? {} : { doc }) };
 }
 
 function actionView(action: ActionModel, aggregate: AggregateModel): ActionView {

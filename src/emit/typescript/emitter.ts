@@ -14,7 +14,7 @@ import { messagesView } from "./messages-view.js";
 import { reactionsView, referencedDomains } from "./reactions-view.js";
 import { reactionRole } from "../../runtime/reactions/definition.js";
 import { columnKind } from "../sql/read-model-table.js";
-import { fieldDoc, propertyName, typeDoc } from "./type-expression.js";
+import { fieldDoc, optionalTypeDoc, propertyName, typeDoc } from "./type-expression.js";
 import { arrayDoc, code, entriesDoc, fluid, huggedCallDoc, importDoc, type JsValue, print, printAfter, typeAliasDoc, valueDoc } from "../print.js";
 
 /** Types, schemas, evolve, the command table and policies: one module per aggregate, a few per domain. */
@@ -56,7 +56,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
         ...base,
         fields: t.type.fields.map((f) => {
           const key = propertyName(f.name);
-          return { key, optional: f.optional, member: memberLine(`${key}${f.optional ? "?" : ""}`, typeDoc(f.type)), doc: fieldDoc(f) };
+          return { key, optional: f.optional, member: f.optional ? memberLine(`${key}?`, optionalTypeDoc(f.type)) : memberLine(key, typeDoc(f.type)), doc: fieldDoc(f) };
         }),
       };
     }

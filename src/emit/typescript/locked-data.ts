@@ -9,7 +9,7 @@ import { propertyName } from "./type-expression.js";
 export function lockedDataType(fields: Fields): string {
   const entries = Object.entries(fields);
   if (entries.length === 0) return "Record<string, never>";
-  return `{ ${entries.map(([name, f]) => `readonly ${propertyName(name)}${f.optional ? "?" : ""}: ${shapeType(f)};`).join(" ")} }`;
+  return `{ ${entries.map(([name, f]) => (f.optional ? `readonly ${propertyName(name)}?: ${shapeType(f)} | undefined;` : `readonly ${propertyName(name)}: ${shapeType(f)};`)).join(" ")} }`;
 }
 
 function shapeType(shape: Shape): string {

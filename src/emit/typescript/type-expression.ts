@@ -12,6 +12,16 @@ export function typeExpression(type: ValueType, useNames = true): string {
 }
 
 /** The TypeScript type of a value, as a doc that breaks (a long union, an object type) when it does not fit. */
+/**
+ * The type of an optional property: `T | undefined`, so code that passes an optional value on
+ * (`phone: payload.phone`) compiles under `exactOptionalPropertyTypes` too.
+ */
+export function optionalTypeDoc(type: ValueType): Doc {
+  const named = "typeName" in type && type.typeName !== undefined;
+  if (!named && type.kind === "enum") return unionDoc([...type.values.map((v) => JSON.stringify(v)), "undefined"]);
+  return unionDoc([typeDoc(type), "undefined"]);
+}
+
 export function typeDoc(type: ValueType, useNames = true): Doc {
   if (useNames && "typeName" in type && type.typeName !== undefined) return type.typeName;
   switch (type.kind) {
