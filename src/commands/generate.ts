@@ -4,6 +4,7 @@ import { formatText } from "../diagnostics/format/text.js";
 import { applyGeneration, planGeneration } from "../generate/generate.js";
 import { nodeHost } from "../host/node-host.js";
 import { describeChanges, unifiedDiff } from "../write/apply.js";
+import { writingCounter } from "../cli/progress.js";
 
 export default class Generate extends FluviusCommand {
   static override summary = "Generate typed TypeScript from the specs and merge new stubs into your handlers.";
@@ -64,7 +65,7 @@ overwritten without --force.`;
       else this.log(["Would change:", ...describeChanges(host.cwd, plan.changes)].join("\n"));
       return;
     }
-    await applyGeneration(host, plan);
+    await applyGeneration(host, plan, process.stderr.isTTY ? writingCounter(plan.changes.length) : undefined);
     const driftNote = plan.migrationDrift.length > 0 ? "\nThe database schema changed too: run `fluvius migrate new <name>` to capture it." : "";
     if (plan.changes.length === 0) {
       this.log(`✔ everything is up to date${driftNote}`);
@@ -75,3 +76,4 @@ overwritten without --force.`;
     this.log(`✔ ${plan.changes.length} ${plan.changes.length === 1 ? "file" : "files"} written${driftNote}`);
   }
 }
+

@@ -189,8 +189,9 @@ function lockOf(text: string | undefined): EventLock | undefined {
  * them), then the local cache, with the stat of each written file so the next run need not
  * read it. Returns whether the committed manifest changed.
  */
-export async function applyGeneration(host: Host, plan: GeneratePlan): Promise<{ manifestWritten: boolean }> {
-  await applyChanges(host, plan.changes);
+/** Writes the plan; `progress` hears each file written (a counter on a terminal). */
+export async function applyGeneration(host: Host, plan: GeneratePlan, progress?: (done: number, total: number) => void): Promise<{ manifestWritten: boolean }> {
+  await applyChanges(host, plan.changes, progress);
   if (!plan.manifest || !plan.config) return { manifestWritten: false };
   const { root, output } = plan.config;
   const { generated, handlers } = output;

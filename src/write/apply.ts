@@ -4,10 +4,11 @@ import { displayPath } from "../host/paths.js";
 import type { Change } from "./plan.js";
 
 /** Carries out the changes: every write is atomic (temporary file + rename). */
-export async function applyChanges(host: Host, changes: readonly Change[]): Promise<void> {
-  for (const change of changes) {
+export async function applyChanges(host: Host, changes: readonly Change[], progress?: (done: number, total: number) => void): Promise<void> {
+  for (const [index, change] of changes.entries()) {
     if (change.kind === "delete") await host.removeFile(change.path);
     else await host.writeFile(change.path, change.after ?? "");
+    progress?.(index + 1, changes.length);
   }
 }
 

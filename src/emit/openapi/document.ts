@@ -93,7 +93,7 @@ export function openApiDocument(model: Model, basePath: string, auth: OpenApiAut
   const schemas: Record<string, Json> = {
     Error: {
       type: "object",
-      description: "The shape of every error (DESIGN §4); each status lists its errcodes.",
+      description: "The shape of every error; each status lists its errcodes.",
       required: ["errcode", "errmesg", "errdata"],
       properties: { errcode: { type: "string" }, errmesg: { type: "string" }, errdata: { type: "object" } },
     },
