@@ -91,6 +91,9 @@ function generatorTargets(generator: GeneratorResult | Skipped): Target[] {
     check("validate-1000", "2", "validate, 1,000 aggregates: < 1.5 s", (s) => s.validate.time, 1500),
     withNote(check("generate-cold-1000", "3", "generate from cold, 1,000 aggregates: < 15 s", (s) => s.cold.time, 15_000), size && `prettier alone on the same files: ${seconds(size.formatter.time)}; generate takes ${times(size.coldVsFormatter)} that`),
     check("generate-unchanged-1000", "3", "generate with no change, 1,000 aggregates: < 1 s", (s) => s.unchanged.time, 1000),
+    // Issue 15's tighter targets, once generation stopped running a formatter.
+    check("generate-cold-1000-canonical", "15", "generate from cold, 1,000 aggregates: < 3 s", (s) => s.cold.time, 3000),
+    check("generate-unchanged-1000-fast", "15", "generate with no change, 1,000 aggregates: < 0.5 s", (s) => s.unchanged.time, 500),
     ...(size !== undefined && size.breaking === undefined
       ? []
       : [check("breaking-1000", "15", "breaking --against HEAD~1, 1,000 aggregates: < 3 s", (s) => s.breaking!.time, 3000)]),
