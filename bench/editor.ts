@@ -1,7 +1,7 @@
 /**
  * Section 4 of `npm run bench`: the language server (`fluvius lsp`) as an editor drives it, on
- * the synthetic spec (bench/synthetic-spec.ts), in its own process over stdio (JSON-RPC, the
- * protocol's own client library).
+ * the synthetic spec (bench/synthetic-spec.ts), in its own process over stdio, through the
+ * LSP client the tests use (test/helpers/lsp-client.ts: the protocol's own client library).
  *
  *   diagnostics  an edit of one open file, alternately a mistake (a state field of an unknown
  *                type) and its fix, timed from the change notification to the first
@@ -14,22 +14,13 @@
  * The baseline is the same, in the same run, on a 10-aggregate spec: an edit of a project
  * checked incrementally costs what it touched, so the large spec's ratio to it stays near 1.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import {
-  createMessageConnection,
-  type Diagnostic,
-  type MessageConnection,
-  PublishDiagnosticsNotification,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from "vscode-languageserver/node";
+import { pathToFileURL } from "node:url";
+import type { Diagnostic } from "vscode-languageserver/node";
+import { type LspClient, startLsp } from "../test/helpers/lsp-client.js";
 import { writeSyntheticProject } from "./generator.js";
 import { stats, type Stats } from "./lib/measure.js";
-
-const cli = fileURLToPath(new URL("../bin/run.js", import.meta.url));
 
 export interface EditorSize {
   readonly aggregates: number;
@@ -61,83 +52,34 @@ const percentile = (values: readonly number[], p: number) => {
 };
 const withP95 = (values: readonly number[]) => ({ ...stats(values), p95: percentile(values, 95) });
 
-/** A client of a spawned `fluvius lsp`: open, change, wait for a file's diagnostics, ask for completions. */
-class Session {
-  private readonly waiting: { uri: string; until: (d: Diagnostic[]) => boolean; resolve: () => void }[] = [];
-  private version = 1;
+/** Milliseconds from sending `send` to the file's first diagnostics that satisfy `until`. */
+async function timeDiagnostics(lsp: LspClient, relative: string, until: (d: Diagnostic[]) => boolean, send: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await send();
+  await lsp.diagnostics(relative, until);
+  return performance.now() - started;
+}
 
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly connection: MessageConnection,
-  ) {
-    connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
-      for (const w of [...this.waiting])
-        if (w.uri === uri && w.until(diagnostics)) {
-          this.waiting.splice(this.waiting.indexOf(w), 1);
-          w.resolve();
-        }
-    });
-  }
-
-  static async start(root: string): Promise<Session> {
-    const child = spawn(process.execPath, [cli, "lsp", "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
-    if (!child.stdout || !child.stdin) throw new Error("fluvius lsp: no stdio");
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    connection.listen();
-    await connection.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(root).href, capabilities: {} });
-    await connection.sendNotification("initialized", {});
-    return new Session(child, connection);
-  }
-
-  /** Sends `send` and resolves with the milliseconds until the file's diagnostics satisfy `until`. */
-  async timeDiagnostics(uri: string, until: (d: Diagnostic[]) => boolean, send: () => Promise<void>): Promise<number> {
-    const seen = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within 60 s`)), 60_000);
-      this.waiting.push({ uri, until, resolve: () => (clearTimeout(timer), resolve()) });
-    });
-    const started = performance.now();
-    await send();
-    await seen;
-    return performance.now() - started;
-  }
-
-  open(uri: string, text: string): Promise<void> {
-    return this.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "yaml", version: 1, text } });
-  }
-
-  change(uri: string, text: string): Promise<void> {
-    this.version += 1;
-    return this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version: this.version }, contentChanges: [{ text }] });
-  }
-
-  async timeCompletion(uri: string, line: number, character: number): Promise<number> {
-    const started = performance.now();
-    const answer: unknown = await this.connection.sendRequest("textDocument/completion", { textDocument: { uri }, position: { line, character } });
-    const ms = performance.now() - started;
-    const items = Array.isArray(answer) ? answer : (answer as { items?: unknown[] } | null)?.items;
-    if (!items || items.length === 0) throw new Error(`no completion items at ${uri}:${line + 1}:${character + 1}`);
-    return ms;
-  }
-
-  async close(): Promise<void> {
-    await this.connection.sendRequest("shutdown");
-    await this.connection.sendNotification("exit");
-    await new Promise<void>((resolve) => (this.child.exitCode !== null ? resolve() : this.child.once("exit", () => resolve())));
-    this.connection.dispose();
-  }
+async function timeCompletion(lsp: LspClient, relative: string, line: number, character: number): Promise<number> {
+  const started = performance.now();
+  const answer: unknown = await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri(relative) }, position: { line, character } });
+  const ms = performance.now() - started;
+  const items = Array.isArray(answer) ? answer : (answer as { items?: unknown[] } | null)?.items;
+  if (!items || items.length === 0) throw new Error(`no completion items at ${relative}:${line + 1}:${character + 1}`);
+  return ms;
 }
 
 const isError = (d: Diagnostic) => d.severity === 1;
 
 export async function benchEditorSize(aggregates: number, edits: number): Promise<EditorSize> {
   const project = writeSyntheticProject(aggregates);
-  const session = await Session.start(project.dir);
+  const lsp = await startLsp(project.dir);
   try {
     const domains = path.join(project.dir, "domains");
     const [domain] = readdirSync(domains).sort();
     const [part] = readdirSync(path.join(domains, domain!)).sort();
-    const file = path.join(domains, domain!, part!);
-    const uri = pathToFileURL(file).href;
+    const relative = path.join("domains", domain!, part!);
+    const file = path.join(project.dir, relative);
     const text = readFileSync(file, "utf8");
     // The first state field's declaration: its type is what the edit breaks and completion completes.
     const lines = text.split("\n");
@@ -148,24 +90,25 @@ export async function benchEditorSize(aggregates: number, edits: number): Promis
     if (stateLine < 0 || colon < 0) throw new Error(`no state field in ${file}`);
     const broken = [...lines.slice(0, fieldLine), `${field.slice(0, colon)}: NoSuchType`, ...lines.slice(fieldLine + 1)].join("\n");
 
-    const firstCheckMs = await session.timeDiagnostics(uri, (d) => !d.some(isError), () => session.open(uri, text));
+    const firstCheckMs = await timeDiagnostics(lsp, relative, (d) => !d.some(isError), () => lsp.open(relative, text));
     const diagnostics: number[] = [];
     // Four untimed edits first: the server's code is warm when the timed ones start.
     const WARMUP = 4;
     for (let i = -WARMUP; i < edits; i++) {
       const mistake = (i + WARMUP) % 2 === 0;
-      const ms = await session.timeDiagnostics(
-          uri,
-          (d) => (mistake ? d.some((x) => isError(x) && x.range.start.line === fieldLine) : !d.some(isError)),
-          () => session.change(uri, mistake ? broken : text),
+      const ms = await timeDiagnostics(
+        lsp,
+        relative,
+        (d) => (mistake ? d.some((x) => isError(x) && x.range.start.line === fieldLine) : !d.some(isError)),
+        () => lsp.change(relative, mistake ? broken : text),
       );
       if (i >= 0) diagnostics.push(ms);
     }
     const completion: number[] = [];
-    for (let i = 0; i < edits; i++) completion.push(await session.timeCompletion(uri, fieldLine, colon + 2));
+    for (let i = 0; i < edits; i++) completion.push(await timeCompletion(lsp, relative, fieldLine, colon + 2));
     return { aggregates, specFiles: project.files, diagnostics: withP95(diagnostics), completion: withP95(completion), firstCheckMs };
   } finally {
-    await session.close();
+    await lsp.close();
     rmSync(project.dir, { recursive: true, force: true });
   }
 }
