@@ -1,6 +1,13 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
+// In this repository @fluvius/runtime resolves to its TypeScript source (the "fluvius-source"
+// export condition), so tests, the compiler and generated code share one copy of the runtime.
+const conditions = ["fluvius-source", ...defaultServerConditions];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],

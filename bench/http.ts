@@ -82,8 +82,9 @@ function withoutDatabaseUrl(): NodeJS.ProcessEnv {
 function makeProject(): string {
   const { dir } = createTempDir("http-project");
   cli(dir, "init", ".");
-  mkdirSync(path.join(dir, "node_modules"), { recursive: true });
+  mkdirSync(path.join(dir, "node_modules/@fluvius"), { recursive: true });
   symlinkSync(repo, path.join(dir, "node_modules/fluvius"), "dir");
+  symlinkSync(path.join(repo, "packages/runtime"), path.join(dir, "node_modules/@fluvius/runtime"), "dir");
   cli(dir, "generate");
   cli(dir, "migrate", "new", "init");
   return dir;

@@ -37,15 +37,16 @@ console.log(`Demo project: ${dir}`);
 mkdirSync(dir, { recursive: true });
 fluvius("init", ".");
 // What `npm install` would do in a real project: link this fluvius build as its dependency.
-mkdirSync(path.join(dir, "node_modules"), { recursive: true });
+mkdirSync(path.join(dir, "node_modules/@fluvius"), { recursive: true });
 symlinkSync(repo, path.join(dir, "node_modules/fluvius"), "dir");
+symlinkSync(path.join(repo, "packages/runtime"), path.join(dir, "node_modules/@fluvius/runtime"), "dir");
 fluvius("validate");
 fluvius("generate");
 
 // The developer writes the business rule DESIGN §2 leaves to the handler: no overdraft.
 const handlers = path.join(dir, "src/domain/banking/account.ts");
 const source = readFileSync(handlers, "utf8")
-  .replace("import type * as types", 'import { BusinessRuleError, compare } from "fluvius/runtime";\nimport type * as types')
+  .replace("import type * as types", 'import { BusinessRuleError, compare } from "@fluvius/runtime";\nimport type * as types')
   .replace(
     "export const handleWithdraw: types.WithdrawHandler = ({ payload }) => {\n",
     "export const handleWithdraw: types.WithdrawHandler = ({ state, payload }) => {\n" +

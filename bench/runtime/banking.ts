@@ -3,8 +3,8 @@
  * `fluvius generate` emits it (the golden tree of fixtures/valid/banking, with its fresh,
  * unedited handlers), its generated policy, and its read-model table.
  */
-import type { Actor, Database, ReadModelDefinition } from "fluvius/runtime";
-import { applySystemSchema } from "fluvius/runtime";
+import type { Actor, Database, ReadModelDefinition } from "@fluvius/runtime";
+import { applySystemSchema } from "@fluvius/runtime";
 import { aggregate as account } from "../../fixtures/valid/banking/expected/generated/banking/account.js";
 import { policy } from "../../fixtures/valid/banking/expected/generated/banking/_policy.js";
 

@@ -7,7 +7,7 @@
  * command: JSON Schema checks of the payload and of the events, the policy, the read-model row.
  */
 import { CommandHandler, STREAM_DOES_NOT_EXIST, type Event } from "@event-driven-io/emmett";
-import { add } from "fluvius/runtime";
+import { add } from "@fluvius/runtime";
 
 export type AccountOpened = Event<"account-opened", { customerId: string; accountType: "checking" | "savings" }>;
 export type DepositMade = Event<"deposit-made", { amount: string }>;

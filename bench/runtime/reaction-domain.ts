@@ -4,7 +4,7 @@
  * account it names with a deposit. Written by hand the way `fluvius generate` hands a
  * domain to the runtime (compare fixtures/valid/shop/expected/generated/shop/_reactions.ts).
  */
-import { createPolicy, defineAggregate, defineReaction, type Actor, type AnyReactionDefinition, type DomainDefinition, type EventRecord } from "fluvius/runtime";
+import { createPolicy, defineAggregate, defineReaction, type Actor, type AnyReactionDefinition, type DomainDefinition, type EventRecord } from "@fluvius/runtime";
 import { account, TENANT } from "./banking.js";
 
 interface PingState {

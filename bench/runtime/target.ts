@@ -4,7 +4,8 @@
  * contender) or a PGlite data folder (one instance per subject, kept across runs).
  */
 import pg from "pg";
-import { openPglite, pgDatabase, pgliteDatabase, type Database } from "fluvius/runtime";
+import { pgDatabase, type Database } from "@fluvius/runtime";
+import { openPglite, pgliteDatabase } from "@fluvius/runtime/pglite";
 
 export type Target =
   | { readonly backend: "postgres"; readonly url: string; readonly poolSize: number }

@@ -5,7 +5,7 @@
  * fixtures/valid/views/expected/generated/sales/_views.ts). The same definition serves as
  * an inline view (in the command's write) and as an asynchronous one (a projector).
  */
-import { defineView, type EventRecord, type ViewDefinition } from "fluvius/runtime";
+import { defineView, type EventRecord, type ViewDefinition } from "@fluvius/runtime";
 import type { AccountState, DepositMadeEvent } from "../../fixtures/valid/banking/expected/generated/banking/account.js";
 import { account } from "./banking.js";
 

@@ -1,7 +1,7 @@
 import Big from "big.js";
 import { describeActual } from "../validate/map-errors.js";
 import { type Constraints, describeType, type ValueType } from "../model/types.js";
-import { checkPattern } from "../runtime/pattern.js";
+import { checkPattern } from "@fluvius/runtime/internal/runtime/pattern";
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

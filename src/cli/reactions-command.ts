@@ -6,14 +6,14 @@ import { loadConfig } from "../load/config.js";
 import { configFlag, databaseUrlFlag, diagnosticsText, plural } from "../migrate/cli.js";
 import { openProjectDatabase, type ProjectDatabase } from "../project/database.js";
 import { loadProjectCode, ProjectCodeError } from "../project/load-code.js";
-import { reactionId, type AnyReactionDefinition } from "../runtime/reactions/definition.js";
-import { asyncViewsOf, reactionsOf } from "../runtime/reactions/runner.js";
-import type { ViewDefinition } from "../runtime/views/definition.js";
-import { projectorName } from "../runtime/views/projector.js";
-import { inboundWorkerName } from "../runtime/integrations/external.js";
-import { inboundStatus, reactionStatus, retryParked, skipParked, type ParkedResolution } from "../runtime/reactions/status.js";
-import { openParked, parkedById } from "../runtime/reactions/tables.js";
-import { installedSystemSchemaVersion, systemSchemaVersion } from "../runtime/store/schema.js";
+import { reactionId, type AnyReactionDefinition } from "@fluvius/runtime/internal/runtime/reactions/definition";
+import { asyncViewsOf, reactionsOf } from "@fluvius/runtime/internal/runtime/reactions/runner";
+import type { ViewDefinition } from "@fluvius/runtime/internal/runtime/views/definition";
+import { projectorName } from "@fluvius/runtime/internal/runtime/views/projector";
+import { inboundWorkerName } from "@fluvius/runtime/internal/runtime/integrations/external";
+import { inboundStatus, reactionStatus, retryParked, skipParked, type ParkedResolution } from "@fluvius/runtime/internal/runtime/reactions/status";
+import { openParked, parkedById } from "@fluvius/runtime/internal/runtime/reactions/tables";
+import { installedSystemSchemaVersion, systemSchemaVersion } from "@fluvius/runtime/internal/runtime/store/schema";
 
 /** What `fluvius reactions status|retry|skip` share (kept out of src/commands: oclif loads every file there). */
 export const reactionsFlags = {

@@ -9,11 +9,12 @@ import { adoptDevChanges } from "../migrate/dev.js";
 import { readMigrationsFolder } from "../migrate/files.js";
 import { migrateUp, migrationStatus } from "../migrate/runner.js";
 import { openProjectDatabase } from "../project/database.js";
-import { stopSignal } from "./stop-signal.js";
-import { ProjectStartError, readProjectPackage, startProjectHttp } from "../project/http.js";
+import { stopSignal } from "@fluvius/runtime/internal/service/stop-signal";
+import { startProjectHttp } from "../project/http.js";
+import { readPackageIdentity, ServiceStartError } from "@fluvius/runtime/internal/service/http";
 import { loadProjectCode, ProjectCodeError } from "../project/load-code.js";
-import { startProjectWorkers } from "../project/workers.js";
-import { IntegrationConfigError, IntegrationUnavailableError } from "../runtime/errors.js";
+import { startServiceWorkers } from "@fluvius/runtime/internal/service/workers";
+import { IntegrationConfigError, IntegrationUnavailableError } from "@fluvius/runtime/internal/runtime/errors";
 
 /** A command that runs the project (serve, worker): config, specs, migrations, database, code; then HTTP and/or the workers. */
 export abstract class ServiceCommand extends FluviusCommand {
@@ -76,10 +77,10 @@ export abstract class ServiceCommand extends FluviusCommand {
       }
 
       const code = await loadProjectCode(config);
-      const project = readProjectPackage(config.root);
+      const project = readPackageIdentity(config.root);
       this.log(`database: ${target.description}`);
       if (mode.workers) {
-        const workers = await startProjectWorkers({ config, store, domains: code.domains, projectName: project.name, log: (line) => this.logToStderr(line) });
+        const workers = await startServiceWorkers({ config, store, domains: code.domains, projectName: project.name, log: (line) => this.logToStderr(line) });
         if (workers.problem !== undefined) throw new StopError(workers.problem);
         if (!mode.http && workers.count === 0) throw new StopError("the specs declare no reactions: a worker has nothing to do.");
         closers.push(() => workers.stop());
@@ -95,7 +96,7 @@ export abstract class ServiceCommand extends FluviusCommand {
     } catch (error) {
       await shutdown();
       if (error instanceof StopError) return stop(error.message);
-      if (error instanceof ProjectCodeError || error instanceof ProjectStartError) return stop(error.message);
+      if (error instanceof ProjectCodeError || error instanceof ServiceStartError) return stop(error.message);
       // fluvius.yaml's integrations: a variable not set, a broker not reachable.
       if (error instanceof IntegrationConfigError || error instanceof IntegrationUnavailableError) return stop(error.message);
       throw error;

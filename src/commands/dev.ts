@@ -6,9 +6,9 @@ import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { displayPath } from "../host/paths.js";
 import { nodeHost } from "../host/node-host.js";
 import { loadConfig } from "../load/config.js";
-import { stopSignal } from "../cli/stop-signal.js";
+import { stopSignal } from "@fluvius/runtime/internal/service/stop-signal";
 import { configFlag, diagnosticsText } from "../migrate/cli.js";
-import { describeHolder, lockEmbeddedDatabase } from "../runtime/db/embedded-lock.js";
+import { describeHolder, lockEmbeddedDatabase } from "@fluvius/runtime/internal/runtime/db/embedded-lock";
 
 export default class Dev extends FluviusCommand {
   static override summary = "Save and see: validate, migrate the development database, generate and restart the server on every change.";

@@ -4,7 +4,7 @@ import { EXIT, FluviusCommand } from "../cli/base-command.js";
 import { nodeHost } from "../host/node-host.js";
 import { resolvePath } from "../host/paths.js";
 import { mergePackageJson } from "../init/merge-package.js";
-import { GENERATED_IGNORE, mergePrettierIgnore, packageNameFrom, scaffold } from "../init/scaffold.js";
+import { GENERATED_IGNORE, mergePrettierIgnore, packageNameFrom, type ProjectDependencies, scaffold } from "../init/scaffold.js";
 
 export default class Init extends FluviusCommand {
   static override summary = "Create a new fluvius project with an example banking domain.";
@@ -37,7 +37,7 @@ and each change is printed.`;
       this.logToStderr(`fluvius: '${args.dir}' exists and is not a folder.`);
       this.exit(2);
     }
-    const files = scaffold({ name: flags.name ?? packageNameFrom(path.basename(root)), fluviusDependency: fluviusDependency(this.config.root, this.config.version) });
+    const files = scaffold({ name: flags.name ?? packageNameFrom(path.basename(root)), dependencies: projectDependencies(this.config.root, this.config.version) });
     const kept: string[] = [];
     for (const file of files) {
       const target = `${root}/${file.path}`;
@@ -83,11 +83,13 @@ and each change is printed.`;
 }
 
 /**
- * What the new project depends on: the registry's release when this fluvius was installed
+ * What the new project depends on: the registry's releases when this fluvius was installed
  * from it (it lives in a node_modules folder), otherwise this very copy (`file:`), so that
  * `npm install` works from a checkout or an unpacked tarball before any release exists.
+ * The runtime is a dependency (production runs on it alone); the CLI a dev dependency.
  */
-export function fluviusDependency(packageRoot: string, version: string): string {
+export function projectDependencies(packageRoot: string, version: string): ProjectDependencies {
   const root = packageRoot.split(path.sep).join("/");
-  return root.split("/").includes("node_modules") ? `^${version}` : `file:${root}`;
+  if (root.split("/").includes("node_modules")) return { fluvius: `^${version}`, runtime: `^${version}` };
+  return { fluvius: `file:${root}`, runtime: `file:${root}/packages/runtime` };
 }

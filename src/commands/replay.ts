@@ -6,12 +6,12 @@ import { loadConfig } from "../load/config.js";
 import { configFlag, databaseUrlFlag, diagnosticsText } from "../migrate/cli.js";
 import { openProjectDatabase } from "../project/database.js";
 import { loadProjectCode, ProjectCodeError } from "../project/load-code.js";
-import type { AnyAggregateDefinition } from "../runtime/definition.js";
-import { FluviusError } from "../runtime/errors.js";
-import { replay } from "../runtime/replay.js";
-import { viewsOf } from "../runtime/domain.js";
-import type { ViewDefinition } from "../runtime/views/definition.js";
-import { replayViews } from "../runtime/views/replay.js";
+import type { AnyAggregateDefinition } from "@fluvius/runtime/internal/runtime/definition";
+import { FluviusError } from "@fluvius/runtime/internal/runtime/errors";
+import { replay } from "@fluvius/runtime/internal/runtime/replay";
+import { viewsOf } from "@fluvius/runtime/internal/runtime/domain";
+import type { ViewDefinition } from "@fluvius/runtime/internal/runtime/views/definition";
+import { replayViews } from "@fluvius/runtime/internal/runtime/views/replay";
 
 export default class Replay extends FluviusCommand {
   static override summary = "Rebuild read-model tables and views from the event log.";

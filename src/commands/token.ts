@@ -2,10 +2,10 @@ import { Flags } from "@oclif/core";
 import { EXIT, FluviusCommand } from "../cli/base-command.js";
 import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { formatText } from "../diagnostics/format/text.js";
-import { mintToken } from "../http/auth.js";
+import { mintToken } from "@fluvius/runtime/internal/http/auth";
 import { nodeHost } from "../host/node-host.js";
 import { loadConfig } from "../load/config.js";
-import { resolveSecret } from "../project/secret.js";
+import { resolveSecret } from "@fluvius/runtime/internal/service/secret";
 
 /** A positive lifetime in the units the JWT library reads (30m, 8h, 7d, "2 hours"). */
 const LIFETIME = /^\d+(\.\d+)? ?(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|y|yrs?|years?)$/i;
@@ -57,7 +57,7 @@ identity provider.`;
       this.logToStderr(`fluvius: --expires takes a lifetime such as 30m, 8h or 7d, not ${JSON.stringify(flags.expires)}.`);
       this.exit(EXIT.usage);
     }
-    const { secret } = resolveSecret(config);
+    const { secret } = resolveSecret(config, config.root);
     const token = await mintToken({
       secret,
       subject: flags.sub,

@@ -11,12 +11,13 @@ import { loadConfig, type ProjectConfig } from "../load/config.js";
 import { devMigrate } from "../migrate/dev.js";
 import { chooseTarget, type MigrationTarget, openTarget } from "../migrate/target.js";
 import { lower } from "../model/lower.js";
-import { ProjectStartError, readProjectPackage, startProjectHttp } from "../project/http.js";
+import { startProjectHttp } from "../project/http.js";
+import { readPackageIdentity, ServiceStartError } from "@fluvius/runtime/internal/service/http";
 import { loadProjectCode, ProjectCodeError, type ProjectCode } from "../project/load-code.js";
-import { startProjectWorkers } from "../project/workers.js";
-import { IntegrationConfigError, IntegrationUnavailableError } from "../runtime/errors.js";
-import { createStore } from "../runtime/open.js";
-import type { EventStore } from "../runtime/store/types.js";
+import { startServiceWorkers } from "@fluvius/runtime/internal/service/workers";
+import { IntegrationConfigError, IntegrationUnavailableError } from "@fluvius/runtime/internal/runtime/errors";
+import { createStore } from "@fluvius/runtime/internal/runtime/open";
+import type { EventStore } from "@fluvius/runtime/internal/runtime/store/types";
 import { DEV_CONFIG_ENV, type DevReply, type DevRequest } from "./protocol.js";
 
 const host = nodeHost();
@@ -79,8 +80,8 @@ async function handle(request: DevRequest): Promise<Omit<Extract<DevReply, { ok:
     case "listen": {
       if (!database || !code) throw new Error("listen before open and load");
       const cfg = await projectConfig();
-      const project = readProjectPackage(cfg.root);
-      const workers = await startProjectWorkers({ config: cfg, store: database.store, domains: code.domains, projectName: project.name, log: (line) => process.stderr.write(`${line}\n`) });
+      const project = readPackageIdentity(cfg.root);
+      const workers = await startServiceWorkers({ config: cfg, store: database.store, domains: code.domains, projectName: project.name, log: (line) => process.stderr.write(`${line}\n`) });
       if (workers.problem !== undefined) throw new Refusal(workers.problem);
       closers.push(() => workers.stop());
       const http = await startProjectHttp({
@@ -121,7 +122,7 @@ process.on("message", (message: DevRequest) => {
       await send({ id: message.id, ...reply });
       if (message.type === "stop") process.exit(0);
     } catch (error) {
-      const known = [Refusal, ProjectCodeError, ProjectStartError, IntegrationConfigError, IntegrationUnavailableError].some((kind) => error instanceof kind);
+      const known = [Refusal, ProjectCodeError, ServiceStartError, IntegrationConfigError, IntegrationUnavailableError].some((kind) => error instanceof kind);
       const text = error instanceof Error ? (known ? error.message : `internal error: ${error.stack ?? error.message}`) : String(error);
       await send({ id: message.id, ok: false, text });
     }

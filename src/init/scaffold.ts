@@ -3,8 +3,15 @@ import { listTemplates, readTemplate, renderTemplate } from "../templates/render
 export interface ScaffoldOptions {
   /** The npm package name of the new project. */
   readonly name: string;
-  /** The project's dependency on fluvius: `^<version>`, or `file:<path>` of a checkout. */
-  readonly fluviusDependency: string;
+  /** The versions the project depends on: `^<version>`, or `file:<path>` of a checkout. */
+  readonly dependencies: ProjectDependencies;
+}
+
+export interface ProjectDependencies {
+  /** The CLI and generator (a dev dependency). */
+  readonly fluvius: string;
+  /** @fluvius/runtime, which the generated code imports and production runs on. */
+  readonly runtime: string;
 }
 
 export interface ScaffoldFile {

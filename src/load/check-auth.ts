@@ -1,5 +1,5 @@
 import type { DiagnosticCollector } from "../diagnostics/collector.js";
-import { isSafeUrl } from "../http/session/loopback.js";
+import { isSafeUrl } from "@fluvius/runtime/internal/http/session/loopback";
 import { rangeAt } from "../parse/locate.js";
 import type { SourceFile } from "../parse/source-file.js";
 import type { ConfigFileContent } from "../validate/spec.js";

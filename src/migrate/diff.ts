@@ -12,7 +12,7 @@ import {
   type TableColumn,
   type TableIndex,
 } from "../emit/sql/index.js";
-import { systemSchemaSql, systemSchemaUpgrade } from "../runtime/store/schema.js";
+import { systemSchemaSql, systemSchemaUpgrade } from "@fluvius/runtime/internal/runtime/store/schema";
 import type { RenameHint, SchemaSnapshot, SiteRef } from "./snapshot.js";
 
 /**

@@ -4,7 +4,7 @@ import type { Host } from "../host/host.js";
 import { displayPath, joinPath } from "../host/paths.js";
 import { findTransactionControl } from "./split.js";
 
-import { MIGRATION_FILE, migrationChecksum } from "../runtime/store/migrations-table.js";
+import { MIGRATION_FILE, migrationChecksum } from "@fluvius/runtime/internal/runtime/store/migrations-table";
 
 export { MIGRATION_FILE };
 /** `meta/0002_snapshot.json`: the schema after migration 0002. */

@@ -15,5 +15,5 @@ export { migrateUp, migrationStatus, readApplied, reconcile, MIGRATIONS_TABLE_SQ
 export type { AppliedRecord, EntryState, Progress, Reconciliation, StatusEntry, UpOptions, UpResult } from "./runner.js";
 export { chooseTarget, openTarget, postgresTarget, pgliteTarget, describeUrl, ADVISORY_LOCK_KEY } from "./target.js";
 export type { MigrationTarget, TargetChoice, TargetOptions } from "./target.js";
-export { lockEmbeddedDatabase, lockPathOf, describeHolder, type LockHolder, type LockResult } from "../runtime/db/embedded-lock.js";
+export { lockEmbeddedDatabase, lockPathOf, describeHolder, type LockHolder, type LockResult } from "@fluvius/runtime/internal/runtime/db/embedded-lock";
 export { splitStatements } from "./split.js";

@@ -1,11 +1,11 @@
 import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { type Diagnostic, wholeFile } from "../diagnostics/diagnostic.js";
 import { UNIQUE_DUPLICATES_SQLSTATE } from "../emit/sql/index.js";
-import type { Sql } from "../runtime/db/database.js";
+import type { Sql } from "@fluvius/runtime/internal/runtime/db/database";
 import type { MigrationFile } from "./files.js";
 import { offsetOfCharacter, positionAt, splitStatements } from "./split.js";
 import type { MigrationTarget } from "./target.js";
-import { MIGRATIONS_TABLE_SQL, RECORD_MIGRATION_SQL } from "../runtime/store/migrations-table.js";
+import { MIGRATIONS_TABLE_SQL, RECORD_MIGRATION_SQL } from "@fluvius/runtime/internal/runtime/store/migrations-table";
 import { errorReason } from "./target.js";
 
 export { MIGRATIONS_TABLE_SQL };

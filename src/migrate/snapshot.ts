@@ -10,7 +10,7 @@ import {
 } from "../emit/sql/index.js";
 import { identifiers } from "../model/naming.js";
 import type { Model } from "../model/model.js";
-import { systemSchemaVersion } from "../runtime/store/schema.js";
+import { systemSchemaVersion } from "@fluvius/runtime/internal/runtime/store/schema";
 
 /**
  * What the database looks like after a migration: the part of the lowered model that

@@ -6,11 +6,11 @@ import type { DiagnosticCollector } from "../diagnostics/collector.js";
 import { wholeFile } from "../diagnostics/diagnostic.js";
 import { displayPath, toPosix } from "../host/paths.js";
 import type { ProjectConfig } from "../load/config.js";
-import type { Database } from "../runtime/db/database.js";
-import { pgDatabase } from "../runtime/db/pg.js";
-import { DatabaseUnavailableError } from "../runtime/errors.js";
-import { openPglite, pgliteDatabase } from "../runtime/db/pglite.js";
-import { describeHolder, lockEmbeddedDatabase } from "../runtime/db/embedded-lock.js";
+import type { Database } from "@fluvius/runtime/internal/runtime/db/database";
+import { pgDatabase } from "@fluvius/runtime/internal/runtime/db/pg";
+import { DatabaseUnavailableError } from "@fluvius/runtime/internal/runtime/errors";
+import { openPglite, pgliteDatabase } from "@fluvius/runtime/pglite";
+import { describeHolder, lockEmbeddedDatabase } from "@fluvius/runtime/internal/runtime/db/embedded-lock";
 
 /** The database migrations are applied to, and how migrators on it are kept apart. */
 export interface MigrationTarget {

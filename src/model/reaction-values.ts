@@ -22,7 +22,7 @@ export function parseReactionValue(value: unknown): ReactionValue | undefined {
 }
 
 // One implementation of durations, shared with the runtime (integration timeouts).
-export { MAX_DURATION_MS, parseDuration } from "../runtime/duration.js";
+export { MAX_DURATION_MS, parseDuration } from "@fluvius/runtime/internal/runtime/duration";
 
 /** `order.order-placed` or `shop.order.order-placed`, read from `home` domain. */
 export function splitEventRef(text: string, home: string): { domain: string; aggregate: string; event: string } {

@@ -1,10 +1,10 @@
 import type { DiagnosticCollector } from "../diagnostics/collector.js";
 import type { ProjectConfig } from "../load/config.js";
 import { chooseTarget, type MigrationTarget, openTarget } from "../migrate/target.js";
-import type { Database } from "../runtime/db/database.js";
-import { pgDatabase } from "../runtime/db/pg.js";
-import { createStore } from "../runtime/open.js";
-import type { EventStore } from "../runtime/store/types.js";
+import type { Database } from "@fluvius/runtime/internal/runtime/db/database";
+import { pgDatabase } from "@fluvius/runtime/internal/runtime/db/pg";
+import { createStore } from "@fluvius/runtime/internal/runtime/open";
+import type { EventStore } from "@fluvius/runtime/internal/runtime/store/types";
 
 export interface ProjectDatabaseOptions {
   readonly url?: string;

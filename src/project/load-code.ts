@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import type { ProjectConfig } from "../load/config.js";
-import type { DomainDefinition } from "../runtime/domain.js";
+import type { DomainDefinition } from "@fluvius/runtime/internal/runtime/domain";
 
 export interface ProjectCode {
   readonly domains: readonly DomainDefinition[];

@@ -1,7 +1,2 @@
-import { readFileSync } from "node:fs";
-
-/** This package's version (src/ and dist/ both sit two folders below package.json). */
-export const FLUVIUS_VERSION: string = (() => {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
-  return typeof pkg.version === "string" ? pkg.version : "0.0.0";
-})();
+/** The version of fluvius: the CLI and its runtime package are versioned together (a test holds them equal). */
+export { FLUVIUS_VERSION } from "@fluvius/runtime/internal/runtime/version";

@@ -1,4 +1,4 @@
-import type { IntegrationSpec } from "../runtime/integrations/spec.js";
+import type { IntegrationSpec } from "@fluvius/runtime/internal/runtime/integrations/spec";
 
 /**
  * The shape of a spec file once it passed schemas/domain.schema.json. Keep these types in

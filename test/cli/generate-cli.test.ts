@@ -77,11 +77,11 @@ describe("fluvius generate in a project made by fluvius init", () => {
     writeFileSync(path.join(dir, ".prettierrc"), JSON.stringify({ semi: false, singleQuote: true }));
     expect(runCli(["generate"], { cwd: dir }).status).toBe(0);
     const canonical = readFileSync(path.join(dir, "src/generated/banking/account.ts"), "utf8");
-    expect(canonical).toContain('} from "fluvius/runtime";\n');
+    expect(canonical).toContain('} from "@fluvius/runtime";\n');
     usePrettier(dir);
     expect(runCli(["generate"], { cwd: dir }).status).toBe(0);
     const generated = readFileSync(path.join(dir, "src/generated/banking/account.ts"), "utf8");
-    expect(generated).toContain("} from 'fluvius/runtime'\n");
+    expect(generated).toContain("} from '@fluvius/runtime'\n");
     expect(generated).not.toMatch(/;\n/);
   });
 

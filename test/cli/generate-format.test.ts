@@ -53,7 +53,7 @@ describe("generated code is printed in the canonical style, without a formatter"
     rmSync(path.join(dir, "src/generated"), { recursive: true });
     const again = runCli(["generate"], { cwd: dir, env: withoutPrettier });
     expect(again.status, again.stdout + again.stderr).toBe(0);
-    expect(readFileSync(path.join(dir, accountModule), "utf8")).toContain('from "fluvius/runtime"');
+    expect(readFileSync(path.join(dir, accountModule), "utf8")).toContain('from "@fluvius/runtime"');
   });
 
   test("the guard works: with `output.format: prettier` the same run loads prettier and fails under it", () => {
@@ -93,7 +93,7 @@ describe("generated code is printed in the canonical style, without a formatter"
     const stubs = readFileSync(path.join(dir, handlerModule), "utf8");
     expect(stubs).toContain("from '../../generated/banking/account.js'");
     expect(stubs).toContain("type: 'account-opened'");
-    expect(readFileSync(path.join(dir, accountModule), "utf8")).toContain('from "fluvius/runtime"');
+    expect(readFileSync(path.join(dir, accountModule), "utf8")).toContain('from "@fluvius/runtime"');
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { repoRoot } from "../helpers/fixtures.js";
+import { linkFluvius, repoRoot } from "../helpers/fixtures.js";
 
 /** What `npm init -y` writes. */
 const NPM_INIT = {
@@ -29,18 +29,18 @@ describe("fluvius init in a folder with a package.json (after npm init -y)", () 
     expect(init.status, init.stderr).toBe(0);
     expect(init.stdout).toContain('updated  package.json: changed "type" from "commonjs" to "module"');
     expect(init.stdout).toMatch(/added scripts validate, generate, migrate, typecheck/);
-    expect(init.stdout).toMatch(/added devDependencies @types\/node, typescript/);
+    expect(init.stdout).toMatch(/added dependencies @fluvius\/runtime; added devDependencies fluvius, @types\/node, typescript/);
 
     const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as Record<string, Record<string, string> | string>;
     expect(pkg.type).toBe("module");
     expect(pkg.name).toBe("my-bank");
     expect(pkg.license).toBe("ISC");
     expect(pkg.scripts).toMatchObject({ test: NPM_INIT.scripts.test, serve: "my-serve", generate: "fluvius generate", typecheck: "tsc --noEmit" });
-    expect(pkg.dependencies).toHaveProperty("fluvius");
+    expect(pkg.dependencies).toHaveProperty("@fluvius/runtime");
+    expect(pkg.devDependencies).toHaveProperty("fluvius");
 
     // As after `npm install`: fluvius and the type packages resolve from the project.
-    mkdirSync(path.join(dir, "node_modules"));
-    symlinkSync(repoRoot, path.join(dir, "node_modules/fluvius"), "dir");
+    linkFluvius(dir);
     symlinkSync(path.join(repoRoot, "node_modules/@types"), path.join(dir, "node_modules/@types"), "dir");
     expect(runCli(["generate"], { cwd: dir }).status).toBe(0);
     const tsc = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", dir], { encoding: "utf8", timeout: 120_000 });

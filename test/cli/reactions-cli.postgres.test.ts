@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { acquireLease, openStore, parkedById, type EventStore } from "../../src/runtime/index.js";
-import { pgDatabase } from "../../src/runtime/db/pg.js";
-import { park } from "../../src/runtime/reactions/tables.js";
-import { systemSchemaSteps, systemSchemaVersion } from "../../src/runtime/store/schema.js";
+import { acquireLease, openStore, parkedById, type EventStore } from "@fluvius/runtime";
+import { pgDatabase } from "@fluvius/runtime/internal/runtime/db/pg";
+import { park } from "@fluvius/runtime/internal/runtime/reactions/tables";
+import { systemSchemaSteps, systemSchemaVersion } from "@fluvius/runtime/internal/runtime/store/schema";
 import { runCli } from "../helpers/cli.js";
 import { createDatabase, type TestDatabase } from "../helpers/postgres.js";
 import type { BuiltProject } from "../helpers/project.js";

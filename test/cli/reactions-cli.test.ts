@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { openStore, parkedById } from "../../src/runtime/index.js";
+import { openStore, parkedById } from "@fluvius/runtime";
 import { runCli } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/fixtures.js";
 import type { BuiltProject } from "../helpers/project.js";

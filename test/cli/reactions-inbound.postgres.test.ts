@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { openStore, parkedById, type EventStore } from "../../src/runtime/index.js";
-import { park } from "../../src/runtime/reactions/tables.js";
+import { openStore, parkedById, type EventStore } from "@fluvius/runtime";
+import { park } from "@fluvius/runtime/internal/runtime/reactions/tables";
 import { runCli } from "../helpers/cli.js";
 import { ledgerConfig, ledgerSpec } from "../helpers/inbound-projects.js";
 import { createDatabase, type TestDatabase } from "../helpers/postgres.js";

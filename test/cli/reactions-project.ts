@@ -12,7 +12,7 @@ import {
   type Deliver,
   type DomainDefinition,
   type EventStore,
-} from "../../src/runtime/index.js";
+} from "@fluvius/runtime";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { buildProject, type BuiltProject } from "../helpers/project.js";
 
@@ -24,7 +24,7 @@ import { buildProject, type BuiltProject } from "../helpers/project.js";
  * deliver functions.
  */
 const INDEX = `// Hand-made in place of \`fluvius generate\`'s index: the banking domain plus two reactions.
-import { defineReaction } from "fluvius/runtime";
+import { defineReaction } from "@fluvius/runtime";
 import { domain as bankingDomain } from "./banking/index.js";
 
 const reactions = [

@@ -129,8 +129,10 @@ describe("fluvius init", () => {
     // The generated folder is in fluvius's canonical style: the project's prettier leaves it alone.
     expect(readFileSync(path.join(dir, ".prettierignore"), "utf8").split("\n")).toContain("src/generated/");
     // Run from a checkout (not installed from the registry), the project depends on this copy.
-    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-    expect(manifest.dependencies.fluvius).toBe(`file:${repoRoot}`);
+    // The runtime is a dependency (production runs on it alone), the CLI a dev dependency.
+    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(manifest.dependencies).toEqual({ "@fluvius/runtime": `file:${repoRoot}/packages/runtime` });
+    expect(manifest.devDependencies.fluvius).toBe(`file:${repoRoot}`);
     // The CI workflow gates on breaking changes against the base branch and the event lock, once per change.
     const workflow = readFileSync(path.join(dir, ".github/workflows/fluvius.yml"), "utf8");
     expect(workflow).toContain("npx fluvius breaking --against origin/${{ github.base_ref }}");

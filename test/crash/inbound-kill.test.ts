@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { afterEach, expect, test } from "vitest";
-import { pgDatabase, type Database } from "../../src/runtime/index.js";
+import { pgDatabase, type Database } from "@fluvius/runtime";
 import { runCli } from "../helpers/cli.js";
 import { CUSTOMER, LINE, SHOP_SERVICE_SPEC, ledgerConfig, ledgerSpec, shopServiceConfig } from "../helpers/inbound-projects.js";
 import { createDatabase } from "../helpers/postgres.js";

@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { afterEach, expect, test } from "vitest";
-import { pgDatabase } from "../../src/runtime/index.js";
+import { pgDatabase } from "@fluvius/runtime";
 import { runCli } from "../helpers/cli.js";
 import { createDatabase } from "../helpers/postgres.js";
 import { buildProjectFromSpecs } from "../helpers/project.js";

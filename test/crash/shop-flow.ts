@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { reactionDeliveryId, type Database } from "../../src/runtime/index.js";
+import { reactionDeliveryId, type Database } from "@fluvius/runtime";
 import type { WebhookReceiver } from "../helpers/webhook-receiver.js";
 
 /**

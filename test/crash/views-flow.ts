@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { expect } from "vitest";
-import { createStore, pgDatabase, viewStatus, type Database, type ViewDefinition } from "../../src/runtime/index.js";
+import { createStore, pgDatabase, viewStatus, type Database, type ViewDefinition } from "@fluvius/runtime";
 import { runCli } from "../helpers/cli.js";
 import { repoRoot } from "../helpers/fixtures.js";
 import { buildProjectFromSpecs, replaceStub, type BuiltProject } from "../helpers/project.js";

@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { afterEach, expect, test } from "vitest";
-import { pgDatabase, viewsOf, type DomainDefinition } from "../../src/runtime/index.js";
+import { pgDatabase, viewsOf, type DomainDefinition } from "@fluvius/runtime";
 import { createDatabase } from "../helpers/postgres.js";
 import { exited, startServe, type RunningServe } from "../helpers/serve.js";
 import { ACCOUNTS, checkpointOf, drive, endLeasesOf, expectExact, project, projecting, sleep, sourceEvents, startWorker, withBacklog } from "./views-flow.js";

@@ -3,7 +3,7 @@
  * (generated code plus its fresh, unedited reactor stubs) turn sample events into commands.
  */
 import { describe, expect, test } from "vitest";
-import { HandlerNotImplementedError, type AnyReactionDefinition, type EventRecord, type ReactionContext, type ReactionCommand } from "fluvius/runtime";
+import { HandlerNotImplementedError, type AnyReactionDefinition, type EventRecord, type ReactionContext, type ReactionCommand } from "@fluvius/runtime";
 import { reactions as billingReactions } from "../../fixtures/valid/shop/expected/generated/billing/index.js";
 import { orderAggregate, reactions as shopReactions, domain as shopDomain, rules as shopRules } from "../../fixtures/valid/shop/expected/generated/shop/index.js";
 import type { ShopCommand, ShopEvent } from "../../fixtures/valid/shop/expected/generated/shop/index.js";

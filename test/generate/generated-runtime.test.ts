@@ -3,7 +3,7 @@
  * fresh, unedited handlers) executes commands through the runtime's in-memory test helper.
  */
 import { describe, expect, test } from "vitest";
-import { given } from "fluvius/runtime";
+import { given } from "@fluvius/runtime";
 import { aggregate as account } from "../../fixtures/valid/banking/expected/generated/banking/account.js";
 import { aggregate as order } from "../../fixtures/valid/ecommerce/expected/generated/ecommerce/order.js";
 

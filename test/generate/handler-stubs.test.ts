@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { given, HandlerNotImplementedError, type AggregateDefinition, type EventShape } from "../../src/runtime/index.js";
+import { given, HandlerNotImplementedError, type AggregateDefinition, type EventShape } from "@fluvius/runtime";
 import { fixturesRoot } from "../helpers/fixtures.js";
 import { fixtureProject, generateInto } from "../helpers/generate.js";
 import { buildProjectFromSpecs, replaceStub } from "../helpers/project.js";
@@ -63,7 +63,7 @@ aggregates:
 
   test("the command recording the event answers handler-not-implemented (501) naming evolveTicketClosed and its module", async () => {
     const project = buildProjectFromSpecs("evolve-stub", { "desk.yaml": SPEC });
-    // The project's code throws the error class of its own copy of fluvius/runtime: compared by what it says.
+    // The project's code throws the error class of its own copy of @fluvius/runtime: compared by what it says.
     const outcome = await given(await load(project.dir), opened).when("close", {}).outcome;
     expect(outcome.ok).toBe(false);
     const error = outcome.ok ? undefined : (outcome.error as Partial<HandlerNotImplementedError>);

@@ -5,7 +5,7 @@ import { readTree } from "../helpers/tree.js";
 import { typecheck } from "../helpers/typecheck.js";
 
 /** A hand-written quote handler of the catalog fixture using lookups, and the mistakes the types must refuse. */
-const QUOTE_HANDLERS = `import { BusinessRuleError } from "fluvius/runtime";
+const QUOTE_HANDLERS = `import { BusinessRuleError } from "@fluvius/runtime";
 import type * as types from "../../generated/catalog/quote.js";
 
 export const handleRequest: types.RequestHandler = async ({ payload, get, find }) => {

@@ -62,7 +62,7 @@ describe("regeneration", () => {
     await generateInto(host);
     const edited = host
       .text(handlerPath)!
-      .replace('import type * as types from "../../generated/banking/account.js";', 'import { BusinessRuleError, compare } from "fluvius/runtime";\nimport type * as types from "../../generated/banking/account.js";')
+      .replace('import type * as types from "../../generated/banking/account.js";', 'import { BusinessRuleError, compare } from "@fluvius/runtime";\nimport type * as types from "../../generated/banking/account.js";')
       .replace(
         "export const handleWithdraw: types.WithdrawHandler = ({ payload }) => {\n",
         "export const handleWithdraw: types.WithdrawHandler = ({ state, payload }) => {\n  if (compare(state.balance, payload.amount) < 0) throw new BusinessRuleError(\"insufficient-funds\", \"The balance does not cover it.\");\n",
@@ -81,7 +81,7 @@ describe("regeneration", () => {
     expect(plan.appended).toEqual([{ path: `${host.cwd}/${handlerPath}`, names: ["handleSuspend", "evolveAccountSuspended"] }]);
     const merged = host.text(handlerPath)!;
     // The evolve stub throws until written: its import is inserted after the module's imports, and nothing else of the edit changes.
-    const runtimeImport = '\nimport { HandlerNotImplementedError } from "fluvius/runtime";';
+    const runtimeImport = '\nimport { HandlerNotImplementedError } from "@fluvius/runtime";';
     expect(merged).toContain(runtimeImport);
     const withoutImport = merged.replace(runtimeImport, "");
     expect(withoutImport.startsWith(edited)).toBe(true);
@@ -106,10 +106,10 @@ describe("regeneration", () => {
     const plan = await generateInto(host);
     expect(plan.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const merged = host.text(handlerPath)!;
-    expect(merged).toContain('import { HandlerNotImplementedError } from "fluvius/runtime";');
+    expect(merged).toContain('import { HandlerNotImplementedError } from "@fluvius/runtime";');
     expect(merged).toMatch(/throw new HandlerNotImplementedError\(\s*"handleFlag",\s*"src\/domain\/banking\/account\.ts",?\s*\)/);
     // Nothing of the hand-written text changed: the import line is inserted, the stub appended.
-    expect(merged.replace('import { HandlerNotImplementedError } from "fluvius/runtime";\n', "").startsWith(before)).toBe(true);
+    expect(merged.replace('import { HandlerNotImplementedError } from "@fluvius/runtime";\n', "").startsWith(before)).toBe(true);
     const result = typecheck(new Map([["project", filesUnder(host, "src", { skip: /\.json$/ })]]));
     expect(result.output).toBe("");
     expect(result.status).toBe(0);

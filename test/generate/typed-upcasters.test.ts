@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { serializeLock } from "../../src/breaking/lock.js";
-import { given, type AggregateDefinition, type EventShape } from "../../src/runtime/index.js";
+import { given, type AggregateDefinition, type EventShape } from "@fluvius/runtime";
 import { typecheck } from "../helpers/typecheck.js";
 import { buildProjectFromSpecs, replaceStub } from "../helpers/project.js";
 

@@ -1,4 +1,4 @@
-import { drainReactions, viewStatus, viewsOf, type DomainDefinition, type EventStore, type ReactionWorkerOptions } from "../../src/runtime/index.js";
+import { drainReactions, viewStatus, viewsOf, type DomainDefinition, type EventStore, type ReactionWorkerOptions } from "@fluvius/runtime";
 
 /**
  * Runs the workers until every asynchronous view has caught up with the log. One drain is not

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
@@ -7,6 +7,16 @@ import { nodeHost } from "../../src/host/node-host.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const fixturesRoot = path.join(repoRoot, "fixtures");
+
+/**
+ * As after `npm install` in a project: node_modules/fluvius (the CLI) and
+ * node_modules/@fluvius/runtime (what the generated code imports) are this checkout's.
+ */
+export function linkFluvius(projectDir: string): void {
+  mkdirSync(path.join(projectDir, "node_modules/@fluvius"), { recursive: true });
+  symlinkSync(repoRoot, path.join(projectDir, "node_modules/fluvius"), "dir");
+  symlinkSync(path.join(repoRoot, "packages/runtime"), path.join(projectDir, "node_modules/@fluvius/runtime"), "dir");
+}
 
 /** `UPDATE=1 npm test` rewrites expected files instead of comparing with them. */
 export const updating = process.env.UPDATE === "1";

@@ -1,9 +1,9 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "vitest";
 import { runCli } from "./cli.js";
-import { fixturesRoot, repoRoot } from "./fixtures.js";
+import { fixturesRoot, linkFluvius, repoRoot } from "./fixtures.js";
 
 export interface BuiltProject {
   readonly dir: string;
@@ -48,9 +48,8 @@ function buildProjectOf(name: string, writeSpecs: (domainsDir: string) => void, 
   const dir = mkdtempSync(path.join(base, `${name}-`));
   writeSpecs(path.join(dir, "domains"));
   writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `${name}-app`, version: "1.2.3", type: "module", private: true }));
-  // As after `npm install fluvius`: the project's imports of fluvius/runtime reach this package.
-  mkdirSync(path.join(dir, "node_modules"));
-  symlinkSync(repoRoot, path.join(dir, "node_modules/fluvius"), "dir");
+  // As after `npm install`: the project's imports of @fluvius/runtime reach this checkout's package.
+  linkFluvius(dir);
   for (const args of [["generate"], ["migrate", "new", "init"]]) {
     const result = runCli(args, { cwd: dir });
     expect(result.status, `fluvius ${args.join(" ")}:\n${result.stdout}\n${result.stderr}`).toBe(0);

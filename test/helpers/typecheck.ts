@@ -25,7 +25,7 @@ export const STRICT_COMPILER_OPTIONS = {
 
 /**
  * Type-checks trees of TypeScript with `tsc`. The project is placed inside the repository so
- * that `fluvius/runtime` resolves to this package (a self-reference through its exports,
+ * that `@fluvius/runtime` resolves to this package (a self-reference through its exports,
  * i.e. the built dist/; `npm test` builds first). Returns tsc's output and exit status.
  */
 export function typecheck(trees: ReadonlyMap<string, ReadonlyMap<string, string>>): { status: number; output: string } {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { verifyWebhookSignature } from "../../src/runtime/index.js";
+import { verifyWebhookSignature } from "@fluvius/runtime";
 
 export interface ReceivedDelivery {
   readonly deliveryId: string;

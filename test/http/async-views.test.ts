@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createStore, openParked, replayViews, retryParked, skipParked, viewStatus, viewsOf, type EventStore } from "../../src/runtime/index.js";
+import { createStore, openParked, replayViews, retryParked, skipParked, viewStatus, viewsOf, type EventStore } from "@fluvius/runtime";
 import { drainUntilViewsCaughtUp } from "../helpers/drain-views.js";
 import { buildProjectFromSpecs } from "../helpers/project.js";
 import { type BankingApp, startApp } from "./banking-app.js";

@@ -2,8 +2,8 @@ import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { createAuthenticator, mintToken } from "../../src/http/auth.js";
-import { UnauthorizedError } from "../../src/http/errors.js";
+import { createAuthenticator, mintToken } from "@fluvius/runtime/internal/http/auth";
+import { UnauthorizedError } from "@fluvius/runtime/internal/http/errors";
 
 const names = { idClaim: "sub", tenantClaim: "tenant", rolesClaim: "roles" };
 const secret = "a-secret-of-at-least-thirty-two-bytes!!";

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { createAuthenticator, createServer, type LiveOptions, mintToken, type SessionOptions } from "fluvius/http";
-import { createStore, openPglite, pgDatabase, pgliteDatabase, type Database, type DomainDefinition } from "fluvius/runtime";
+import { createAuthenticator, createServer, type LiveOptions, mintToken, type SessionOptions } from "@fluvius/runtime/http";
+import { createStore, pgDatabase, type Database, type DomainDefinition } from "@fluvius/runtime";
+import { openPglite, pgliteDatabase } from "@fluvius/runtime/pglite";
 import { buildProject, type BuiltProject, editHandler } from "../helpers/project.js";
 import { createDatabase } from "../helpers/postgres.js";
 
@@ -18,7 +19,7 @@ export interface BankingApp {
 export function bankingProject() {
   return buildProject("banking", (dir) => {
     const file = "src/domain/banking/account.ts";
-    editHandler(dir, file, "import type * as types", 'import { BusinessRuleError, compare } from "fluvius/runtime";\nimport type * as types');
+    editHandler(dir, file, "import type * as types", 'import { BusinessRuleError, compare } from "@fluvius/runtime";\nimport type * as types');
     editHandler(
       dir,
       file,

@@ -4,7 +4,7 @@
  * event of a stream longer than any page. On PGlite and on the PostgreSQL server.
  */
 import { randomUUID } from "node:crypto";
-import { catchUp, createStore, replay } from "fluvius/runtime";
+import { catchUp, createStore, replay } from "@fluvius/runtime";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BankingApp, startBankingApp } from "./banking-app.js";
 

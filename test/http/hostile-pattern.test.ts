@@ -5,8 +5,8 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createAuthenticator, createServer, mintToken } from "../../src/http/index.js";
-import type { DomainDefinition, JsonSchema } from "../../src/runtime/index.js";
+import { createAuthenticator, createServer, mintToken } from "@fluvius/runtime/http";
+import type { DomainDefinition, JsonSchema } from "@fluvius/runtime";
 import { type Backend, pgliteBackend, postgresBackend } from "../runtime/helpers/backends.js";
 import { account, bankingPolicy, payloadSchemas } from "../runtime/fixtures/banking-account.js";
 

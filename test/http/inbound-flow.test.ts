@@ -23,7 +23,7 @@ import {
   type ExternalEventDefinition,
   type ExtraWorker,
   type NatsPublisher,
-} from "../../src/runtime/index.js";
+} from "@fluvius/runtime";
 import { CUSTOMER, LINE, SHOP_SERVICE_SPEC, ledgerConfig, ledgerSpec } from "../helpers/inbound-projects.js";
 import { buildProjectFromSpecs, replaceStub } from "../helpers/project.js";
 import { NATS_URL, natsFixture, type NatsFixture } from "../runtime/integrations/nats-helpers.js";

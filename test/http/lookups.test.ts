@@ -14,7 +14,7 @@ import { type BankingApp, startApp } from "./banking-app.js";
 type Json = Record<string, unknown>;
 
 /** What a developer writes in src/domain/catalog/quote.ts. */
-const QUOTE_HANDLERS = `import { BusinessRuleError } from "fluvius/runtime";
+const QUOTE_HANDLERS = `import { BusinessRuleError } from "@fluvius/runtime";
 import type * as types from "../../generated/catalog/quote.js";
 
 export const handleRequest: types.RequestHandler = async ({ payload, find }) => {
@@ -26,7 +26,7 @@ export const handleRequest: types.RequestHandler = async ({ payload, find }) => 
 `;
 
 /** An order of free products is refused: each product read by id. */
-const ORDER_HANDLERS = `import { BusinessRuleError } from "fluvius/runtime";
+const ORDER_HANDLERS = `import { BusinessRuleError } from "@fluvius/runtime";
 import type * as types from "../../generated/catalog/order.js";
 
 export const handlePlace: types.PlaceHandler = async ({ payload, get }) => {

@@ -5,8 +5,8 @@
  * `/auth/info`, logout, and the ways a callback can be wrong.
  */
 import { randomUUID } from "node:crypto";
-import { createAuthenticator, createServer, discoverOidc } from "fluvius/http";
-import { createStore } from "fluvius/runtime";
+import { createAuthenticator, createServer, discoverOidc } from "@fluvius/runtime/http";
+import { createStore } from "@fluvius/runtime";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Browser } from "../helpers/browser-jar.js";
 import { FluviusClient, HTTPError } from "../helpers/fluvius-client.js";

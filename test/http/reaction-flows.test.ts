@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createStore, createWebhookDelivery, drainReactions, openParked, reactionDeliveryId, type EventStore } from "../../src/runtime/index.js";
+import { createStore, createWebhookDelivery, drainReactions, openParked, reactionDeliveryId, type EventStore } from "@fluvius/runtime";
 import { fixturesRoot } from "../helpers/fixtures.js";
 import { buildProjectFromSpecs, editHandler, replaceStub } from "../helpers/project.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
@@ -23,7 +23,7 @@ const INTEGRATIONS = "integrations:\n  shipping-webhook: { webhook: { url: $env.
 
 const shop = buildProjectFromSpecs("shop-flows", { "shop.yaml": fixtureSpec("shop.yaml"), "billing.yaml": fixtureSpec("billing.yaml") }, (dir) => {
   const order = "src/domain/shop/order.ts";
-  editHandler(dir, order, "import type * as types", 'import { add } from "fluvius/runtime";\nimport type * as types');
+  editHandler(dir, order, "import type * as types", 'import { add } from "@fluvius/runtime";\nimport type * as types');
   editHandler(
     dir,
     order,

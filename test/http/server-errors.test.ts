@@ -1,8 +1,8 @@
 /** How server errors are reported: one line with the reply's errorId; the stack only when asked. */
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { createServer } from "../../src/http/server.js";
-import type { EventStore } from "../../src/runtime/store/types.js";
-import { DatabaseUnavailableError } from "../../src/runtime/errors.js";
+import { createServer } from "@fluvius/runtime/internal/http/server";
+import type { EventStore } from "@fluvius/runtime/internal/runtime/store/types";
+import { DatabaseUnavailableError } from "@fluvius/runtime/internal/runtime/errors";
 
 // No route here reaches the store: the server only needs something to hold.
 const noStore = {} as EventStore;

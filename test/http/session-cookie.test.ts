@@ -4,12 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { FastifyInstance } from "fastify";
-import { createAuthenticator, mintToken } from "../../src/http/auth.js";
-import { safeNext } from "../../src/http/session/login-flow.js";
-import { createServer } from "../../src/http/server.js";
-import { csrfTokenOf } from "../../src/http/session/csrf.js";
-import { isLoopbackHost } from "../../src/http/session/loopback.js";
-import type { EventStore } from "../../src/runtime/store/types.js";
+import { createAuthenticator, mintToken } from "@fluvius/runtime/internal/http/auth";
+import { safeNext } from "@fluvius/runtime/internal/http/session/login-flow";
+import { createServer } from "@fluvius/runtime/internal/http/server";
+import { csrfTokenOf } from "@fluvius/runtime/internal/http/session/csrf";
+import { isLoopbackHost } from "@fluvius/runtime/internal/http/session/loopback";
+import type { EventStore } from "@fluvius/runtime/internal/runtime/store/types";
 
 const secret = "a-secret-of-at-least-thirty-two-bytes!!";
 const names = { idClaim: "sub", tenantClaim: "tenant", rolesClaim: "roles" };

@@ -4,7 +4,7 @@
  * filter language's `has` still finds substrings; the migrations' GIN index serves it.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { searchVectorSql } from "../../src/runtime/store/search-sql.js";
+import { searchVectorSql } from "@fluvius/runtime/internal/runtime/store/search-sql";
 import { buildProjectFromSpecs } from "../helpers/project.js";
 import { type BankingApp, startApp } from "./banking-app.js";
 
@@ -63,7 +63,7 @@ describe.each(["pglite", "postgres"] as const)("text search on %s", (backend) =>
     expect(await names(`query=${encodeURIComponent(JSON.stringify({ "name.has": "mug" }))}`)).toEqual(["Blue mug", "Red mug", "Smugglers' map"]);
   });
 
-  // The list query's own expression (src/runtime/store/search-sql.ts) matches the index's: without a cheaper index, the planner takes it.
+  // The list query's own expression (packages/runtime/src/runtime/store/search-sql.ts) matches the index's: without a cheaper index, the planner takes it.
   test("the migrations' GIN index on the same expression serves it", async () => {
     const [index] = await api.db.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE schemaname = 'shop' AND indexname = 'product_search_idx'");
     expect(index?.indexdef).toContain("USING gin");

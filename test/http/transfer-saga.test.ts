@@ -11,7 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { createStore, drainReactions, openParked, reactionCommandId, type EventStore } from "fluvius/runtime";
+import { createStore, drainReactions, openParked, reactionCommandId, type EventStore } from "@fluvius/runtime";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildProjectFromSpecs } from "../helpers/project.js";
 import { type BankingApp, startApp } from "./banking-app.js";
@@ -116,7 +116,7 @@ policies:
 `;
 
 /** The account's handlers as a developer writes them: the balance and the status decide. */
-const ACCOUNT_HANDLERS = `import { compare } from "fluvius/runtime";
+const ACCOUNT_HANDLERS = `import { compare } from "@fluvius/runtime";
 import type * as types from "../../generated/bank/account.js";
 
 export const handleOpen: types.OpenHandler = ({ payload }) => ({

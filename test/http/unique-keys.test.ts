@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { naturalKeyId } from "../../src/runtime/natural-key.js";
+import { naturalKeyId } from "@fluvius/runtime/internal/runtime/natural-key";
 import { buildProject } from "../helpers/project.js";
 import { type BankingApp, startApp } from "./banking-app.js";
 

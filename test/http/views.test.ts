@@ -7,11 +7,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createStore, openParked, replayViews, viewsOf } from "../../src/runtime/index.js";
+import { createStore, openParked, replayViews, viewsOf } from "@fluvius/runtime";
 import { drainUntilViewsCaughtUp } from "../helpers/drain-views.js";
 import { fixturesRoot } from "../helpers/fixtures.js";
 import { buildProjectFromSpecs, replaceStub } from "../helpers/project.js";
-import { fastifyPath } from "../../src/http/route-table.js";
+import { fastifyPath } from "@fluvius/runtime/internal/http/route-table";
 import { type BankingApp, startApp } from "./banking-app.js";
 
 const spec = readFileSync(path.join(fixturesRoot, "valid/views/spec/sales.yaml"), "utf8");

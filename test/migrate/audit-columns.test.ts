@@ -8,7 +8,8 @@ import { describe, expect, test } from "vitest";
 import type { MemoryHost } from "../../src/host/memory-host.js";
 import { migrateUp } from "../../src/migrate/runner.js";
 import { pgliteTarget, postgresTarget, type MigrationTarget } from "../../src/migrate/target.js";
-import { createStore, openPglite, pgliteDatabase, type Database } from "../../src/runtime/index.js";
+import { createStore, type Database } from "@fluvius/runtime";
+import { openPglite, pgliteDatabase } from "@fluvius/runtime/pglite";
 import { catalogOf, createDatabase } from "./helpers/databases.js";
 import { migrateNew, migrationFiles, mustMigrate, project } from "./helpers/project.js";
 

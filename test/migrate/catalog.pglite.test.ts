@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { pgliteTarget, type MigrationTarget } from "../../src/migrate/target.js";
-import { openPglite, pgliteDatabase, type Database } from "../../src/runtime/index.js";
+import { type Database } from "@fluvius/runtime";
+import { openPglite, pgliteDatabase } from "@fluvius/runtime/pglite";
 import { resetDatabase } from "./helpers/databases.js";
 import { migrationSuite } from "./helpers/suite.js";
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type DevMigrateResult, devMigrate, readDevState } from "../../src/migrate/dev.js";
 import { readApplied } from "../../src/migrate/runner.js";
 import { pgliteTarget, type MigrationTarget } from "../../src/migrate/target.js";
-import { openPglite, pgliteDatabase, type Database } from "../../src/runtime/index.js";
+import { type Database } from "@fluvius/runtime";
+import { openPglite, pgliteDatabase } from "@fluvius/runtime/pglite";
 import { compiled, evolutionSpecs, mustMigrate, project, setSpecs } from "./helpers/project.js";
 
 let db: Database;

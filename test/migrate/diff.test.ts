@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { readModelTable } from "../../src/emit/sql/index.js";
-import { systemSchemaSql } from "../../src/runtime/store/schema.js";
+import { systemSchemaSql } from "@fluvius/runtime/internal/runtime/store/schema";
 import { typeConversion } from "../../src/migrate/diff.js";
 import { compiled, lines, migrateNew, mustMigrate, project, setSpecs } from "./helpers/project.js";
 

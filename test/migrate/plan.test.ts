@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import { catalog } from "../../src/diagnostics/catalog.js";
 import { DiagnosticCollector } from "../../src/diagnostics/collector.js";
 import { resolveConfig } from "../../src/load/config.js";
-import { lockEmbeddedDatabase } from "../../src/runtime/db/embedded-lock.js";
+import { lockEmbeddedDatabase } from "@fluvius/runtime/internal/runtime/db/embedded-lock";
 import { chooseTarget, describeUrl, openTarget } from "../../src/migrate/target.js";
 import { migrationDrift } from "../../src/migrate/plan.js";
 import { slugify } from "../../src/migrate/render.js";

@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
-import { openPglite, pgliteDatabase } from "../../src/runtime/index.js";
-import { applySystemSchema, installedSystemSchemaVersion, systemSchemaSteps, systemSchemaVersion } from "../../src/runtime/store/schema.js";
+import { openPglite, pgliteDatabase } from "@fluvius/runtime/pglite";
+import { applySystemSchema, installedSystemSchemaVersion, systemSchemaSteps, systemSchemaVersion } from "@fluvius/runtime/internal/runtime/store/schema";
 import { mustMigrate, project } from "./helpers/project.js";
 
 const SPEC = { "shop.yaml": "domain: shop\naggregates:\n  item:\n    state: { title: string }\n" };

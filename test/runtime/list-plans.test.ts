@@ -7,9 +7,9 @@
  * count stops COUNT_AHEAD rows past the page and says so.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createStore, type Database, type DomainDefinition } from "../../src/runtime/index.js";
-import { aggregateLister } from "../../src/runtime/read/aggregate-list.js";
-import { COUNT_AHEAD } from "../../src/runtime/read/request.js";
+import { createStore, type Database, type DomainDefinition } from "@fluvius/runtime";
+import { aggregateLister } from "@fluvius/runtime/internal/runtime/read/aggregate-list";
+import { COUNT_AHEAD } from "@fluvius/runtime/internal/runtime/read/request";
 import { type BankingApp, startApp } from "../http/banking-app.js";
 import { buildProjectFromSpecs } from "../helpers/project.js";
 

@@ -13,8 +13,8 @@ import {
   type AnyAggregateDefinition,
   type DomainDefinition,
   type FluviusError,
-} from "../../src/runtime/index.js";
-import type { AnyService } from "../../src/runtime/reactions/dispatch.js";
+} from "@fluvius/runtime";
+import type { AnyService } from "@fluvius/runtime/internal/runtime/reactions/dispatch";
 import { domain as catalog, quoteAggregate, rules } from "../../fixtures/valid/catalog/expected/generated/catalog/index.js";
 import type { RequestHandler } from "../../fixtures/valid/catalog/expected/generated/catalog/quote.js";
 import { requestQuote, withHandlers } from "./fixtures/catalog-lookups.js";

@@ -1,5 +1,5 @@
 import { afterAll, expect, it } from "vitest";
-import { pgDatabase } from "../../src/runtime/db/pg.js";
+import { pgDatabase } from "@fluvius/runtime/internal/runtime/db/pg";
 import { SERVER_URL } from "../helpers/postgres.js";
 
 // One connection, so pg_prepared_statements shows everything this database prepared.

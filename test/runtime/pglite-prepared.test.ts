@@ -1,13 +1,13 @@
 /**
- * PGlite runs the runtime's statements as named prepared statements (src/runtime/db/
+ * PGlite runs the runtime's statements as named prepared statements (packages/runtime/src/runtime/db/
  * pglite-prepared.ts, a performance change made for the benchmark): the rows, types and
  * errors are exactly those of PGlite's own `query`, statements are parsed once, the cache is
  * bounded, and a statement whose result type changed under it is prepared again.
  */
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { PreparedStatements } from "../../src/runtime/db/pglite-prepared.js";
-import { pgliteDatabase } from "../../src/runtime/db/pglite.js";
+import { PreparedStatements } from "@fluvius/runtime/internal/runtime/db/pglite-prepared";
+import { pgliteDatabase } from "@fluvius/runtime/pglite";
 
 describe("PGlite named prepared statements", () => {
   let db: PGlite;

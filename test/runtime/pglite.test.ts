@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { openStore } from "../../src/runtime/index.js";
+import { openStore } from "@fluvius/runtime";
 
 const dir = mkdtempSync(join(tmpdir(), "fluvius-rt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

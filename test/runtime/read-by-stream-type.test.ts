@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { START, type Checkpoint, type StoredEvent } from "../../src/runtime/index.js";
-import { READ_COMMITTED_BY_TYPE_SQL } from "../../src/runtime/store/sql.js";
+import { START, type Checkpoint, type StoredEvent } from "@fluvius/runtime";
+import { READ_COMMITTED_BY_TYPE_SQL } from "@fluvius/runtime/internal/runtime/store/sql";
 import { freshTenant, pgliteBackend, postgresBackend, type Backend } from "./helpers/backends.js";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { snapshotKey } from "../../src/runtime/index.js";
+import { snapshotKey } from "@fluvius/runtime";
 import { account } from "./fixtures/banking-account.js";
 
 type State = Parameters<typeof account.evolve>[0];

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { catchUp, startSubscription, VersionConflictError, type StoredEvent } from "../../src/runtime/index.js";
+import { catchUp, startSubscription, VersionConflictError, type StoredEvent } from "@fluvius/runtime";
 import { freshTenant, postgresBackend, type Backend } from "./helpers/backends.js";
 import { accountRow, accounts, openAccount, teller, type AccountService } from "./helpers/banking.js";
 

@@ -3,7 +3,7 @@
  * command refused (actor-id-not-uuid), never a database error mid-write; nothing is written.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { ActorIdNotUuidError, createAggregateService, defineView, type ViewDefinition } from "../../src/runtime/index.js";
+import { ActorIdNotUuidError, createAggregateService, defineView, type ViewDefinition } from "@fluvius/runtime";
 import { account, bankingPolicy } from "./fixtures/banking-account.js";
 import { freshTenant, pgliteBackend, type Backend } from "./helpers/backends.js";
 

@@ -9,7 +9,7 @@ import {
   type Actor,
   type EventStore,
   type StoredEvent,
-} from "../../src/runtime/index.js";
+} from "@fluvius/runtime";
 import { shopDomain } from "./fixtures/shop-reactions.js";
 import { freshTenant, pgliteBackend, postgresBackend, type Backend } from "./helpers/backends.js";
 

@@ -23,7 +23,7 @@ describe("valid fixtures validate without a single diagnostic", () => {
 });
 
 test("`fluvius init` scaffolds the banking fixture (only the schema path differs)", () => {
-  const scaffolded = scaffold({ name: "x", fluviusDependency: "^0.0.0" }).find((f) => f.path === "domains/banking.yaml");
+  const scaffolded = scaffold({ name: "x", dependencies: { fluvius: "^0.0.0", runtime: "^0.0.0" } }).find((f) => f.path === "domains/banking.yaml");
   const fixture = readFileSync(path.join(fixturesRoot, "valid/banking/spec/banking.yaml"), "utf8");
   const withoutHeader = (text: string) => text.replace(/^# yaml-language-server: .*\n/, "");
   expect(scaffolded).toBeDefined();

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { getPostgreSQLEventStore, type PostgresEventStore } from "@event-driven-io/emmett-postgresql";
-import { createAggregateService, createStore } from "fluvius/runtime";
+import { createAggregateService, createStore } from "@fluvius/runtime";
 import { account, policy, prepareFluviusSchema, teller } from "../banking.js";
 import * as emmett from "../emmett-account.js";
 import type { Connection, Connector } from "../target.js";

@@ -16,7 +16,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createAggregateService, createStore, type AnyAggregateDefinition, type EventStore } from "fluvius/runtime";
+import { createAggregateService, createStore, type AnyAggregateDefinition, type EventStore } from "@fluvius/runtime";
 import { customerAggregate, orderAggregate, policy as catalogPolicy, productAggregate } from "../../../fixtures/valid/catalog/expected/generated/catalog/index.js";
 import { compile } from "../../../src/compile.js";
 import { memoryHost } from "../../../src/host/memory-host.js";

@@ -13,7 +13,7 @@
  * the page with an exact `count(*)` of every match, what a list did before the count stopped
  * COUNT_AHEAD rows past the page.
  */
-import { createAggregateService, createStore, type Database, type ListRequest } from "fluvius/runtime";
+import { createAggregateService, createStore, type Database, type ListRequest } from "@fluvius/runtime";
 import { createIndexSql } from "../../../src/emit/sql/ddl.js";
 import { searchIndex, type TableColumn, type TableIndex } from "../../../src/emit/sql/read-model-table.js";
 import { account, policy, prepareFluviusSchema, teller, TENANT } from "../banking.js";

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { getPostgreSQLEventStore } from "@event-driven-io/emmett-postgresql";
-import { createAggregateService, createStore, snapshotKey, streamTypeOf, type Database } from "fluvius/runtime";
+import { createAggregateService, createStore, snapshotKey, streamTypeOf, type Database } from "@fluvius/runtime";
 import { account, policy, prepareFluviusSchema, teller, TENANT } from "../banking.js";
 import * as emmett from "../emmett-account.js";
 import type { Connection, Connector } from "../target.js";
@@ -81,7 +81,7 @@ export function fluviusLoad(connector: Connector) {
       await appendUpTo(events);
       const [row] = await db.query<{ version: number }>(
         "SELECT max(version)::int AS version FROM fluvius.snapshots WHERE tenant = $1 AND stream_id = $2::uuid AND spec_hash = $3",
-        // Snapshots are stored under the key the runtime computes from what it runs (src/runtime/snapshot-key.ts).
+        // Snapshots are stored under the key the runtime computes from what it runs (packages/runtime/src/runtime/snapshot-key.ts).
         [TENANT, streamId, snapshotKey(account)],
       );
       const snapshotVersion = row?.version ?? 0;

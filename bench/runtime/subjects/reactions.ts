@@ -14,7 +14,7 @@
  *               with `wakeOnCommit: false` too, which is how the workers ran before.
  */
 import { randomUUID } from "node:crypto";
-import { catchUp, createAggregateService, createStore, startReactionWorkers, type Checkpoint, type EventStore } from "fluvius/runtime";
+import { catchUp, createAggregateService, createStore, startReactionWorkers, type Checkpoint, type EventStore } from "@fluvius/runtime";
 import { account, policy, prepareFluviusSchema, teller, TENANT } from "../banking.js";
 import { benchDomain, ping, REACTION_CHECKPOINT, sender } from "../reaction-domain.js";
 import type { Connection, Connector } from "../target.js";

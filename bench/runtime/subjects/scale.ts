@@ -15,8 +15,8 @@
  * named prepared statements, warmed up past the point where PostgreSQL may switch to a
  * generic plan (once per case and query: the worker keeps one connection, so its plans).
  */
-import { createStore, START, type Checkpoint, type EventStore } from "fluvius/runtime";
-import { applySystemSchema } from "fluvius/runtime";
+import { createStore, START, type Checkpoint, type EventStore } from "@fluvius/runtime";
+import { applySystemSchema } from "@fluvius/runtime";
 import type { Connection, Connector } from "../target.js";
 
 const WATCHED = "scale.watched";

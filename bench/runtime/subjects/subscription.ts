@@ -10,7 +10,7 @@
  * Both must deliver exactly `events` events.
  */
 import { randomUUID } from "node:crypto";
-import { catchUp, createStore, streamTypeOf, type StoredEvent } from "fluvius/runtime";
+import { catchUp, createStore, streamTypeOf, type StoredEvent } from "@fluvius/runtime";
 import { account, prepareFluviusSchema, teller, TENANT } from "../banking.js";
 import type { Connection, Connector } from "../target.js";
 import { inParallel, readAll } from "../throughput.js";

@@ -13,7 +13,7 @@
  *               by stream type as the projector reads, batches of 500, the handler doing nothing.
  */
 import { randomUUID } from "node:crypto";
-import { catchUp, createAggregateService, createProjector, createStore, streamTypeOf, type Checkpoint, type EventStore, type Projector } from "fluvius/runtime";
+import { catchUp, createAggregateService, createProjector, createStore, streamTypeOf, type Checkpoint, type EventStore, type Projector } from "@fluvius/runtime";
 import { account, policy, prepareFluviusSchema, teller, TENANT } from "../banking.js";
 import type { Connection, Connector } from "../target.js";
 import { inParallel, readAll } from "../throughput.js";

@@ -5,7 +5,7 @@ import type { DataPath } from "../../parse/source-file.js";
 import type { FieldObject } from "../../validate/spec.js";
 import type { BoundDomain } from "../bind.js";
 import type { Reporter, Rule } from "../context.js";
-import { checkPattern } from "../../runtime/pattern.js";
+import { checkPattern } from "@fluvius/runtime/internal/runtime/pattern";
 import { isDecimalString, toBig } from "../values.js";
 import { fieldSites } from "../walk.js";
 

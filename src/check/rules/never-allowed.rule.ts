@@ -1,4 +1,4 @@
-import { permissionMatches } from "../../runtime/policy.js";
+import { permissionMatches } from "@fluvius/runtime/internal/runtime/policy";
 import type { Rule } from "../context.js";
 
 /**

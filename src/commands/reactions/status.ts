@@ -2,9 +2,9 @@ import { Flags } from "@oclif/core";
 import { EXIT } from "../../cli/base-command.js";
 import { ReactionsCommand, reactionsFlags } from "../../cli/reactions-command.js";
 import { plural } from "../../migrate/cli.js";
-import { inboundStatus, reactionStatus, type InboundStatus, type ReactionStatus } from "../../runtime/reactions/status.js";
-import { countOpenParked, openParked, type ParkedDelivery } from "../../runtime/reactions/tables.js";
-import { viewStatus, type ViewStatus } from "../../runtime/views/status.js";
+import { inboundStatus, reactionStatus, type InboundStatus, type ReactionStatus } from "@fluvius/runtime/internal/runtime/reactions/status";
+import { countOpenParked, openParked, type ParkedDelivery } from "@fluvius/runtime/internal/runtime/reactions/tables";
+import { viewStatus, type ViewStatus } from "@fluvius/runtime/internal/runtime/views/status";
 
 export default class ReactionsStatus extends ReactionsCommand {
   static override summary = "Show how far each reaction is, and the deliveries that are parked.";

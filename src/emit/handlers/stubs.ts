@@ -48,13 +48,13 @@ export interface Stub {
   readonly name: string;
   readonly kind: "handler" | "evolver" | "upcaster" | "reactor" | "projector";
   readonly text: string;
-  /** Values the stub imports from fluvius/runtime. */
+  /** Values the stub imports from @fluvius/runtime. */
   readonly runtimeImports: readonly string[];
 }
 
 /** What an unwritten handler stub throws (the API answers 501 naming the function and file). */
 export const NOT_IMPLEMENTED = "HandlerNotImplementedError";
-export const RUNTIME_MODULE = "fluvius/runtime";
+export const RUNTIME_MODULE = "@fluvius/runtime";
 
 /** Every stub an aggregate's hand-written module (at `modulePath`, from the project's root) needs, in spec order. */
 export function stubsFor(domain: DomainModel, aggregate: AggregateModel, modulePath: string, lockedVersions: LockedVersions = {}): Stub[] {
@@ -155,7 +155,7 @@ export function freshProjectorModule(domain: DomainModel, typesImport: string, s
   return renderTemplate("handlers/projectors.ts.hbs", { domain: domain.name, typesImport, runtimeImport: runtimeImportLine(stubs), stubs: stubs.map((s) => s.text) });
 }
 
-/** `import { HandlerNotImplementedError } from "fluvius/runtime";` when the stubs need it, else "". */
+/** `import { HandlerNotImplementedError } from "@fluvius/runtime";` when the stubs need it, else "". */
 export function runtimeImportLine(stubs: readonly Stub[]): string {
   const names = [...new Set(stubs.flatMap((s) => s.runtimeImports))].sort();
   return names.length === 0 ? "" : importDoc(names, RUNTIME_MODULE);

@@ -1,8 +1,8 @@
 import type { ActionModel, AggregateModel, DomainModel, Model, ViewModel } from "../../model/model.js";
 import { humanise } from "../../model/naming.js";
-import { ERROR_STATUSES, errorStatusesOf, type OperationKind } from "../../http/responses.js";
-import { apiRoutes, type ApiRoute, type ApiShape } from "../../http/route-table.js";
-import { MAX_KEY_LENGTH } from "../../http/routes/commands.js";
+import { ERROR_STATUSES, errorStatusesOf, type OperationKind } from "@fluvius/runtime/internal/http/responses";
+import { apiRoutes, type ApiRoute, type ApiShape } from "@fluvius/runtime/internal/http/route-table";
+import { MAX_KEY_LENGTH } from "@fluvius/runtime/internal/http/routes/commands";
 import { type JsonSchemaObject, objectSchema } from "../typescript/json-schema.js";
 import { listParameters } from "./list-parameters.js";
 import { type OpenApiSession, sessionPaths, sessionScheme } from "./session.js";
@@ -115,7 +115,7 @@ export function openApiDocument(model: Model, basePath: string, auth: OpenApiAut
     for (const aggregate of domain.aggregates) addAggregateSchemas(domain, aggregate, schemas);
     for (const view of domain.views) schemas[componentNames.item(domain.name, view.name)] = viewSchema(view);
   }
-  // The server registers the same table (src/http/route-table.ts): every path here is served, every route served is here.
+  // The server registers the same table (packages/runtime/src/http/route-table.ts): every path here is served, every route served is here.
   const paths: Record<string, Record<string, Json>> = {};
   const find = finder(model);
   for (const route of apiRoutes(apiShapeOf(model), basePath)) {
@@ -355,7 +355,7 @@ function viewOperation(route: Extract<ApiRoute, { kind: "view-list" | "view-row"
   };
 }
 
-/** Idempotency-Key and X-Correlation-Id: 1 to 255 printable ASCII characters (src/http/routes/commands.ts). */
+/** Idempotency-Key and X-Correlation-Id: 1 to 255 printable ASCII characters (packages/runtime/src/http/routes/commands.ts). */
 const KEY: Json = { type: "string", minLength: 1, maxLength: MAX_KEY_LENGTH, pattern: "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$" };
 
 /** The headers every command takes, shared by reference. */

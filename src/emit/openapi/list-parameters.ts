@@ -1,4 +1,4 @@
-import { defaultOperator, filterKindOf, type FilterKind, isSearchable, OPERATORS, SYSTEM_FIELDS } from "../../runtime/read/fields.js";
+import { defaultOperator, filterKindOf, type FilterKind, isSearchable, OPERATORS, SYSTEM_FIELDS } from "@fluvius/runtime/internal/runtime/read/fields";
 import type { AggregateModel } from "../../model/model.js";
 import type { JsonSchemaObject } from "../typescript/json-schema.js";
 import { columnKind } from "../sql/read-model-table.js";
@@ -24,7 +24,7 @@ function listFields(aggregate: AggregateModel): ListField[] {
 
 /**
  * The query parameters of an aggregate's list, documented from the same operator table the
- * server checks queries against (src/runtime/read/fields.ts): `query` lists every field with its
+ * server checks queries against (packages/runtime/src/runtime/read/fields.ts): `query` lists every field with its
  * operators and carries an example that the server accepts, `text` names the fields it searches.
  */
 export function listParameters(aggregate: AggregateModel): Json[] {

@@ -1,6 +1,6 @@
 import { commentText, qualified, quoteIdent, quoteLiteral } from "./identifiers.js";
 import type { ReadModelTable, TableColumn, TableIndex } from "./read-model-table.js";
-import { searchVectorSql } from "../../runtime/store/search-sql.js";
+import { searchVectorSql } from "@fluvius/runtime/internal/runtime/store/search-sql";
 
 /**
  * DDL text for read-model tables. Statements end with ";" and carry no leading comment;

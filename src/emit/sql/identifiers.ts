@@ -33,7 +33,7 @@ export function identifierProblem(name: string): string | undefined {
 }
 
 // Quoting is the runtime's one SQL helper, so migrations and the running service spell SQL alike.
-export { qualified, quoteIdent, quoteLiteral } from "../../runtime/db/sql-text.js";
+export { qualified, quoteIdent, quoteLiteral } from "@fluvius/runtime/internal/runtime/db/sql-text";
 
 /**
  * A name the migrations derive (index, constraint): PostgreSQL's own convention

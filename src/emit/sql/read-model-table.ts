@@ -2,9 +2,9 @@ import { identifiers } from "../../model/naming.js";
 import type { AggregateModel, DomainModel, FieldModel } from "../../model/model.js";
 import { viewTable } from "./view-table.js";
 import type { ValueType } from "../../model/types.js";
-import type { ColumnKind } from "../../runtime/definition.js";
+import type { ColumnKind } from "@fluvius/runtime/internal/runtime/definition";
 import { derivedName, quoteLiteral } from "./identifiers.js";
-import { filterKindOf, isSearchable } from "../../runtime/read/fields.js";
+import { filterKindOf, isSearchable } from "@fluvius/runtime/internal/runtime/read/fields";
 
 /**
  * THE description of an aggregate's read-model table. The migrations create exactly this
@@ -60,7 +60,7 @@ export interface TableIndex {
    * `fields` are its state fields, which the runtime names in a 409 unique-violation.
    */
   readonly unique?: { readonly fields: readonly string[] };
-  /** A GIN index on the searchable `columns` as one tsvector: what `text=` searches (src/runtime/store/search-sql.ts). */
+  /** A GIN index on the searchable `columns` as one tsvector: what `text=` searches (packages/runtime/src/runtime/store/search-sql.ts). */
   readonly search?: true;
 }
 

@@ -1,6 +1,6 @@
 import { identifiers } from "../../model/naming.js";
 import type { DomainModel, ViewKeyPart, ViewModel } from "../../model/model.js";
-import type { ColumnKind } from "../../runtime/definition.js";
+import type { ColumnKind } from "@fluvius/runtime/internal/runtime/definition";
 import { derivedName } from "./identifiers.js";
 import { byName, columnKind, describe, searchIndex, sqlTypeOf, stateColumn, type ReadModelTable, type TableColumn, type TableIndex } from "./read-model-table.js";
 

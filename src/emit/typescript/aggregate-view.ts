@@ -8,7 +8,7 @@ import type { ValueType } from "../../model/types.js";
 import { readModelColumns } from "./read-model.js";
 import { columnKind } from "../sql/read-model-table.js";
 import { evolveHelpers, evolveStatements } from "./evolve.js";
-import { canonicalValue } from "../../runtime/canonical.js";
+import { canonicalValue } from "@fluvius/runtime/internal/runtime/canonical";
 import { objectSchema, schemaOf } from "./json-schema.js";
 import { fieldDoc, optionalTypeDoc, propertyName, typeDoc } from "./type-expression.js";
 import { arrayDoc, callDoc, type Doc, entryDoc, fluid, huggedCallDoc, importDoc, type JsValue, objectDoc, parametersDoc, print, printAfter, statement, typeAliasDoc, typeArgumentsDoc, valueDoc } from "../print.js";
@@ -151,7 +151,7 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
   const usesMeta = aggregate.events.some((e) => e.apply === undefined || (e.apply ?? []).some((op) => op.kind !== "unset" && op.value.kind === "meta"));
   return {
     header: input.header,
-    runtimeImport: importDoc([...runtimeValues.sort(), ...runtimeTypes.sort().map((t) => `type ${t}`)], "fluvius/runtime"),
+    runtimeImport: importDoc([...runtimeValues.sort(), ...runtimeTypes.sort().map((t) => `type ${t}`)], "@fluvius/runtime"),
     usesDeepEqual: helpers.includes("isDeepStrictEqual"),
     ...(namedTypes.length === 0 ? {} : { namedTypesImport: importDoc(namedTypes, "./_types.js", true) }),
     ...(usesHandlers ? { handlersImport: input.handlersImport } : {}),

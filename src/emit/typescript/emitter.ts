@@ -12,7 +12,7 @@ import { viewsView } from "./views-view.js";
 import { lookupsView } from "./lookups-view.js";
 import { messagesView } from "./messages-view.js";
 import { reactionsView, referencedDomains } from "./reactions-view.js";
-import { reactionRole } from "../../runtime/reactions/definition.js";
+import { reactionRole } from "@fluvius/runtime/internal/runtime/reactions/definition";
 import { columnKind } from "../sql/read-model-table.js";
 import { fieldDoc, optionalTypeDoc, propertyName, typeDoc } from "./type-expression.js";
 import { arrayDoc, code, entriesDoc, fluid, huggedCallDoc, importDoc, type JsValue, print, printAfter, typeAliasDoc, valueDoc } from "../print.js";
@@ -37,9 +37,26 @@ export const typescriptEmitter: Emitter = {
           declaration: print(["export const domains = ", arrayDoc(domains.map((d) => d.alias)), " as const;"]),
         }),
     });
+    files.push(serviceFile(context, header));
     return files;
   },
 };
+
+/** service.ts: the part of fluvius.yaml a production service reads (the runtime's ServiceConfig), so it needs no YAML. */
+function serviceFile(context: EmitContext, header: string): GeneratedFile {
+  const { api, auth, database, integrations } = context.config;
+  const serviceConfig = { api, auth, database: { urlEnv: database.urlEnv }, integrations };
+  return {
+    path: "service.ts",
+    language: "typescript",
+    input: hash([templatesFingerprint(), serviceConfig]),
+    render: () =>
+      renderTemplate("typescript/service.ts.hbs", {
+        header,
+        declaration: print(["export const serviceConfig: ServiceConfig = ", valueDoc(serviceConfig as unknown as JsValue), ";"]),
+      }),
+  };
+}
 
 function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[] {
   const sources = domainSources(context, domain);

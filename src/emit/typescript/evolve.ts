@@ -1,6 +1,6 @@
 import type { ApplyOperation, EventModel, FieldModel, ValueSource } from "../../model/model.js";
 import type { ValueType } from "../../model/types.js";
-import { canonicalValue } from "../../runtime/canonical.js";
+import { canonicalValue } from "@fluvius/runtime/internal/runtime/canonical";
 import { schemaOf } from "./json-schema.js";
 import { arrayDoc, callDoc, type Doc, type JsValue, print, valueDoc } from "../print.js";
 

@@ -1,7 +1,7 @@
 import type { ActionModel, AggregateModel, DomainModel, FieldModel, Model, ReactionModel, ReactionValue } from "../../model/model.js";
 import { camelCase, EXTERNAL_STREAM, identifiers, RESERVED_WORDS } from "../../model/naming.js";
 import type { ValueType } from "../../model/types.js";
-import { canonicalValue } from "../../runtime/canonical.js";
+import { canonicalValue } from "@fluvius/runtime/internal/runtime/canonical";
 import { importSpecifier, layout } from "../paths.js";
 import { schemaOf } from "./json-schema.js";
 import { propertyName } from "./type-expression.js";
@@ -88,7 +88,7 @@ export function reactionsView(input: ReactionsViewInput): ReactionsView {
   const runtimeImports = ["defineReaction", "type AnyReactionDefinition", ...(handlers.length > 0 ? ["type EventRecord", "type ReactionContext"] : [])];
   return {
     header: input.header,
-    runtimeImport: importDoc(runtimeImports, "fluvius/runtime"),
+    runtimeImport: importDoc(runtimeImports, "@fluvius/runtime"),
     modules,
     ...(handlers.length > 0 ? { commandUnion: { name: commandType, from: "./_messages.js" }, reactorsImport: input.reactorsImport } : {}),
     usesIsOneOf: domain.reactions.some((r) => r.when.length > 0),

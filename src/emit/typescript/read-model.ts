@@ -2,8 +2,8 @@ import type { AggregateModel, DomainModel } from "../../model/model.js";
 import { readModelTable } from "../sql/read-model-table.js";
 
 /** The runtime's column kinds: what the generated read-model description tells it. */
-export type { ColumnKind } from "../../runtime/definition.js";
-import type { ColumnKind } from "../../runtime/definition.js";
+export type { ColumnKind } from "@fluvius/runtime/internal/runtime/definition";
+import type { ColumnKind } from "@fluvius/runtime/internal/runtime/definition";
 
 export interface ReadModelView {
   readonly schema: string;

@@ -1,7 +1,7 @@
 import type { DomainModel, FieldModel, Model, ViewModel, ViewSourceModel, ViewValue } from "../../model/model.js";
 import { identifiers } from "../../model/naming.js";
 import type { ValueType } from "../../model/types.js";
-import { canonicalValue } from "../../runtime/canonical.js";
+import { canonicalValue } from "@fluvius/runtime/internal/runtime/canonical";
 import { viewTable } from "../sql/view-table.js";
 import { importSpecifier, layout } from "../paths.js";
 import { namedTypesIn } from "./aggregate-view.js";
@@ -149,7 +149,7 @@ export function viewsView(model: Model, domain: DomainModel, header: string, pro
   const runtime = ["defineView", ...(usesProjectors ? ["projectedChanges"] : []), ...(usesBucket ? ["timeBucket"] : []), "type EventRecord", "type ViewDefinition"];
   return {
     header,
-    runtimeImport: importDoc(runtime, "fluvius/runtime"),
+    runtimeImport: importDoc(runtime, "@fluvius/runtime"),
     ...(usesProjectors ? { projectorsImport } : {}),
     ...(namedTypes.length === 0 ? {} : { namedTypesImport: importDoc(namedTypes, "./_types.js", true) }),
     modules,

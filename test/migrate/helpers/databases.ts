@@ -1,4 +1,4 @@
-import type { Sql } from "../../../src/runtime/db/database.js";
+import type { Sql } from "@fluvius/runtime/internal/runtime/db/database";
 import { createDatabase as createTestDatabase, type TestDatabase } from "../../helpers/postgres.js";
 
 export type { TestDatabase } from "../../helpers/postgres.js";

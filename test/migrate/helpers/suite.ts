@@ -4,7 +4,7 @@ import { readModelTable, type ReadModelTable } from "../../../src/emit/sql/index
 import type { MemoryHost } from "../../../src/host/memory-host.js";
 import { migrateUp, migrationStatus } from "../../../src/migrate/runner.js";
 import type { MigrationTarget } from "../../../src/migrate/target.js";
-import { applySystemSchema, createStore, rowColumns, type Database, type ReadModelDefinition } from "../../../src/runtime/index.js";
+import { applySystemSchema, createStore, rowColumns, type Database, type ReadModelDefinition } from "@fluvius/runtime";
 import { catalogOf } from "./databases.js";
 import { compiled, evolutionSpecs, lines, migrationFiles, mustMigrate, project, setSpecs } from "./project.js";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { replay, streamTypeOf, type Actor } from "../../../src/runtime/index.js";
+import { replay, streamTypeOf, type Actor } from "@fluvius/runtime";
 import { account, snapshotsEvery } from "../fixtures/banking-account.js";
 import { freshTenant } from "../helpers/backends.js";
 import { accountRow, accounts, auditor, teller } from "../helpers/banking.js";

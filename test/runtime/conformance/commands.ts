@@ -13,7 +13,7 @@ import {
   createAggregateService,
   unrestrictedPolicy,
   type FluviusError,
-} from "../../../src/runtime/index.js";
+} from "@fluvius/runtime";
 import { account, handlers, type AccountPayloads } from "../fixtures/banking-account.js";
 import { freshTenant } from "../helpers/backends.js";
 import { rejection } from "../helpers/rejection.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { BusinessRuleError, IdempotencyKeyReusedError, PreconditionFailedError } from "../../../src/runtime/index.js";
+import { BusinessRuleError, IdempotencyKeyReusedError, PreconditionFailedError } from "@fluvius/runtime";
 import { freshTenant } from "../helpers/backends.js";
 import { accounts, footprint, openAccount, teller } from "../helpers/banking.js";
 import { rejection } from "../helpers/rejection.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { InvalidArgumentError, NotFoundError, VersionConflictError, streamTypeOf } from "../../../src/runtime/index.js";
+import { InvalidArgumentError, NotFoundError, VersionConflictError, streamTypeOf } from "@fluvius/runtime";
 import { account } from "../fixtures/banking-account.js";
 import { freshTenant } from "../helpers/backends.js";
 import { accountRow, accounts, auditor, footprint, openAccount, teller } from "../helpers/banking.js";

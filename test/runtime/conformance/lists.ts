@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { createAggregateService, ForbiddenError, InvalidQueryError, type Actor } from "../../../src/runtime/index.js";
+import { createAggregateService, ForbiddenError, InvalidQueryError, type Actor } from "@fluvius/runtime";
 import { account, bankingPolicy } from "../fixtures/banking-account.js";
 import { freshTenant } from "../helpers/backends.js";
 import { accounts, auditor, customer, openAccount, teller } from "../helpers/banking.js";

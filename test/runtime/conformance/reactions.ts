@@ -14,7 +14,7 @@ import {
   type EventRecord,
   type EventStore,
   type ReactionWorkerOptions,
-} from "../../../src/runtime/index.js";
+} from "@fluvius/runtime";
 import { shopDomain } from "../fixtures/shop-reactions.js";
 import { freshTenant } from "../helpers/backends.js";
 import type { SuiteContext } from "./context.js";

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { InvalidArgumentError, replay } from "../../../src/runtime/index.js";
+import { InvalidArgumentError, replay } from "@fluvius/runtime";
 import { account } from "../fixtures/banking-account.js";
 import { freshTenant } from "../helpers/backends.js";
 import { accountRow, accounts, openAccount, teller } from "../helpers/banking.js";

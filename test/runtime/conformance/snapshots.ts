@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { EventSchemaError, ForbiddenError, NotFoundError, snapshotKey, streamTypeOf } from "../../../src/runtime/index.js";
+import { EventSchemaError, ForbiddenError, NotFoundError, snapshotKey, streamTypeOf } from "@fluvius/runtime";
 import { account, snapshotsEvery } from "../fixtures/banking-account.js";
 import { freshTenant } from "../helpers/backends.js";
 import { accounts, auditor, customer, openAccount, teller, type AccountService } from "../helpers/banking.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { DuplicateEventError, InvalidArgumentError, VersionConflictError, type NewEvent } from "../../../src/runtime/index.js";
+import { DuplicateEventError, InvalidArgumentError, VersionConflictError, type NewEvent } from "@fluvius/runtime";
 import { freshTenant } from "../helpers/backends.js";
 import type { SuiteContext } from "./context.js";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { catchUp, createUpcaster, startSubscription, type StoredEvent } from "../../../src/runtime/index.js";
+import { catchUp, createUpcaster, startSubscription, type StoredEvent } from "@fluvius/runtime";
 import { account } from "../fixtures/banking-account.js";
 import { freshTenant } from "../helpers/backends.js";
 import { accounts, openAccount, teller } from "../helpers/banking.js";

@@ -7,10 +7,10 @@ import {
   type AnyAggregateDefinition,
   naturalKeyId,
   type FluviusError,
-} from "../../../src/runtime/index.js";
+} from "@fluvius/runtime";
 
-import { dispatch, type AnyService } from "../../../src/runtime/reactions/dispatch.js";
-import type { EventRecord } from "../../../src/runtime/store/types.js";
+import { dispatch, type AnyService } from "@fluvius/runtime/internal/runtime/reactions/dispatch";
+import type { EventRecord } from "@fluvius/runtime/internal/runtime/store/types";
 import { catalogPolicy, catalogReactions, catalogTablesSql, customerAggregate, orderAggregate, productAggregate } from "../fixtures/catalog.js";
 import { freshTenant } from "../helpers/backends.js";
 import { rejection } from "../helpers/rejection.js";
@@ -145,7 +145,7 @@ export function uniqueTests(ctx: SuiteContext): void {
 
   it("lets a reaction create a natural-key stream: the key decides the id, a redelivery applies nothing twice", async () => {
     const tenant = freshTenant();
-    const unrestricted = createAggregateService(ctx.backend.store, productAggregate, { policy: unrestrictedPolicy }) as AnyService;
+    const unrestricted = createAggregateService(ctx.backend.store, productAggregate as AnyAggregateDefinition, { policy: unrestrictedPolicy });
     const env = { services: new Map([["catalog.product", unrestricted]]), readers: new Map(), delivers: {} };
     const reaction = {
       domain: "catalog",
@@ -182,7 +182,7 @@ export function uniqueTests(ctx: SuiteContext): void {
     await products.execute({ action: "add", payload: { sku: "SKU-K", name: "Mug", price: "4.50" }, actor: clerk(tenant) });
     const countSale = catalogReactions.find((r) => r.name === "count-sale");
     if (!countSale) throw new Error("the catalog fixture has no count-sale reaction");
-    const unrestricted = createAggregateService(ctx.backend.store, productAggregate, { policy: unrestrictedPolicy }) as AnyService;
+    const unrestricted = createAggregateService(ctx.backend.store, productAggregate as AnyAggregateDefinition, { policy: unrestrictedPolicy });
     const env = { services: new Map([["catalog.product", unrestricted]]), readers: new Map(), delivers: {} };
     const sale = (sku: string, quantity: number): EventRecord => ({
       tenant,

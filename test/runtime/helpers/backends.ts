@@ -2,12 +2,11 @@ import { randomUUID } from "node:crypto";
 import {
   applySystemSchema,
   createStore,
-  openPglite,
   pgDatabase,
-  pgliteDatabase,
   type Database,
   type EventStore,
-} from "../../../src/runtime/index.js";
+} from "@fluvius/runtime";
+import { openPglite, pgliteDatabase } from "@fluvius/runtime/pglite";
 import { createDatabase } from "../../helpers/postgres.js";
 import { accountTableSql } from "../fixtures/banking-account.js";
 

@@ -5,7 +5,7 @@ import {
   type AggregateService,
   type EventStore,
   type Sql,
-} from "../../../src/runtime/index.js";
+} from "@fluvius/runtime";
 import { account, bankingPolicy, type AccountEvent, type AccountPayloads, type AccountState } from "../fixtures/banking-account.js";
 
 export type AccountService = AggregateService<AccountState, AccountEvent, AccountPayloads>;

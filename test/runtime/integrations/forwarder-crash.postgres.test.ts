@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectNatsPublisher, forwardPublicEvents, forwarderSubscription, type NatsPublisher, type PublishAck } from "../../../src/runtime/index.js";
+import { connectNatsPublisher, forwardPublicEvents, forwarderSubscription, type NatsPublisher, type PublishAck } from "@fluvius/runtime";
 import { repoRoot } from "../../helpers/fixtures.js";
 import { freshTenant, postgresBackend, type Backend } from "../helpers/backends.js";
 import { NATS_URL, natsFixture, type NatsFixture } from "./nats-helpers.js";

@@ -17,7 +17,7 @@ import {
   type PublishAck,
   type ReadCommittedOptions,
   type StoredEvent,
-} from "../../../src/runtime/index.js";
+} from "@fluvius/runtime";
 import { freshTenant, pgliteBackend, type Backend } from "../helpers/backends.js";
 import { rejection } from "../helpers/rejection.js";
 import { NATS_URL, natsFixture, type NatsFixture } from "./nats-helpers.js";

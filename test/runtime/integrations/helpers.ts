@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { EventRecord, StoredEvent } from "../../../src/runtime/index.js";
+import type { EventRecord, StoredEvent } from "@fluvius/runtime";
 
 /** An order-shipped event as the runner hands it to a Deliver (upcast to version 2). */
 export function shippedRecord(overrides: Partial<EventRecord> = {}): EventRecord {

@@ -9,8 +9,8 @@ import {
   subjectFor,
   toWireEvent,
   type NatsPublisher,
-} from "../../../src/runtime/index.js";
-import { subjectCovers } from "../../../src/runtime/integrations/nats.js";
+} from "@fluvius/runtime";
+import { subjectCovers } from "@fluvius/runtime/internal/runtime/integrations/nats";
 import { rejection } from "../helpers/rejection.js";
 import { closedPort, shippedRecord, storedOf } from "./helpers.js";
 import { NATS_URL, natsFixture, type NatsFixture } from "./nats-helpers.js";

@@ -8,7 +8,7 @@ import {
   subjectPrefixOf,
   verifyWebhookSignature,
   type IntegrationSpec,
-} from "../../../src/runtime/index.js";
+} from "@fluvius/runtime";
 import { rejection } from "../helpers/rejection.js";
 import { closedPort, shippedRecord, startReceiver, type Receiver } from "./helpers.js";
 import { NATS_URL, natsFixture, type NatsFixture } from "./nats-helpers.js";

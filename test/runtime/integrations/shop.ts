@@ -1,6 +1,6 @@
 /** A small shop domain for the integration tests: public and internal events, one with an upcaster. */
 import { randomUUID } from "node:crypto";
-import { defineAggregate, defineDomain, unrestrictedPolicy, type EventStore, type NewEvent } from "../../../src/runtime/index.js";
+import { defineAggregate, defineDomain, unrestrictedPolicy, type EventStore, type NewEvent } from "@fluvius/runtime";
 
 type OrderEvent =
   | { type: "order-placed"; version: 1; data: { customerId: string } }

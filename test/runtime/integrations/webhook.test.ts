@@ -6,7 +6,7 @@ import {
   createWebhookDelivery,
   toWireError,
   verifyWebhookSignature,
-} from "../../../src/runtime/index.js";
+} from "@fluvius/runtime";
 import { rejection } from "../helpers/rejection.js";
 import { closedPort, shippedRecord, startReceiver, type Receiver } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
-import { canonicalValue } from "../../../src/runtime/canonical.js";
-import { canonicalId } from "../../../src/runtime/actor.js";
-import { createPolicy } from "../../../src/runtime/policy.js";
+import { canonicalValue } from "@fluvius/runtime/internal/runtime/canonical";
+import { canonicalId } from "@fluvius/runtime/internal/runtime/actor";
+import { createPolicy } from "@fluvius/runtime/internal/runtime/policy";
 
 const money = { type: "string", "x-decimal": { scale: 2 } };
 const schema = {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { isConnectionError } from "../../../src/runtime/db/connection-error.js";
+import { isConnectionError } from "@fluvius/runtime/internal/runtime/db/connection-error";
 
 const withCode = (code: string, message = "failed") => Object.assign(new Error(message), { code });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { add, compare, isDecimal, normalise, subtract } from "../../../src/runtime/index.js";
+import { add, compare, isDecimal, normalise, subtract } from "@fluvius/runtime";
 
 describe("exact decimals", () => {
   it("adds and subtracts without float error, keeping the larger scale", () => {

@@ -12,7 +12,7 @@ import {
   StreamExistsError,
   VersionConflictError,
   toWireError,
-} from "../../../src/runtime/index.js";
+} from "@fluvius/runtime";
 
 describe("typed errors on the wire", () => {
   it("map to the status and errcode of DESIGN §4", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { aggregateQueryFields } from "../../../src/runtime/read/aggregate-list.js";
-import { InvalidQueryError } from "../../../src/runtime/read/errors.js";
-import { parseFilter } from "../../../src/runtime/read/filter.js";
+import { aggregateQueryFields } from "@fluvius/runtime/internal/runtime/read/aggregate-list";
+import { InvalidQueryError } from "@fluvius/runtime/internal/runtime/read/errors";
+import { parseFilter } from "@fluvius/runtime/internal/runtime/read/filter";
 
 const readModel = {
   schema: "desk",

@@ -3,12 +3,12 @@
  * views, and how a slow client is dropped instead of growing memory.
  */
 import { describe, expect, test } from "vitest";
-import type { Actor } from "../../../src/runtime/actor.js";
-import type { LiveSource } from "../../../src/runtime/live/channels.js";
-import type { FeedListener, LiveFeed } from "../../../src/runtime/live/feed.js";
-import { parsePosition, formatPosition } from "../../../src/runtime/live/position.js";
-import { type LiveDelivery, LiveSession } from "../../../src/runtime/live/session.js";
-import type { Checkpoint, EventStore, ReadCommittedOptions, StoredEvent } from "../../../src/runtime/store/types.js";
+import type { Actor } from "@fluvius/runtime/internal/runtime/actor";
+import type { LiveSource } from "@fluvius/runtime/internal/runtime/live/channels";
+import type { FeedListener, LiveFeed } from "@fluvius/runtime/internal/runtime/live/feed";
+import { parsePosition, formatPosition } from "@fluvius/runtime/internal/runtime/live/position";
+import { type LiveDelivery, LiveSession } from "@fluvius/runtime/internal/runtime/live/session";
+import type { Checkpoint, EventStore, ReadCommittedOptions, StoredEvent } from "@fluvius/runtime/internal/runtime/store/types";
 
 const ID = "7d0c1e52-6f3b-4a7e-9f51-1c2b3d4e5f60";
 const actor: Actor = { id: "u", tenant: "acme", roles: ["teller"] };

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
-import { validatorFor } from "../../../src/runtime/json-schema.js";
+import { validatorFor } from "@fluvius/runtime/internal/runtime/json-schema";
 import { repoRoot } from "../../helpers/fixtures.js";
 
 const schema = (pattern: string) => ({ type: "object", properties: { code: { type: "string", pattern } } });

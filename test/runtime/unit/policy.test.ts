@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createPolicy, permissionMatches, type Actor } from "../../../src/runtime/index.js";
+import { createPolicy, permissionMatches, type Actor } from "@fluvius/runtime";
 import { bankingPolicy } from "../fixtures/banking-account.js";
 
 const actor = (roles: string[], extra: Partial<Actor> = {}): Actor => ({ id: "u1", tenant: "t1", roles, ...extra });

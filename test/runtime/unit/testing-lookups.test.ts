@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { given, naturalKeyId } from "../../../src/runtime/index.js";
+import { given, naturalKeyId } from "@fluvius/runtime";
 import { domain as catalog } from "../../../fixtures/valid/catalog/expected/generated/catalog/index.js";
 import { withHandlers } from "../fixtures/catalog-lookups.js";
 

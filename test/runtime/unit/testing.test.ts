@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { given, type Actor } from "../../../src/runtime/index.js";
+import { given, type Actor } from "@fluvius/runtime";
 import { account, bankingPolicy } from "../fixtures/banking-account.js";
 
 const customerId = "7d3f1c9e-2b7a-4c55-9a51-0d2b9f4e8a11";

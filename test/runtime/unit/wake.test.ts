@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { WakeablePause } from "../../../src/runtime/wake.js";
+import { WakeablePause } from "@fluvius/runtime/internal/runtime/wake";
 
 it("a wake ends the current pause, and one that comes between pauses ends the next at once", async () => {
   const pause = new WakeablePause();

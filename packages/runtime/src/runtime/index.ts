@@ -1,5 +1,5 @@
 /**
- * fluvius/runtime: the event store and command pipeline generated code runs on.
+ * @fluvius/runtime: the event store and command pipeline generated code runs on.
  * It knows nothing of YAML; docs/runtime.md describes what generated code hands it.
  */
 
@@ -7,7 +7,6 @@
 export { openStore, createStore, defaultDataDir, type OpenStoreOptions } from "./open.js";
 export type { SqlEventStoreOptions } from "./store/sql-event-store.js";
 export { pgDatabase, type PgOptions } from "./db/pg.js";
-export { pgliteDatabase, openPglite } from "./db/pglite.js";
 export type { LockHolder } from "./db/embedded-lock.js";
 export type { Database, Sql, Row } from "./db/database.js";
 export { systemSchemaSql, systemSchemaVersion, applySystemSchema } from "./store/schema.js";

@@ -278,6 +278,23 @@ export class EmbeddedDatabaseLockedError extends FluviusError {
 }
 
 /**
+ * An embedded database was asked for (memory://, a folder, the default) where PGlite is not
+ * installed: it is an optional peer dependency of the runtime, so a production install on
+ * PostgreSQL goes without it.
+ */
+export class EmbeddedDatabaseUnavailableError extends FluviusError {
+  readonly code = "embedded-database-unavailable";
+  readonly status = 503;
+  readonly hint = "Install it (npm install @electric-sql/pglite), or give a PostgreSQL URL (postgres://…).";
+  constructor(cause: unknown) {
+    super("The embedded database needs the package @electric-sql/pglite, which is not installed.", { cause });
+  }
+  override get details(): Record<string, unknown> {
+    return { hint: this.hint };
+  }
+}
+
+/**
  * Thrown by a generated handler stub that nobody has written yet (501): the command cannot be
  * decided until the named function in the named file is written.
  */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Database } from "./db/database.js";
-import { openPglite, pgliteDatabase } from "./db/pglite.js";
+import { openEmbeddedDatabase } from "./db/embedded.js";
 import { MIGRATION_FILE, MIGRATIONS_TABLE_SQL, migrationChecksum, RECORD_MIGRATION_SQL } from "./store/migrations-table.js";
 import { SqlEventStore } from "./store/sql-event-store.js";
 import type { EventStore } from "./store/types.js";
@@ -40,7 +40,7 @@ export class TestStoreError extends Error {
 export async function openTestStore(options: TestStoreOptions = {}): Promise<EventStore> {
   const folder = folderOf(options.migrations ?? "migrations");
   const migrations = readMigrations(folder);
-  const database = pgliteDatabase(await openPglite());
+  const database = await openEmbeddedDatabase();
   try {
     await applyMigrations(database, migrations, folder);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { FLUVIUS_VERSION } from "../../project/version.js";
+import { FLUVIUS_VERSION } from "../../runtime/version.js";
 
 /** This package's version. */
 export const FRAMEWORK_VERSION: string = FLUVIUS_VERSION;

@@ -1,4 +1,4 @@
-import type { ProjectConfig } from "../load/config.js";
+import type { ServiceConfig } from "./config.js";
 import { streamDefinitionsOf, type DomainDefinition } from "../runtime/domain.js";
 import { forwardPublicEvents, forwarderSubscription, publicEventsOf } from "../runtime/integrations/forwarder.js";
 import { createInboundWorker, inboundConsumerName } from "../runtime/integrations/inbound.js";
@@ -9,7 +9,7 @@ import { installedSystemSchemaVersion, systemSchemaVersion } from "../runtime/st
 import type { EventStore } from "../runtime/store/types.js";
 import { createUpcaster } from "../runtime/subscription.js";
 
-export interface ProjectWorkers {
+export interface ServiceWorkers {
   /** Why the workers cannot run (a message for the user), or undefined. */
   readonly problem?: string;
   /** One line for the start-up banner. */
@@ -22,19 +22,19 @@ export interface ProjectWorkers {
 const none = { count: 0, stop: async () => undefined };
 
 /**
- * Starts the project's reactions, timers and forwarders on the store (serve, worker), with
+ * Starts the service's reactions, timers and forwarders on the store (serve, worker), with
  * fluvius.yaml's integrations resolved from the environment. Parked deliveries and failed
  * passes are logged one line each on stderr, never a stack. Configuration mistakes (a missing
  * variable, a broker that cannot be reached) throw errors whose message is for the user.
  */
-export async function startProjectWorkers(options: {
-  readonly config: ProjectConfig;
+export async function startServiceWorkers(options: {
+  readonly config: Pick<ServiceConfig, "integrations">;
   readonly store: EventStore;
   readonly domains: readonly DomainDefinition[];
   readonly projectName: string;
   readonly log: (line: string) => void;
   readonly env?: Readonly<Record<string, string | undefined>>;
-}): Promise<ProjectWorkers> {
+}): Promise<ServiceWorkers> {
   const reactions = reactionsOf(options.domains);
   const projected = asyncViewsOf(options.domains);
   const brokers = Object.values(options.config.integrations).filter((i) => i.nats !== undefined).length;

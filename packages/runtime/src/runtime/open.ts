@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Database } from "./db/database.js";
 import { lockEmbeddedDatabase } from "./db/embedded-lock.js";
 import { pgDatabase } from "./db/pg.js";
-import { openPglite, pgliteDatabase } from "./db/pglite.js";
+import { openEmbeddedDatabase } from "./db/embedded.js";
 import { EmbeddedDatabaseLockedError } from "./errors.js";
 import { applySystemSchema } from "./store/schema.js";
 import { SqlEventStore, type SqlEventStoreOptions } from "./store/sql-event-store.js";
@@ -39,14 +39,14 @@ async function openDatabase(options: OpenStoreOptions): Promise<Database> {
   if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) {
     return pgDatabase({ connectionString: url, ...(options.maxConnections !== undefined && { max: options.maxConnections }) });
   }
-  if (url === "memory://") return pgliteDatabase(await openPglite());
+  if (url === "memory://") return openEmbeddedDatabase();
   const dir = url === undefined ? defaultDataDir(options.projectDir) : url.startsWith("file://") ? fileURLToPath(url) : resolve(url);
   // The folder is one process's: the same lock file the CLI takes (fluvius serve, migrate).
   const lock = lockEmbeddedDatabase(dir, options.owner ?? defaultOwner());
   if (!lock.ok) throw new EmbeddedDatabaseLockedError(dir, lock.lockPath, lock.holder);
   try {
     mkdirSync(dir, { recursive: true });
-    return releasingOnClose(pgliteDatabase(await openPglite(dir)), lock.release);
+    return releasingOnClose(await openEmbeddedDatabase(dir), lock.release);
   } catch (error) {
     lock.release();
     throw error;
