@@ -103,7 +103,7 @@ function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDoma
   const body = {
     kind: "domain" as const,
     name: domain.name,
-    site: siteAt(home.file, ["domain"], "value"),
+    site: siteAt(home.file, ["domain"], "value", []),
     revision: first("revision") ?? 1,
     ...(description === undefined ? {} : { description }),
     types,

@@ -7,12 +7,13 @@ import type { DeclaredFieldModel, FieldModel, Site } from "./model.js";
 const ABSENT = "\u0000";
 
 /**
- * The site of the node at `path` (`part`: its key, or its value for a list item or a scalar).
+ * The site of the node at `path` (`part`: its key, or its value for a list item or a scalar);
+ * `within` is the node whose body `inner` is, when not that one.
  * Its ranges are computed when first read, once: positions need `yaml`'s parse of the file,
  * about ten times js-yaml's, which only a diagnostic (or writing the model's JSON) should pay
  * for. Read, they are plain data, as a site read back from JSON is.
  */
-export function siteAt(file: SourceFile, path: DataPath, part: Part = "key"): Site {
+export function siteAt(file: SourceFile, path: DataPath, part: Part = "key", within: DataPath = path): Site {
   let range: SourceRange | undefined;
   let inner: SourceRange | undefined;
   return {
@@ -20,7 +21,7 @@ export function siteAt(file: SourceFile, path: DataPath, part: Part = "key"): Si
       return (range ??= rangeAt(file, path, part));
     },
     get inner() {
-      return (inner ??= rangeAt(file, [...path, ABSENT], "key"));
+      return (inner ??= rangeAt(file, [...within, ABSENT], "key"));
     },
   };
 }
