@@ -1,6 +1,8 @@
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { compareModels } from "../../src/breaking/compare.js";
+import { compareModels, type Subject } from "../../src/breaking/compare.js";
+import { reportFindings } from "../../src/breaking/report.js";
+import { DiagnosticCollector } from "../../src/diagnostics/collector.js";
 import { compile } from "../../src/compile.js";
 import { renderDocs } from "../../src/docs/index.js";
 import type { EmitContext } from "../../src/emit/emitter.js";
@@ -103,6 +105,25 @@ describe("sites", () => {
       expect(freeze?.payloadSite).toBeUndefined();
       expect(banking.reactions[0] && at(banking.reactions[0].site.range)).toBe("spec/banking.yaml:59:3");
     }
+  });
+
+  test("a finding about what is no longer declared points at the nearest node that is, in the model read back too", async () => {
+    const { model, config } = await modelOf(fixtureProject(path.join(fixturesRoot, "valid/banking")));
+    const where = (m: Model, subject: Subject) => {
+      const diagnostics = new DiagnosticCollector();
+      reportFindings([{ code: "event-removed", subject, detail: "" }], m, config, diagnostics);
+      const range = diagnostics.sorted()[0]?.range;
+      return range && span(range);
+    };
+    const cases: [Subject, string][] = [
+      [{ domain: "banking", aggregate: "account", section: "events", name: "gone" }, "spec/banking.yaml:43:7-57:1"],
+      [{ domain: "banking", aggregate: "account", section: "events", name: "withdrawal-made", field: ["gone"] }, "spec/banking.yaml:51:18-51:55"],
+      [{ domain: "banking", aggregate: "account", section: "actions", name: "freeze", field: ["gone"] }, "spec/banking.yaml:37:9-39:1"],
+      [{ domain: "banking", aggregate: "account", section: "state", name: "address", field: ["city"] }, "spec/banking.yaml:21:7-21:14"], // a field written as a scalar: its key
+      [{ domain: "banking", aggregate: "gone" }, "spec/banking.yaml:2:1-82:1"],
+      [{ domain: "gone" }, "fluvius.yaml:1:1-2:1"],
+    ];
+    for (const m of [model, roundTrip(model)]) for (const [subject, expected] of cases) expect(where(m, subject), JSON.stringify(subject)).toBe(expected);
   });
 
   test("of a domain split over files point into the file that declares the node", async () => {
