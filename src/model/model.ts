@@ -15,7 +15,8 @@ export interface Model {
 
 /**
  * Where a node is declared in the specs: ranges as diagnostics carry them (the file's display
- * path, 1-based line and column), plain data and no reference to the parsed file.
+ * path, 1-based line and column). Lowering computes them on first read (model/site.ts); as
+ * JSON, and read back from it, they are plain data with no reference to the parsed file.
  */
 export interface Site {
   /** The declaration: a mapping entry's key, a list item itself. */

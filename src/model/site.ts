@@ -9,21 +9,44 @@ const ABSENT = "\u0000";
 /**
  * The site of the node at `path` (`part`: its key, or its value for a list item or a scalar);
  * `within` is the node whose body `inner` is, when not that one.
- * Its ranges are computed when first read, once: positions need `yaml`'s parse of the file,
- * about ten times js-yaml's, which only a diagnostic (or writing the model's JSON) should pay
- * for. Read, they are plain data, as a site read back from JSON is.
  */
 export function siteAt(file: SourceFile, path: DataPath, part: Part = "key", within: DataPath = path): Site {
-  let range: SourceRange | undefined;
-  let inner: SourceRange | undefined;
-  return {
-    get range() {
-      return (range ??= rangeAt(file, path, part));
-    },
-    get inner() {
-      return (inner ??= rangeAt(file, [...within, ABSENT], "key"));
-    },
-  };
+  return new LazySite(file, path, part, within);
+}
+
+/**
+ * A site whose ranges are computed when first read, once: positions need `yaml`'s parse of
+ * the file, about ten times js-yaml's, which only a diagnostic (or writing the model's JSON)
+ * should pay for. A class, not an object literal with getters: lowering makes one per field,
+ * and those literals are ten times slower to create. Written as JSON, it is the plain data a
+ * site read back from JSON is.
+ */
+class LazySite implements Site {
+  readonly #file: SourceFile;
+  readonly #path: DataPath;
+  readonly #part: Part;
+  readonly #within: DataPath;
+  #range: SourceRange | undefined;
+  #inner: SourceRange | undefined;
+
+  constructor(file: SourceFile, path: DataPath, part: Part, within: DataPath) {
+    this.#file = file;
+    this.#path = path;
+    this.#part = part;
+    this.#within = within;
+  }
+
+  get range(): SourceRange {
+    return (this.#range ??= rangeAt(this.#file, this.#path, this.#part));
+  }
+
+  get inner(): SourceRange {
+    return (this.#inner ??= rangeAt(this.#file, [...this.#within, ABSENT], "key"));
+  }
+
+  toJSON(): Site {
+    return { range: this.range, inner: this.inner };
+  }
 }
 
 /** Fields of the mapping at `path` (lowered in its order) with their sites. */
