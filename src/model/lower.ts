@@ -87,7 +87,7 @@ function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDoma
     ...(r.spec?.description === undefined ? {} : { description: r.spec.description }),
   }));
   const rules = domain.rules.flatMap((r) => (r.spec.role === undefined ? [] : [lowerRule(r, r.spec.role)]));
-  const reactionRules = domain.rules.flatMap((r) => (r.spec.reaction === undefined ? [] : [lowerReactionRule(r, r.spec.reaction)]));
+  const reactionRules = domain.rules.flatMap((r) => (r.spec.reaction === undefined ? [] : [lowerReactionRule(domain.name, r, r.spec.reaction)]));
   const reactions = [...domain.reactions.values()].map((r) => lowerReaction(domain.name, r));
   const externals = [...domain.externals.values()].map(
     (e): ExternalEventModel => ({
@@ -200,10 +200,11 @@ function lowerRule(declaration: Declaration<RuleSpec>, role: string): RuleModel 
   };
 }
 
-function lowerReactionRule(declaration: Declaration<RuleSpec>, reaction: string): ReactionRuleModel {
+function lowerReactionRule(home: string, declaration: Declaration<RuleSpec>, reaction: string): ReactionRuleModel {
   const rule = declaration.spec;
   const site = siteAt(declaration.file, declaration.path, "value");
-  return { kind: "reaction-rule", reaction, site, ...(rule.description === undefined ? {} : { description: rule.description }), allow: rule.allow };
+  const [domain, name] = reaction.includes(".") ? reaction.split(".", 2) : [home, reaction];
+  return { kind: "reaction-rule", reaction: { domain: domain ?? home, name: name ?? reaction }, site, ...(rule.description === undefined ? {} : { description: rule.description }), allow: rule.allow };
 }
 
 function lowerReaction(home: string, declaration: Declaration<ReactionSpec>): ReactionModel {

@@ -188,8 +188,8 @@ export interface WhereCondition {
 
 export interface ReactionRuleModel {
   readonly kind: "reaction-rule";
-  /** The reaction whose commands are allowed: `<name>` of this domain or `<domain>.<name>`. */
-  readonly reaction: string;
+  /** The reaction whose commands are allowed, written `<name>` (of this domain) or `<domain>.<name>`. */
+  readonly reaction: { readonly domain: string; readonly name: string };
   readonly site: Site;
   readonly description?: string;
   readonly allow: readonly string[];
