@@ -59,6 +59,6 @@ export async function checkBreaking(options: BreakingOptions): Promise<BreakingR
     compared.push(LOCK_NAME);
   }
   const diagnostics = new DiagnosticCollector();
-  const { suppressed } = reportFindings(findings, current.domains, config, diagnostics);
+  const { suppressed } = reportFindings(findings, model, config, diagnostics);
   return { ok: true, diagnostics: diagnostics.sorted(), sources, compared, suppressed };
 }

@@ -63,7 +63,6 @@ async function handle(request: DevRequest): Promise<Omit<Extract<DevReply, { ok:
         host,
         config: compiled.config,
         model: lower(compiled.domains),
-        domains: compiled.domains,
         allowDestructive: request.allowDestructive,
       });
       if (!result.ok) {

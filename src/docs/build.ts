@@ -146,7 +146,7 @@ function externalRow(domain: DomainModel, e: ExternalEventModel, relations: Rela
 function accessBlocks(domain: DomainModel): Block[] {
   const rows: Inline[][][] = [
     ...domain.rules.map((r) => [[code(r.role)], codeList(r.allow), r.where.length === 0 ? [] : joined(r.where.map((w) => `${w.field} = ${w.value.kind === "actor" ? `$actor.${w.value.attribute}` : String(w.value.value)}`), " and ")]),
-    ...domain.reactionRules.map((r) => [["reaction ", code(r.reaction)], codeList(r.allow), []]),
+    ...domain.reactionRules.map((r) => [["reaction ", code(qualified(r.reaction.name, r.reaction.domain, domain))], codeList(r.allow), []]),
   ];
   const blocks: Block[] = [heading(3, ["Access"], domain.name, "access")];
   if (domain.roles.length > 0) blocks.push(paragraph(["Roles: ", ...codeList(domain.roles.map((r) => r.name)), ". Everything not allowed below is denied."]));

@@ -123,7 +123,7 @@ async function planFromSpecs(options: GenerateOptions, formatter: Formatter | un
     const result = { ...base, config, model, diagnostics: diagnostics.sorted() };
     if (diagnostics.hasErrors()) return result;
 
-    const drift = await migrationDriftOf(host, config, model, compiled.domains);
+    const drift = await migrationDriftOf(host, config, model);
     diagnostics.add(drift.diagnostics);
     if (diagnostics.hasErrors()) return { ...result, diagnostics: diagnostics.sorted() };
 
@@ -155,10 +155,10 @@ function outputFormatter(config: ProjectConfig, formatter: Formatter): Formatter
  * The schema changes no migration captures. A project without migrations does not use them
  * (yet): that is not drift, or `generate --check` would fail every new project's CI.
  */
-async function migrationDriftOf(host: Host, config: ProjectConfig, model: Model, domains: NonNullable<Awaited<ReturnType<typeof compile>>["domains"]>) {
+async function migrationDriftOf(host: Host, config: ProjectConfig, model: Model) {
   const folder = await host.stat(config.output.migrations);
   if (!folder) return { changes: [], diagnostics: [] };
-  const drift = await migrationDrift(model, config, host, domains);
+  const drift = await migrationDrift(model, config, host);
   return { changes: drift.changes, diagnostics: drift.diagnostics };
 }
 

@@ -1,5 +1,5 @@
 import type { DiagnosticCollector } from "../diagnostics/collector.js";
-import { wholeFile } from "../diagnostics/diagnostic.js";
+import { type SourceRange, wholeFile } from "../diagnostics/diagnostic.js";
 import type { Host } from "../host/host.js";
 import { dirname, displayPath, resolvePath } from "../host/paths.js";
 import { parseYaml } from "../parse/parse.js";
@@ -108,6 +108,11 @@ export async function loadConfig(
   const integrationsOk = checkIntegrations(content, file, diagnostics);
   if (!checkAuth(content, file, diagnostics) || !integrationsOk) return undefined;
   return resolveConfig(dirname(path), content, file);
+}
+
+/** Where a diagnostic about the whole project points: fluvius.yaml's document (the file, when it has none). */
+export function configRange(config: ProjectConfig): SourceRange {
+  return config.file ? rangeAt(config.file, []) : wholeFile(CONFIG_FILE_NAME);
 }
 
 export function resolveConfig(root: string, content: ConfigFileContent, file?: SourceFile): ProjectConfig {

@@ -1,4 +1,3 @@
-import type { BoundDomain } from "../check/bind.js";
 import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { type Diagnostic, wholeFile } from "../diagnostics/diagnostic.js";
 import type { Host } from "../host/host.js";
@@ -97,7 +96,6 @@ export interface DevMigrateOptions {
   readonly host: Host;
   readonly config: ProjectConfig;
   readonly model: Model;
-  readonly domains?: readonly BoundDomain[];
   /** Apply drops and narrowing type changes instead of refusing them. */
   readonly allowDestructive: boolean;
 }
@@ -151,7 +149,7 @@ export async function devMigrate(target: MigrationTarget, options: DevMigrateOpt
     if (pending.length > 0) return fail(`${pending.map((p) => p.name).join(", ")} cannot be applied on top of the development migrations.`);
   }
 
-  const comparison = await compareWithMigrations({ host, config, model: options.model, ...(options.domains ? { domains: options.domains } : {}) });
+  const comparison = await compareWithMigrations({ host, config, model: options.model });
   diagnostics.add(comparison.diagnostics);
   const result = comparison.result;
   if (!result || diagnostics.hasErrors()) return fail("the spec's schema cannot be compared with the migrations.");
@@ -164,7 +162,7 @@ export async function devMigrate(target: MigrationTarget, options: DevMigrateOpt
   if (destructive.length > 0 && !options.allowDestructive) {
     const fallback = wholeFile(result.folder.displayDir);
     for (const c of destructive) {
-      diagnostics.report("destructive-change", { change: c.summary, loss: c.loss ?? "" }, rangeOf(options.domains, c.site, fallback), {
+      diagnostics.report("destructive-change", { change: c.summary, loss: c.loss ?? "" }, rangeOf(options.model, c.site, fallback), {
         hint: `${c.hint === undefined ? "" : `${c.hint} `}Or, if the loss is intended, run \`fluvius dev --allow-destructive\`.`,
       });
     }

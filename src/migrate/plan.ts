@@ -1,4 +1,3 @@
-import type { BoundDomain } from "../check/bind.js";
 import { DiagnosticCollector } from "../diagnostics/collector.js";
 import { type Diagnostic, type SourceRange, wholeFile } from "../diagnostics/diagnostic.js";
 import type { Host } from "../host/host.js";
@@ -16,8 +15,6 @@ export interface PlanOptions {
   readonly config: ProjectConfig;
   /** The lowered model of valid specs. */
   readonly model: Model;
-  /** The checked domains the model was lowered from: diagnostics then point into the spec. */
-  readonly domains?: readonly BoundDomain[];
 }
 
 /** The spec compared with the last migration's snapshot. */
@@ -42,9 +39,9 @@ export async function compareWithMigrations(options: PlanOptions): Promise<Compa
   const desired = desiredSchema(options.model);
   const fallback = wholeFile(folder.displayDir);
   for (const p of desired.problems) {
-    const at = rangeOf(options.domains, p.site, fallback);
+    const at = rangeOf(options.model, p.site, fallback);
     if (p.code === "invalid-sql-name") diagnostics.report(p.code, p.params, at);
-    else diagnostics.report(p.code, p.params, at, { related: [{ ...rangeOf(options.domains, p.related, fallback), message: `${p.params.first} is declared here` }] });
+    else diagnostics.report(p.code, p.params, at, { related: [{ ...rangeOf(options.model, p.related, fallback), message: `${p.params.first} is declared here` }] });
   }
   if (diagnostics.hasErrors()) return done();
 
@@ -121,7 +118,7 @@ export async function planMigration(options: NewMigrationOptions): Promise<Migra
     diagnostics.add(comparison.diagnostics);
     const fallback: SourceRange = wholeFile(base?.displayPath ?? folder.displayDir);
     for (const c of destructive) {
-      diagnostics.report("destructive-change", { change: c.summary, loss: c.loss ?? "" }, rangeOf(options.domains, c.site, fallback), {
+      diagnostics.report("destructive-change", { change: c.summary, loss: c.loss ?? "" }, rangeOf(options.model, c.site, fallback), {
         ...(c.hint === undefined ? {} : { hint: `${c.hint} Or, if the loss is intended, run again with --allow-destructive.` }),
       });
     }
@@ -161,7 +158,7 @@ export interface MigrationDrift {
  * For `fluvius generate --check`: does the spec change the database in a way no migration
  * captures yet? With no migration at all, every table is a change.
  */
-export async function migrationDrift(model: Model, config: ProjectConfig, host: Host, domains?: readonly BoundDomain[]): Promise<MigrationDrift> {
-  const comparison = await compareWithMigrations({ model, config, host, ...(domains ? { domains } : {}) });
+export async function migrationDrift(model: Model, config: ProjectConfig, host: Host): Promise<MigrationDrift> {
+  const comparison = await compareWithMigrations({ model, config, host });
   return { changes: comparison.result?.changes.map((c) => c.summary) ?? [], diagnostics: comparison.diagnostics };
 }

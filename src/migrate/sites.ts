@@ -1,23 +1,21 @@
-import type { BoundDomain } from "../check/bind.js";
 import type { SourceRange } from "../diagnostics/diagnostic.js";
-import { rangeAt } from "../parse/locate.js";
+import type { Model } from "../model/model.js";
 import type { SiteRef } from "./snapshot.js";
 
 /**
  * Where a migration diagnostic points: the spec's field, aggregate or domain when it still
  * exists, else `fallback` (the snapshot the change was computed from, say).
  */
-export function rangeOf(domains: readonly BoundDomain[] | undefined, site: SiteRef, fallback: SourceRange): SourceRange {
-  const domain = site.domain === undefined ? undefined : domains?.find((d) => d.name === site.domain);
+export function rangeOf(model: Model | undefined, site: SiteRef, fallback: SourceRange): SourceRange {
+  const domain = site.domain === undefined ? undefined : model?.domains.find((d) => d.name === site.domain);
   if (!domain) return fallback;
-  const aggregate = site.aggregate === undefined ? undefined : domain.aggregates.get(site.aggregate);
+  const aggregate = site.aggregate === undefined ? undefined : domain.aggregates.find((a) => a.name === site.aggregate);
   if (aggregate) {
-    if (site.field !== undefined && aggregate.spec.state && Object.hasOwn(aggregate.spec.state, site.field)) {
-      return rangeAt(aggregate.file, [...aggregate.path, "state", site.field], "key");
-    }
-    if (site.state === true || site.field !== undefined) return rangeAt(aggregate.file, [...aggregate.path, "state"], "key");
-    return rangeAt(aggregate.file, aggregate.path, "key");
+    const field = site.field === undefined ? undefined : aggregate.state.find((f) => f.name === site.field);
+    if (field) return field.site.range;
+    // The `state` key, or where it would be written.
+    if (site.state === true || site.field !== undefined) return aggregate.sections.state?.range ?? aggregate.site.inner;
+    return aggregate.site.range;
   }
-  const file = domain.files[0];
-  return file ? rangeAt(file.file, ["domain"], "value") : fallback;
+  return domain.site.range;
 }

@@ -1,8 +1,9 @@
-import type { BoundDomain } from "../check/bind.js";
+import type { BoundDomain, Declaration } from "../check/bind.js";
 import { fieldAt } from "../check/reaction-values.js";
 import type { ViewSpec, ViewUpdateSpec } from "../validate/spec.js";
-import type { ViewKeyPart, ViewModel, ViewOperation, ViewSourceModel, ViewValue } from "./model.js";
+import type { Site, ViewKeyPart, ViewModel, ViewOperation, ViewSourceModel, ViewValue } from "./model.js";
 import { parseReactionValue, splitEventRef } from "./reaction-values.js";
+import { siteAt } from "./site.js";
 import type { FieldInfo, ValueType } from "./types.js";
 
 const BUCKETS = ["hour", "day", "month"] as const;
@@ -23,8 +24,10 @@ export function viewValue(value: unknown): ViewValue {
 }
 
 /** Lowers a checked view; `domains` resolves its sources in other domains. */
-export function lowerView(home: BoundDomain, name: string, spec: ViewSpec, domains: ReadonlyMap<string, BoundDomain>): ViewModel {
-  if (spec.handler === true) return lowerHandwritten(home, name, spec);
+export function lowerView(home: BoundDomain, declaration: Declaration<ViewSpec>, domains: ReadonlyMap<string, BoundDomain>): ViewModel {
+  const { name, spec } = declaration;
+  const site = siteAt(declaration.file, declaration.path);
+  if (spec.handler === true) return lowerHandwritten(home, name, site, spec);
   const from = Array.isArray(spec.from) ? {} : (spec.from as Readonly<Record<string, ViewUpdateSpec>>);
   const sources: ViewSourceModel[] = Object.entries(from).map(([ref, update]) => {
     const operations: ViewOperation[] = [];
@@ -75,6 +78,7 @@ export function lowerView(home: BoundDomain, name: string, spec: ViewSpec, domai
   return {
     kind: "view",
     name,
+    site,
     ...(spec.description === undefined ? {} : { description: spec.description }),
     async: spec.async === true,
     handler: false,
@@ -86,7 +90,7 @@ export function lowerView(home: BoundDomain, name: string, spec: ViewSpec, domai
 
 
 /** A hand-written view: its key fields become the key's parts (and leave the fields), its sources have no operations. */
-function lowerHandwritten(home: BoundDomain, name: string, spec: ViewSpec): ViewModel {
+function lowerHandwritten(home: BoundDomain, name: string, site: Site, spec: ViewSpec): ViewModel {
   const fields = home.resolver.fields(spec.fields);
   const written = spec.key;
   const keyNames = typeof written === "string" ? [written] : Array.isArray(written) ? [...(written as readonly string[])] : [];
@@ -95,6 +99,7 @@ function lowerHandwritten(home: BoundDomain, name: string, spec: ViewSpec): View
   return {
     kind: "view",
     name,
+    site,
     ...(spec.description === undefined ? {} : { description: spec.description }),
     async: true,
     handler: true,

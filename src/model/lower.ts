@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import type { BoundDomain } from "../check/bind.js";
+import type { BoundDomain, Declaration } from "../check/bind.js";
 import type { ActionSpec, AggregateSpec, ApplySpec, EventSpec, ReactionSpec, RuleSpec } from "../validate/spec.js";
 import { lowerView } from "./lower-views.js";
 import { parseDuration, parseReactionValue, splitCommandRef, splitEventRef } from "./reaction-values.js";
+import { declaredFields, siteAt } from "./site.js";
 import type {
   ActionModel,
   AggregateModel,
@@ -30,6 +31,8 @@ export function lower(domains: readonly BoundDomain[]): Model {
 
 function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDomain>): DomainModel {
   const { resolver } = domain;
+  const home = domain.files[0];
+  if (!home) throw new Error(`Domain '${domain.name}' has no spec file; binding makes a domain only from its files.`);
   const first = <K extends "revision" | "description">(key: K) => domain.files.map((f) => f.content[key]).find((v) => v !== undefined);
   const description = first("description");
   const types = [...domain.types.values()].map((t) => {
@@ -38,6 +41,7 @@ function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDoma
     return {
       kind: "named-type" as const,
       name: t.name,
+      site: siteAt(t.file, t.path),
       type: resolved?.type ?? { kind: "unknown" as const },
       optional: resolved?.optional ?? false,
       ...(typeof spec !== "string" && spec.description !== undefined ? { description: spec.description } : {}),
@@ -48,13 +52,20 @@ function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDoma
   const typesJson = JSON.stringify([...domain.types.values()].map((t) => [t.name, t.spec]));
   const aggregates = [...domain.aggregates.values()].map((a): AggregateModel => {
     const spec = a.spec;
-    const state = resolver.fields(spec.state);
-    const actions = Object.entries(spec.actions ?? {}).map(([name, action]) => lowerAction(domain, name, action));
-    const events = Object.entries(spec.events ?? {}).map(([name, event]) => lowerEvent(domain, name, event));
+    const at = (section: string) => siteAt(a.file, [...a.path, section]);
+    const state = declaredFields(resolver.fields(spec.state), a.file, [...a.path, "state"]);
+    const actions = Object.entries(spec.actions ?? {}).map(([name, action]) => lowerAction(domain, a, name, action));
+    const events = Object.entries(spec.events ?? {}).map(([name, event]) => lowerEvent(domain, a, name, event));
     const unique = lowerUnique(spec);
     const body = {
       kind: "aggregate" as const,
       name: a.name,
+      site: siteAt(a.file, a.path),
+      sections: {
+        ...(spec.state === undefined ? {} : { state: at("state") }),
+        ...(spec.events === undefined ? {} : { events: at("events") }),
+        ...(spec.actions === undefined ? {} : { actions: at("actions") }),
+      },
       ...(spec.description === undefined ? {} : { description: spec.description }),
       ...(spec.snapshotEvery === undefined ? {} : { snapshotEvery: spec.snapshotEvery }),
       state,
@@ -72,15 +83,17 @@ function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDoma
   const roles = [...domain.roles.values()].map((r) => ({
     kind: "role" as const,
     name: r.name,
+    site: siteAt(r.file, r.path),
     ...(r.spec?.description === undefined ? {} : { description: r.spec.description }),
   }));
-  const rules = domain.rules.flatMap((r) => (r.spec.role === undefined ? [] : [lowerRule(r.spec, r.spec.role)]));
-  const reactionRules = domain.rules.flatMap((r) => (r.spec.reaction === undefined ? [] : [lowerReactionRule(r.spec, r.spec.reaction)]));
-  const reactions = [...domain.reactions.values()].map((r) => lowerReaction(domain.name, r.name, r.spec));
+  const rules = domain.rules.flatMap((r) => (r.spec.role === undefined ? [] : [lowerRule(r, r.spec.role)]));
+  const reactionRules = domain.rules.flatMap((r) => (r.spec.reaction === undefined ? [] : [lowerReactionRule(domain.name, r, r.spec.reaction)]));
+  const reactions = [...domain.reactions.values()].map((r) => lowerReaction(domain.name, r));
   const externals = [...domain.externals.values()].map(
     (e): ExternalEventModel => ({
       kind: "external-event",
       name: e.name,
+      site: siteAt(e.file, e.path),
       ...(e.spec.description === undefined ? {} : { description: e.spec.description }),
       integration: e.spec.from,
       subject: e.spec.subject,
@@ -90,6 +103,7 @@ function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDoma
   const body = {
     kind: "domain" as const,
     name: domain.name,
+    site: siteAt(home.file, ["domain"], "value", []),
     revision: first("revision") ?? 1,
     ...(description === undefined ? {} : { description }),
     types,
@@ -98,19 +112,22 @@ function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDoma
     rules,
     reactions,
     externals,
-    views: [...domain.views.values()].map((v) => lowerView(domain, v.name, v.spec, domains)),
+    views: [...domain.views.values()].map((v) => lowerView(domain, v, domains)),
     reactionRules,
   };
   return { ...body, specHash: hash(domain.files.map((f) => f.file.text)) };
 }
 
-function lowerAction(domain: BoundDomain, name: string, action: ActionSpec): ActionModel {
+function lowerAction(domain: BoundDomain, aggregate: Declaration<AggregateSpec>, name: string, action: ActionSpec): ActionModel {
+  const path = [...aggregate.path, "actions", name];
   return {
     kind: "action",
     name,
+    site: siteAt(aggregate.file, path),
+    ...(action.payload === undefined ? {} : { payloadSite: siteAt(aggregate.file, [...path, "payload"]) }),
     ...(action.description === undefined ? {} : { description: action.description }),
     creates: action.creates ?? false,
-    payload: domain.resolver.fields(action.payload),
+    payload: declaredFields(domain.resolver.fields(action.payload), aggregate.file, [...path, "payload"]),
     when: Object.entries(action.when ?? {}).map(([field, v]) => ({ field, values: Array.isArray(v) ? v : [v as string | number | boolean | null] })),
     emits: typeof action.emits === "string" ? [action.emits] : action.emits,
     checkedRefs: checkedRefsOf(action),
@@ -131,13 +148,16 @@ function checkedRefsOf(action: ActionSpec): CheckedRefModel[] {
   });
 }
 
-function lowerEvent(domain: BoundDomain, name: string, event: EventSpec | null): EventModel {
+function lowerEvent(domain: BoundDomain, aggregate: Declaration<AggregateSpec>, name: string, event: EventSpec | null): EventModel {
+  const path = [...aggregate.path, "events", name];
   return {
     kind: "event",
     name,
+    site: siteAt(aggregate.file, path),
+    ...(event?.payload === undefined ? {} : { payloadSite: siteAt(aggregate.file, [...path, "payload"]) }),
     ...(event?.description === undefined ? {} : { description: event.description }),
     version: event?.version ?? 1,
-    payload: domain.resolver.fields(event?.payload),
+    payload: declaredFields(domain.resolver.fields(event?.payload), aggregate.file, [...path, "payload"]),
     ...(event?.apply === undefined ? {} : { apply: lowerApply(event.apply) }),
     public: event?.public ?? false,
   };
@@ -162,7 +182,8 @@ export function lowerValue(value: unknown): ValueSource {
   return { kind: "meta", name: value === "$meta.actorId" ? "actorId" : "recordedAt" };
 }
 
-function lowerRule(rule: RuleSpec, role: string): RuleModel {
+function lowerRule(declaration: Declaration<RuleSpec>, role: string): RuleModel {
+  const { spec: rule, file, path } = declaration;
   const where: WhereCondition[] = Object.entries(rule.where ?? {}).map(([field, value]) => {
     if (typeof value === "string" && value.startsWith("$actor.")) return { field, value: { kind: "actor", attribute: value.slice("$actor.".length) } };
     const literal = typeof value === "string" && value.startsWith("$$") ? value.slice(1) : value;
@@ -171,17 +192,23 @@ function lowerRule(rule: RuleSpec, role: string): RuleModel {
   return {
     kind: "rule",
     role,
+    site: siteAt(file, path, "value"),
     ...(rule.description === undefined ? {} : { description: rule.description }),
     allow: rule.allow,
+    allowSites: rule.allow.map((_, i) => siteAt(file, [...path, "allow", i], "value")),
     where,
   };
 }
 
-function lowerReactionRule(rule: RuleSpec, reaction: string): ReactionRuleModel {
-  return { kind: "reaction-rule", reaction, ...(rule.description === undefined ? {} : { description: rule.description }), allow: rule.allow };
+function lowerReactionRule(home: string, declaration: Declaration<RuleSpec>, reaction: string): ReactionRuleModel {
+  const rule = declaration.spec;
+  const site = siteAt(declaration.file, declaration.path, "value");
+  const [domain, name] = reaction.includes(".") ? reaction.split(".", 2) : [home, reaction];
+  return { kind: "reaction-rule", reaction: { domain: domain ?? home, name: name ?? reaction }, site, ...(rule.description === undefined ? {} : { description: rule.description }), allow: rule.allow };
 }
 
-function lowerReaction(home: string, name: string, spec: ReactionSpec): ReactionModel {
+function lowerReaction(home: string, declaration: Declaration<ReactionSpec>): ReactionModel {
+  const { name, spec } = declaration;
   const delay =
     spec.after !== undefined
       ? { kind: "after" as const, milliseconds: parseDuration(spec.after) ?? 0 }
@@ -192,6 +219,7 @@ function lowerReaction(home: string, name: string, spec: ReactionSpec): Reaction
   return {
     kind: "reaction",
     name,
+    site: siteAt(declaration.file, declaration.path),
     ...(spec.description === undefined ? {} : { description: spec.description }),
     on: splitEventRef(spec.on, home),
     when: Object.entries(spec.when ?? {}).map(([field, v]) => ({ field, values: Array.isArray(v) ? v : [v as string | number | boolean | null] })),

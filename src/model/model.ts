@@ -1,18 +1,38 @@
+import type { SourceRange } from "../diagnostics/diagnostic.js";
 import type { FieldInfo, ValueType } from "./types.js";
 
 /**
  * The lowered model: what the specs mean, with every name resolved and every default
  * filled in. Readonly, kind-tagged and plain data (JSON-serialisable), so two revisions
- * can be compared later (`fluvius breaking`). Emitters read only this, never the YAML.
+ * can be compared later (`fluvius breaking`). Emitters, migrations, docs and `breaking` read
+ * only this, never the YAML: nodes carry their `site` for diagnostics, and json.ts writes and
+ * reads the model as JSON.
  */
 export interface Model {
   readonly kind: "model";
   readonly domains: readonly DomainModel[];
 }
 
+/**
+ * Where a node is declared in the specs: ranges as diagnostics carry them (the file's display
+ * path, 1-based line and column). Lowering computes them on first read (model/site.ts); as
+ * JSON, and read back from it, they are plain data with no reference to the parsed file.
+ */
+export interface Site {
+  /** The declaration: a mapping entry's key, a list item itself. */
+  readonly range: SourceRange;
+  /**
+   * Where a diagnostic about something no longer declared in the node points: its body when
+   * that is a mapping, else `range` again.
+   */
+  readonly inner: SourceRange;
+}
+
 export interface DomainModel {
   readonly kind: "domain";
   readonly name: string;
+  /** `range`: the `domain:` name in the domain's first file; `inner`: that file's document. */
+  readonly site: Site;
   readonly revision: number;
   readonly description?: string;
   readonly types: readonly NamedTypeModel[];
@@ -36,6 +56,7 @@ export interface DomainModel {
 export interface NamedTypeModel {
   readonly kind: "named-type";
   readonly name: string;
+  readonly site: Site;
   readonly type: ValueType;
   readonly optional: boolean;
   readonly description?: string;
@@ -43,12 +64,26 @@ export interface NamedTypeModel {
 
 export type FieldModel = FieldInfo;
 
+/** A field written in a spec's own mapping (state, a payload), with its site. */
+export interface DeclaredFieldModel extends FieldModel {
+  readonly site: Site;
+}
+
+/** The sections an aggregate writes (`state:`, `events:`, `actions:`), absent when not written. */
+export interface AggregateSections {
+  readonly state?: Site;
+  readonly events?: Site;
+  readonly actions?: Site;
+}
+
 export interface AggregateModel {
   readonly kind: "aggregate";
   readonly name: string;
+  readonly site: Site;
+  readonly sections: AggregateSections;
   readonly description?: string;
   readonly snapshotEvery?: number;
-  readonly state: readonly FieldModel[];
+  readonly state: readonly DeclaredFieldModel[];
   readonly actions: readonly ActionModel[];
   readonly events: readonly EventModel[];
   /** State field sets no two streams may share per tenant: `unique: true` fields (state order), then `unique: [[…]]`. */
@@ -64,9 +99,12 @@ export interface AggregateModel {
 export interface ActionModel {
   readonly kind: "action";
   readonly name: string;
+  readonly site: Site;
+  /** The `payload:` mapping, when written. */
+  readonly payloadSite?: Site;
   readonly description?: string;
   readonly creates: boolean;
-  readonly payload: readonly FieldModel[];
+  readonly payload: readonly DeclaredFieldModel[];
   readonly when: readonly WhenCondition[];
   readonly emits: readonly string[];
   /** Payload refs the command checks exist in the tenant before deciding (`checked: true`). */
@@ -102,9 +140,12 @@ export interface WhenCondition {
 export interface EventModel {
   readonly kind: "event";
   readonly name: string;
+  readonly site: Site;
+  /** The `payload:` mapping, when written. */
+  readonly payloadSite?: Site;
   readonly description?: string;
   readonly version: number;
-  readonly payload: readonly FieldModel[];
+  readonly payload: readonly DeclaredFieldModel[];
   /** undefined: the event has no `apply`, its evolve step is hand-written. */
   readonly apply?: readonly ApplyOperation[];
   /** Published to the broker for other services; events are internal by default. */
@@ -123,15 +164,20 @@ export type ValueSource =
 export interface RoleModel {
   readonly kind: "role";
   readonly name: string;
+  readonly site: Site;
   readonly description?: string;
 }
 
 export interface RuleModel {
   readonly kind: "rule";
   readonly role: string;
+  /** The rule, an item of `policies.rules`. */
+  readonly site: Site;
   readonly description?: string;
   /** Permissions as written: "account:deposit", "account:*", "*". */
   readonly allow: readonly string[];
+  /** Where each permission of `allow` is written, in its order. */
+  readonly allowSites: readonly Site[];
   readonly where: readonly WhereCondition[];
 }
 
@@ -142,8 +188,9 @@ export interface WhereCondition {
 
 export interface ReactionRuleModel {
   readonly kind: "reaction-rule";
-  /** The reaction whose commands are allowed: `<name>` of this domain or `<domain>.<name>`. */
-  readonly reaction: string;
+  /** The reaction whose commands are allowed, written `<name>` (of this domain) or `<domain>.<name>`. */
+  readonly reaction: { readonly domain: string; readonly name: string };
+  readonly site: Site;
   readonly description?: string;
   readonly allow: readonly string[];
 }
@@ -159,6 +206,7 @@ export interface EventRef {
 export interface ExternalEventModel {
   readonly kind: "external-event";
   readonly name: string;
+  readonly site: Site;
   readonly description?: string;
   /** The `nats` integration of fluvius.yaml it is read from. */
   readonly integration: string;
@@ -183,6 +231,7 @@ export type EventMetaName = "id" | "streamId" | "recordedAt" | "actorId" | "corr
 export interface ReactionModel {
   readonly kind: "reaction";
   readonly name: string;
+  readonly site: Site;
   readonly description?: string;
   readonly on: EventRef;
   /** Every condition must hold for the reaction to act on an event. */
@@ -222,6 +271,7 @@ export type ReactionEffect =
 export interface ViewModel {
   readonly kind: "view";
   readonly name: string;
+  readonly site: Site;
   readonly description?: string;
   /** Kept by a projection worker after the commit, in the log's order (`async: true`, and every hand-written view). */
   readonly async: boolean;

@@ -92,8 +92,8 @@ describe("migrationDrift (for generate --check)", () => {
   test("lists what no migration captures; empty once a migration does", async () => {
     const host = project(evolutionSpecs("v1"));
     const drift = async () => {
-      const { config, model, domains } = await compiled(host);
-      return migrationDrift(model, config, host, domains);
+      const { config, model } = await compiled(host);
+      return migrationDrift(model, config, host);
     };
     expect((await drift()).changes).toContain("shop.order: create the read model of aggregate 'order'");
     await mustMigrate(host, "init");

@@ -50,7 +50,6 @@ Creating tables, adding columns (with their default), adding enum values, renami
       host,
       config: compiled.config,
       model: lower(compiled.domains),
-      domains: compiled.domains,
       slug,
       allowDestructive: flags["allow-destructive"],
     });

@@ -90,10 +90,7 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       : { where: Object.fromEntries(r.where.map((w) => [w.field, w.value.kind === "actor" ? { actor: w.value.attribute } : { value: w.value.value }])) }),
   }));
   // A reaction's commands run under its own role; rules `{ reaction: … }` grant it (`<domain>.<name>` names another domain's).
-  for (const r of domain.reactionRules) {
-    const [reactionDomain, name] = r.reaction.includes(".") ? r.reaction.split(".", 2) : [domain.name, r.reaction];
-    rules.push({ role: reactionRole({ domain: reactionDomain ?? domain.name, name: name ?? r.reaction }), allow: r.allow });
-  }
+  for (const r of domain.reactionRules) rules.push({ role: reactionRole(r.reaction), allow: r.allow });
   files.push({ path: `${folder}/_policy.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/policy.ts.hbs", { header, rules: printAfter("export const rules: readonly PolicyRule[] = ", valueDoc(rules as unknown as JsValue), ";") }) });
   files.push({
     path: layout.messagesModule(domain.name),

@@ -41,8 +41,8 @@ export async function compiled(host: MemoryHost) {
 
 /** `fluvius migrate new <name>` on the in-memory project: plans, and writes when ready. */
 export async function migrateNew(host: MemoryHost, name: string, allowDestructive = false): Promise<MigrationPlan> {
-  const { config, domains, model } = await compiled(host);
-  const plan = await planMigration({ host, config, model, domains, slug: slugify(name), allowDestructive });
+  const { config, model } = await compiled(host);
+  const plan = await planMigration({ host, config, model, slug: slugify(name), allowDestructive });
   if (plan.status === "ready") await writeMigration(host, plan);
   return plan;
 }
