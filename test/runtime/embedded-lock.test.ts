@@ -51,7 +51,7 @@ const exited = (child: ChildProcess) =>
 
 /** A script of the user's that opens the embedded default and keeps it until told to stop. */
 const HOLDER_SCRIPT = `
-import { openStore } from ${JSON.stringify(path.join(repoRoot, "dist/runtime/index.js"))};
+import { openStore } from ${JSON.stringify(path.join(repoRoot, "packages/runtime/dist/runtime/index.js"))};
 const store = await openStore({ ensureSchema: true });
 console.log("ready " + process.pid);
 process.stdin.once("data", async () => { await store.close(); process.exit(0); });

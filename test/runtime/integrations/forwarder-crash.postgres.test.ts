@@ -27,7 +27,7 @@ const publicEvents = { streamTypes: ["shop.order"], isPublic: (_streamType: stri
 
 /** A forwarder process that publishes slowly and says so after each publish. */
 const FORWARDER_SCRIPT = `
-import { createStore, pgDatabase, connectNatsPublisher, forwardPublicEvents } from ${JSON.stringify(path.join(repoRoot, "dist/runtime/index.js"))};
+import { createStore, pgDatabase, connectNatsPublisher, forwardPublicEvents } from ${JSON.stringify(path.join(repoRoot, "packages/runtime/dist/runtime/index.js"))};
 const [url, natsUrl, prefix, name] = process.argv.slice(1);
 const store = createStore(pgDatabase({ connectionString: url }));
 const publisher = await connectNatsPublisher({ url: natsUrl, subjectPrefix: prefix });

@@ -10,7 +10,7 @@ const schema = (pattern: string) => ({ type: "object", properties: { code: { typ
 describe("payload patterns are matched in linear time", () => {
   test("^(a+)+$ against a long almost-match is refused at once (in a child process, so a hang cannot stall the run)", () => {
     // The built runtime, as a project imports it.
-    const runtime = pathToFileURL(path.join(repoRoot, "dist/runtime/index.js")).href;
+    const runtime = pathToFileURL(path.join(repoRoot, "packages/runtime/dist/runtime/index.js")).href;
     const script = `
       const { validatorFor } = await import(${JSON.stringify(runtime)});
       const check = validatorFor({ type: "object", properties: { code: { type: "string", pattern: "^(a+)+$" } } });
