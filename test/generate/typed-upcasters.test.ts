@@ -42,7 +42,7 @@ describe("typed upcasters from the event lock", () => {
     const edited = `${text.slice(0, start)}${UPCASTER}${text.slice(text.indexOf("};", start) + 2)}`;
     // The stub was the last use of HandlerNotImplementedError.
     const unused = edited.split("HandlerNotImplementedError").length === 2;
-    writeFileSync(file, unused ? edited.replace(/import \{ HandlerNotImplementedError \} from "fluvius\/runtime";\n/, "") : edited);
+    writeFileSync(file, unused ? edited.replace(/import \{ HandlerNotImplementedError \} from "@fluvius\/runtime";\n/, "") : edited);
   }, { "fluvius.lock.json": LOCK });
 
   test("the stub reads the locked version's data and throws until written; the generated type says both versions", () => {

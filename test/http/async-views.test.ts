@@ -82,7 +82,7 @@ const project = buildProjectFromSpecs("async-views", { "crm.yaml": CRM }, (dir) 
   const views = `${dir}/src/domain/crm/_views.ts`;
   const stub = readFileSync(views, "utf8");
   const at = stub.indexOf("export const projectPipeline");
-  writeFileSync(views, `${stub.slice(0, at)}${PIPELINE}${stub.slice(stub.indexOf("};", at) + 2)}`.replace(/import \{ HandlerNotImplementedError \} from "fluvius\/runtime";\n/, ""));
+  writeFileSync(views, `${stub.slice(0, at)}${PIPELINE}${stub.slice(stub.indexOf("};", at) + 2)}`.replace(/import \{ HandlerNotImplementedError \} from "@fluvius\/runtime";\n/, ""));
   // The handler records the actor as the deal's owner (which need not be a UUID: the robot's is not).
   const file = `${dir}/src/domain/crm/deal.ts`;
   const text = readFileSync(file, "utf8");

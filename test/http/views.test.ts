@@ -40,7 +40,7 @@ const project = buildProjectFromSpecs("views", { "sales.yaml": spec, "reports.ya
   const file = path.join(dir, "src/domain/sales/_views.ts");
   const text = readFileSync(file, "utf8");
   const start = text.indexOf("export const projectOrderPipeline");
-  writeFileSync(file, `${text.slice(0, start)}${PIPELINE}${text.slice(text.indexOf("};", start) + 2)}`.replace(/import \{ HandlerNotImplementedError \} from "fluvius\/runtime";\n/, ""));
+  writeFileSync(file, `${text.slice(0, start)}${PIPELINE}${text.slice(text.indexOf("};", start) + 2)}`.replace(/import \{ HandlerNotImplementedError \} from "@fluvius\/runtime";\n/, ""));
 });
 
 const CUSTOMERS = ["7d0c1e52-6f3b-4a7e-9f51-1c2b3d4e5f60", "0b8e3c1a-2d4f-4e6a-8b9c-0d1e2f3a4b5c"];
