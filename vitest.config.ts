@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
@@ -15,5 +16,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // PGlite instances and PostgreSQL databases are shared per file; files run in parallel forks.
     pool: "forks",
+    // One fork per core, not vitest's default of one less: most tests wait on child processes
+    // and databases, and on two cores the default runs the files one at a time.
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });

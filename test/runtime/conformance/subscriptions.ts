@@ -1,10 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { catchUp, createUpcaster, startSubscription, type StoredEvent } from "@fluvius/runtime";
+import { catchUp, createUpcaster, settle, startSubscription, type StoredEvent, type SubscriptionOptions } from "@fluvius/runtime";
 import { account } from "../fixtures/banking-account.js";
 import { freshTenant } from "../helpers/backends.js";
 import { accounts, openAccount, teller } from "../helpers/banking.js";
 import type { SuiteContext } from "./context.js";
+
+/**
+ * One catchUp once everything committed so far is readable: on the shared PostgreSQL server,
+ * another test file's open transaction may hold this one's commits behind the fence.
+ */
+async function caughtUp(ctx: SuiteContext, options: SubscriptionOptions): Promise<number> {
+  await settle(ctx.backend.store);
+  return catchUp(ctx.backend.store, options);
+}
 
 export function subscriptionTests(ctx: SuiteContext): void {
   it("delivers a tenant's events in order, each stream by version, and resumes from its checkpoint", async () => {
@@ -15,13 +24,13 @@ export function subscriptionTests(ctx: SuiteContext): void {
     const [x, y] = [await openAccount(service, tenant), await openAccount(service, tenant)];
     for (const id of [x, y, x]) await service.execute({ action: "deposit", streamId: id, payload: { amount: "1.00" }, actor: teller(tenant) });
     await openAccount(service, freshTenant()); // another tenant's event: not for this subscription
-    expect(await catchUp(ctx.backend.store, options)).toBe(5);
+    expect(await caughtUp(ctx, options)).toBe(5);
     expect(seen.every((e) => e.tenant === tenant)).toBe(true);
     expect(seen.filter((e) => e.streamId === x).map((e) => e.version)).toEqual([1, 2, 3]);
     expect(seen.filter((e) => e.streamId === y).map((e) => e.version)).toEqual([1, 2]);
-    expect(await catchUp(ctx.backend.store, options)).toBe(0);
+    expect(await caughtUp(ctx, options)).toBe(0);
     await service.execute({ action: "deposit", streamId: y, payload: { amount: "1.00" }, actor: teller(tenant) });
-    expect(await catchUp(ctx.backend.store, options)).toBe(1);
+    expect(await caughtUp(ctx, options)).toBe(1);
     expect(seen.at(-1)).toMatchObject({ streamId: y, version: 3 });
     expect(new Set(seen.map((e) => e.eventId)).size).toBe(6);
   });
@@ -44,9 +53,9 @@ export function subscriptionTests(ctx: SuiteContext): void {
         seen.push(e.version);
       },
     };
-    await expect(catchUp(ctx.backend.store, options)).rejects.toThrow("downstream unavailable");
+    await expect(caughtUp(ctx, options)).rejects.toThrow("downstream unavailable");
     expect(seen).toEqual([1, 2]);
-    expect(await catchUp(ctx.backend.store, options)).toBe(3);
+    expect(await caughtUp(ctx, options)).toBe(3);
     expect(seen).toEqual([1, 2, 3, 4, 5]);
   });
 
@@ -58,7 +67,7 @@ export function subscriptionTests(ctx: SuiteContext): void {
     await store.append("other.thing", randomUUID(), [{ type: "x", schemaVersion: 1, data: {} }], { expected: "no-stream" });
     const upcast = createUpcaster([account]);
     const types: string[] = [];
-    await catchUp(ctx.backend.store, {
+    await caughtUp(ctx, {
       name: `typed-${tenant}`,
       tenant,
       streamTypes: ["banking.account"],

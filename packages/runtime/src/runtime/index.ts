@@ -26,6 +26,7 @@ export type {
   AppendedEvent,
   StreamInfo,
   Checkpoint,
+  Fence,
   ReadCommittedOptions,
   LoadRequest,
   LoadedStream,
@@ -118,6 +119,7 @@ export { InvalidQueryError } from "./read/errors.js";
 export { upcast } from "./upcast.js";
 export { replay, type ReplayOptions, type ReplayReport } from "./replay.js";
 export { catchUp, startSubscription, createUpcaster } from "./subscription.js";
+export { settle, SettleTimeoutError, type SettleOptions } from "./settle.js";
 export type { Subscription, SubscriptionOptions, RunningSubscriptionOptions } from "./subscription.js";
 
 // Actors and policies

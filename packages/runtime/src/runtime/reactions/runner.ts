@@ -14,6 +14,7 @@ import { describeFailure, dispatch, isRetryable, type AnyService, type ReactionE
 import { reactionDeliveryId } from "./ids.js";
 import { acquireLease, releaseLease } from "./lease.js";
 import { cancelledAfter, dueTimers, eventById, finishTimer, insertTimer, park, retriesOf, setParkedStatus, type TimerRow } from "./tables.js";
+import { settle } from "../settle.js";
 
 /**
  * Runs a project's reactions: one worker per reaction (a catch-up subscription with its own
@@ -240,7 +241,11 @@ export function createReactionWorkers(store: EventStore, options: ReactionWorker
   ];
 }
 
-/** Runs every worker's passes until nothing is left to do (tests, `fluvius reactions drain`); returns the work done. */
+/**
+ * Runs every worker's passes until nothing is left to do (tests); returns the work done.
+ * A round that finds nothing is the end only once every committed event is readable: on a
+ * shared PostgreSQL server an older transaction elsewhere may still hold some back (settle).
+ */
 export async function drainReactions(store: EventStore, options: ReactionWorkerOptions): Promise<number> {
   const workers = createReactionWorkers(store, options);
   let total = 0;
@@ -248,7 +253,7 @@ export async function drainReactions(store: EventStore, options: ReactionWorkerO
     let done = 0;
     for (const worker of workers) done += await worker.pass();
     total += done;
-    if (done === 0) return total;
+    if (done === 0 && !(await settle(store))) return total;
   }
   return total;
 }

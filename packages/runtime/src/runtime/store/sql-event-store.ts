@@ -10,6 +10,7 @@ import {
   LOAD_SQL,
   READ_COMMITTED_BY_TYPE_SQL,
   READ_COMMITTED_SQL,
+  FENCE_SQL,
   HEAD_CHECKPOINT_SQL,
   READ_STREAM_SQL,
   RECORD_OUTCOME_SQL,
@@ -23,6 +24,7 @@ import type {
   Checkpoint,
   CommitRequest,
   EventStore,
+  Fence,
   LoadedStream,
   LoadRequest,
   NewEvent,
@@ -272,6 +274,12 @@ export class SqlEventStore implements EventStore {
   async headCheckpoint(): Promise<Checkpoint> {
     const [row] = await this.database.query<{ tx_id: string; position: string }>(HEAD_CHECKPOINT_SQL, []);
     return row ? { transactionId: BigInt(row.tx_id), position: BigInt(row.position) } : START;
+  }
+
+  async fence(): Promise<Fence> {
+    const [row] = await this.database.query<{ fence: string; newest: string | null }>(FENCE_SQL, []);
+    if (!row) throw new Error("the fence query returned no row");
+    return { below: BigInt(row.fence), ...(row.newest !== null && { newestCommitted: BigInt(row.newest) }) };
   }
 
   async loadCheckpoint(name: string, tenant: string = ALL_TENANTS): Promise<Checkpoint> {

@@ -253,6 +253,14 @@ export const READ_COMMITTED_BY_TYPE_SQL = `SELECT ${EVENT_COLUMNS}
 export const HEAD_CHECKPOINT_SQL = `SELECT e.tx_id::text AS tx_id, e.position::text AS position FROM fluvius.events e
  WHERE ${COMMITTED} ORDER BY e.tx_id DESC, e.position DESC LIMIT 1`;
 
+/**
+ * The fence now (transactions below it have all ended) and the newest committed event's
+ * transaction (events_tx_order, backwards). Events at or above the fence wait for an older
+ * transaction still running somewhere on the server.
+ */
+export const FENCE_SQL = `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS fence,
+  (SELECT e.tx_id FROM fluvius.events e ORDER BY e.tx_id DESC, e.position DESC LIMIT 1)::text AS newest`;
+
 /** $1 tenant, $2 name. */
 export const LOAD_CHECKPOINT_SQL = `SELECT tx_id::text AS tx_id, position::text AS position
   FROM fluvius.subscriptions WHERE tenant = $1::text AND name = $2::text`;

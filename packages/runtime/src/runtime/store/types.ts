@@ -213,6 +213,17 @@ export interface TransactionScope {
   forTenant(tenant: string): TenantStore;
 }
 
+/**
+ * readCommitted reads transactions below `below` only: all of them have ended. A committed
+ * event at or above it waits for an older transaction still running on the server
+ * (transaction ids are server-wide, so one in another database counts too).
+ */
+export interface Fence {
+  readonly below: bigint;
+  /** The transaction of the newest committed event; absent when the store has none. */
+  readonly newestCommitted?: bigint;
+}
+
 export interface EventStore {
   readonly backend: "postgres" | "pglite";
   /** The connection, for read-model queries and replay. */
@@ -227,6 +238,8 @@ export interface EventStore {
   readCommitted(options: ReadCommittedOptions): Promise<StoredEvent[]>;
   /** The newest event readCommitted can return now (START when none): where a live feed begins. */
   headCheckpoint(): Promise<Checkpoint>;
+  /** Where readCommitted's fence stands now, and the newest committed event's transaction. */
+  fence(): Promise<Fence>;
   loadCheckpoint(name: string, tenant?: string): Promise<Checkpoint>;
   /** Never moves a checkpoint backwards. */
   saveCheckpoint(name: string, checkpoint: Checkpoint, tenant?: string): Promise<void>;
