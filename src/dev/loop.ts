@@ -88,7 +88,7 @@ export class DevLoop {
     const walk = (folder: string) => {
       if (this.isIgnored(folder) || path.basename(folder).startsWith(".") || !existsSync(folder)) return;
       folders.push(folder);
-      let entries: Dirent[] = [];
+      let entries: Dirent[];
       try {
         entries = readdirSync(folder, { withFileTypes: true });
       } catch {
@@ -149,7 +149,7 @@ export class DevLoop {
   }
 
   private async runCycle(): Promise<void> {
-    const { host, config, configPath, color, print } = this.options;
+    const { host, configPath, color, print } = this.options;
     const inputs = await this.inputsFingerprint();
     if (inputs === this.lastInputs) return;
     this.lastInputs = inputs;

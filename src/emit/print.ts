@@ -208,9 +208,11 @@ export function print(doc: Doc, options: { readonly base?: number; readonly at?:
           column += node.flat.length;
           break;
         }
-        // No trailing spaces before a line break.
-        const last = out.length - 1;
-        if (last >= 0 && out[last]!.endsWith(" ")) out[last] = out[last]!.replace(/ +$/, "");
+        {
+          // No trailing spaces before a line break.
+          const last = out.length - 1;
+          if (last >= 0 && out[last]!.endsWith(" ")) out[last] = out[last]!.replace(/ +$/, "");
+        }
         out.push(`\n${" ".repeat(ind)}`);
         column = ind;
         break;

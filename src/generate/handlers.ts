@@ -138,7 +138,7 @@ export async function planHandlers(
 
   const pending: { module: HandwrittenModule; index: number; existing: string | undefined; stubs: () => Stub[] }[] = [];
   for (const [index, module] of modules.entries()) {
-    const { relative, path, stubsHash } = module;
+    const { relative, stubsHash } = module;
     const recorded = previous.handlers[relative];
     const stamp = stamps[index];
     const untouched = recorded?.stamp !== undefined && recorded.stamp === stamp;

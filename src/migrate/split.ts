@@ -28,9 +28,13 @@ export function splitStatements(script: string): Statement[] {
       let depth = 1;
       i += 2;
       while (i < n && depth > 0) {
-        if (script[i] === "/" && script[i + 1] === "*") (depth++, (i += 2));
-        else if (script[i] === "*" && script[i + 1] === "/") (depth--, (i += 2));
-        else i++;
+        if (script[i] === "/" && script[i + 1] === "*") {
+          depth++;
+          i += 2;
+        } else if (script[i] === "*" && script[i + 1] === "/") {
+          depth--;
+          i += 2;
+        } else i++;
       }
     } else if (c === "'") {
       begin(i);

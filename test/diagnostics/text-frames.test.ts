@@ -93,6 +93,7 @@ describe("code frames print only the lines they show", () => {
     // Every line's spec text is there verbatim, unpainted.
     for (const line of ["domain: x", "function: true", "class: { new: 1 }"]) expect(frame).toContain(` | ${line}`);
     // Text right after a code that turns a style on (not a reset: 0, 22, 39).
+    // eslint-disable-next-line no-control-regex -- the escape codes are what this test reads
     const painted = [...frame.matchAll(/\u001b\[(?!(?:0|22|39)m)[\d;]*m([^\u001b]+)/g)].map((m) => m[1] ?? "").filter((t) => t.trim() !== "");
     expect(painted).toEqual([">", "^^^^^^^^"]);
     expect(codeFrames(new Map([["a.yaml", source]]), { color: false })(range([2, 1], [2, 9]))).not.toContain("\u001b[");

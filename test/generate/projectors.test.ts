@@ -60,7 +60,7 @@ describe("hand-written projectors", () => {
     await generateInto(host);
     const before = host.text(FILE)!;
     const spec = host.text("spec/sales.yaml")!;
-    await host.writeFile(`${host.cwd}/spec/sales.yaml`, spec.replace(/  order-pipeline:\n(    .*\n)+?(?=\npolicies:)/, "").replace(', "order-pipeline:read"', ""));
+    await host.writeFile(`${host.cwd}/spec/sales.yaml`, spec.replace(/ {2}order-pipeline:\n( {4}.*\n)+?(?=\npolicies:)/, "").replace(', "order-pipeline:read"', ""));
     const plan = await generateInto(host);
     expect(plan.diagnostics.map((d) => d.code)).toEqual(["orphaned-handler"]);
     expect(plan.diagnostics[0]?.message).toContain("'projectOrderPipeline' is no longer needed: the spec has no `handler: true` view for it any more");

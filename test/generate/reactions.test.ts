@@ -132,7 +132,7 @@ describe("hand-written reactors", () => {
     const file = "src/domain/shop/_reactions.ts";
     const before = host.text(file)!;
     const spec = host.text("spec/shop.yaml")!;
-    await host.writeFile(`${host.cwd}/spec/shop.yaml`, spec.replace(/  large-order-review:\n(    .*\n)+?(?=  bill-order:)/, ""));
+    await host.writeFile(`${host.cwd}/spec/shop.yaml`, spec.replace(/ {2}large-order-review:\n( {4}.*\n)+?(?= {2}bill-order:)/, ""));
     const plan = await generateInto(host);
     expect(codes(plan)).toEqual(["orphaned-handler"]);
     const orphan = plan.diagnostics[0]!;

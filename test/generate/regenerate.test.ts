@@ -119,7 +119,7 @@ describe("regeneration", () => {
     const host = fixtureProject(banking);
     await generateInto(host);
     const spec = host.text("spec/banking.yaml")!;
-    await host.writeFile(`${host.cwd}/spec/banking.yaml`, spec.replace("account:deposit, ", "").replace(/      deposit:\n(        .*\n)+?(?=      withdraw:)/, ""));
+    await host.writeFile(`${host.cwd}/spec/banking.yaml`, spec.replace("account:deposit, ", "").replace(/ {6}deposit:\n( {8}.*\n)+?(?= {6}withdraw:)/, ""));
     const before = host.text(handlerPath)!;
     const plan = await generateInto(host);
     expect(codes(plan)).toContain("orphaned-handler");

@@ -26,7 +26,7 @@ import {
 } from "@fluvius/runtime";
 import { CUSTOMER, LINE, SHOP_SERVICE_SPEC, ledgerConfig, ledgerSpec } from "../helpers/inbound-projects.js";
 import { buildProjectFromSpecs, replaceStub } from "../helpers/project.js";
-import { NATS_URL, natsFixture, type NatsFixture } from "../runtime/integrations/nats-helpers.js";
+import { NATS_URL, natsFixture } from "../runtime/integrations/nats-helpers.js";
 import { type BankingApp, startApp } from "./banking-app.js";
 
 const nats = await natsFixture();

@@ -82,7 +82,7 @@ describe("a production install of @fluvius/runtime", () => {
     try {
       execFileSync(process.execPath, [tsc, "-p", app], { cwd: app, encoding: "utf8", timeout: 180_000 });
     } catch (error) {
-      throw new Error(`tsc failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
+      throw new Error(`tsc failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`, { cause: error });
     }
 
     // The release step: the migrations, applied with the CLI where the dev dependencies are.

@@ -10,8 +10,6 @@ import {
   createPolicy,
   naturalKeyId,
   type Actor,
-  type AnyAggregateDefinition,
-  type DomainDefinition,
   type FluviusError,
 } from "@fluvius/runtime";
 import type { AnyService } from "@fluvius/runtime/internal/runtime/reactions/dispatch";

@@ -143,7 +143,7 @@ test("thousands of mutated and random specs always come back as diagnostics", as
     try {
       result = await validateBytes(text);
     } catch (error) {
-      throw new Error(`iteration ${i} (FUZZ_SEED=${seed}) threw on input:\n${JSON.stringify(text)}\n${String((error as Error).stack)}`);
+      throw new Error(`iteration ${i} (FUZZ_SEED=${seed}) threw on input:\n${JSON.stringify(text)}\n${String((error as Error).stack)}`, { cause: error });
     }
     expectWellFormed(result.diagnostics);
     // Either the spec is still valid (and checked), or it says what is wrong.

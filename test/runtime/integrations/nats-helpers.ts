@@ -26,6 +26,7 @@ export async function natsFixture(): Promise<NatsFixture> {
   } catch (error) {
     throw new Error(
       `The NATS tests need nats-server with JetStream at ${NATS_URL} (.ci/run starts it: nats-server -a 127.0.0.1 -p 4222 -js): ${String(error)}`,
+      { cause: error },
     );
   }
   const jsm = await jetstreamManager(nc);

@@ -1,5 +1,5 @@
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type StreamInfo } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type JetStreamManager, type StreamInfo } from "@nats-io/jetstream";
 import { DeliveryFailedError, IntegrationUnavailableError, InvalidArgumentError } from "../errors.js";
 import type { Deliver, DeliveryContext } from "../reactions/definition.js";
 import type { EventRecord, StoredEvent } from "../store/types.js";
