@@ -9,7 +9,14 @@ import { cleanup } from "./lib/services.js";
 import type { Backend } from "./runtime/start.js";
 import { benchCosts } from "./runtime/views-bench.js";
 
-const { values } = parseArgs({ options: { backend: { type: "string", default: "postgres" }, rounds: { type: "string", default: "5" }, seconds: { type: "string", default: "2" }, clients: { type: "string", default: "16" } } });
+const { values } = parseArgs({
+  options: {
+    backend: { type: "string", default: "postgres" },
+    rounds: { type: "string", default: "5" },
+    seconds: { type: "string", default: "2" },
+    clients: { type: "string", default: "16" },
+  },
+});
 const backend = values.backend as Backend;
 if (backend !== "postgres" && backend !== "pglite") throw new Error("--backend is postgres or pglite");
 const clients = Number(values.clients);

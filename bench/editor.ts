@@ -62,7 +62,10 @@ async function timeDiagnostics(lsp: LspClient, relative: string, until: (d: Diag
 
 async function timeCompletion(lsp: LspClient, relative: string, line: number, character: number): Promise<number> {
   const started = performance.now();
-  const answer: unknown = await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri(relative) }, position: { line, character } });
+  const answer: unknown = await lsp.connection.sendRequest("textDocument/completion", {
+    textDocument: { uri: lsp.uri(relative) },
+    position: { line, character },
+  });
   const ms = performance.now() - started;
   const items = Array.isArray(answer) ? answer : (answer as { items?: unknown[] } | null)?.items;
   if (!items || items.length === 0) throw new Error(`no completion items at ${relative}:${line + 1}:${character + 1}`);
@@ -90,7 +93,12 @@ export async function benchEditorSize(aggregates: number, edits: number): Promis
     if (stateLine < 0 || colon < 0) throw new Error(`no state field in ${file}`);
     const broken = [...lines.slice(0, fieldLine), `${field.slice(0, colon)}: NoSuchType`, ...lines.slice(fieldLine + 1)].join("\n");
 
-    const firstCheckMs = await timeDiagnostics(lsp, relative, (d) => !d.some(isError), () => lsp.open(relative, text));
+    const firstCheckMs = await timeDiagnostics(
+      lsp,
+      relative,
+      (d) => !d.some(isError),
+      () => lsp.open(relative, text),
+    );
     const diagnostics: number[] = [];
     // Four untimed edits first: the server's code is warm when the timed ones start.
     const WARMUP = 4;
@@ -120,7 +128,9 @@ export async function benchEditor(options: EditorOptions): Promise<EditorResult>
   const sizes: EditorSize[] = [];
   for (const aggregates of options.sizes) {
     const size = await benchEditorSize(aggregates, options.edits);
-    log(`  editor, ${aggregates} aggregates: diagnostics p95 ${size.diagnostics.p95.toFixed(0)} ms, completion p95 ${size.completion.p95.toFixed(1)} ms, first check ${size.firstCheckMs.toFixed(0)} ms`);
+    log(
+      `  editor, ${aggregates} aggregates: diagnostics p95 ${size.diagnostics.p95.toFixed(0)} ms, completion p95 ${size.completion.p95.toFixed(1)} ms, first check ${size.firstCheckMs.toFixed(0)} ms`,
+    );
     sizes.push(size);
   }
   return {

@@ -113,7 +113,8 @@ function toggleOneField(dir: string, add: boolean): void {
 }
 
 function commitAll(dir: string, message: string): void {
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false", ...args], { cwd: dir, stdio: "pipe" });
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false", ...args], { cwd: dir, stdio: "pipe" });
   if (!existsSync(path.join(dir, ".git"))) git("init", "--quiet");
   git("add", "--all");
   git("commit", "--quiet", "--allow-empty", "-m", message);

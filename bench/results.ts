@@ -89,7 +89,10 @@ function generatorTargets(generator: GeneratorResult | Skipped): Target[] {
   };
   return [
     check("validate-1000", "2", "validate, 1,000 aggregates: < 1.5 s", (s) => s.validate.time, 1500),
-    withNote(check("generate-cold-1000", "3", "generate from cold, 1,000 aggregates: < 15 s", (s) => s.cold.time, 15_000), size && `prettier alone on the same files: ${seconds(size.formatter.time)}; generate takes ${times(size.coldVsFormatter)} that`),
+    withNote(
+      check("generate-cold-1000", "3", "generate from cold, 1,000 aggregates: < 15 s", (s) => s.cold.time, 15_000),
+      size && `prettier alone on the same files: ${seconds(size.formatter.time)}; generate takes ${times(size.coldVsFormatter)} that`,
+    ),
     check("generate-unchanged-1000", "3", "generate with no change, 1,000 aggregates: < 1 s", (s) => s.unchanged.time, 1000),
     // Issue 15's tighter targets, once generation stopped running a formatter.
     check("generate-cold-1000-canonical", "15", "generate from cold, 1,000 aggregates: < 3 s", (s) => s.cold.time, 3000),
@@ -109,18 +112,44 @@ function runtimeTargets(runtime: RuntimeResult | Skipped): Target[] {
     const label = `${clients} client${clients === 1 ? "" : "s"}`;
     out.push(
       figures?.vsEmmett
-        ? { id: `vs-emmett-${clients}`, issue: "4", description: `PostgreSQL, ${label}: fluvius ≥ 1.5× Emmett`, figure: times(figures.vsEmmett), met: figures.vsEmmett.median >= 1.5 }
+        ? {
+            id: `vs-emmett-${clients}`,
+            issue: "4",
+            description: `PostgreSQL, ${label}: fluvius ≥ 1.5× Emmett`,
+            figure: times(figures.vsEmmett),
+            met: figures.vsEmmett.median >= 1.5,
+          }
         : { id: `vs-emmett-${clients}`, issue: "4", description: `PostgreSQL, ${label}: fluvius ≥ 1.5× Emmett`, figure: "—", met: null, note: why },
       figures
-        ? { id: `vs-raw-${clients}`, issue: "4", description: `PostgreSQL, ${label}: fluvius ≥ 50% of raw INSERT transactions`, figure: times(figures.vsRawTransaction), met: figures.vsRawTransaction.median >= 0.5 }
-        : { id: `vs-raw-${clients}`, issue: "4", description: `PostgreSQL, ${label}: fluvius ≥ 50% of raw INSERT transactions`, figure: "—", met: null, note: why },
+        ? {
+            id: `vs-raw-${clients}`,
+            issue: "4",
+            description: `PostgreSQL, ${label}: fluvius ≥ 50% of raw INSERT transactions`,
+            figure: times(figures.vsRawTransaction),
+            met: figures.vsRawTransaction.median >= 0.5,
+          }
+        : {
+            id: `vs-raw-${clients}`,
+            issue: "4",
+            description: `PostgreSQL, ${label}: fluvius ≥ 50% of raw INSERT transactions`,
+            figure: "—",
+            met: null,
+            note: why,
+          },
     );
   }
   const load = pg?.load;
   const description = "PostgreSQL: loading a 10,000-event stream with a snapshot ≥ 10× faster than without";
   if (!load) out.push({ id: "snapshot-10000", issue: "4", description, figure: "—", met: null, note: why });
   else if (load.events !== 10_000)
-    out.push({ id: "snapshot-10000", issue: "4", description, figure: times(load.snapshotSpeedup, 1), met: null, note: `this run used a ${load.events.toLocaleString("en-US")}-event stream (quick mode)` });
+    out.push({
+      id: "snapshot-10000",
+      issue: "4",
+      description,
+      figure: times(load.snapshotSpeedup, 1),
+      met: null,
+      note: `this run used a ${load.events.toLocaleString("en-US")}-event stream (quick mode)`,
+    });
   else out.push({ id: "snapshot-10000", issue: "4", description, figure: times(load.snapshotSpeedup, 1), met: load.snapshotSpeedup.median >= 10 });
   const lists = pg?.lists;
   const page1 = lists?.cases.find((c) => c.case === "page-1");
@@ -131,7 +160,14 @@ function runtimeTargets(runtime: RuntimeResult | Skipped): Target[] {
     out.push(
       lists.rows === 200_000
         ? { id: "list-page-1", issue: "14", description: listDescription, figure, met: page1.ms.runtime.median < 20 }
-        : { id: "list-page-1", issue: "14", description: listDescription, figure, met: null, note: `this run used ${lists.rows.toLocaleString("en-US")} rows (quick mode)` },
+        : {
+            id: "list-page-1",
+            issue: "14",
+            description: listDescription,
+            figure,
+            met: null,
+            note: `this run used ${lists.rows.toLocaleString("en-US")} rows (quick mode)`,
+          },
     );
   }
   return out;

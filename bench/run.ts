@@ -56,7 +56,10 @@ interface Options {
 
 function list<T extends string>(text: string | undefined, allowed: readonly T[], name: string): T[] | undefined {
   if (text === undefined) return undefined;
-  const items = text.split(",").map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const item of items) if (!allowed.includes(item as T)) throw new Error(`unknown ${name} '${item}' (one of ${allowed.join(", ")})`);
   return items as T[];
 }
@@ -220,7 +223,9 @@ async function main(argv: string[]): Promise<number> {
   writeOutputs(results, options, true);
   log("");
   for (const t of results.targets) log(`${t.met === null ? "  -  " : t.met ? " met " : " MISS"} ${t.description}: ${t.figure}${t.note ? ` (${t.note})` : ""}`);
-  log(`\nwrote ${[options.markdown, options.json, ...("status" in runtime ? [] : [options.svg])].map((f) => path.relative(process.cwd(), f)).join(", ")} in ${Math.round(results.durationSeconds)} s`);
+  log(
+    `\nwrote ${[options.markdown, options.json, ...("status" in runtime ? [] : [options.svg])].map((f) => path.relative(process.cwd(), f)).join(", ")} in ${Math.round(results.durationSeconds)} s`,
+  );
   return 0;
 }
 

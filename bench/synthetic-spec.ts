@@ -267,10 +267,7 @@ interface FileInput {
 
 function renderFile(input: FileInput): string {
   const { domain, chunk, first } = input;
-  const lines: string[] = [
-    `# Synthetic fluvius spec (bench/synthetic-spec.ts): domain ${domain}, part ${input.part} of ${input.parts}.`,
-    `domain: ${domain}`,
-  ];
+  const lines: string[] = [`# Synthetic fluvius spec (bench/synthetic-spec.ts): domain ${domain}, part ${input.part} of ${input.parts}.`, `domain: ${domain}`];
   if (first) {
     lines.push("revision: 1", `description: Synthetic benchmark domain with ${first.length} aggregate${first.length === 1 ? "" : "s"}`);
     if (first.some((a) => a.fields.some((f) => f.shape === FIELD_SHAPES.decimal))) {

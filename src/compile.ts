@@ -45,7 +45,10 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const sources = new Map<string, string>();
   const done = (extra: Partial<CompileResult> = {}): CompileResult => ({ diagnostics: diagnostics.sorted(), sources, fileCount: 0, ...extra });
 
-  const config = await loadConfig(host, diagnostics, { ...readOptions(options), ...(options.configPath === undefined ? {} : { explicitPath: options.configPath }) });
+  const config = await loadConfig(host, diagnostics, {
+    ...readOptions(options),
+    ...(options.configPath === undefined ? {} : { explicitPath: options.configPath }),
+  });
   if (config?.file) sources.set(config.file.displayPath, config.file.text);
   if (!config || diagnostics.hasErrors()) return done(config ? { config } : {});
 

@@ -14,7 +14,10 @@ const range = (s: Stats, f: (v: number) => string) => `${f(s.median)} <sub>(${f(
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const millis = (ms: number) => (ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`);
 const perSecond = (v: number) => n(Math.round(v));
-const ratio = (digits = 2) => (v: number) => `${v.toFixed(digits)}×`;
+const ratio =
+  (digits = 2) =>
+  (v: number) =>
+    `${v.toFixed(digits)}×`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 const BACKEND = { postgres: "PostgreSQL", pglite: "PGlite" } as const;
@@ -137,7 +140,10 @@ function loadTable(b: BackendFigures): string[] {
     `| fluvius, without snapshot (every event read and folded) | ${range(l.noSnapshot, millis)} | takes ${range(l.noSnapshotVsRaw, ratio(1))} the floor's time |`,
     `| floor: \`SELECT data\` of the ${n(l.events)} rows in version order, no fold | ${range(l.raw, millis)} | 1× (baseline) |`,
   ];
-  if (l.emmett && l.emmettVsNoSnapshot) rows.push(`| Emmett \`aggregateStream\` (it has no snapshots) | ${range(l.emmett, millis)} | takes ${range(l.emmettVsNoSnapshot, ratio(1))} the time of fluvius without snapshot |`);
+  if (l.emmett && l.emmettVsNoSnapshot)
+    rows.push(
+      `| Emmett \`aggregateStream\` (it has no snapshots) | ${range(l.emmett, millis)} | takes ${range(l.emmettVsNoSnapshot, ratio(1))} the time of fluvius without snapshot |`,
+    );
   return [`#### ${BACKEND[b.backend]}: a ${n(l.events)}-event stream`, "", "| load | time per load | ratio |", "|---|---:|---:|", ...rows, ""];
 }
 
@@ -228,5 +234,8 @@ export function renderMarkdown(r: BenchResults, chartLink: string | undefined): 
     ...httpSection(r.http),
     ...editorSection(r.editor),
   ];
-  return `${lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }

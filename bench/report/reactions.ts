@@ -7,7 +7,10 @@ const range = (s: Stats, f: (v: number) => string) => `${f(s.median)} <sub>(${f(
 const millis = (ms: number) => (ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`);
 const wholeMillis = (ms: number) => `${ms.toFixed(0)} ms`;
 const perSecond = (v: number) => n(Math.round(v));
-const ratio = (digits = 2) => (v: number) => `${v.toFixed(digits)}×`;
+const ratio =
+  (digits = 2) =>
+  (v: number) =>
+    `${v.toFixed(digits)}×`;
 const BACKEND = { postgres: "PostgreSQL", pglite: "PGlite" } as const;
 
 function reactionTables(b: BackendFigures): string[] {
@@ -42,7 +45,9 @@ function scaleTable(b: BackendFigures): string[] {
     "",
     "| read of the watched stream type | by type (a range of events_stream_type_tx_order per type) | global order, types as a filter (before) | before ÷ now |",
     "|---|---:|---:|---:|",
-    ...s.cases.map((c) => `| ${CASES[c.case]}, ${c.rows} events | ${range(c.byType, millis)} | ${range(c.globalOrder, millis)} | ${range(c.speedup, ratio(1))} |`),
+    ...s.cases.map(
+      (c) => `| ${CASES[c.case]}, ${c.rows} events | ${range(c.byType, millis)} | ${range(c.globalOrder, millis)} | ${range(c.speedup, ratio(1))} |`,
+    ),
     "",
   ];
 }
@@ -50,7 +55,8 @@ function scaleTable(b: BackendFigures): string[] {
 export function reactionSections(backends: readonly BackendFigures[]): string[] {
   if (!backends.some((b) => b.reactions || b.scale)) return [];
   const [server, embedded] = [backends.find((b) => b.backend === "postgres")?.scale, backends.find((b) => b.backend === "pglite")?.scale];
-  const smaller = server && embedded && embedded.events < server.events ? " PGlite builds its store in its one process, so its store is smaller than the server's." : "";
+  const smaller =
+    server && embedded && embedded.events < server.events ? " PGlite builds its store in its one process, so its store is smaller than the server's." : "";
   return [
     "### 2.4 Reactions",
     "",

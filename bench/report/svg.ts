@@ -77,7 +77,9 @@ function panel(backend: BackendFigures, x0: number, y0: number, width: number, h
         `<text x="${cx.toFixed(1)}" y="${(y(c.perSecond.max) - 5).toFixed(1)}" class="value">${compact(c.perSecond.median)}</text>`,
       );
     });
-    out.push(`<text x="${(left + g * groupWidth + groupWidth / 2).toFixed(1)}" y="${y(0) + 18}" class="group">${group.clients} client${group.clients === 1 ? "" : "s"}</text>`);
+    out.push(
+      `<text x="${(left + g * groupWidth + groupWidth / 2).toFixed(1)}" y="${y(0) + 18}" class="group">${group.clients} client${group.clients === 1 ? "" : "s"}</text>`,
+    );
   });
 }
 
@@ -102,7 +104,10 @@ export function runtimeChart(runtime: RuntimeResult): string {
   backends.forEach((backend, i) => panel(backend, i * panelWidth, 44, panelWidth, panelHeight, out));
   let x = 16;
   for (const id of ids) {
-    out.push(`<rect x="${x}" y="${legendTop + 4}" width="12" height="12" fill="${COLORS[id]}"/>`, `<text x="${x + 17}" y="${legendTop + 14}" class="legend">${escape(LEGEND[id])}</text>`);
+    out.push(
+      `<rect x="${x}" y="${legendTop + 4}" width="12" height="12" fill="${COLORS[id]}"/>`,
+      `<text x="${x + 17}" y="${legendTop + 14}" class="legend">${escape(LEGEND[id])}</text>`,
+    );
     x += 30 + LEGEND[id].length * 7;
   }
   out.push("</svg>");

@@ -6,7 +6,10 @@ import type { CostContender } from "../runtime/subjects/costs.js";
 const n = (value: number) => value.toLocaleString("en-US");
 const range = (s: Stats, f: (v: number) => string) => `${f(s.median)} <sub>(${f(s.min)}–${f(s.max)})</sub>`;
 const perSecond = (v: number) => n(Math.round(v));
-const ratio = (digits = 2) => (v: number) => `${v.toFixed(digits)}×`;
+const ratio =
+  (digits = 2) =>
+  (v: number) =>
+    `${v.toFixed(digits)}×`;
 const BACKEND = { postgres: "PostgreSQL", pglite: "PGlite" } as const;
 
 function projectionTable(b: BackendFigures): string[] {

@@ -171,8 +171,7 @@ async function benchLoad(backend: Backend, options: RuntimeOptions, log: (line: 
     type Variant = "snapshot" | "no-snapshot" | "raw" | "emmett";
     const variants: Variant[] = emmett ? ["snapshot", "no-snapshot", "raw", "emmett"] : ["snapshot", "no-snapshot", "raw"];
     const samples = new Map<Variant, number[]>(variants.map((v) => [v, []]));
-    const measure = (v: Variant) =>
-      v === "emmett" ? emmett!.call<LoadRun>("run", options.loadSeconds) : fluvius.call<LoadRun>("run", v, options.loadSeconds);
+    const measure = (v: Variant) => (v === "emmett" ? emmett!.call<LoadRun>("run", options.loadSeconds) : fluvius.call<LoadRun>("run", v, options.loadSeconds));
     for (const v of variants) await measure(v); // warm-up
     for (let round = 0; round < options.runs; round++) {
       const line: string[] = [];
@@ -252,7 +251,11 @@ export async function benchRuntime(options: RuntimeOptions): Promise<RuntimeResu
     lap("asynchronous view");
     const costs = await benchCosts(backend, viewOptions, log);
     lap("costs");
-    const lists = await benchLists(backend, { ...options.lists, runs: options.runs, poolSize: options.poolSize, seconds: options.seconds, warmupSeconds: options.warmupSeconds }, log);
+    const lists = await benchLists(
+      backend,
+      { ...options.lists, runs: options.runs, poolSize: options.poolSize, seconds: options.seconds, warmupSeconds: options.warmupSeconds },
+      log,
+    );
     if (lists) lap("lists");
     backends.push({ backend, commands, load, subscription, reactions, scale, projection, costs, ...(lists ? { lists } : {}) });
   }

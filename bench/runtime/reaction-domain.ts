@@ -4,7 +4,15 @@
  * account it names with a deposit. Written by hand the way `fluvius generate` hands a
  * domain to the runtime (compare fixtures/valid/shop/expected/generated/shop/_reactions.ts).
  */
-import { createPolicy, defineAggregate, defineReaction, type Actor, type AnyReactionDefinition, type DomainDefinition, type EventRecord } from "@fluvius/runtime";
+import {
+  createPolicy,
+  defineAggregate,
+  defineReaction,
+  type Actor,
+  type AnyReactionDefinition,
+  type DomainDefinition,
+  type EventRecord,
+} from "@fluvius/runtime";
 import { account, TENANT } from "./banking.js";
 
 interface PingState {
@@ -42,7 +50,9 @@ const creditOnPing: AnyReactionDefinition = defineReaction<PingEvent>({
   on: { streamType: "bench.ping", eventType: "pinged" },
   effect: {
     kind: "commands",
-    commands: (event: EventRecord<PingEvent>) => [{ domain: "banking", aggregate: "account", action: "deposit", streamId: event.event.data.accountId, payload: { amount: "1.00" } }],
+    commands: (event: EventRecord<PingEvent>) => [
+      { domain: "banking", aggregate: "account", action: "deposit", streamId: event.event.data.accountId, payload: { amount: "1.00" } },
+    ],
   },
 });
 

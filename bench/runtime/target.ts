@@ -7,9 +7,7 @@ import pg from "pg";
 import { pgDatabase, type Database } from "@fluvius/runtime";
 import { openPglite, pgliteDatabase } from "@fluvius/runtime/pglite";
 
-export type Target =
-  | { readonly backend: "postgres"; readonly url: string; readonly poolSize: number }
-  | { readonly backend: "pglite"; readonly dir: string };
+export type Target = { readonly backend: "postgres"; readonly url: string; readonly poolSize: number } | { readonly backend: "pglite"; readonly dir: string };
 
 export interface Connection {
   readonly db: Database;

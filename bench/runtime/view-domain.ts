@@ -32,7 +32,13 @@ function customerDeposits(name: string, async: boolean): ViewDefinition {
         change: (event: EventRecord<DepositMadeEvent>, state: AccountState) => {
           const key = [state.customerId];
           if (key.some((part) => part === undefined || part === null)) return undefined;
-          return { key, operations: [{ kind: "count", field: "deposits" }, { kind: "add", field: "total", value: event.event.data.amount }] };
+          return {
+            key,
+            operations: [
+              { kind: "count", field: "deposits" },
+              { kind: "add", field: "total", value: event.event.data.amount },
+            ],
+          };
         },
       },
     ],

@@ -21,10 +21,15 @@ async function activate(context) {
   const command = fluviusCommand();
   const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const run = { command, args: ["lsp"], transport: TransportKind.stdio, options: cwd ? { cwd, shell: process.platform === "win32" } : {} };
-  client = new LanguageClient("fluvius", "fluvius", { run, debug: run }, {
-    documentSelector: [{ scheme: "file", language: "yaml" }],
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{yaml,yml}") },
-  });
+  client = new LanguageClient(
+    "fluvius",
+    "fluvius",
+    { run, debug: run },
+    {
+      documentSelector: [{ scheme: "file", language: "yaml" }],
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{yaml,yml}") },
+    },
+  );
   context.subscriptions.push(client);
   await client.start();
 }

@@ -20,7 +20,13 @@ export interface BreakingOptions {
 }
 
 export type BreakingResult =
-  | { readonly ok: true; readonly diagnostics: readonly Diagnostic[]; readonly sources: ReadonlyMap<string, string>; readonly compared: readonly string[]; readonly suppressed: ReportSummary["suppressed"] }
+  | {
+      readonly ok: true;
+      readonly diagnostics: readonly Diagnostic[];
+      readonly sources: ReadonlyMap<string, string>;
+      readonly compared: readonly string[];
+      readonly suppressed: ReportSummary["suppressed"];
+    }
   /** Nothing was compared: the current specs have errors (diagnostics), or the other side cannot be read (problem). */
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[]; readonly sources: ReadonlyMap<string, string>; readonly problem: string };
 
@@ -32,7 +38,8 @@ export type BreakingResult =
 export async function checkBreaking(options: BreakingOptions): Promise<BreakingResult> {
   const current = await compile({ host: options.host, ...(options.configPath === undefined ? {} : { configPath: options.configPath }) });
   const { sources } = current;
-  if (!current.domains || !current.config) return { ok: false, diagnostics: current.diagnostics, sources, problem: "the current specs have errors: fix them first (`fluvius validate`)" };
+  if (!current.domains || !current.config)
+    return { ok: false, diagnostics: current.diagnostics, sources, problem: "the current specs have errors: fix them first (`fluvius validate`)" };
   const config = current.config;
   const model = lower(current.domains);
   const findings: Finding[] = [];
@@ -44,14 +51,25 @@ export async function checkBreaking(options: BreakingOptions): Promise<BreakingR
     const before = await compile({ host: memoryHost(files) });
     if (!before.domains) {
       const errors = before.diagnostics.filter((d) => d.severity === "error").length;
-      return { ok: false, diagnostics: [], sources, problem: `the specs at ${options.against} do not validate (${errors} error${errors === 1 ? "" : "s"}): compare with another revision` };
+      return {
+        ok: false,
+        diagnostics: [],
+        sources,
+        problem: `the specs at ${options.against} do not validate (${errors} error${errors === 1 ? "" : "s"}): compare with another revision`,
+      };
     }
     findings.push(...compareModels(lower(before.domains), model));
     compared.push(options.against);
   }
   if (options.lock === true || options.against === undefined) {
     const text = await options.host.readText(resolvePath(config.root, LOCK_NAME));
-    if (text === undefined) return { ok: false, diagnostics: [], sources, problem: `there is no ${LOCK_NAME} yet: \`fluvius generate\` writes it (commit it), or compare with a revision: --against <ref>` };
+    if (text === undefined)
+      return {
+        ok: false,
+        diagnostics: [],
+        sources,
+        problem: `there is no ${LOCK_NAME} yet: \`fluvius generate\` writes it (commit it), or compare with a revision: --against <ref>`,
+      };
     const lock = parseLock(text);
     if ("problem" in lock) return { ok: false, diagnostics: [], sources, problem: `${LOCK_NAME} cannot be read: ${lock.problem}` };
     const seen = new Set(findings.map((f) => `${f.code} ${JSON.stringify(f.subject)}`));

@@ -20,7 +20,13 @@ export type BreakingCode =
 
 /** What a finding is about, for its position in the current specs and for suppressions. */
 export type Subject =
-  | { readonly domain: string; readonly aggregate?: string; readonly section?: "events" | "actions" | "state"; readonly name?: string; readonly field?: readonly string[] }
+  | {
+      readonly domain: string;
+      readonly aggregate?: string;
+      readonly section?: "events" | "actions" | "state";
+      readonly name?: string;
+      readonly field?: readonly string[];
+    }
   | { readonly domain: string; readonly role: string; readonly permission: string };
 
 export interface Finding {
@@ -33,7 +39,14 @@ export interface Finding {
 export function subjectText(subject: Subject): string {
   if ("role" in subject) return `${subject.domain}.role:${subject.role}:${subject.permission}`;
   const head = [subject.domain, subject.aggregate].filter((p) => p !== undefined).join(".");
-  const name = subject.name === undefined ? "" : subject.section === "actions" ? `:${subject.name}` : subject.section === "state" ? `.state.${subject.name}` : `.${subject.name}`;
+  const name =
+    subject.name === undefined
+      ? ""
+      : subject.section === "actions"
+        ? `:${subject.name}`
+        : subject.section === "state"
+          ? `.state.${subject.name}`
+          : `.${subject.name}`;
   return `${head}${name}${subject.field === undefined || subject.field.length === 0 ? "" : `.${subject.field.join(".")}`}`;
 }
 
@@ -59,7 +72,11 @@ export function compareEvents(locked: EventLock["events"], model: Model): Findin
     // A higher version than any recorded: old events are upcast, step by step.
     if (was === undefined) continue;
     for (const change of compareFields(was, now.fields, "stored")) {
-      findings.push({ code: eventCode(change), subject: { ...subject, field: change.path }, detail: `${change.detail} in event '${type}' without a version bump (and an upcaster)` });
+      findings.push({
+        code: eventCode(change),
+        subject: { ...subject, field: change.path },
+        detail: `${change.detail} in event '${type}' without a version bump (and an upcaster)`,
+      });
     }
   }
   return findings;
@@ -86,12 +103,20 @@ function compareCommands(old: DomainModel, next: DomainModel | undefined): Findi
       const subject = { domain: old.name, aggregate: aggregate.name, section: "actions" as const, name: action.name };
       const nowAction = now?.actions.find((a) => a.name === action.name);
       if (!nowAction) {
-        findings.push({ code: "action-removed", subject, detail: `action '${old.name}:${aggregate.name}:${action.name}' was removed (or renamed): clients that send it get 404` });
+        findings.push({
+          code: "action-removed",
+          subject,
+          detail: `action '${old.name}:${aggregate.name}:${action.name}' was removed (or renamed): clients that send it get 404`,
+        });
         continue;
       }
       for (const change of compareFields(fieldsOf(action.payload), fieldsOf(nowAction.payload), "sent")) {
         const code = change.kind === "removed" ? "command-field-removed" : change.kind === "required" ? "command-field-required" : "command-field-narrowed";
-        findings.push({ code, subject: { ...subject, field: change.path }, detail: `${change.detail} in the payload of '${aggregate.name}:${action.name}': what clients send today is refused` });
+        findings.push({
+          code,
+          subject: { ...subject, field: change.path },
+          detail: `${change.detail} in the payload of '${aggregate.name}:${action.name}': what clients send today is refused`,
+        });
       }
     }
   }
@@ -107,7 +132,11 @@ function compareState(old: DomainModel, next: DomainModel | undefined): Finding[
       if (change.kind === "required") continue;
       const [name = "", ...rest] = change.path;
       const code = change.kind === "removed" ? "state-field-removed" : "state-field-retyped";
-      findings.push({ code, subject: { domain: old.name, aggregate: aggregate.name, section: "state", name, field: rest }, detail: `${change.detail} in the state of '${aggregate.name}': list filters and rows change for clients` });
+      findings.push({
+        code,
+        subject: { domain: old.name, aggregate: aggregate.name, section: "state", name, field: rest },
+        detail: `${change.detail} in the state of '${aggregate.name}': list filters and rows change for clients`,
+      });
     }
   }
   return findings;
@@ -122,7 +151,11 @@ function comparePolicies(old: DomainModel, next: DomainModel | undefined): Findi
     const before = allowed(old, role);
     for (const permission of new Set(allowed(next, role))) {
       if (before.some((p) => covers(p, permission))) continue;
-      findings.push({ code: "permission-granted", subject: { domain: next.name, role, permission }, detail: `role '${role}' is newly allowed '${permission}' in domain '${next.name}'` });
+      findings.push({
+        code: "permission-granted",
+        subject: { domain: next.name, role, permission },
+        detail: `role '${role}' is newly allowed '${permission}' in domain '${next.name}'`,
+      });
     }
   }
   return findings;

@@ -10,7 +10,8 @@ const run = promisify(execFile);
  * project's folder.
  */
 export async function projectFilesAt(projectRoot: string, ref: string): Promise<Record<string, string> | { readonly problem: string }> {
-  const git = async (args: readonly string[], cwd = projectRoot) => (await run("git", [...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" })).stdout;
+  const git = async (args: readonly string[], cwd = projectRoot) =>
+    (await run("git", [...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" })).stdout;
   let top: string;
   try {
     top = (await git(["rev-parse", "--show-toplevel"])).trim();
@@ -20,12 +21,17 @@ export async function projectFilesAt(projectRoot: string, ref: string): Promise<
   try {
     await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   } catch {
-    return { problem: `'${ref}' is not a revision of this repository (a branch, tag or commit; fetch it first in a shallow CI checkout, e.g. \`git fetch origin main\`)` };
+    return {
+      problem: `'${ref}' is not a revision of this repository (a branch, tag or commit; fetch it first in a shallow CI checkout, e.g. \`git fetch origin main\`)`,
+    };
   }
   const prefix = path.relative(top, projectRoot).split(path.sep).join("/");
   const listed = (await git(["ls-tree", "-r", "--name-only", "-z", ref, "--", prefix === "" ? "." : prefix], top)).split("\0").filter((p) => p !== "");
   const wanted = listed.filter((p) => /\.ya?ml$/.test(p) && !p.split("/").includes("node_modules"));
-  const texts = await catFiles(top, wanted.map((p) => `${ref}:${p}`));
+  const texts = await catFiles(
+    top,
+    wanted.map((p) => `${ref}:${p}`),
+  );
   const files: Record<string, string> = {};
   wanted.forEach((p, i) => {
     files[prefix === "" ? p : path.posix.relative(prefix, p)] = texts[i] ?? "";

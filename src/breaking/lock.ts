@@ -21,7 +21,8 @@ export function currentEvents(model: Model): Map<string, { readonly version: num
   const events = new Map<string, { version: number; fields: Fields }>();
   for (const domain of model.domains) {
     for (const aggregate of domain.aggregates) {
-      for (const event of aggregate.events) events.set(`${domain.name}.${aggregate.name}.${event.name}`, { version: event.version, fields: fieldsOf(event.payload) });
+      for (const event of aggregate.events)
+        events.set(`${domain.name}.${aggregate.name}.${event.name}`, { version: event.version, fields: fieldsOf(event.payload) });
     }
   }
   return events;
@@ -40,7 +41,8 @@ export function nextLock(previous: EventLock | undefined, model: Model): EventLo
 
 /** Deterministic text: keys sorted at every level, two-space indentation, a final newline. */
 export function serializeLock(lock: EventLock): string {
-  const about = "fluvius event lock: the data of every event type and version the project has had. Commit it; `fluvius generate` keeps it, `fluvius breaking --lock` checks against it.";
+  const about =
+    "fluvius event lock: the data of every event type and version the project has had. Commit it; `fluvius generate` keeps it, `fluvius breaking --lock` checks against it.";
   return `${JSON.stringify({ $comment: about, ...(sortedDeep(lock) as object) }, null, 2)}\n`;
 }
 

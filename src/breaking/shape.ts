@@ -103,7 +103,9 @@ export function compareShapes(was: Shape, now: Shape, mode: "stored" | "sent", p
   if (was.type === "unknown" || now.type === "unknown") return [];
   if (was.type === "enum" && now.type === "enum") {
     const removed = was.values.filter((v) => !now.values.includes(v));
-    return removed.length === 0 ? [] : [{ kind: "enum-value-removed", path, detail: `field '${name}' no longer allows ${removed.map((v) => `'${v}'`).join(", ")}` }];
+    return removed.length === 0
+      ? []
+      : [{ kind: "enum-value-removed", path, detail: `field '${name}' no longer allows ${removed.map((v) => `'${v}'`).join(", ")}` }];
   }
   if (was.type === "array" && now.type === "array") return compareShapes(was.of, now.of, mode, path);
   if (was.type === "object" && now.type === "object") return compareFields(was.fields, now.fields, mode, path);

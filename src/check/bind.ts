@@ -85,10 +85,8 @@ function bindDomain(name: string, files: readonly SpecFile[]): BoundDomain {
       for (const [action, actionSpec] of Object.entries(spec.actions ?? {}))
         declare(actions, "Action", { name: action, spec: actionSpec, file, path: ["aggregates", n, "actions", action] });
     }
-    for (const [n, spec] of Object.entries(content.policies?.roles ?? {}))
-      declare(roles, "Role", { name: n, spec, file, path: ["policies", "roles", n] });
-    for (const [i, spec] of (content.policies?.rules ?? []).entries())
-      rules.push({ name: `#${i + 1}`, spec, file, path: ["policies", "rules", i] });
+    for (const [n, spec] of Object.entries(content.policies?.roles ?? {})) declare(roles, "Role", { name: n, spec, file, path: ["policies", "roles", n] });
+    for (const [i, spec] of (content.policies?.rules ?? []).entries()) rules.push({ name: `#${i + 1}`, spec, file, path: ["policies", "rules", i] });
     for (const [n, spec] of Object.entries(content.reactions ?? {})) declare(reactions, "Reaction", { name: n, spec, file, path: ["reactions", n] });
     for (const [n, spec] of Object.entries(content.external ?? {})) declare(externals, "External event", { name: n, spec, file, path: ["external", n] });
     for (const [n, spec] of Object.entries(content.views ?? {})) declare(views, "View", { name: n, spec, file, path: ["views", n] });

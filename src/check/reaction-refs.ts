@@ -38,7 +38,12 @@ function findAggregate(domain: BoundDomain, name: string, report: Report, at: Si
 }
 
 /** The event a reaction listens to; reports (when `report` is given) what does not exist. */
-export function resolveReactionSource(home: BoundDomain, reaction: Declaration<ReactionSpec>, context: CheckContext, report: Report): ResolvedEvent | undefined {
+export function resolveReactionSource(
+  home: BoundDomain,
+  reaction: Declaration<ReactionSpec>,
+  context: CheckContext,
+  report: Report,
+): ResolvedEvent | undefined {
   const at = { file: reaction.file, path: [...reaction.path, "on"] };
   const ref = splitEventRef(reaction.spec.on, home.name);
   const domain = findDomain(ref.domain, context, report, at);
@@ -47,7 +52,13 @@ export function resolveReactionSource(home: BoundDomain, reaction: Declaration<R
     if (!external) {
       report?.(
         "unknown-reaction-event",
-        { reaction: reaction.name, relation: "listens to", event: ref.event, owner: `an external event of domain '${domain.name}'`, suggestion: didYouMean(ref.event, domain.externals.keys()) },
+        {
+          reaction: reaction.name,
+          relation: "listens to",
+          event: ref.event,
+          owner: `an external event of domain '${domain.name}'`,
+          suggestion: didYouMean(ref.event, domain.externals.keys()),
+        },
         at,
       );
       return undefined;
@@ -60,7 +71,13 @@ export function resolveReactionSource(home: BoundDomain, reaction: Declaration<R
   if (!Object.hasOwn(events, ref.event)) {
     report?.(
       "unknown-reaction-event",
-      { reaction: reaction.name, relation: "listens to", event: ref.event, owner: `an event of aggregate '${aggregate.name}'`, suggestion: didYouMean(ref.event, Object.keys(events)) },
+      {
+        reaction: reaction.name,
+        relation: "listens to",
+        event: ref.event,
+        owner: `an event of aggregate '${aggregate.name}'`,
+        suggestion: didYouMean(ref.event, Object.keys(events)),
+      },
       at,
     );
     return undefined;
@@ -69,7 +86,13 @@ export function resolveReactionSource(home: BoundDomain, reaction: Declaration<R
 }
 
 /** The action a `do` reaction issues; reports (when `report` is given) what does not exist. */
-export function resolveReactionCommand(home: BoundDomain, reaction: Declaration<ReactionSpec>, text: string, context: CheckContext, report: Report): ResolvedCommand | undefined {
+export function resolveReactionCommand(
+  home: BoundDomain,
+  reaction: Declaration<ReactionSpec>,
+  text: string,
+  context: CheckContext,
+  report: Report,
+): ResolvedCommand | undefined {
   const at = { file: reaction.file, path: [...reaction.path, "do"] };
   const ref = splitCommandRef(text, home.name);
   const domain = findDomain(ref.domain, context, report, at);

@@ -31,7 +31,8 @@ export function typeReactionValue(text: unknown, scope: ReactionValueScope, at: 
   const parsed = parseReactionValue(text);
   if (parsed?.kind === "literal") return { kind: "literal", value: parsed.value };
   const written = String(text);
-  if (parsed?.kind === "event-meta") return { kind: "reference", text: written, value: parsed, type: META_TYPES[parsed.name] ?? { kind: "unknown" }, optional: false };
+  if (parsed?.kind === "event-meta")
+    return { kind: "reference", text: written, value: parsed, type: META_TYPES[parsed.name] ?? { kind: "unknown" }, optional: false };
   if (parsed?.kind === "event-data") {
     const found = fieldAt(scope.data, parsed.path);
     if (found) return { kind: "reference", text: written, value: parsed, ...found };
@@ -43,13 +44,27 @@ export function typeReactionValue(text: unknown, scope: ReactionValueScope, at: 
     const fields = scope.item.kind === "object" ? scope.item.fields : [];
     const found = fieldAt(fields, parsed.path);
     if (found) return { kind: "reference", text: written, value: parsed, ...found };
-    scope.context.report("unknown-event-field", { field: `$item.${parsed.path.join(".")}`, event: scope.event, suggestion: didYouMean(parsed.path[0] ?? "", fields.map((f) => f.name)) }, at);
+    scope.context.report(
+      "unknown-event-field",
+      {
+        field: `$item.${parsed.path.join(".")}`,
+        event: scope.event,
+        suggestion: didYouMean(
+          parsed.path[0] ?? "",
+          fields.map((f) => f.name),
+        ),
+      },
+      at,
+    );
     return undefined;
   }
   const allowed = ["$event.data.<field>", ...EVENT_META_NAMES.map((m) => `$event.${m}`), ...(scope.item ? ["$item", "$item.<field>"] : [])];
   // `$event.meta.x` is a natural guess for `$event.x`: say so directly.
   const meta = /^\$event\.meta\.([A-Za-z]+)$/.exec(written)?.[1];
-  const suggestion = meta !== undefined && (EVENT_META_NAMES as readonly string[]).includes(meta) ? ` Did you mean '$event.${meta}'?` : didYouMean(written, [...scope.data.map((f) => `$event.data.${f.name}`), ...EVENT_META_NAMES.map((m) => `$event.${m}`)]);
+  const suggestion =
+    meta !== undefined && (EVENT_META_NAMES as readonly string[]).includes(meta)
+      ? ` Did you mean '$event.${meta}'?`
+      : didYouMean(written, [...scope.data.map((f) => `$event.data.${f.name}`), ...EVENT_META_NAMES.map((m) => `$event.${m}`)]);
   scope.context.report("unknown-variable", { text: written, allowed: allowed.join(", "), suggestion }, at);
   return undefined;
 }
@@ -70,5 +85,16 @@ export function fieldAt(fields: readonly FieldInfo[], path: readonly string[]): 
 }
 
 function reportUnknownField(path: readonly string[], data: readonly FieldInfo[], scope: ReactionValueScope, at: Site): void {
-  scope.context.report("unknown-event-field", { field: path.join("."), event: scope.event, suggestion: didYouMean(path[0] ?? "", data.map((f) => f.name)) }, at);
+  scope.context.report(
+    "unknown-event-field",
+    {
+      field: path.join("."),
+      event: scope.event,
+      suggestion: didYouMean(
+        path[0] ?? "",
+        data.map((f) => f.name),
+      ),
+    },
+    at,
+  );
 }

@@ -78,7 +78,7 @@ function primitiveProblem(value: unknown, primitive: string, c: Constraints): st
       if (!isDecimalString(value)) {
         return typeof value === "number"
           ? `a decimal is written as a string so it stays exact, e.g. "${value.toFixed(c.scale ?? 2)}"`
-          : expected("a decimal string such as \"0.00\"");
+          : expected('a decimal string such as "0.00"');
       }
       if (c.scale !== undefined && scaleOf(value) > c.scale) return `"${value}" has more than ${c.scale} digits after the point`;
       return boundsProblem(new Big(value), c);

@@ -42,13 +42,7 @@ function collectFieldSites(domain: BoundDomain): FieldSite[] {
   return sites;
 }
 
-function addFields(
-  sites: FieldSite[],
-  fields: FieldsSpec | undefined,
-  path: DataPath,
-  scope: FieldScope,
-  base: Pick<FieldSite, "file" | "aggregate">,
-): void {
+function addFields(sites: FieldSite[], fields: FieldsSpec | undefined, path: DataPath, scope: FieldScope, base: Pick<FieldSite, "file" | "aggregate">): void {
   if (fields === undefined) return;
   for (const name in fields) {
     const spec = fields[name];

@@ -18,7 +18,13 @@ export const diagnosticsFlags = {
  */
 export function diagnosticsOutput(
   diagnostics: readonly Diagnostic[],
-  options: { readonly format: string; readonly color: boolean; readonly sources: ReadonlyMap<string, string>; readonly toolVersion: string; readonly summary: string },
+  options: {
+    readonly format: string;
+    readonly color: boolean;
+    readonly sources: ReadonlyMap<string, string>;
+    readonly toolVersion: string;
+    readonly summary: string;
+  },
 ): string | undefined {
   switch (options.format) {
     case "json":

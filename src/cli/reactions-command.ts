@@ -57,12 +57,17 @@ export abstract class ReactionsCommand extends FluviusCommand {
   protected checkIds(ids: readonly string[]): void {
     const bad = ids.filter((id) => !UUID.test(id));
     if (bad.length > 0) {
-      this.usage(`${bad.map((id) => `'${id}'`).join(", ")} ${bad.length === 1 ? "is not a parked delivery id" : "are not parked delivery ids"}: ids are UUIDs, as \`fluvius reactions status\` lists them.`);
+      this.usage(
+        `${bad.map((id) => `'${id}'`).join(", ")} ${bad.length === 1 ? "is not a parked delivery id" : "are not parked delivery ids"}: ids are UUIDs, as \`fluvius reactions status\` lists them.`,
+      );
     }
   }
 
   /** Config, the project's reactions and the database with v2 system tables; or a message and exit 1. */
-  protected async openSession(flags: { readonly config?: string | undefined; readonly "database-url"?: string | undefined }, command: string): Promise<ReactionsSession> {
+  protected async openSession(
+    flags: { readonly config?: string | undefined; readonly "database-url"?: string | undefined },
+    command: string,
+  ): Promise<ReactionsSession> {
     const host = nodeHost();
     const config = await loadConfig(host, this.diagnostics, flags.config === undefined ? {} : { explicitPath: flags.config });
     if (!config || this.diagnostics.hasErrors()) return this.stop("fluvius.yaml has errors.");
@@ -91,14 +96,16 @@ export abstract class ReactionsCommand extends FluviusCommand {
       }
       return this.stop("cannot open the database.");
     }
-    if ("absent" in opened) return this.stop(`the embedded database ${opened.absent} does not exist yet: run \`fluvius migrate up\` (or \`fluvius serve --migrate\`) first.`);
+    if ("absent" in opened)
+      return this.stop(`the embedded database ${opened.absent} does not exist yet: run \`fluvius migrate up\` (or \`fluvius serve --migrate\`) first.`);
     const installed = await installedSystemSchemaVersion(opened.store.database).catch(async (error: unknown) => {
       await opened.close();
       throw error;
     });
     if (installed < systemSchemaVersion) {
       await opened.close();
-      if (installed === 0) return this.stop(`${opened.target.description} has no fluvius system tables yet: run \`fluvius migrate up\` (or \`fluvius serve --migrate\`) first.`);
+      if (installed === 0)
+        return this.stop(`${opened.target.description} has no fluvius system tables yet: run \`fluvius migrate up\` (or \`fluvius serve --migrate\`) first.`);
       return this.stop(
         `the database's system tables are v${installed}; reactions need v${systemSchemaVersion}: run \`fluvius migrate new upgrade-fluvius\`, then \`fluvius migrate up\`.`,
       );
@@ -114,9 +121,13 @@ export abstract class ReactionsCommand extends FluviusCommand {
     const ids = argv.map(String);
     const command = `fluvius reactions ${kind}`;
     if (flags.all && ids.length > 0) return this.usage("give either ids or --all, not both.");
-    if (!flags.all && ids.length === 0) return this.usage(`name the parked deliveries to ${kind} (their ids, from \`fluvius reactions status\`)${kind === "retry" ? ", or --all" : ", or --all --reaction <domain.name>"}.`);
+    if (!flags.all && ids.length === 0)
+      return this.usage(
+        `name the parked deliveries to ${kind} (their ids, from \`fluvius reactions status\`)${kind === "retry" ? ", or --all" : ", or --all --reaction <domain.name>"}.`,
+      );
     if (flags.reaction !== undefined && !flags.all) return this.usage("--reaction goes with --all (ids name their deliveries already).");
-    if (kind === "skip" && flags.all && flags.reaction === undefined) return this.usage("skip --all needs --reaction <domain.name>: skipping gives up on deliveries for good, so it is done one reaction at a time.");
+    if (kind === "skip" && flags.all && flags.reaction === undefined)
+      return this.usage("skip --all needs --reaction <domain.name>: skipping gives up on deliveries for good, so it is done one reaction at a time.");
     this.checkIds(ids);
 
     const session = await this.openSession(flags, command);

@@ -44,7 +44,11 @@ export abstract class ServiceCommand extends FluviusCommand {
     if (diagnostics.hasErrors()) return stop("the migrations folder has errors.");
     const opened = await openProjectDatabase(
       config,
-      { cwd: host.cwd, command: mode.http ? "fluvius serve" : "fluvius worker", ...(flags["database-url"] === undefined ? {} : { url: flags["database-url"] }) },
+      {
+        cwd: host.cwd,
+        command: mode.http ? "fluvius serve" : "fluvius worker",
+        ...(flags["database-url"] === undefined ? {} : { url: flags["database-url"] }),
+      },
       diagnostics,
     );
     if (!opened) return stop("cannot open the database.");
@@ -58,7 +62,8 @@ export abstract class ServiceCommand extends FluviusCommand {
       if (flags.migrate) {
         const adoption = await adoptDevChanges(host, target, folder);
         if (adoption.status === "mismatch") throw new StopError(adoption.problem);
-        if (adoption.status === "adopted") this.log(`adopted ${adoption.names.join(", ")}: the development migrations of \`fluvius dev\` made its schema already`);
+        if (adoption.status === "adopted")
+          this.log(`adopted ${adoption.names.join(", ")}: the development migrations of \`fluvius dev\` made its schema already`);
         const result = await migrateUp(target, folder.migrations, folder.displayDir, {
           onProgress: (p) => {
             if (p.kind === "applying") process.stdout.write(`applying ${p.file.name} … `);
@@ -73,7 +78,8 @@ export abstract class ServiceCommand extends FluviusCommand {
         diagnostics.add(status.diagnostics);
         if (diagnostics.hasErrors()) throw new StopError("the database and the migrations folder disagree.");
         if (folder.migrations.length === 0) throw new StopError("there are no migrations yet: run `fluvius migrate new init`, then `fluvius serve --migrate`.");
-        if (status.pending.length > 0) throw new StopError(`${status.pending.length} migration(s) are not applied: run \`fluvius migrate up\` or \`fluvius serve --migrate\`.`);
+        if (status.pending.length > 0)
+          throw new StopError(`${status.pending.length} migration(s) are not applied: run \`fluvius migrate up\` or \`fluvius serve --migrate\`.`);
       }
 
       const code = await loadProjectCode(config);
@@ -87,7 +93,17 @@ export abstract class ServiceCommand extends FluviusCommand {
         this.log(workers.summary);
       }
       if (mode.http) {
-        const started = await startProjectHttp({ host, config, store, code, project, ...(flags.config === undefined ? {} : { configPath: flags.config }), log: flags.log ?? false, port: flags.port ?? 3000, listenHost: flags.host ?? "127.0.0.1" });
+        const started = await startProjectHttp({
+          host,
+          config,
+          store,
+          code,
+          project,
+          ...(flags.config === undefined ? {} : { configPath: flags.config }),
+          log: flags.log ?? false,
+          port: flags.port ?? 3000,
+          listenHost: flags.host ?? "127.0.0.1",
+        });
         closers.push(() => started.app.close());
         for (const line of started.banner) this.log(line);
       }

@@ -21,7 +21,10 @@ Development migrations are recorded in the database (public.fluvius_dev_migratio
   static override examples = [
     { command: "<%= config.bin %> dev", description: "Serve on http://127.0.0.1:3000 and follow every change." },
     { command: "<%= config.bin %> dev --port 8080 --log", description: "Another port, and every request logged." },
-    { command: "<%= config.bin %> dev --allow-destructive", description: "Also apply dropped fields and narrowed types to the development database (their data is lost)." },
+    {
+      command: "<%= config.bin %> dev --allow-destructive",
+      description: "Also apply dropped fields and narrowed types to the development database (their data is lost).",
+    },
     { command: "<%= config.bin %> dev --reset", description: "Start from an empty development database with the committed migrations." },
     { command: "<%= config.bin %> migrate new add-tags", description: "Then, in another terminal: turn what dev applied into migrations/NNNN_add_tags.sql." },
   ];
@@ -31,7 +34,9 @@ Development migrations are recorded in the database (public.fluvius_dev_migratio
     host: Flags.string({ description: "Address to listen on.", default: "127.0.0.1" }),
     config: configFlag,
     log: Flags.boolean({ description: "Log every request (JSON lines)." }),
-    "allow-destructive": Flags.boolean({ description: "Apply drops, removed enum values and narrowing type changes to the development database instead of refusing them." }),
+    "allow-destructive": Flags.boolean({
+      description: "Apply drops, removed enum values and narrowing type changes to the development database instead of refusing them.",
+    }),
     reset: Flags.boolean({ description: "Delete the embedded development database first; it is created again from the migrations folder." }),
     debounce: Flags.integer({ description: "Milliseconds without file changes before a cycle starts.", default: 150, min: 0 }),
   };

@@ -20,7 +20,10 @@ Without --out the page goes to stdout. The output is deterministic (spec order, 
     { command: "<%= config.bin %> docs > docs/domain.md", description: "Markdown to stdout." },
     { command: "<%= config.bin %> docs --out docs/", description: "Write docs/domain.md." },
     { command: "<%= config.bin %> docs --format html --out site/domain.html", description: "One static HTML page." },
-    { command: "<%= config.bin %> docs --out site/domain.html --embed-mermaid", description: "The same, its diagrams drawn offline by the project's mermaid package." },
+    {
+      command: "<%= config.bin %> docs --out site/domain.html --embed-mermaid",
+      description: "The same, its diagrams drawn offline by the project's mermaid package.",
+    },
   ];
 
   static override strict = false;
@@ -30,9 +33,13 @@ Without --out the page goes to stdout. The output is deterministic (spec order, 
 
   static override flags = {
     format: Flags.string({ char: "f", description: "Output format (default: html when --out names a .html file, else markdown).", options: [...DOCS_FORMATS] }),
-    out: Flags.string({ char: "o", description: "Write to this file, or into this folder (an existing one, or ending in /) as domain.md or domain.html. Default: stdout." }),
+    out: Flags.string({
+      char: "o",
+      description: "Write to this file, or into this folder (an existing one, or ending in /) as domain.md or domain.html. Default: stdout.",
+    }),
     "embed-mermaid": Flags.boolean({
-      description: "HTML only: inline the browser bundle of the project's `mermaid` package (npm install mermaid; about 3 MB), so the page draws its diagrams offline as a single file.",
+      description:
+        "HTML only: inline the browser bundle of the project's `mermaid` package (npm install mermaid; about 3 MB), so the page draws its diagrams offline as a single file.",
     }),
     config: Flags.string({ char: "c", description: "Path of fluvius.yaml (default: the nearest one upwards)." }),
   };

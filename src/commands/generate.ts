@@ -76,4 +76,3 @@ overwritten without --force.`;
     this.log(`✔ ${plan.changes.length} ${plan.changes.length === 1 ? "file" : "files"} written${driftNote}`);
   }
 }
-

@@ -37,7 +37,10 @@ and each change is printed.`;
       this.logToStderr(`fluvius: '${args.dir}' exists and is not a folder.`);
       this.exit(2);
     }
-    const files = scaffold({ name: flags.name ?? packageNameFrom(path.basename(root)), dependencies: projectDependencies(this.config.root, this.config.version) });
+    const files = scaffold({
+      name: flags.name ?? packageNameFrom(path.basename(root)),
+      dependencies: projectDependencies(this.config.root, this.config.version),
+    });
     const kept: string[] = [];
     for (const file of files) {
       const target = `${root}/${file.path}`;

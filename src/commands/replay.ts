@@ -65,7 +65,10 @@ export default class Replay extends FluviusCommand {
       const name = args.aggregate;
       const chosenViews = views.filter((v) => name === undefined || name === v.name || name === `${v.domain}.${v.name}`);
       const tenant = flags.tenant === undefined ? {} : { tenant: flags.tenant };
-      const reports = name !== undefined && chosenViews.length > 0 ? [] : await replay(database.store, definitions, { ...(name === undefined ? {} : { aggregate: name }), ...tenant });
+      const reports =
+        name !== undefined && chosenViews.length > 0
+          ? []
+          : await replay(database.store, definitions, { ...(name === undefined ? {} : { aggregate: name }), ...tenant });
       for (const r of reports) this.log(`  ${r.streamType.padEnd(32)} ${r.streams} streams, ${r.events} events → ${r.table}`);
       const viewReports = await replayViews(database.store.database, chosenViews, definitions, tenant);
       for (const r of viewReports) this.log(`  ${r.view.padEnd(32)} ${r.events} events → ${r.table} (view)`);

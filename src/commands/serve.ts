@@ -25,9 +25,12 @@ from FLUVIUS_BUILD_NO and FLUVIUS_BUILD_TIME when a deployment sets them.`;
     migrate: Flags.boolean({ description: "Apply pending migrations before serving." }),
     "database-url": databaseUrlFlag,
     config: configFlag,
-    log: Flags.boolean({ description: "Log every request (JSON lines). Server errors are always logged on stderr, one line each; with --log also their stack." }),
+    log: Flags.boolean({
+      description: "Log every request (JSON lines). Server errors are always logged on stderr, one line each; with --log also their stack.",
+    }),
     workers: Flags.boolean({
-      description: "Run the reactions, timers and forwarders in this process (the default). --no-workers serves HTTP only, for replicas that leave them to `fluvius worker`.",
+      description:
+        "Run the reactions, timers and forwarders in this process (the default). --no-workers serves HTTP only, for replicas that leave them to `fluvius worker`.",
       default: true,
       allowNo: true,
     }),

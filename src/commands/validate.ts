@@ -38,7 +38,13 @@ names (default domains/**/*.yaml). Exit code: 0 clean, 1 errors (or more warning
     });
     const { diagnostics } = result;
     const color = this.useColor();
-    const output = diagnosticsOutput(diagnostics, { format: flags.format, color, sources: result.sources, toolVersion: this.config.version, summary: summarise(diagnostics, result.fileCount, color) });
+    const output = diagnosticsOutput(diagnostics, {
+      format: flags.format,
+      color,
+      sources: result.sources,
+      toolVersion: this.config.version,
+      summary: summarise(diagnostics, result.fileCount, color),
+    });
     if (output !== undefined) this.log(output);
     if (failsOn(diagnostics, flags["max-warnings"], (line) => this.logToStderr(line))) this.exit(EXIT.problems);
   }

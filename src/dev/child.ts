@@ -33,7 +33,8 @@ async function projectConfig(): Promise<ProjectConfig> {
   if (config) return config;
   const diagnostics = new DiagnosticCollector();
   const loaded = await loadConfig(host, diagnostics, configPath === undefined ? {} : { explicitPath: configPath });
-  if (!loaded || diagnostics.hasErrors()) throw new Refusal(`fluvius.yaml has errors:\n${formatText(diagnostics.sorted(), { color: false, sources: new Map() })}`);
+  if (!loaded || diagnostics.hasErrors())
+    throw new Refusal(`fluvius.yaml has errors:\n${formatText(diagnostics.sorted(), { color: false, sources: new Map() })}`);
   config = loaded;
   return loaded;
 }
@@ -80,7 +81,13 @@ async function handle(request: DevRequest): Promise<Omit<Extract<DevReply, { ok:
       if (!database || !code) throw new Error("listen before open and load");
       const cfg = await projectConfig();
       const project = readPackageIdentity(cfg.root);
-      const workers = await startServiceWorkers({ config: cfg, store: database.store, domains: code.domains, projectName: project.name, log: (line) => process.stderr.write(`${line}\n`) });
+      const workers = await startServiceWorkers({
+        config: cfg,
+        store: database.store,
+        domains: code.domains,
+        projectName: project.name,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
       if (workers.problem !== undefined) throw new Refusal(workers.problem);
       closers.push(() => workers.stop());
       const http = await startProjectHttp({

@@ -43,13 +43,24 @@ export class DevLoop {
   constructor(private readonly options: DevOptions) {
     this.port = options.port;
     const { config } = options;
-    this.ignored = [config.output.generated, path.dirname(config.database.embeddedPath) === config.root ? config.database.embeddedPath : path.dirname(config.database.embeddedPath), path.join(config.root, "node_modules"), path.join(config.root, ".git")];
+    this.ignored = [
+      config.output.generated,
+      path.dirname(config.database.embeddedPath) === config.root ? config.database.embeddedPath : path.dirname(config.database.embeddedPath),
+      path.join(config.root, "node_modules"),
+      path.join(config.root, ".git"),
+    ];
   }
 
   /** What is watched, relative to the project (for the banner). */
   watchedFolders(): string[] {
     const { config } = this.options;
-    return [...new Set([...config.specs.map((glob) => picomatch.scan(glob).base || "."), path.relative(config.root, this.codeFolder()) || ".", path.relative(config.root, config.output.migrations)])];
+    return [
+      ...new Set([
+        ...config.specs.map((glob) => picomatch.scan(glob).base || "."),
+        path.relative(config.root, this.codeFolder()) || ".",
+        path.relative(config.root, config.output.migrations),
+      ]),
+    ];
   }
 
   /**

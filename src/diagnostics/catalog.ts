@@ -277,7 +277,7 @@ declared under that event's \`payload:\`.`,
     severity: "error",
     stage: "check",
     message: (p) => `Unknown reference '${p.text}'; use ${p.allowed}.${p.suggestion}`,
-    hint: "To write a literal string that starts with $, quote it and double the $: \"$$literal\".",
+    hint: 'To write a literal string that starts with $, quote it and double the $: "$$literal".',
     explain: `Values that start with \`$\` are references. In \`apply\` they are \`$payload.<field>\`,
 \`$meta.recordedAt\` and \`$meta.actorId\`; in a policy's \`where\` they are \`$actor.id\`,
 \`$actor.tenant\` and \`$actor.claims.<name>\`.`,
@@ -821,10 +821,11 @@ comments, dollar quotes, DO blocks and function bodies they are not statements a
   "unique-over-duplicates": entry<{ file: S; message: S; duplicates: S }>({
     severity: "error",
     stage: "migrate",
-    message: (p) => `Applying ${p.file} failed: ${p.message}:\n${p.duplicates
-      .split("\n")
-      .map((line) => `  - ${line}`)
-      .join("\n")}`,
+    message: (p) =>
+      `Applying ${p.file} failed: ${p.message}:\n${p.duplicates
+        .split("\n")
+        .map((line) => `  - ${line}`)
+        .join("\n")}`,
     hint: "Nothing of this migration was applied. Give the streams listed distinct values (a command that sets another one), then run `fluvius migrate up` again; or drop `unique` from the spec.",
     explain: `A migration adds a unique constraint (\`unique: true\` on a state field, or \`unique: [[a, b]]\`)
 to a read-model table whose rows already share a value. \`fluvius migrate new\` never looks at a

@@ -7,7 +7,16 @@ import { literalText, typeText } from "./text.js";
 export function fieldTable(fields: readonly FieldInfo[]): Block {
   return table(
     ["Field", "Type", "Presence", "Description"],
-    fields.map((f) => [[code(f.name)], [code(typeText(f.type))], [...(f.hasDefault ? ["default ", code(literalText(f.default))] : [f.optional ? "optional" : "required"]), ...(f.indexed === true ? [", indexed"] : []), ...(f.pii ? [", PII"] : [])], text(f.description ?? f.label)]),
+    fields.map((f) => [
+      [code(f.name)],
+      [code(typeText(f.type))],
+      [
+        ...(f.hasDefault ? ["default ", code(literalText(f.default))] : [f.optional ? "optional" : "required"]),
+        ...(f.indexed === true ? [", indexed"] : []),
+        ...(f.pii ? [", PII"] : []),
+      ],
+      text(f.description ?? f.label),
+    ]),
   );
 }
 

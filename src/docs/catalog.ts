@@ -19,11 +19,18 @@ export function eventBlocks(domain: DomainModel, aggregate: AggregateModel, even
   const items: Inline[][] = [
     ["Stored as ", code(eventKey(ref)), event.public ? "; public: published to the brokers." : "; internal (not published)."],
     ["Emitted by: ", ...codeList(related.emittedBy, "no action (hand-written handlers only)"), "."],
-    ["Changes the state: ", ...(event.apply === undefined ? ["in a hand-written evolve step"] : event.apply.length === 0 ? ["nothing"] : joined(event.apply.map(applyText), "; ")), "."],
+    [
+      "Changes the state: ",
+      ...(event.apply === undefined ? ["in a hand-written evolve step"] : event.apply.length === 0 ? ["nothing"] : joined(event.apply.map(applyText), "; ")),
+      ".",
+    ],
   ];
-  if (related.reactions.length > 0) items.push(["Heard by reactions: ", ...codeList(related.reactions.map((r) => qualified(r.reaction.name, r.domain, domain))), "."]);
-  if (related.cancels.length > 0) items.push(["Cancels the timers of: ", ...codeList(related.cancels.map((r) => qualified(r.reaction.name, r.domain, domain))), "."]);
-  if (related.views.length > 0) items.push(["Feeds views: ", ...codeList([...new Set(related.views.map((v) => qualified(v.view.name, v.domain, domain)))]), "."]);
+  if (related.reactions.length > 0)
+    items.push(["Heard by reactions: ", ...codeList(related.reactions.map((r) => qualified(r.reaction.name, r.domain, domain))), "."]);
+  if (related.cancels.length > 0)
+    items.push(["Cancels the timers of: ", ...codeList(related.cancels.map((r) => qualified(r.reaction.name, r.domain, domain))), "."]);
+  if (related.views.length > 0)
+    items.push(["Feeds views: ", ...codeList([...new Set(related.views.map((v) => qualified(v.view.name, v.domain, domain)))]), "."]);
   const locked = lock?.events[eventKey(ref)] ?? {};
   const earlier = Object.keys(locked)
     .map(Number)
@@ -57,9 +64,10 @@ function shapeText(shape: Shape | FieldShape): string {
     case "array":
       return `${shapeText(shape.of)}[]`;
     case "object":
-      return `{ ${Object.entries(shape.fields).map(([n, s]) => `${n}${s.optional === true ? "?" : ""}: ${shapeText(s)}`).join(", ")} }`;
+      return `{ ${Object.entries(shape.fields)
+        .map(([n, s]) => `${n}${s.optional === true ? "?" : ""}: ${shapeText(s)}`)
+        .join(", ")} }`;
     default:
       return shape.type;
   }
 }
-

@@ -18,7 +18,11 @@ export function aggregateFlow(model: Model, domain: DomainModel, aggregate: Aggr
       ? chart.node("external", eventKey(ref), eventRefText(ref, domain.name), ref.event)
       : chart.node("event", eventKey(ref), ref.domain === domain.name && ref.aggregate === aggregate.name ? ref.event : eventRefText(ref, domain.name));
   const commandNode = (d: string, a: string, action: string) =>
-    chart.node("command", `${d}:${a}:${action}`, d === domain.name && a === aggregate.name ? action : d === domain.name ? `${a}:${action}` : `${d}:${a}:${action}`);
+    chart.node(
+      "command",
+      `${d}:${a}:${action}`,
+      d === domain.name && a === aggregate.name ? action : d === domain.name ? `${a}:${action}` : `${d}:${a}:${action}`,
+    );
 
   for (const action of aggregate.actions) {
     const command = commandNode(domain.name, aggregate.name, action.name);
@@ -54,8 +58,11 @@ export function reactionsFlow(domain: DomainModel): string | undefined {
   if (domain.reactions.length === 0) return undefined;
   const chart = new Flowchart("LR");
   const eventNode = (ref: EventRef) =>
-    isExternal(ref) ? chart.node("external", eventKey(ref), eventRefText(ref, domain.name), ref.event) : chart.node("event", eventKey(ref), eventRefText(ref, domain.name));
-  const commandNode = (d: string, a: string, action: string) => chart.node("command", `${d}:${a}:${action}`, d === domain.name ? `${a}:${action}` : `${d}:${a}:${action}`);
+    isExternal(ref)
+      ? chart.node("external", eventKey(ref), eventRefText(ref, domain.name), ref.event)
+      : chart.node("event", eventKey(ref), eventRefText(ref, domain.name));
+  const commandNode = (d: string, a: string, action: string) =>
+    chart.node("command", `${d}:${a}:${action}`, d === domain.name ? `${a}:${action}` : `${d}:${a}:${action}`);
   for (const reaction of domain.reactions) addReaction(chart, domain.name, domain.name, reaction, eventNode, commandNode);
   return chart.toString();
 }
@@ -85,7 +92,12 @@ function addReaction(
   commandNode: (domain: string, aggregate: string, action: string) => string,
 ): void {
   const name = owner === home ? reaction.name : `${owner}.${reaction.name}`;
-  const delay = reaction.delay === undefined ? undefined : reaction.delay.kind === "after" ? `after ${durationText(reaction.delay.milliseconds)}` : `at ${reactionValueText(reaction.delay.value)}`;
+  const delay =
+    reaction.delay === undefined
+      ? undefined
+      : reaction.delay.kind === "after"
+        ? `after ${durationText(reaction.delay.milliseconds)}`
+        : `at ${reactionValueText(reaction.delay.value)}`;
   const node = chart.node(delay === undefined ? "reaction" : "timer", `${owner}.${reaction.name}`, delay === undefined ? name : `${name} (${delay})`, name);
   const trigger = [
     ...(reaction.when.length === 0 ? [] : [`when ${reaction.when.map(conditionText).join(" and ")}`]),
@@ -96,7 +108,12 @@ function addReaction(
   const { effect } = reaction;
   switch (effect.kind) {
     case "command": {
-      const target = effect.target.kind === "new" ? "new stream" : effect.target.kind === "key" ? `key ${reactionValueText(effect.target.value)}` : `id ${reactionValueText(effect.target.id)}`;
+      const target =
+        effect.target.kind === "new"
+          ? "new stream"
+          : effect.target.kind === "key"
+            ? `key ${reactionValueText(effect.target.value)}`
+            : `id ${reactionValueText(effect.target.id)}`;
       chart.edge(node, commandNode(effect.domain, effect.aggregate, effect.action), target);
       break;
     }

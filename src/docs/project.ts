@@ -8,7 +8,14 @@ import { lower } from "../model/lower.js";
 import type { DocsInput } from "./build.js";
 
 export type ProjectDocsInput =
-  | { readonly ok: true; readonly input: DocsInput; readonly config: ProjectConfig; readonly diagnostics: readonly Diagnostic[]; readonly sources: ReadonlyMap<string, string>; readonly fileCount: number }
+  | {
+      readonly ok: true;
+      readonly input: DocsInput;
+      readonly config: ProjectConfig;
+      readonly diagnostics: readonly Diagnostic[];
+      readonly sources: ReadonlyMap<string, string>;
+      readonly fileCount: number;
+    }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[]; readonly sources: ReadonlyMap<string, string>; readonly fileCount: number };
 
 /**
@@ -16,7 +23,10 @@ export type ProjectDocsInput =
  * `generate` does, and its event lock when it has a readable one (an unreadable lock is
  * `fluvius breaking`'s to report; the docs then just list no earlier versions).
  */
-export async function projectDocsInput(host: Host, options: { readonly inputs?: readonly string[]; readonly configPath?: string } = {}): Promise<ProjectDocsInput> {
+export async function projectDocsInput(
+  host: Host,
+  options: { readonly inputs?: readonly string[]; readonly configPath?: string } = {},
+): Promise<ProjectDocsInput> {
   const compiled = await compile({
     host,
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),

@@ -20,7 +20,15 @@ export function eventKey(ref: EventRef): string {
 }
 
 export function relationIndex(model: Model): RelationIndex {
-  const byKey = new Map<string, { emittedBy: string[]; reactions: EventRelations["reactions"][number][]; views: EventRelations["views"][number][]; cancels: EventRelations["cancels"][number][] }>();
+  const byKey = new Map<
+    string,
+    {
+      emittedBy: string[];
+      reactions: EventRelations["reactions"][number][];
+      views: EventRelations["views"][number][];
+      cancels: EventRelations["cancels"][number][];
+    }
+  >();
   const entry = (ref: EventRef) => {
     const key = eventKey(ref);
     let found = byKey.get(key);

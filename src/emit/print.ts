@@ -313,14 +313,37 @@ export function entryDoc(key: string, value: string): Doc {
 export function typeAliasDoc(head: string, members: readonly Doc[]): Doc {
   // One type: on the next line when it does not fit after the `=` up to where it could break.
   if (members.length === 1) return [head, " =", fluid(members[0]!), ";"];
-  return group([head, " =", indent([line, group([ifBreak("| "), join([line, "| "], members.map((m) => indent(m)))])]), ";"]);
+  return group([
+    head,
+    " =",
+    indent([
+      line,
+      group([
+        ifBreak("| "),
+        join(
+          [line, "| "],
+          members.map((m) => indent(m)),
+        ),
+      ]),
+    ]),
+    ";",
+  ]);
 }
 
 /** A union type: flat when it fits, else one member per line, each after `| `. */
 export function unionDoc(members: readonly Doc[]): Doc {
   if (members.length === 1) return members[0]!;
   // A member that breaks (an object type) is aligned after its `| `.
-  return group(indent([softline, ifBreak("| "), join([line, "| "], members.map((m) => indent(m)))]));
+  return group(
+    indent([
+      softline,
+      ifBreak("| "),
+      join(
+        [line, "| "],
+        members.map((m) => indent(m)),
+      ),
+    ]),
+  );
 }
 
 /** `Name<A, B>` flat when it fits, else one argument per line (no trailing comma in type arguments). */
@@ -349,14 +372,7 @@ export function parametersDoc(parameters: readonly Doc[]): Doc {
 export function huggedCallDoc(callee: Doc, entries: readonly Doc[]): Doc {
   const object = objectDoc(entries);
   const broken = objectDoc(entries, true);
-  return [
-    callee,
-    conditional([
-      ["(", object, ")"],
-      ["(", broken, ")"],
-      group(["(", indent([line, object]), ",", line, ")"], true),
-    ]),
-  ];
+  return [callee, conditional([["(", object, ")"], ["(", broken, ")"], group(["(", indent([line, object]), ",", line, ")"], true)])];
 }
 
 /**

@@ -1,5 +1,14 @@
 import type { DiagnosticCollector } from "../diagnostics/collector.js";
-import { freshHandlerModule, freshProjectorModule, freshReactorModule, projectorStubsFor, projectorStubViews, reactorStubsFor, type Stub, stubsFor } from "../emit/handlers/stubs.js";
+import {
+  freshHandlerModule,
+  freshProjectorModule,
+  freshReactorModule,
+  projectorStubsFor,
+  projectorStubViews,
+  reactorStubsFor,
+  type Stub,
+  stubsFor,
+} from "../emit/handlers/stubs.js";
 import { isHandlerLike, isProjectorLike, isReactorLike, mergeStubs } from "../emit/handlers/merge.js";
 import { reactorStubViews } from "../emit/typescript/reactions-view.js";
 import { lockedVersionsOf, type LockedVersions } from "../emit/typescript/aggregate-view.js";
@@ -131,7 +140,11 @@ export async function planHandlers(
       diagnostics.report(
         "orphaned-handler",
         { name: orphan.name, what: orphanReason(orphan.name, module.kind) },
-        { file: displayPath(host.cwd, path), start: { line: orphan.line, column: orphan.column }, end: { line: orphan.line, column: orphan.column + orphan.name.length } },
+        {
+          file: displayPath(host.cwd, path),
+          start: { line: orphan.line, column: orphan.column },
+          end: { line: orphan.line, column: orphan.column + orphan.name.length },
+        },
       );
     }
   };
@@ -165,10 +178,7 @@ export async function planHandlers(
     const { relative, path, typesImport, stubsHash } = module;
     const text = existing ?? freshText.get(item)!;
     // A fresh module has every stub: nothing to merge. Later, only the stubs that are added get formatted.
-    const merged =
-      existing === undefined
-        ? { text, added: [], orphans: [] }
-        : await mergeStubs(text, stubs, typesImport, format, module.handwritten);
+    const merged = existing === undefined ? { text, added: [], orphans: [] } : await mergeStubs(text, stubs, typesImport, format, module.handwritten);
     if (existing === undefined) changes.push({ kind: "create", path, after: merged.text });
     else if (merged.text !== existing) {
       changes.push({ kind: "update", path, before: existing, after: merged.text });

@@ -42,7 +42,10 @@ export function memoryHost(initial: Record<string, string | Uint8Array> = {}, cw
     async glob(root: string, patterns: readonly string[]): Promise<string[]> {
       const prefix = root.endsWith("/") ? root : `${root}/`;
       // As in tinyglobby, a pattern starting with "!" excludes what it matches.
-      const include = picomatch(patterns.filter((p) => !p.startsWith("!")), { dot: false });
+      const include = picomatch(
+        patterns.filter((p) => !p.startsWith("!")),
+        { dot: false },
+      );
       const excluded = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
       const exclude = excluded.length > 0 ? picomatch(excluded, { dot: true }) : () => false;
       return [...files.keys()]

@@ -6,8 +6,7 @@
  * it becomes "module", and init says so.
  */
 export type PackageMerge =
-  | { readonly ok: true; readonly content: string | undefined; readonly changes: readonly string[] }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly content: string | undefined; readonly changes: readonly string[] } | { readonly ok: false; readonly reason: string };
 
 type Json = Record<string, unknown>;
 
@@ -18,7 +17,10 @@ export function mergePackageJson(existing: string, scaffolded: string): PackageM
   try {
     user = JSON.parse(existing);
   } catch (error) {
-    return { ok: false, reason: `package.json is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it, or remove it and run init again` };
+    return {
+      ok: false,
+      reason: `package.json is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it, or remove it and run init again`,
+    };
   }
   if (!isObject(user)) return { ok: false, reason: "package.json does not hold a JSON object; fix it, or remove it and run init again" };
   const ours = JSON.parse(scaffolded) as Json;
@@ -26,13 +28,16 @@ export function mergePackageJson(existing: string, scaffolded: string): PackageM
   const changes: string[] = [];
 
   if (merged.type !== "module") {
-    changes.push(merged.type === undefined ? 'set "type": "module"' : `changed "type" from ${JSON.stringify(merged.type)} to "module" (the generated code is ES modules)`);
+    changes.push(
+      merged.type === undefined ? 'set "type": "module"' : `changed "type" from ${JSON.stringify(merged.type)} to "module" (the generated code is ES modules)`,
+    );
     merged.type = "module";
   }
   for (const section of ["scripts", "dependencies", "devDependencies"] as const) {
     const wanted = isObject(ours[section]) ? ours[section] : {};
     const present = isObject(merged[section]) ? { ...merged[section] } : {};
-    if (merged[section] !== undefined && !isObject(merged[section])) return { ok: false, reason: `"${section}" of package.json is not an object; fix it and run init again` };
+    if (merged[section] !== undefined && !isObject(merged[section]))
+      return { ok: false, reason: `"${section}" of package.json is not an object; fix it and run init again` };
     const added: string[] = [];
     for (const [name, value] of Object.entries(wanted)) {
       // A dependency listed in either section counts as present, at whatever version.

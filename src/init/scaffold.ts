@@ -56,7 +56,9 @@ export const GENERATED_IGNORE = "src/generated/";
  * comment), or undefined when it already ignores it.
  */
 export function mergePrettierIgnore(existing: string, template: string): string | undefined {
-  const ignores = existing.split(/\r?\n/).some((line) => ["src/generated", "src/generated/", "/src/generated", "/src/generated/", "src/generated/**"].includes(line.trim()));
+  const ignores = existing
+    .split(/\r?\n/)
+    .some((line) => ["src/generated", "src/generated/", "/src/generated", "/src/generated/", "src/generated/**"].includes(line.trim()));
   if (ignores) return undefined;
   const separator = existing === "" || existing.endsWith("\n\n") ? "" : existing.endsWith("\n") ? "\n" : "\n\n";
   return `${existing}${separator}${template}`;

@@ -13,12 +13,7 @@ const GLOB_CHARS = /[*?[\]{}!]/;
  * The spec files to compile: from the command's arguments (files, folders, globs) or, with
  * none, from `specs` in fluvius.yaml. Each input that yields nothing is a diagnostic.
  */
-export async function discoverSpecFiles(
-  host: Host,
-  config: ProjectConfig,
-  inputs: readonly string[],
-  diagnostics: DiagnosticCollector,
-): Promise<string[]> {
+export async function discoverSpecFiles(host: Host, config: ProjectConfig, inputs: readonly string[], diagnostics: DiagnosticCollector): Promise<string[]> {
   const found = new Set<string>();
   if (inputs.length > 0) {
     for (const input of inputs) {

@@ -75,7 +75,8 @@ function valueItems(valuePath: Path, names: Names): CompletionItem[] {
   const parent = valuePath[valuePath.length - 2];
   if (root === "aggregates" && typeof name === "string" && typeof owner === "string") {
     if (section === "actions" && part === "emits") return names.events(name);
-    if (section === "events" && part === "apply" && valuePath.length >= 7) return [...names.payloadRefs(name, owner), ...names.plain(META_VALUES, CompletionItemKind.Constant)];
+    if (section === "events" && part === "apply" && valuePath.length >= 7)
+      return [...names.payloadRefs(name, owner), ...names.plain(META_VALUES, CompletionItemKind.Constant)];
   }
   if (root === "policies" && valuePath[1] === "rules") {
     if (valuePath[3] === "role") return names.roles();
@@ -144,12 +145,18 @@ class Names {
   reactionData(reaction: string, label: (field: string) => string): CompletionItem[] {
     const on = this.file.reactionEvents.get(reaction);
     if (!on) return [];
-    return this.index.declared(on.domain, "payload", `${on.aggregate}/${on.name}`).map((o) => ({ label: label(o.symbol.name), kind: CompletionItemKind.Variable, ...(o.detail ? { detail: o.detail } : {}) }));
+    return this.index
+      .declared(on.domain, "payload", `${on.aggregate}/${on.name}`)
+      .map((o) => ({ label: label(o.symbol.name), kind: CompletionItemKind.Variable, ...(o.detail ? { detail: o.detail } : {}) }));
   }
   /** The payload fields of the action a reaction issues. */
   reactionInputs(reaction: string): CompletionItem[] {
     const target = this.file.reactionActions.get(reaction);
-    return target ? this.index.declared(target.domain, "input", `${target.aggregate}/${target.name}`).map((o) => ({ label: o.symbol.name, kind: CompletionItemKind.Field, ...(o.detail ? { detail: o.detail } : {}) })) : [];
+    return target
+      ? this.index
+          .declared(target.domain, "input", `${target.aggregate}/${target.name}`)
+          .map((o) => ({ label: o.symbol.name, kind: CompletionItemKind.Field, ...(o.detail ? { detail: o.detail } : {}) }))
+      : [];
   }
   /** What a view's update may read of its source event `<aggregate>.<event>`. */
   viewSourceValues(source: string): CompletionItem[] {
@@ -160,19 +167,27 @@ class Names {
   }
   eventNames(): CompletionItem[] {
     const externals = this.index.declared(this.domain, "external").map((o) => ({ label: `external.${o.symbol.name}`, kind: CompletionItemKind.Event }));
-    return [...externals, ...this.index.declared(this.domain, "aggregate").flatMap((a) => this.events(a.symbol.name).map((e) => ({ ...e, label: `${a.symbol.name}.${e.label}` })))];
+    return [
+      ...externals,
+      ...this.index.declared(this.domain, "aggregate").flatMap((a) => this.events(a.symbol.name).map((e) => ({ ...e, label: `${a.symbol.name}.${e.label}` }))),
+    ];
   }
   actionNames(): CompletionItem[] {
-    return this.index.declared(this.domain, "aggregate").flatMap((a) =>
-      this.index.declared(this.domain, "action", a.symbol.name).map((x) => ({ label: `${a.symbol.name}:${x.symbol.name}`, kind: CompletionItemKind.Function })),
-    );
+    return this.index
+      .declared(this.domain, "aggregate")
+      .flatMap((a) =>
+        this.index
+          .declared(this.domain, "action", a.symbol.name)
+          .map((x) => ({ label: `${a.symbol.name}:${x.symbol.name}`, kind: CompletionItemKind.Function })),
+      );
   }
   permissions(): CompletionItem[] {
     const out: CompletionItem[] = [{ label: "*", kind: CompletionItemKind.Constant }];
     for (const a of this.index.declared(this.domain, "aggregate")) {
       const name = a.symbol.name;
       for (const suffix of ["*", "read", "history"]) out.push({ label: `${name}:${suffix}`, kind: CompletionItemKind.Constant });
-      for (const action of this.index.declared(this.domain, "action", name)) out.push({ label: `${name}:${action.symbol.name}`, kind: CompletionItemKind.Function });
+      for (const action of this.index.declared(this.domain, "action", name))
+        out.push({ label: `${name}:${action.symbol.name}`, kind: CompletionItemKind.Function });
     }
     return out;
   }

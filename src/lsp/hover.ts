@@ -7,7 +7,17 @@ import { describeKey } from "./schema-nav.js";
 import type { Occurrence } from "./symbols.js";
 import type { Workspace } from "./workspace.js";
 
-const KIND_NAMES = { type: "type", aggregate: "aggregate", action: "action", event: "event", external: "external event", field: "state field", role: "role", payload: "event payload field", input: "action payload field" } as const;
+const KIND_NAMES = {
+  type: "type",
+  aggregate: "aggregate",
+  action: "action",
+  event: "event",
+  external: "external event",
+  field: "state field",
+  role: "role",
+  payload: "event payload field",
+  input: "action payload field",
+} as const;
 
 /** Mappings whose values are field types. */
 const TYPE_MAPS = new Set(["state", "payload", "fields", "types"]);
@@ -30,7 +40,8 @@ export async function hover(workspace: Workspace, p: HoverParams): Promise<Hover
   const [parent, last] = key.path.slice(-2);
   const typePosition = last === "type" || TYPE_MAPS.has(String(parent));
   const primitive = /^([a-z]+)(\[\])?\??$/.exec(text.slice(key.start, key.end))?.[1];
-  const builtin = typePosition && primitive !== undefined && (PRIMITIVES as readonly string[]).includes(primitive) ? `**built-in type** \`${primitive}\`\n\n` : "";
+  const builtin =
+    typePosition && primitive !== undefined && (PRIMITIVES as readonly string[]).includes(primitive) ? `**built-in type** \`${primitive}\`\n\n` : "";
   return { contents: { kind: MarkupKind.Markdown, value: builtin + documentation }, range: { start: doc.positionAt(key.start), end: doc.positionAt(key.end) } };
 }
 
@@ -38,7 +49,15 @@ function describeSymbol(o: Occurrence, declaration: Occurrence | undefined): str
   const { kind, name, owner } = o.symbol;
   const [aggregate = "", inner = ""] = owner?.split("/") ?? [];
   const where =
-    owner === undefined ? "" : kind === "payload" && aggregate === "external" ? ` of external event \`${inner}\`` : kind === "payload" ? ` of event \`${inner}\` (aggregate \`${aggregate}\`)` : kind === "input" ? ` of action \`${inner}\` (aggregate \`${aggregate}\`)` : ` of aggregate \`${owner}\``;
+    owner === undefined
+      ? ""
+      : kind === "payload" && aggregate === "external"
+        ? ` of external event \`${inner}\``
+        : kind === "payload"
+          ? ` of event \`${inner}\` (aggregate \`${aggregate}\`)`
+          : kind === "input"
+            ? ` of action \`${inner}\` (aggregate \`${aggregate}\`)`
+            : ` of aggregate \`${owner}\``;
   const head = `**${KIND_NAMES[kind]}** \`${name}\`${where}`;
   if (!declaration) return `${head}\n\nNot declared in this domain.`;
   return declaration.detail ? `${head}\n\n\`\`\`yaml\n${name}: ${declaration.detail}\n\`\`\`` : head;
@@ -49,7 +68,8 @@ function keyPathAt(node: unknown, offset: number, path: (string | number)[]): { 
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = pair.key;
-      if (isScalar(key) && key.range && key.range[0] <= offset && offset <= key.range[1]) return { path: [...path, String(key.value)], start: key.range[0], end: key.range[1] };
+      if (isScalar(key) && key.range && key.range[0] <= offset && offset <= key.range[1])
+        return { path: [...path, String(key.value)], start: key.range[0], end: key.range[1] };
       const value = pair.value;
       if (!isNode(value) || !contains(value, offset) || !isScalar(key)) continue;
       if (isScalar(value) && value.range) return { path: [...path, String(key.value)], start: value.range[0], end: value.range[1] };

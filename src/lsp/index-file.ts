@@ -161,7 +161,9 @@ export function indexFile(path: string, text: string): FileIndex {
   // Views: `from` names events; their updates read `$event.data.` and `$state.`.
   for (const v of entries(child(root, "views"))) {
     const from = child(v.value, "from");
-    const sources: { scalar: Scalar; update: Node | null }[] = isSeq(from) ? scalars(from).map((sc) => ({ scalar: sc, update: null })) : entries(from).map((e) => ({ scalar: e.key, update: e.value }));
+    const sources: { scalar: Scalar; update: Node | null }[] = isSeq(from)
+      ? scalars(from).map((sc) => ({ scalar: sc, update: null }))
+      : entries(from).map((e) => ({ scalar: e.key, update: e.value }));
     for (const source of sources) {
       const event = qualified(source.scalar, ".", "event");
       if (!event) continue;
@@ -197,4 +199,3 @@ export function indexFile(path: string, text: string): FileIndex {
   }
   return { path, text, lineCounter, ...(domain === "" ? {} : { domain }), occurrences, ruleAggregates, reactionEvents, reactionActions };
 }
-

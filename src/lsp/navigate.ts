@@ -1,5 +1,15 @@
 import { ErrorCodes, ResponseError } from "vscode-languageserver";
-import type { DefinitionParams, Location, PrepareRenameParams, Range, ReferenceParams, RenameParams, TextDocumentPositionParams, WorkspaceEdit, TextEdit } from "vscode-languageserver";
+import type {
+  DefinitionParams,
+  Location,
+  PrepareRenameParams,
+  Range,
+  ReferenceParams,
+  RenameParams,
+  TextDocumentPositionParams,
+  WorkspaceEdit,
+  TextEdit,
+} from "vscode-languageserver";
 import { pathToUri, uriToPath } from "./convert.js";
 import { namePattern } from "./schema-nav.js";
 import type { SymbolIndex } from "./symbol-index.js";
@@ -64,7 +74,17 @@ export async function prepareRename(workspace: Workspace, p: PrepareRenameParams
   return { range: rangeOf(found.index, found.occurrence), placeholder: found.occurrence.symbol.name };
 }
 
-const NAME_DEFS: Record<SymbolKind, string> = { type: "typeName", aggregate: "resourceName", action: "actionName", event: "actionName", external: "actionName", field: "fieldName", payload: "fieldName", input: "fieldName", role: "roleName" };
+const NAME_DEFS: Record<SymbolKind, string> = {
+  type: "typeName",
+  aggregate: "resourceName",
+  action: "actionName",
+  event: "actionName",
+  external: "actionName",
+  field: "fieldName",
+  payload: "fieldName",
+  input: "fieldName",
+  role: "roleName",
+};
 
 /** Renames the declaration and every reference, in every file of the project. */
 export async function rename(workspace: Workspace, p: RenameParams): Promise<WorkspaceEdit | null> {

@@ -24,7 +24,9 @@ export async function quickFixes(workspace: Workspace, p: CodeActionParams): Pro
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
       isPreferred: true,
-      edit: { changes: { [p.textDocument.uri]: [{ range: { start: doc.positionAt(start + edit.from), end: doc.positionAt(start + edit.to) }, newText: suggestion }] } },
+      edit: {
+        changes: { [p.textDocument.uri]: [{ range: { start: doc.positionAt(start + edit.from), end: doc.positionAt(start + edit.to) }, newText: suggestion }] },
+      },
     });
   }
   return actions;

@@ -56,7 +56,8 @@ export function schemaAt(path: readonly (string | number)[]): SchemaNode[] {
 export function keysAt(path: readonly (string | number)[]): Map<string, string | undefined> {
   const keys = new Map<string, string | undefined>();
   for (const node of schemaAt(path))
-    for (const [name, property] of Object.entries(node.properties ?? {})) if (!keys.has(name) || keys.get(name) === undefined) keys.set(name, describe(property));
+    for (const [name, property] of Object.entries(node.properties ?? {}))
+      if (!keys.has(name) || keys.get(name) === undefined) keys.set(name, describe(property));
   return keys;
 }
 
@@ -82,5 +83,9 @@ export function describeKey(path: readonly (string | number)[]): string | undefi
 export function namePattern(def: string): { pattern: RegExp; description?: string; maxLength?: number } | undefined {
   const node = domainSchema.$defs?.[def] as (SchemaNode & { pattern?: string; maxLength?: number }) | undefined;
   if (node?.pattern === undefined) return undefined;
-  return { pattern: new RegExp(node.pattern), ...(node.description === undefined ? {} : { description: node.description }), ...(node.maxLength === undefined ? {} : { maxLength: node.maxLength }) };
+  return {
+    pattern: new RegExp(node.pattern),
+    ...(node.description === undefined ? {} : { description: node.description }),
+    ...(node.maxLength === undefined ? {} : { maxLength: node.maxLength }),
+  };
 }

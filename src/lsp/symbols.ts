@@ -45,7 +45,6 @@ export interface FileIndex {
   readonly reactionActions: ReadonlyMap<string, Qualified>;
 }
 
-
 export function symbolKey(s: SpecSymbol): string {
   return `${s.domain}|${s.kind}|${s.owner ?? ""}|${s.name}`;
 }

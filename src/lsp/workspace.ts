@@ -77,7 +77,15 @@ export class Workspace {
     const key = projectKey(project);
     let state = this.#projects.get(key);
     if (!state) {
-      state = { project, index: new SymbolIndex(), cache: new CompileCache(), published: new Set(), waiters: [], ready: Promise.resolve(), running: Promise.resolve() };
+      state = {
+        project,
+        index: new SymbolIndex(),
+        cache: new CompileCache(),
+        published: new Set(),
+        waiters: [],
+        ready: Promise.resolve(),
+        running: Promise.resolve(),
+      };
       this.#projects.set(key, state);
     }
     return state;

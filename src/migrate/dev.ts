@@ -85,7 +85,11 @@ export async function adoptDevChanges(host: Host, target: MigrationTarget, folde
   if (!sameSchema(parsed, dev.snapshot)) return mismatch("does not leave the schema the development migrations made");
   await target.db.transaction(async (sql) => {
     for (const file of pending) {
-      await sql.query("INSERT INTO public.fluvius_migrations (id, name, checksum, duration_ms) VALUES ($1::int, $2::text, $3::text, 0)", [file.id, file.name, file.checksum]);
+      await sql.query("INSERT INTO public.fluvius_migrations (id, name, checksum, duration_ms) VALUES ($1::int, $2::text, $3::text, 0)", [
+        file.id,
+        file.name,
+        file.checksum,
+      ]);
     }
     await sql.exec("DELETE FROM public.fluvius_dev_migrations");
   });
@@ -174,14 +178,23 @@ export async function devMigrate(target: MigrationTarget, options: DevMigrateOpt
   try {
     await target.db.transaction(async (tx) => {
       for (const change of changes) for (const statement of change.statements) await tx.exec(statement);
-      await tx.query("INSERT INTO public.fluvius_dev_migrations (base, snapshot, sql) VALUES ($1::text, $2::text, $3::text)", [base, serialiseSnapshot(result.desired, "dev"), sql]);
+      await tx.query("INSERT INTO public.fluvius_dev_migrations (base, snapshot, sql) VALUES ($1::text, $2::text, $3::text)", [
+        base,
+        serialiseSnapshot(result.desired, "dev"),
+        sql,
+      ]);
     });
   } catch (error) {
     const e = (typeof error === "object" && error !== null ? error : {}) as { code?: string; detail?: string };
     if (e.code === UNIQUE_DUPLICATES_SQLSTATE) {
-      diagnostics.report("unique-over-duplicates", { file: "the development migration", message: errorReason(error), duplicates: e.detail ?? "" }, wholeFile(result.folder.displayDir), {
-        hint: "Nothing of it was applied: the server keeps running on the schema it had. Give the streams listed distinct values (the server still takes commands), then save the spec again; or drop `unique` from the spec.",
-      });
+      diagnostics.report(
+        "unique-over-duplicates",
+        { file: "the development migration", message: errorReason(error), duplicates: e.detail ?? "" },
+        wholeFile(result.folder.displayDir),
+        {
+          hint: "Nothing of it was applied: the server keeps running on the schema it had. Give the streams listed distinct values (the server still takes commands), then save the spec again; or drop `unique` from the spec.",
+        },
+      );
       return fail("the development migration could not be applied.");
     }
     diagnostics.report("migration-failed", { file: "the development migration", message: errorReason(error) }, wholeFile(result.folder.displayDir), {

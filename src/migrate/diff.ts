@@ -54,7 +54,12 @@ export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSna
   const beforeSchemas = new Set(before?.schemas.map((s) => s.schema) ?? []);
   const afterSchemas = new Set(after.schemas.map((s) => s.schema));
   for (const s of after.schemas) {
-    if (!beforeSchemas.has(s.schema)) changes.push({ summary: `schema ${s.schema} for domain '${s.domain}'`, statements: [`CREATE SCHEMA ${quoteIdent(s.schema)};`], site: { domain: s.domain } });
+    if (!beforeSchemas.has(s.schema))
+      changes.push({
+        summary: `schema ${s.schema} for domain '${s.domain}'`,
+        statements: [`CREATE SCHEMA ${quoteIdent(s.schema)};`],
+        site: { domain: s.domain },
+      });
   }
   const key = (t: { schema: string; table: string }) => `${t.schema}.${t.table}`;
   const beforeTables = new Map((before?.tables ?? []).map((t) => [key(t), t]));
@@ -71,7 +76,14 @@ export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSna
   }
   for (const [k, t] of afterTables) {
     const old = beforeTables.get(k);
-    if (old) changes.push(...diffTable(old, t, renames.filter((r) => r.schema === t.schema && r.table === t.table)));
+    if (old)
+      changes.push(
+        ...diffTable(
+          old,
+          t,
+          renames.filter((r) => r.schema === t.schema && r.table === t.table),
+        ),
+      );
   }
   for (const [k, t] of afterTables) {
     if (beforeTables.has(k)) continue;
@@ -83,7 +95,11 @@ export function diffSchemas(before: SchemaSnapshot | undefined, after: SchemaSna
   }
   for (const s of before?.schemas ?? []) {
     if (!afterSchemas.has(s.schema)) {
-      changes.push({ summary: `drop schema ${s.schema} (domain '${s.domain}' is no longer in the spec)`, statements: [`DROP SCHEMA ${quoteIdent(s.schema)};`], site: {} });
+      changes.push({
+        summary: `drop schema ${s.schema} (domain '${s.domain}' is no longer in the spec)`,
+        statements: [`DROP SCHEMA ${quoteIdent(s.schema)};`],
+        site: {},
+      });
     }
   }
   return changes;
@@ -122,13 +138,30 @@ function diffTable(old: ReadModelTable, next: ReadModelTable, hints: readonly Re
       if (from === undefined || !oldFields.has(from) || !newFields.has(from)) break;
     }
   }
-  for (const n of newColumns) if (swapped.has(n.field)) take(n, oldColumns.find((o) => o.field === hintOf.get(n.field)));
-  for (const n of newColumns) take(n, oldColumns.find((o) => o.field === n.field));
+  for (const n of newColumns)
+    if (swapped.has(n.field))
+      take(
+        n,
+        oldColumns.find((o) => o.field === hintOf.get(n.field)),
+      );
+  for (const n of newColumns)
+    take(
+      n,
+      oldColumns.find((o) => o.field === n.field),
+    );
   for (const n of newColumns) {
     const from = hintOf.get(n.field);
-    if (from !== undefined) take(n, [...unmatched].find((o) => o.field === from));
+    if (from !== undefined)
+      take(
+        n,
+        [...unmatched].find((o) => o.field === from),
+      );
   }
-  for (const n of newColumns) take(n, [...unmatched].find((o) => o.column === n.column));
+  for (const n of newColumns)
+    take(
+      n,
+      [...unmatched].find((o) => o.column === n.column),
+    );
   const dropped = oldColumns.filter((o) => unmatched.has(o));
   const added = newColumns.filter((n) => !pairs.has(n));
 
@@ -213,7 +246,9 @@ function diffTable(old: ReadModelTable, next: ReadModelTable, hints: readonly Re
   const toCreate: TableIndex[] = [];
   const unclaimed = new Set(oldIndexes);
   for (const n of next.indexes) {
-    const same = oldIndexes.find((o) => unclaimed.has(o) && o.name === n.name && sameList(o.columns, n.columns) && !o.unique === !n.unique && !o.search === !n.search);
+    const same = oldIndexes.find(
+      (o) => unclaimed.has(o) && o.name === n.name && sameList(o.columns, n.columns) && !o.unique === !n.unique && !o.search === !n.search,
+    );
     if (same) {
       keptIndexes.add(n.name);
       unclaimed.delete(same);
@@ -266,7 +301,9 @@ function diffTable(old: ReadModelTable, next: ReadModelTable, hints: readonly Re
   for (const i of toCreate) {
     // The table may hold rows already: the guard refuses duplicates with a list of them (at `migrate up`).
     const statements = i.unique ? [uniqueGuardSql(next, i, next.columns), createIndexSql(next, i)] : [createIndexSql(next, i)];
-    const summary = i.unique ? `${name}: unique index ${i.name}: ${i.reason} (refused at migrate up while rows share a value)` : `${name}: index ${i.name} for ${i.reason}`;
+    const summary = i.unique
+      ? `${name}: unique index ${i.name}: ${i.reason} (refused at migrate up while rows share a value)`
+      : `${name}: index ${i.name} for ${i.reason}`;
     changes.push({ summary, statements, site });
   }
   return changes;
@@ -331,9 +368,12 @@ function diffColumn(
         if (addedValues.length > 0) what.push(`enum values added: ${addedValues.map((v) => `'${v}'`).join(", ")}`);
         if (removed.length > 0) {
           what.push(`enum values removed: ${removed.map((v) => `'${v}'`).join(", ")}`);
-          losses.push(`the enum values ${removed.map((v) => `'${v}'`).join(", ")} of ${table}.${n.column} (rows still holding them make the migration fail until they are updated)`);
+          losses.push(
+            `the enum values ${removed.map((v) => `'${v}'`).join(", ")} of ${table}.${n.column} (rows still holding them make the migration fail until they are updated)`,
+          );
         }
-        if (addedValues.length === 0 && removed.length === 0) what.push(o.check.name === n.check.name ? "enum values reordered" : `CHECK renamed to ${n.check.name}`);
+        if (addedValues.length === 0 && removed.length === 0)
+          what.push(o.check.name === n.check.name ? "enum values reordered" : `CHECK renamed to ${n.check.name}`);
       }
     } else {
       what.push("any value (no CHECK)");

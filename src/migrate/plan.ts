@@ -41,7 +41,10 @@ export async function compareWithMigrations(options: PlanOptions): Promise<Compa
   for (const p of desired.problems) {
     const at = rangeOf(options.model, p.site, fallback);
     if (p.code === "invalid-sql-name") diagnostics.report(p.code, p.params, at);
-    else diagnostics.report(p.code, p.params, at, { related: [{ ...rangeOf(options.model, p.related, fallback), message: `${p.params.first} is declared here` }] });
+    else
+      diagnostics.report(p.code, p.params, at, {
+        related: [{ ...rangeOf(options.model, p.related, fallback), message: `${p.params.first} is declared here` }],
+      });
   }
   if (diagnostics.hasErrors()) return done();
 

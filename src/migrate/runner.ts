@@ -133,12 +133,7 @@ export async function migrateUp(target: MigrationTarget, files: readonly Migrati
         await target.db.transaction(async (sql) => {
           await sql.exec(file.sql);
           const ms = Math.round(performance.now() - started);
-          await sql.query(RECORD_MIGRATION_SQL, [
-            file.id,
-            file.name,
-            file.checksum,
-            ms,
-          ]);
+          await sql.query(RECORD_MIGRATION_SQL, [file.id, file.name, file.checksum, ms]);
         });
       } catch (error) {
         onProgress?.({ kind: "failed", file });

@@ -76,7 +76,8 @@ export function desiredSchema(model: Model): DesiredSchema {
   for (const domain of model.domains) {
     const schema = identifiers.schema(domain.name);
     const schemaProblem = identifierProblem(schema) ?? reservedSchemaReason(schema);
-    if (schemaProblem) problems.push({ code: "invalid-sql-name", params: { name: schema, kind: "schema", reason: schemaProblem }, site: { domain: domain.name } });
+    if (schemaProblem)
+      problems.push({ code: "invalid-sql-name", params: { name: schema, kind: "schema", reason: schemaProblem }, site: { domain: domain.name } });
     schemas.push({ domain: domain.name, schema });
     // Relation names share one namespace per schema: tables, primary-key indexes, indexes.
     const relations = new Map<string, { label: string; site: SiteRef }>();
@@ -110,7 +111,8 @@ export function desiredSchema(model: Model): DesiredSchema {
       if (tableProblem) problems.push({ code: "invalid-sql-name", params: { name: table.table, kind: "table", reason: tableProblem }, site });
       for (const c of [...table.systemColumns, ...table.columns]) {
         if (c.describe === "system") continue;
-        const reason = identifierProblem(c.column) ?? (POSTGRES_SYSTEM_COLUMNS.has(c.column) ? "PostgreSQL has a system column of that name in every table" : undefined);
+        const reason =
+          identifierProblem(c.column) ?? (POSTGRES_SYSTEM_COLUMNS.has(c.column) ? "PostgreSQL has a system column of that name in every table" : undefined);
         if (reason) problems.push({ code: "invalid-sql-name", params: { name: c.column, kind: "column", reason }, site });
       }
       claim(table.table, `the table of view '${view.name}'`, site);
@@ -147,7 +149,13 @@ export function serialiseSnapshot(snapshot: SchemaSnapshot, migration: string): 
     ...(c.check === undefined ? {} : { check: { name: c.check.name, values: c.check.values } }),
     describe: c.describe,
   });
-  const index = (i: TableIndex) => ({ name: i.name, columns: i.columns, reason: i.reason, ...(i.unique ? { unique: { fields: i.unique.fields } } : {}), ...(i.search ? { search: true as const } : {}) });
+  const index = (i: TableIndex) => ({
+    name: i.name,
+    columns: i.columns,
+    reason: i.reason,
+    ...(i.unique ? { unique: { fields: i.unique.fields } } : {}),
+    ...(i.search ? { search: true as const } : {}),
+  });
   const data = {
     format: snapshot.format,
     migration,

@@ -88,8 +88,7 @@ export interface TargetOptions {
 }
 
 export type TargetChoice =
-  | { readonly kind: "postgres"; readonly url: string; readonly source: string }
-  | { readonly kind: "pglite"; readonly dir: string; readonly display: string };
+  { readonly kind: "postgres"; readonly url: string; readonly source: string } | { readonly kind: "pglite"; readonly dir: string; readonly display: string };
 
 /**
  * --database-url, else the variable of `database.urlEnv`, else the embedded database. Like
@@ -130,7 +129,11 @@ export async function openTarget(
       return target;
     } catch (error) {
       await target.close().catch(() => undefined);
-      diagnostics.report("database-connection-failed", { target: `${target.description} (from ${choice.source})`, reason: errorReason(error) }, wholeFile(choice.source));
+      diagnostics.report(
+        "database-connection-failed",
+        { target: `${target.description} (from ${choice.source})`, reason: errorReason(error) },
+        wholeFile(choice.source),
+      );
       return undefined;
     }
   }
@@ -138,7 +141,11 @@ export async function openTarget(
   if (!options.create && !existsSync(choice.dir)) return "absent";
   const lock = lockEmbeddedDatabase(choice.dir, options.command);
   if (!lock.ok) {
-    diagnostics.report("embedded-database-locked", { path: choice.display, holder: `${describeHolder(lock.holder)}; lock file ${choice.display}.lock` }, wholeFile(choice.display));
+    diagnostics.report(
+      "embedded-database-locked",
+      { path: choice.display, holder: `${describeHolder(lock.holder)}; lock file ${choice.display}.lock` },
+      wholeFile(choice.display),
+    );
     return undefined;
   }
   try {

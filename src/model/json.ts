@@ -41,7 +41,9 @@ export function readModelJson(text: string): Model {
   }
   if (!isRecord(parsed) || parsed.format !== MODEL_FORMAT) throw new ModelJsonError(`not a model file: it has no "format": "${MODEL_FORMAT}"`);
   if (parsed.version !== MODEL_FORMAT_VERSION) {
-    throw new ModelJsonError(`the model file has format version ${JSON.stringify(parsed.version)}; this fluvius reads version ${MODEL_FORMAT_VERSION} only: write it again with this fluvius`);
+    throw new ModelJsonError(
+      `the model file has format version ${JSON.stringify(parsed.version)}; this fluvius reads version ${MODEL_FORMAT_VERSION} only: write it again with this fluvius`,
+    );
   }
   checkModel(parsed.model);
   return parsed.model as Model;

@@ -88,7 +88,6 @@ export function lowerView(home: BoundDomain, declaration: Declaration<ViewSpec>,
   };
 }
 
-
 /** A hand-written view: its key fields become the key's parts (and leave the fields), its sources have no operations. */
 function lowerHandwritten(home: BoundDomain, name: string, site: Site, spec: ViewSpec): ViewModel {
   const fields = home.resolver.fields(spec.fields);

@@ -89,17 +89,15 @@ function lowerDomain(domain: BoundDomain, domains: ReadonlyMap<string, BoundDoma
   const rules = domain.rules.flatMap((r) => (r.spec.role === undefined ? [] : [lowerRule(r, r.spec.role)]));
   const reactionRules = domain.rules.flatMap((r) => (r.spec.reaction === undefined ? [] : [lowerReactionRule(domain.name, r, r.spec.reaction)]));
   const reactions = [...domain.reactions.values()].map((r) => lowerReaction(domain.name, r));
-  const externals = [...domain.externals.values()].map(
-    (e): ExternalEventModel => ({
-      kind: "external-event",
-      name: e.name,
-      site: siteAt(e.file, e.path),
-      ...(e.spec.description === undefined ? {} : { description: e.spec.description }),
-      integration: e.spec.from,
-      subject: e.spec.subject,
-      payload: resolver.fields(e.spec.payload),
-    }),
-  );
+  const externals = [...domain.externals.values()].map((e): ExternalEventModel => ({
+    kind: "external-event",
+    name: e.name,
+    site: siteAt(e.file, e.path),
+    ...(e.spec.description === undefined ? {} : { description: e.spec.description }),
+    integration: e.spec.from,
+    subject: e.spec.subject,
+    payload: resolver.fields(e.spec.payload),
+  }));
   const body = {
     kind: "domain" as const,
     name: domain.name,
@@ -204,7 +202,13 @@ function lowerReactionRule(home: string, declaration: Declaration<RuleSpec>, rea
   const rule = declaration.spec;
   const site = siteAt(declaration.file, declaration.path, "value");
   const [domain, name] = reaction.includes(".") ? reaction.split(".", 2) : [home, reaction];
-  return { kind: "reaction-rule", reaction: { domain: domain ?? home, name: name ?? reaction }, site, ...(rule.description === undefined ? {} : { description: rule.description }), allow: rule.allow };
+  return {
+    kind: "reaction-rule",
+    reaction: { domain: domain ?? home, name: name ?? reaction },
+    site,
+    ...(rule.description === undefined ? {} : { description: rule.description }),
+    allow: rule.allow,
+  };
 }
 
 function lowerReaction(home: string, declaration: Declaration<ReactionSpec>): ReactionModel {
@@ -253,5 +257,8 @@ function reactionValue(value: unknown): ReactionValue {
  * stable; a spec whose text changes order may change the hash, which only costs a rebuild.
  */
 export function hash(value: unknown): string {
-  return createHash("sha256").update(JSON.stringify(value) ?? "null").digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify(value) ?? "null")
+    .digest("hex")
+    .slice(0, 16);
 }

@@ -17,7 +17,8 @@ export function parseReactionValue(value: unknown): ReactionValue | undefined {
   if (root !== "event") return undefined;
   const [first, ...more] = rest;
   if (first === "data" && more.length > 0) return { kind: "event-data", path: more };
-  if (first !== undefined && more.length === 0 && (EVENT_META_NAMES as readonly string[]).includes(first)) return { kind: "event-meta", name: first as EventMetaName };
+  if (first !== undefined && more.length === 0 && (EVENT_META_NAMES as readonly string[]).includes(first))
+    return { kind: "event-meta", name: first as EventMetaName };
   return undefined;
 }
 

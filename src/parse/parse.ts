@@ -135,7 +135,8 @@ function reportYamlError(
       return;
     case "DUPLICATE_KEY": {
       const duplicate = findDuplicate(contents, start);
-      const related = duplicate?.first === undefined ? [] : [{ ...rangeOfOffsets(located, duplicate.first[0], duplicate.first[1]), message: "first occurrence" }];
+      const related =
+        duplicate?.first === undefined ? [] : [{ ...rangeOfOffsets(located, duplicate.first[0], duplicate.first[1]), message: "first occurrence" }];
       diagnostics.report("duplicate-key", { key: duplicate?.key ?? "?" }, range, { related });
       return;
     }

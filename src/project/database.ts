@@ -27,7 +27,11 @@ export interface ProjectDatabase {
  * environment variable of database.urlEnv, else the embedded PGlite folder (locked while open).
  * Undefined when it cannot be opened (diagnostics say why).
  */
-export async function openProjectDatabase(config: ProjectConfig, options: ProjectDatabaseOptions & { readonly create?: true }, diagnostics: DiagnosticCollector): Promise<ProjectDatabase | undefined>;
+export async function openProjectDatabase(
+  config: ProjectConfig,
+  options: ProjectDatabaseOptions & { readonly create?: true },
+  diagnostics: DiagnosticCollector,
+): Promise<ProjectDatabase | undefined>;
 /** With `create: false`, an embedded database that does not exist yet is not created: `absent`. */
 export async function openProjectDatabase(
   config: ProjectConfig,

@@ -44,7 +44,10 @@ export async function startProjectHttp(options: ProjectHttpOptions): Promise<Ser
     listenHost: options.listenHost,
   });
   if (secret?.source !== "development") return started;
-  return { ...started, banner: [...started.banner, "tokens: the development secret; mint one with `fluvius token --sub <id> --tenant <tenant> --role <role>`"] };
+  return {
+    ...started,
+    banner: [...started.banner, "tokens: the development secret; mint one with `fluvius token --sub <id> --tenant <tenant> --role <role>`"],
+  };
 }
 
 /** `/docs/domain`: the HTML docs of the specs, rendered on the first request (serving starts no later for it). */

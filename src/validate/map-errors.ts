@@ -53,7 +53,12 @@ export function reportSchemaErrors(errors: readonly ErrorObject[], file: SourceF
         const known = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
         const keyPath = [...path, key];
         const hint = MISPLACED_KEYS[error.instancePath]?.[key];
-        diagnostics.report("unknown-key", { key, where: describePath(path), suggestion: didYouMean(key, known) }, rangeAt(file, keyPath, "key"), hint === undefined ? {} : { hint });
+        diagnostics.report(
+          "unknown-key",
+          { key, where: describePath(path), suggestion: didYouMean(key, known) },
+          rangeAt(file, keyPath, "key"),
+          hint === undefined ? {} : { hint },
+        );
         break;
       }
       case "required": {

@@ -27,7 +27,5 @@ export function unifiedDiff(cwd: string, changes: readonly Change[]): string {
 /** One line per change, for `generate --dry-run` and the normal summary. */
 export function describeChanges(cwd: string, changes: readonly Change[]): string[] {
   const verbs = { create: "create", update: "update", delete: "delete" } as const;
-  return [...changes]
-    .sort((a, b) => (a.path < b.path ? -1 : 1))
-    .map((c) => `  ${verbs[c.kind].padEnd(7)} ${displayPath(cwd, c.path)}`);
+  return [...changes].sort((a, b) => (a.path < b.path ? -1 : 1)).map((c) => `  ${verbs[c.kind].padEnd(7)} ${displayPath(cwd, c.path)}`);
 }

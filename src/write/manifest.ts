@@ -91,7 +91,9 @@ function writtenHashes(text: string): Record<string, string> {
     const entries = Object.entries(parsed.files as Record<string, unknown>);
     if (parsed.version === 2) return Object.fromEntries(entries.filter((e): e is [string, string] => typeof e[1] === "string"));
     if (parsed.version === 1) {
-      return Object.fromEntries(entries.flatMap(([path, entry]) => (isObject(entry) && typeof entry["written"] === "string" ? [[path, entry["written"]]] : [])));
+      return Object.fromEntries(
+        entries.flatMap(([path, entry]) => (isObject(entry) && typeof entry["written"] === "string" ? [[path, entry["written"]]] : [])),
+      );
     }
   } catch {
     // A damaged manifest only costs us the knowledge of what we made; start over.

@@ -73,12 +73,17 @@ export async function planGenerated(options: {
   // Headers name fluvius's version: a new version makes every file again.
   const sources = options.files.map((f) => contentHash(`${FLUVIUS_VERSION}\n${fingerprint}\n${f.input}`));
   // Read the rest at once: thousands of small files are I/O-bound, not CPU-bound.
-  const onDisk = await Promise.all(
-    options.files.map((f, i) => (untouched(f, i, sources[i]!) ? undefined : host.readText(`${generatedDir}/${f.path}`))),
-  );
+  const onDisk = await Promise.all(options.files.map((f, i) => (untouched(f, i, sources[i]!) ? undefined : host.readText(`${generatedDir}/${f.path}`))));
 
   // First decide which files must be rendered and formatted; then format them all at once.
-  const pending: { file: GeneratedFile; path: string; source: string; disk: string | undefined; recorded: ManifestEntry | undefined; stamp: string | undefined }[] = [];
+  const pending: {
+    file: GeneratedFile;
+    path: string;
+    source: string;
+    disk: string | undefined;
+    recorded: ManifestEntry | undefined;
+    stamp: string | undefined;
+  }[] = [];
   for (const [index, file] of options.files.entries()) {
     const path = `${generatedDir}/${file.path}`;
     const source = sources[index]!;

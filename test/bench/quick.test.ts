@@ -64,7 +64,15 @@ describe("npm run bench -- --quick", () => {
     expect(md).toContain(`| Node.js | ${process.version} |`);
     // Generator: every step for both quick sizes, with ratios to the floor.
     for (const size of ["10", "100"]) {
-      for (const step of ["floor: read specs", "formatter alone", "`fluvius validate`", "from cold", "no change", "one field changed", "`fluvius breaking --against HEAD~1`"]) {
+      for (const step of [
+        "floor: read specs",
+        "formatter alone",
+        "`fluvius validate`",
+        "from cold",
+        "no change",
+        "one field changed",
+        "`fluvius breaking --against HEAD~1`",
+      ]) {
         expect(md).toMatch(new RegExp(`\\| ${size} \\| [^\\n]*${step.replace(/[.*+?^${}()|[\]\\`]/g, "\\$&")}[^\\n]*\\|`));
       }
     }
@@ -78,7 +86,19 @@ describe("npm run bench -- --quick", () => {
       expect(md).toContain(`#### ${backend}: 2,000 events per round, batches of 500`);
       expect(md).toContain(`#### ${backend}: 16 clients`);
     }
-    for (const row of ["| reaction: event committed", "| floor: `catchUp` over as many events", "| default settings: woken by the commit", "| polling only", "| caught up:", "| first page:", "| projector of an asynchronous view", "| floor: `catchUp` over the same events", "| deposit, inline view", "| register, 2 unique indexes", "| place, 4 refs checked"]) {
+    for (const row of [
+      "| reaction: event committed",
+      "| floor: `catchUp` over as many events",
+      "| default settings: woken by the commit",
+      "| polling only",
+      "| caught up:",
+      "| first page:",
+      "| projector of an asynchronous view",
+      "| floor: `catchUp` over the same events",
+      "| deposit, inline view",
+      "| register, 2 unique indexes",
+      "| place, 4 refs checked",
+    ]) {
       expect(md.split(row).length - 1, row).toBe(2); // one row per backend
     }
     for (const clients of ["1", "16"]) {

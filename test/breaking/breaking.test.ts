@@ -71,23 +71,126 @@ const order = (s: string) => s.replace("      note: string?\n    actions:", "   
 describe("fluvius breaking --against a revision", () => {
   test.each<[string, (s: string) => string, string[]]>([
     ["nothing changed", (s) => `${s}# a comment\n`, []],
-    ["an event field removed", (s) => s.replace("payload: { customerId: uuid, total: integer, note: string? }\n        apply", "payload: { customerId: uuid, total: integer }\n        apply"), ["event-field-removed"]],
-    ["… with a version bump", (s) => s.replace("payload: { customerId: uuid, total: integer, note: string? }\n        apply", "version: 2\n        payload: { customerId: uuid, total: integer }\n        apply"), []],
-    ["an event field retyped", (s) => s.replace("payload: { customerId: uuid, total: integer, note: string? }\n        apply", "payload: { customerId: uuid, total: integer, note: integer? }\n        apply"), ["event-field-retyped"]],
-    ["… widened (integer to number)", (s) => s.replace("payload: { customerId: uuid, total: integer, note: string? }\n        apply", "payload: { customerId: uuid, total: number, note: string? }\n        apply").replace("total: { type: integer, default: 0 }", "total: { type: number, default: 0 }"), []],
-    ["an event field made required", (s) => s.replace("payload: { customerId: uuid, total: integer, note: string? }\n        apply", "payload: { customerId: uuid, total: integer, note: string }\n        apply"), ["event-field-required"]],
-    ["… an optional field added", (s) => s.replace("payload: { customerId: uuid, total: integer, note: string? }\n        apply", "payload: { customerId: uuid, total: integer, note: string?, channel: string? }\n        apply"), []],
-    ["an enum value removed from an event", (s) => s.replace("        payload: { reason: { enum: [paid, cancelled] } }\n        apply", "        payload: { reason: { enum: [paid] } }\n        apply"), ["event-enum-value-removed"]],
-    ["… an enum value added", (s) => s.replace("        payload: { reason: { enum: [paid, cancelled] } }\n        apply", "        payload: { reason: { enum: [paid, cancelled, lost] } }\n        apply"), []],
-    ["an event removed (with its action)", (s) => s.replace(/ {6}close: .*\n/, "").replace(/ {6}order-closed:\n.*\n.*\n/, ""), ["action-removed", "event-removed"]],
+    [
+      "an event field removed",
+      (s) =>
+        s.replace(
+          "payload: { customerId: uuid, total: integer, note: string? }\n        apply",
+          "payload: { customerId: uuid, total: integer }\n        apply",
+        ),
+      ["event-field-removed"],
+    ],
+    [
+      "… with a version bump",
+      (s) =>
+        s.replace(
+          "payload: { customerId: uuid, total: integer, note: string? }\n        apply",
+          "version: 2\n        payload: { customerId: uuid, total: integer }\n        apply",
+        ),
+      [],
+    ],
+    [
+      "an event field retyped",
+      (s) =>
+        s.replace(
+          "payload: { customerId: uuid, total: integer, note: string? }\n        apply",
+          "payload: { customerId: uuid, total: integer, note: integer? }\n        apply",
+        ),
+      ["event-field-retyped"],
+    ],
+    [
+      "… widened (integer to number)",
+      (s) =>
+        s
+          .replace(
+            "payload: { customerId: uuid, total: integer, note: string? }\n        apply",
+            "payload: { customerId: uuid, total: number, note: string? }\n        apply",
+          )
+          .replace("total: { type: integer, default: 0 }", "total: { type: number, default: 0 }"),
+      [],
+    ],
+    [
+      "an event field made required",
+      (s) =>
+        s.replace(
+          "payload: { customerId: uuid, total: integer, note: string? }\n        apply",
+          "payload: { customerId: uuid, total: integer, note: string }\n        apply",
+        ),
+      ["event-field-required"],
+    ],
+    [
+      "… an optional field added",
+      (s) =>
+        s.replace(
+          "payload: { customerId: uuid, total: integer, note: string? }\n        apply",
+          "payload: { customerId: uuid, total: integer, note: string?, channel: string? }\n        apply",
+        ),
+      [],
+    ],
+    [
+      "an enum value removed from an event",
+      (s) =>
+        s.replace("        payload: { reason: { enum: [paid, cancelled] } }\n        apply", "        payload: { reason: { enum: [paid] } }\n        apply"),
+      ["event-enum-value-removed"],
+    ],
+    [
+      "… an enum value added",
+      (s) =>
+        s.replace(
+          "        payload: { reason: { enum: [paid, cancelled] } }\n        apply",
+          "        payload: { reason: { enum: [paid, cancelled, lost] } }\n        apply",
+        ),
+      [],
+    ],
+    [
+      "an event removed (with its action)",
+      (s) => s.replace(/ {6}close: .*\n/, "").replace(/ {6}order-closed:\n.*\n.*\n/, ""),
+      ["action-removed", "event-removed"],
+    ],
     ["an explicit version 1 (the default)", (s) => s.replace("      order-closed:\n", "      order-closed:\n        version: 1\n"), []],
-    ["a new required command field", (s) => s.replace("place: { creates: true, payload: { customerId: uuid, total: integer, note: string? }", "place: { creates: true, payload: { customerId: uuid, total: integer, note: string?, channel: string }"), ["command-field-required"]],
-    ["… a new optional one", (s) => s.replace("place: { creates: true, payload: { customerId: uuid, total: integer, note: string? }", "place: { creates: true, payload: { customerId: uuid, total: integer, note: string?, channel: string? }"), []],
-    ["a command field removed", (s) => s.replace("place: { creates: true, payload: { customerId: uuid, total: integer, note: string? }", "place: { creates: true, payload: { customerId: uuid, total: integer }"), ["command-field-removed"]],
-    ["a command field narrowed", (s) => s.replace("place: { creates: true, payload: { customerId: uuid, total: integer,", "place: { creates: true, payload: { customerId: uuid, total: { type: integer, maximum: 100 },"), ["command-field-narrowed"]],
+    [
+      "a new required command field",
+      (s) =>
+        s.replace(
+          "place: { creates: true, payload: { customerId: uuid, total: integer, note: string? }",
+          "place: { creates: true, payload: { customerId: uuid, total: integer, note: string?, channel: string }",
+        ),
+      ["command-field-required"],
+    ],
+    [
+      "… a new optional one",
+      (s) =>
+        s.replace(
+          "place: { creates: true, payload: { customerId: uuid, total: integer, note: string? }",
+          "place: { creates: true, payload: { customerId: uuid, total: integer, note: string?, channel: string? }",
+        ),
+      [],
+    ],
+    [
+      "a command field removed",
+      (s) =>
+        s.replace(
+          "place: { creates: true, payload: { customerId: uuid, total: integer, note: string? }",
+          "place: { creates: true, payload: { customerId: uuid, total: integer }",
+        ),
+      ["command-field-removed"],
+    ],
+    [
+      "a command field narrowed",
+      (s) =>
+        s.replace(
+          "place: { creates: true, payload: { customerId: uuid, total: integer,",
+          "place: { creates: true, payload: { customerId: uuid, total: { type: integer, maximum: 100 },",
+        ),
+      ["command-field-narrowed"],
+    ],
     ["an action renamed", (s) => s.replace("      close: {", "      finish: {"), ["action-removed"]],
     ["a state field removed", order, ["state-field-removed"]],
-    ["a permission granted", (s) => s.replace('allow: ["order:place", "order:read"]', 'allow: ["order:place", "order:read", "order:close"]'), ["permission-granted"]],
+    [
+      "a permission granted",
+      (s) => s.replace('allow: ["order:place", "order:read"]', 'allow: ["order:place", "order:read", "order:close"]'),
+      ["permission-granted"],
+    ],
     ["… one a wildcard already gave", (s) => s.replace('{ role: boss, allow: ["order:*"] }', '{ role: boss, allow: ["order:*", "order:close"] }'), []],
   ])("%s", async (_, change, expected) => {
     edit(change);
@@ -106,7 +209,9 @@ describe("fluvius breaking from the command line", () => {
     expect(Object.keys(lock.events)).toEqual(["shop.order.order-closed", "shop.order.order-placed"]);
     expect(runCli(["breaking"], { cwd: dir }).stdout).toContain("✔ nothing breaking against fluvius.lock.json");
 
-    edit((s) => s.replace("payload: { customerId: uuid, total: integer, note: string? }\n        apply", "payload: { customerId: uuid, total: integer }\n        apply"));
+    edit((s) =>
+      s.replace("payload: { customerId: uuid, total: integer, note: string? }\n        apply", "payload: { customerId: uuid, total: integer }\n        apply"),
+    );
     const broken = runCli(["breaking"], { cwd: dir });
     expect(broken.status).toBe(1);
     const golden = path.join(import.meta.dirname, "expected-text.txt");
@@ -116,7 +221,12 @@ describe("fluvius breaking from the command line", () => {
     expect(runCli(["generate"], { cwd: dir }).status).toBe(0);
     expect(runCli(["breaking"], { cwd: dir }).status).toBe(1);
 
-    edit((s) => s.replace("payload: { customerId: uuid, total: integer, note: string? }\n        apply", "version: 2\n        payload: { customerId: uuid, total: integer }\n        apply"));
+    edit((s) =>
+      s.replace(
+        "payload: { customerId: uuid, total: integer, note: string? }\n        apply",
+        "version: 2\n        payload: { customerId: uuid, total: integer }\n        apply",
+      ),
+    );
     expect(runCli(["breaking"], { cwd: dir }).status).toBe(0);
     expect(runCli(["generate"], { cwd: dir }).status).toBe(0);
     const after = JSON.parse(readFileSync(path.join(dir, "fluvius.lock.json"), "utf8")) as { events: Record<string, Record<string, unknown>> };
@@ -133,7 +243,10 @@ describe("fluvius breaking from the command line", () => {
   test("a finding accepted in fluvius.yaml with its reason; one without a reason is a config error", () => {
     edit((s) => s.replace("      close: {", "      finish: {"));
     const subject = "shop.order:close";
-    writeFileSync(path.join(dir, "fluvius.yaml"), `specs: ["domains/*.yaml"]\nbreaking:\n  ignore:\n    - { code: action-removed, subject: "${subject}", reason: "no client ever called close" }\n`);
+    writeFileSync(
+      path.join(dir, "fluvius.yaml"),
+      `specs: ["domains/*.yaml"]\nbreaking:\n  ignore:\n    - { code: action-removed, subject: "${subject}", reason: "no client ever called close" }\n`,
+    );
     const accepted = runCli(["breaking", "--against", "base"], { cwd: dir });
     expect(accepted.stdout).toContain("✔ nothing breaking against base; 1 accepted in fluvius.yaml");
     expect(accepted.status).toBe(0);

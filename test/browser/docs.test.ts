@@ -26,7 +26,15 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     // Without these, Chromium tries to reach the network at start-up (closed here).
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }, 120_000);
 
@@ -35,14 +43,23 @@ afterAll(async () => {
   await api?.close();
 });
 
-test.skipIf(!available)("the /docs page shows the operations of the banking domain", async () => {
-  const page = await browser.newPage();
-  await page.goto(`${base}/docs`);
-  await page.waitForSelector(".opblock-summary-path", { timeout: 30_000 });
-  const paths = await page.$$eval(".opblock-summary-path", (nodes) => nodes.map((n) => n.getAttribute("data-path") ?? n.textContent ?? ""));
-  expect(paths).toEqual(
-    expect.arrayContaining(["/api/banking:open-account/account/:new", "/api/banking:deposit/account/{id}", "/api/banking.account/", "/api/banking.account/{id}/_events"]),
-  );
-  const title = await page.textContent(".title");
-  expect(title).toContain("banking");
-}, 60_000);
+test.skipIf(!available)(
+  "the /docs page shows the operations of the banking domain",
+  async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/docs`);
+    await page.waitForSelector(".opblock-summary-path", { timeout: 30_000 });
+    const paths = await page.$$eval(".opblock-summary-path", (nodes) => nodes.map((n) => n.getAttribute("data-path") ?? n.textContent ?? ""));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/api/banking:open-account/account/:new",
+        "/api/banking:deposit/account/{id}",
+        "/api/banking.account/",
+        "/api/banking.account/{id}/_events",
+      ]),
+    );
+    const title = await page.textContent(".title");
+    expect(title).toContain("banking");
+  },
+  60_000,
+);

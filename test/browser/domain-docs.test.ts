@@ -38,7 +38,15 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     // Without these, Chromium tries to reach the network at start-up (closed here).
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }, 180_000);
 
@@ -47,33 +55,41 @@ afterAll(async () => {
   for (const child of running.splice(0)) child.kill("SIGKILL");
 });
 
-test.skipIf(!available)("every diagram of /docs/domain is drawn by Mermaid, from the server itself", async () => {
-  const page = await browser.newPage();
-  const elsewhere: string[] = [];
-  page.on("request", (request) => {
-    if (!request.url().startsWith(base)) elsewhere.push(request.url());
-  });
-  await page.goto(`${base}/docs/domain`);
-  const diagrams = await page.locator("pre.mermaid").count();
-  expect(diagrams).toBeGreaterThan(4);
-  await page.waitForFunction((n) => document.querySelectorAll("pre.mermaid svg").length === n, diagrams, { timeout: 60_000 });
-  const text = await page.locator("main").innerText();
-  expect(text).not.toContain("Syntax error");
-  expect(text).toContain("expire-unconfirmed (after 30m)");
-  expect(elsewhere).toEqual([]);
-  if (process.env["DOCS_SCREENSHOT"]) await page.screenshot({ path: process.env["DOCS_SCREENSHOT"], fullPage: false });
-}, 120_000);
+test.skipIf(!available)(
+  "every diagram of /docs/domain is drawn by Mermaid, from the server itself",
+  async () => {
+    const page = await browser.newPage();
+    const elsewhere: string[] = [];
+    page.on("request", (request) => {
+      if (!request.url().startsWith(base)) elsewhere.push(request.url());
+    });
+    await page.goto(`${base}/docs/domain`);
+    const diagrams = await page.locator("pre.mermaid").count();
+    expect(diagrams).toBeGreaterThan(4);
+    await page.waitForFunction((n) => document.querySelectorAll("pre.mermaid svg").length === n, diagrams, { timeout: 60_000 });
+    const text = await page.locator("main").innerText();
+    expect(text).not.toContain("Syntax error");
+    expect(text).toContain("expire-unconfirmed (after 30m)");
+    expect(elsewhere).toEqual([]);
+    if (process.env["DOCS_SCREENSHOT"]) await page.screenshot({ path: process.env["DOCS_SCREENSHOT"], fullPage: false });
+  },
+  120_000,
+);
 
-test.skipIf(!available)("`fluvius docs --embed-mermaid` writes one HTML file that draws its diagrams offline", async () => {
-  const written = runCli(["docs", "--out", "page.html", "--embed-mermaid"], { cwd: projectDir });
-  expect(written.status, written.stderr).toBe(0);
-  const page = await browser.newPage();
-  const requested: string[] = [];
-  page.on("request", (request) => requested.push(request.url()));
-  const file = pathToFileURL(path.join(projectDir, "page.html")).href;
-  await page.goto(file);
-  const diagrams = await page.locator("pre.mermaid").count();
-  await page.waitForFunction((n) => document.querySelectorAll("pre.mermaid svg").length === n, diagrams, { timeout: 60_000 });
-  expect(await page.locator("main").innerText()).not.toContain("Syntax error");
-  expect(requested).toEqual([file]);
-}, 120_000);
+test.skipIf(!available)(
+  "`fluvius docs --embed-mermaid` writes one HTML file that draws its diagrams offline",
+  async () => {
+    const written = runCli(["docs", "--out", "page.html", "--embed-mermaid"], { cwd: projectDir });
+    expect(written.status, written.stderr).toBe(0);
+    const page = await browser.newPage();
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(request.url()));
+    const file = pathToFileURL(path.join(projectDir, "page.html")).href;
+    await page.goto(file);
+    const diagrams = await page.locator("pre.mermaid").count();
+    await page.waitForFunction((n) => document.querySelectorAll("pre.mermaid svg").length === n, diagrams, { timeout: 60_000 });
+    expect(await page.locator("main").innerText()).not.toContain("Syntax error");
+    expect(requested).toEqual([file]);
+  },
+  120_000,
+);

@@ -147,27 +147,39 @@ describe("a Fluvius app shell against fluvius serve", () => {
     // The header filter of a select field sends one of its options, with the field's noop operator.
     const typeFilter = meta.filters[`accountType.${byName.accountType!.noop}`]!;
     expect(typeFilter.input.options?.map((o) => o.value)).toEqual(["checking", "savings"]);
-    const savings = await client.query("account", { search: { page: 1, limit: 10, ...searchOf({ query: [{ type: "field", field: "accountType", operator: "accountType.eq", value: "savings" }] }) } });
+    const savings = await client.query("account", {
+      search: { page: 1, limit: 10, ...searchOf({ query: [{ type: "field", field: "accountType", operator: "accountType.eq", value: "savings" }] }) },
+    });
     expect((savings.data as Json[]).map((row) => row.customerId)).toEqual([customer, customer]);
     expect(savings.pagination).toMatchObject({ page: 1, total: 2, pages: 1 });
     // The query builder: a group, sorted, one row a page.
     const state = searchOf({
-      query: [{ type: "composite", operator: ".or", children: [
-        { type: "field", field: "customerId", operator: "customerId.eq", value: customer },
-        { type: "field", field: "accountType", operator: "accountType.eq", value: "checking" },
-      ] }],
+      query: [
+        {
+          type: "composite",
+          operator: ".or",
+          children: [
+            { type: "field", field: "customerId", operator: "customerId.eq", value: customer },
+            { type: "field", field: "accountType", operator: "accountType.eq", value: "checking" },
+          ],
+        },
+      ],
       sort: [{ field: "accountType", direction: "asc" }],
     });
     const pages = await Promise.all([1, 2, 3].map((page) => client.query("account", { search: { page, limit: 1, ...state } })));
     expect(pages.map((p) => (p.data as Json[])[0]?.accountType)).toEqual(["checking", "savings", "savings"]);
     expect(pages[0]!.pagination).toMatchObject({ total: 3, pages: 3 });
     // Only the columns the table shows.
-    const narrow = await client.query("account", { search: searchOf({ select: ["customerId", "balance"], query: [{ type: "field", field: "customerId", operator: "customerId.eq", value: customer }] }) });
+    const narrow = await client.query("account", {
+      search: searchOf({ select: ["customerId", "balance"], query: [{ type: "field", field: "customerId", operator: "customerId.eq", value: customer }] }),
+    });
     for (const row of narrow.data as Json[]) expect(Object.keys(row).sort()).toEqual(["_id", "balance", "customerId"]);
   });
 
   test("an item opened from the table, followed live over server-sent events with the cookie while a form deposits into it", async () => {
-    const rows = (await client.query("account", { search: searchOf({ query: [{ type: "field", field: "customerId", operator: "customerId.eq", value: customer }] }) })).data as Json[];
+    const rows = (
+      await client.query("account", { search: searchOf({ query: [{ type: "field", field: "customerId", operator: "customerId.eq", value: customer }] }) })
+    ).data as Json[];
     const id = String(rows[0]!._id);
     const item = (await client.queryItem("account", id)).data as Json;
     expect(item).toMatchObject({ _id: id, _version: 1, balance: "0.00" });
@@ -200,7 +212,10 @@ describe("a Fluvius app shell against fluvius serve", () => {
 
   test("a command without the session's CSRF token is refused; signing out ends the session", async () => {
     const bare = new FluviusClient(browserTransport(server.url, browser), "banking", "/api");
-    const forged = await bare.post(commands["open-account"]!.urls.path, fillForm(commands["open-account"]!)).then(() => undefined, (e: unknown) => e);
+    const forged = await bare.post(commands["open-account"]!.urls.path, fillForm(commands["open-account"]!)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(forged).toBeInstanceOf(HTTPError);
     expect((forged as HTTPError).status).toBe(403);
     const out = await browser.request(`${server.url}/api/auth/logout`);

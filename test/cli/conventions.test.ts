@@ -46,6 +46,10 @@ describe("CLI conventions", () => {
     const project = buildProject("banking");
     const status = runCli(["migrate", "status", "--json"], { cwd: project.dir });
     expect(status.status).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ database: expect.stringContaining("embedded"), migrations: [{ id: 1, name: "0001_init.sql", state: "pending" }], diagnostics: [] });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      database: expect.stringContaining("embedded"),
+      migrations: [{ id: 1, name: "0001_init.sql", state: "pending" }],
+      diagnostics: [],
+    });
   });
 });

@@ -32,8 +32,13 @@ policies:
 `;
 
 /** The spec with an `archive` action (and its event) and a `priority` state field. */
-const WITH_ARCHIVE = NOTES.replace("      archived: { type: boolean, default: false }\n", "      archived: { type: boolean, default: false }\n      priority: { type: integer, default: 0 }\n")
-  .replace("        emits: written\n    events:\n", "        emits: written\n      archive:\n        emits: archived\n    events:\n      archived:\n        apply: { set: { archived: true } }\n");
+const WITH_ARCHIVE = NOTES.replace(
+  "      archived: { type: boolean, default: false }\n",
+  "      archived: { type: boolean, default: false }\n      priority: { type: integer, default: 0 }\n",
+).replace(
+  "        emits: written\n    events:\n",
+  "        emits: written\n      archive:\n        emits: archived\n    events:\n      archived:\n        apply: { set: { archived: true } }\n",
+);
 
 const running: ChildProcess[] = [];
 afterEach(() => {
@@ -48,7 +53,10 @@ interface Dev {
 }
 
 function startDev(cwd: string, args: readonly string[] = []): Dev {
-  const child = spawn(process.execPath, [path.join(repoRoot, "bin/run.js"), "dev", "--port", "0", "--debounce", "100", ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(process.execPath, [path.join(repoRoot, "bin/run.js"), "dev", "--port", "0", "--debounce", "100", ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   running.push(child);
   let output = "";
   const listeners = new Set<() => void>();

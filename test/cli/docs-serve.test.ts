@@ -29,7 +29,7 @@ test("GET /docs/domain is the HTML page of `fluvius docs`, without a token; Merm
   expect(page.status).toBe(200);
   expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
   const html = await page.text();
-  expect(html).toContain("<h3 id=\"banking-account\">Aggregate <code>account</code></h3>");
+  expect(html).toContain('<h3 id="banking-account">Aggregate <code>account</code></h3>');
   expect(html).toContain('<pre class="mermaid">');
   // This repository has `mermaid` (a dev dependency) where the project resolves packages: the page loads it from the server, never from elsewhere.
   expect(html).toContain('<script src="/docs/domain/mermaid.min.js"></script>');

@@ -123,9 +123,19 @@ describe("fluvius generate in a project made by fluvius init", () => {
       // Only what generate wrote: init's src/main.ts was written before the project had a prettier config.
       if (!name.endsWith(".ts") || scaffold.has(name)) continue;
       const code = text.split("\n").filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line));
-      expect(code.filter((line) => line.endsWith(";")), name).toEqual([]);
-      expect(code.filter((line) => line.includes('from "')), name).toEqual([]);
-      if (/-\d{4}\.ts$/.test(name)) expect(code.some((line) => line.includes("from '")), name).toBe(true);
+      expect(
+        code.filter((line) => line.endsWith(";")),
+        name,
+      ).toEqual([]);
+      expect(
+        code.filter((line) => line.includes('from "')),
+        name,
+      ).toEqual([]);
+      if (/-\d{4}\.ts$/.test(name))
+        expect(
+          code.some((line) => line.includes("from '")),
+          name,
+        ).toBe(true);
     }
     expect(runCli(["generate", "--check"], { cwd: dir }).status).toBe(0);
   }, 60_000);

@@ -8,7 +8,10 @@ import { replaceStub } from "../helpers/project.js";
 
 /** Runs git in a folder with a fixed identity (the machine's own configuration plays no part). */
 function git(cwd: string, ...args: string[]): string {
-  const result = spawnSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", ...args], { cwd, encoding: "utf8" });
+  const result = spawnSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", ...args], {
+    cwd,
+    encoding: "utf8",
+  });
   expect(result.status, `git ${args.join(" ")}:\n${result.stderr}`).toBe(0);
   return result.stdout;
 }
@@ -67,8 +70,18 @@ describe("generation is a pure function of the specs, the configuration and fluv
 
   test("editing a hand-written evolve function and adding a comment to the spec leave `generate --check` green and the generated code as it was", () => {
     const { clone } = committedProjectAndClone();
-    replaceStub(clone, handlerModule, "evolveAccountFrozen", 'export const evolveAccountFrozen: types.AccountFrozenEvolver = (state) => ({ ...state, status: "frozen" });');
-    edit(clone, "domains/banking.yaml", "    snapshotEvery: 100             # optional\n", "    snapshotEvery: 100             # optional\n    # A comment for reviewers: it changes no generated file.\n");
+    replaceStub(
+      clone,
+      handlerModule,
+      "evolveAccountFrozen",
+      'export const evolveAccountFrozen: types.AccountFrozenEvolver = (state) => ({ ...state, status: "frozen" });',
+    );
+    edit(
+      clone,
+      "domains/banking.yaml",
+      "    snapshotEvery: 100             # optional\n",
+      "    snapshotEvery: 100             # optional\n    # A comment for reviewers: it changes no generated file.\n",
+    );
     const check = runCli(["generate", "--check"], { cwd: clone });
     expect(check.stdout + check.stderr).not.toContain("out of date");
     expect(check.status, check.stdout + check.stderr).toBe(0);

@@ -43,7 +43,10 @@ describe("fluvius init in a folder with a package.json (after npm init -y)", () 
     linkFluvius(dir);
     symlinkSync(path.join(repoRoot, "node_modules/@types"), path.join(dir, "node_modules/@types"), "dir");
     expect(runCli(["generate"], { cwd: dir }).status).toBe(0);
-    const tsc = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", dir], { encoding: "utf8", timeout: 120_000 });
+    const tsc = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", dir], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.status).toBe(0);
 

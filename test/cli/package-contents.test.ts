@@ -24,7 +24,11 @@ interface Manifest {
 const runtimeRoot = path.join(repoRoot, "packages/runtime");
 const manifestOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as Manifest;
 const packedFiles = (dir: string) =>
-  new Set((JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dir, encoding: "utf8" })) as Packed[])[0]!.files.map((f) => f.path));
+  new Set(
+    (JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dir, encoding: "utf8" })) as Packed[])[0]!.files.map(
+      (f) => f.path,
+    ),
+  );
 
 describe.each([
   { name: "fluvius", dir: repoRoot, minMaps: 100 },
@@ -63,7 +67,18 @@ describe("the split between the CLI and the runtime", () => {
   });
 
   test("the runtime depends on none of the generator's tooling, and on PGlite only as an optional peer", () => {
-    const tooling = ["prettier", "ts-morph", "typescript", "handlebars", "@oclif/core", "esbuild", "tsx", "yaml", "vscode-languageserver", "@electric-sql/pglite"];
+    const tooling = [
+      "prettier",
+      "ts-morph",
+      "typescript",
+      "handlebars",
+      "@oclif/core",
+      "esbuild",
+      "tsx",
+      "yaml",
+      "vscode-languageserver",
+      "@electric-sql/pglite",
+    ];
     expect(Object.keys(runtime.dependencies ?? {}).filter((d) => tooling.includes(d))).toEqual([]);
     expect(runtime.peerDependencies).toHaveProperty("@electric-sql/pglite");
     expect(runtime.peerDependenciesMeta?.["@electric-sql/pglite"]?.optional).toBe(true);

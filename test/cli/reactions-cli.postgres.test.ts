@@ -52,7 +52,13 @@ describe("fluvius reactions on PostgreSQL", () => {
     expect(parked.parked).toMatchObject({ parked: 3, retrying: 0, more: 0 });
     expect(parked.parked.deliveries).toHaveLength(3);
     for (const d of parked.parked.deliveries) {
-      expect(d).toMatchObject({ reaction: LEDGER, tenant: "acme", status: "parked", attempts: 1, error: { code: "reaction-failed", message: "the ledger is down" } });
+      expect(d).toMatchObject({
+        reaction: LEDGER,
+        tenant: "acme",
+        status: "parked",
+        attempts: 1,
+        error: { code: "reaction-failed", message: "the ledger is down" },
+      });
     }
     const [first, second, third] = parked.parked.deliveries.map((d) => d.id);
     if (!first || !second || !third) throw new Error("three parked deliveries");
@@ -68,7 +74,9 @@ describe("fluvius reactions on PostgreSQL", () => {
     expect(letterRow.indexOf(reactionOf(parked, LETTER).nextTimerAt ?? "?")).toBe(heading.indexOf("NEXT TIMER"));
     expect(letterRow.indexOf(" 2 ") + 1).toBe(heading.indexOf("TIMERS") + "TIMERS".length - 1);
     expect(text.stdout).toContain("Parked deliveries: 3 parked, 0 to retry");
-    expect(text.stdout).toMatch(new RegExp(`${first}\\s+banking\\.notify-ledger\\s+acme\\s+[0-9a-f-]{36}\\s+1\\s+\\S+Z\\s+parked\\s+reaction-failed: the ledger is down`));
+    expect(text.stdout).toMatch(
+      new RegExp(`${first}\\s+banking\\.notify-ledger\\s+acme\\s+[0-9a-f-]{36}\\s+1\\s+\\S+Z\\s+parked\\s+reaction-failed: the ledger is down`),
+    );
     expect(text.stdout).toContain("fluvius reactions retry <id>");
 
     const limited = cli(["reactions", "status", "--limit", "2"]);
@@ -186,7 +194,9 @@ describe("fluvius reactions on PostgreSQL", () => {
       await db.close();
       const v1 = runCli(["reactions", "retry", randomUUID(), "--database-url", old.url], { cwd: project.dir });
       expect(v1.status, shown(v1)).toBe(1);
-      expect(v1.stderr).toContain(`the database's system tables are v1; reactions need v${systemSchemaVersion}: run \`fluvius migrate new upgrade-fluvius\`, then \`fluvius migrate up\`.`);
+      expect(v1.stderr).toContain(
+        `the database's system tables are v1; reactions need v${systemSchemaVersion}: run \`fluvius migrate new upgrade-fluvius\`, then \`fluvius migrate up\`.`,
+      );
     } finally {
       await bare.drop();
       await old.drop();

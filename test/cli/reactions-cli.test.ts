@@ -33,7 +33,11 @@ describe("fluvius reactions on the embedded database", () => {
     await workerPass(store, failing);
     const [parked] = await store.database.query<{ id: string }>("SELECT id::text AS id FROM fluvius.parked");
     if (!parked) throw new Error("one parked delivery");
-    for (const args of [["reactions", "status"], ["reactions", "retry", parked.id], ["reactions", "skip", parked.id]]) {
+    for (const args of [
+      ["reactions", "status"],
+      ["reactions", "retry", parked.id],
+      ["reactions", "skip", parked.id],
+    ]) {
       const locked = runCli(args, { cwd: project.dir });
       expect(locked.status, shown(locked)).toBe(1);
       expect(locked.stdout).toContain("The embedded database .fluvius/pgdata is in use by `fluvius serve`");

@@ -49,7 +49,9 @@ test("a parked message of an external event: listed under its consumer, retried 
 
   const status = cli(["reactions", "status"]);
   expect(status.status, shown(status)).toBe(0);
-  expect(status.stdout).toMatch(/EXTERNAL EVENTS\s+PARKED\s+RETRYING\s+HELD BY\n\s*inbound:ledger\.order-placed\s+2\s+0\s+-\n\s*inbound:ledger\.order-shipped\s+0\s+0\s+-/);
+  expect(status.stdout).toMatch(
+    /EXTERNAL EVENTS\s+PARKED\s+RETRYING\s+HELD BY\n\s*inbound:ledger\.order-placed\s+2\s+0\s+-\n\s*inbound:ledger\.order-shipped\s+0\s+0\s+-/,
+  );
   expect(status.stdout).toContain(`${first}  inbound:ledger.order-placed  acme`);
   const json = JSON.parse(cli(["reactions", "status", "--json"]).stdout) as { inbound: { worker: string; parked: number }[] };
   expect(json.inbound).toEqual([

@@ -59,7 +59,12 @@ export function reactionsProject(): BuiltProject {
 export async function bankingWith(project: BuiltProject, ledger: Deliver): Promise<DomainDefinition> {
   const generated = (await import(pathToFileURL(path.join(project.dir, "src/generated/banking/index.ts")).href)) as { domain: DomainDefinition };
   const reactions: AnyReactionDefinition[] = [
-    defineReaction({ domain: "banking", name: "notify-ledger", on: { streamType: "banking.account", eventType: "deposit-made" }, effect: { kind: "deliver", deliver: ledger } }),
+    defineReaction({
+      domain: "banking",
+      name: "notify-ledger",
+      on: { streamType: "banking.account", eventType: "deposit-made" },
+      effect: { kind: "deliver", deliver: ledger },
+    }),
     defineReaction({
       domain: "banking",
       name: "welcome-letter",
@@ -102,7 +107,16 @@ export interface StatusDocument {
     parked: number;
     retrying: number;
     more: number;
-    deliveries: { id: string; reaction: string; tenant: string; eventId: string; status: string; attempts: number; parkedAt: string; error: { code: string; message: string } }[];
+    deliveries: {
+      id: string;
+      reaction: string;
+      tenant: string;
+      eventId: string;
+      status: string;
+      attempts: number;
+      parkedAt: string;
+      error: { code: string; message: string };
+    }[];
   };
 }
 

@@ -16,7 +16,11 @@ const serve = (cwd: string, args: string[] = [], env: Record<string, string> = {
 async function session(url: string, cwd: string) {
   const token = runCli(["token", "--sub", "teller-1", "--tenant", "acme", "--role", "teller"], { cwd }).stdout.trim();
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const opened = await fetch(`${url}/api/banking:open-account/account/:new`, { method: "POST", headers, body: JSON.stringify({ customerId: randomUUID(), accountType: "checking" }) });
+  const opened = await fetch(`${url}/api/banking:open-account/account/:new`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ customerId: randomUUID(), accountType: "checking" }),
+  });
   expect(opened.status).toBe(200);
   const id = ((await opened.json()) as { data: { account: { _id: string } } }).data.account._id;
   const deposited = await fetch(`${url}/api/banking:deposit/account/${id}`, { method: "POST", headers, body: JSON.stringify({ amount: "12.50" }) });
@@ -74,7 +78,12 @@ describe("fluvius serve", () => {
   test("an internal error is logged on stderr with the id its 500 carries; an unwritten handler is a 501 naming it", async () => {
     // Without --log: the reply says "it has been logged", and it is.
     const project = buildProject("ecommerce", (dir) =>
-      editHandler(dir, "src/domain/ecommerce/order.ts", 'return { type: "coupon-removed", version: 1, data: {} };', 'throw new Error("the coupon table is gone");'),
+      editHandler(
+        dir,
+        "src/domain/ecommerce/order.ts",
+        'return { type: "coupon-removed", version: 1, data: {} };',
+        'throw new Error("the coupon table is gone");',
+      ),
     );
     const server = await serve(project.dir, ["--migrate"]);
     // The order records its creator's id as its customerId, a uuid.
@@ -91,17 +100,23 @@ describe("fluvius serve", () => {
     expect(failure.errdata.errorId).toMatch(/^[0-9a-f-]{36}$/);
     // The user sees no detail of the bug; the log has it, under the same id.
     expect(failure.errmesg).not.toContain("coupon table");
-    await expect.poll(() => server.output(), { timeout: 5000 }).toContain(
-      `fluvius: internal error ${failure.errdata.errorId} on POST /api/ecommerce:remove-coupon/order/${id}: the coupon table is gone`,
-    );
+    await expect
+      .poll(() => server.output(), { timeout: 5000 })
+      .toContain(`fluvius: internal error ${failure.errdata.errorId} on POST /api/ecommerce:remove-coupon/order/${id}: the coupon table is gone`);
 
-    const unwritten = await fetch(`${server.url}/api/ecommerce:add-line/order/${id}`, { method: "POST", headers, body: JSON.stringify({ sku: "AB12", quantity: 1 }) });
+    const unwritten = await fetch(`${server.url}/api/ecommerce:add-line/order/${id}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ sku: "AB12", quantity: 1 }),
+    });
     expect(unwritten.status).toBe(501);
     const stub = (await unwritten.json()) as { errcode: string; errmesg: string; errdata: { handler: string; file: string; errorId: string } };
     expect(stub).toMatchObject({ errcode: "handler-not-implemented", errdata: { handler: "handleAddLine", file: "src/domain/ecommerce/order.ts" } });
     expect(stub.errmesg).toContain("handleAddLine");
     expect(stub.errmesg).toContain("src/domain/ecommerce/order.ts");
-    await expect.poll(() => server.output(), { timeout: 5000 }).toContain(`fluvius: handler not implemented ${stub.errdata.errorId} on POST /api/ecommerce:add-line/order/${id}`);
+    await expect
+      .poll(() => server.output(), { timeout: 5000 })
+      .toContain(`fluvius: handler not implemented ${stub.errdata.errorId} on POST /api/ecommerce:add-line/order/${id}`);
     // No stack without DEBUG=fluvius or --log.
     expect(server.output()).not.toMatch(/\n\s+at /);
     server.child.kill("SIGTERM");

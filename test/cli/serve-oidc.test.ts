@@ -65,7 +65,12 @@ describe("fluvius serve with auth.oidc", () => {
     expect(landed.headers.get("location")).toBe("/api/auth/info");
     expect(landed.headers.getSetCookie().some((c) => c.startsWith("bank_session="))).toBe(true);
     const info = await browser.request(`${server.url}/api/auth/info`);
-    expect(await info.json()).toMatchObject({ user: { _id: login, username: "grace" }, organization: { _id: "bank-2", name: "Second Bank" }, roles: ["teller"], iamroles: [] });
+    expect(await info.json()).toMatchObject({
+      user: { _id: login, username: "grace" },
+      organization: { _id: "bank-2", name: "Second Bank" },
+      roles: ["teller"],
+      iamroles: [],
+    });
     const { csrf_token } = (await (await browser.request(`${server.url}/api/auth/csrf-token`)).json()) as { csrf_token: string };
     const opened = await browser.request(`${server.url}/api/banking:open-account/account/:new`, {
       method: "POST",

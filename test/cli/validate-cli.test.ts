@@ -55,7 +55,10 @@ describe("fluvius validate on the command line", () => {
     const result = runCli(["validate", "spec", "--format", "sarif"], { cwd: invalid("unknown-type") });
     const sarif = JSON.parse(result.stdout) as {
       version: string;
-      runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+      runs: {
+        tool: { driver: { rules: { id: string }[] } };
+        results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+      }[];
     };
     expect(sarif.version).toBe("2.1.0");
     const run = sarif.runs[0]!;
@@ -130,7 +133,10 @@ describe("fluvius init", () => {
     expect(readFileSync(path.join(dir, ".prettierignore"), "utf8").split("\n")).toContain("src/generated/");
     // Run from a checkout (not installed from the registry), the project depends on this copy.
     // The runtime is a dependency (production runs on it alone), the CLI a dev dependency.
-    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(manifest.dependencies).toEqual({ "@fluvius/runtime": `file:${repoRoot}/packages/runtime` });
     expect(manifest.devDependencies.fluvius).toBe(`file:${repoRoot}`);
     // The CI workflow gates on breaking changes against the base branch and the event lock, once per change.

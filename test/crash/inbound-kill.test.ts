@@ -32,7 +32,9 @@ test("kill -9 of the consuming service mid-flow, restart: each external event re
   try {
     const shopPrefix = nats.prefix("shop");
     const shop = buildProjectFromSpecs("inbound-crash-shop", { "shop.yaml": SHOP_SERVICE_SPEC }, undefined, { "fluvius.yaml": shopServiceConfig(shopPrefix) });
-    const ledger = buildProjectFromSpecs("inbound-crash-ledger", { "ledger.yaml": ledgerSpec(shopPrefix) }, undefined, { "fluvius.yaml": ledgerConfig(nats.prefix("ledger")) });
+    const ledger = buildProjectFromSpecs("inbound-crash-ledger", { "ledger.yaml": ledgerSpec(shopPrefix) }, undefined, {
+      "fluvius.yaml": ledgerConfig(nats.prefix("ledger")),
+    });
     const env = { NATS_URL };
     const shopServe = await startServe(shop.dir, ["--migrate", "--database-url", shopDb.url], env, running);
     const ledgerArgs = ["--database-url", ledgerDb.url];

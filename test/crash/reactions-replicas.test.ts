@@ -48,7 +48,12 @@ test("two serve replicas on one database: each reaction command once; the surviv
 
     // Each worker has one holder (the lease's primary key), whichever replica took it first.
     const holders = await db.query<{ name: string; holder: string }>("SELECT name, holder FROM fluvius.leases ORDER BY name");
-    expect(holders.map((h) => h.name)).toEqual(["worker:reaction:shop.expire-unconfirmed", "worker:reaction:shop.notify-shipped", "worker:reaction:shop.reserve-stock", "worker:timers"]);
+    expect(holders.map((h) => h.name)).toEqual([
+      "worker:reaction:shop.expire-unconfirmed",
+      "worker:reaction:shop.notify-shipped",
+      "worker:reaction:shop.reserve-stock",
+      "worker:timers",
+    ]);
 
     // Kill the replica that holds the reserve-stock lease, mid-flow; the other goes on.
     const reserveHolder = holders.find((h) => h.name === "worker:reaction:shop.reserve-stock")?.holder ?? "";

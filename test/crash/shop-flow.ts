@@ -143,7 +143,9 @@ export async function expectEveryReactionOnce(db: Database, hook: WebhookReceive
   expect(await settled(), output()).toBe(true);
 
   // No acknowledged command lost.
-  const orderIds = new Set((await db.query<{ id: string }>("SELECT stream_id::text AS id FROM fluvius.streams WHERE stream_type = 'shop.order'")).map((r) => r.id));
+  const orderIds = new Set(
+    (await db.query<{ id: string }>("SELECT stream_id::text AS id FROM fluvius.streams WHERE stream_type = 'shop.order'")).map((r) => r.id),
+  );
   for (const id of acked.orders) expect(orderIds.has(id)).toBe(true);
 
   // Each order line reserved exactly once; the stocks' states agree with their events.
@@ -161,7 +163,9 @@ export async function expectEveryReactionOnce(db: Database, hook: WebhookReceive
   const cancels = await db.query<{ id: string; n: string; reason: string }>(
     `SELECT stream_id::text AS id, count(*) AS n, min(data->>'reason') AS reason FROM fluvius.events WHERE event_type = 'order-cancelled' GROUP BY 1`,
   );
-  const confirmed = new Set((await db.query<{ id: string }>("SELECT stream_id::text AS id FROM fluvius.events WHERE event_type = 'order-confirmed'")).map((r) => r.id));
+  const confirmed = new Set(
+    (await db.query<{ id: string }>("SELECT stream_id::text AS id FROM fluvius.events WHERE event_type = 'order-confirmed'")).map((r) => r.id),
+  );
   expect(cancels.filter((c) => Number(c.n) !== 1)).toEqual([]);
   expect(cancels.filter((c) => confirmed.has(c.id))).toEqual([]);
   expect(cancels.length).toBe(orderIds.size - confirmed.size);
@@ -177,5 +181,4 @@ export async function expectEveryReactionOnce(db: Database, hook: WebhookReceive
   }
   expect(await count("SELECT count(*) AS n FROM fluvius.parked")).toBe(0);
   expect(await count("SELECT count(*) AS n FROM fluvius.commands")).toBeGreaterThan(0);
-
 }

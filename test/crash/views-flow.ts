@@ -122,7 +122,12 @@ export async function expectedFromLog(db: Database): Promise<Expected> {
   }
   return {
     // Each event is one change of its row: the row's version counts the changes applied.
-    totals: Object.fromEntries(Object.entries(totals).map(([k, r]) => [k, { accounts: r.accounts, deposits: r.deposits, total: (r.cents / 100).toFixed(2), version: r.accounts + r.deposits }])),
+    totals: Object.fromEntries(
+      Object.entries(totals).map(([k, r]) => [
+        k,
+        { accounts: r.accounts, deposits: r.deposits, total: (r.cents / 100).toFixed(2), version: r.accounts + r.deposits },
+      ]),
+    ),
     last,
   };
 }
@@ -131,7 +136,9 @@ export async function rowsOf(db: Database): Promise<Expected> {
   const totals = await db.query<{ owner: string; accounts: number; deposits: number; total: string; _version: number }>(
     'SELECT owner::text AS owner, accounts::int AS accounts, deposits::int AS deposits, total::text AS total, _version::int AS _version FROM "tally"."owner_totals"',
   );
-  const last = await db.query<{ owner: string; account_id: string; amount: string }>('SELECT owner::text AS owner, account_id::text AS account_id, amount::text AS amount FROM "tally"."last_deposit"');
+  const last = await db.query<{ owner: string; account_id: string; amount: string }>(
+    'SELECT owner::text AS owner, account_id::text AS account_id, amount::text AS amount FROM "tally"."last_deposit"',
+  );
   return {
     totals: Object.fromEntries(totals.map((r) => [r.owner, { accounts: r.accounts, deposits: r.deposits, total: r.total, version: r._version }])),
     last: Object.fromEntries(last.map((r) => [r.owner, { accountId: r.account_id, amount: r.amount }])),
@@ -146,7 +153,10 @@ export async function lagOf(db: Database, views: readonly ViewDefinition[]) {
 export async function expectExact(db: Database, views: readonly ViewDefinition[], output: () => string) {
   for (let i = 0; i < 600 && (await lagOf(db, views)) > 0; i++) await sleep(100);
   const statuses = await viewStatus(createStore(db), views);
-  expect(statuses.map((s) => [s.worker, s.lag, s.parked, s.retrying]), output()).toEqual([
+  expect(
+    statuses.map((s) => [s.worker, s.lag, s.parked, s.retrying]),
+    output(),
+  ).toEqual([
     ["view:tally.owner-totals", 0, 0, 0],
     ["view:tally.last-deposit", 0, 0, 0],
   ]);
@@ -156,9 +166,11 @@ export async function expectExact(db: Database, views: readonly ViewDefinition[]
   expect((await db.query<{ n: string }>("SELECT count(*) AS n FROM fluvius.parked"))[0]?.n).toBe("0");
 }
 
-export const sourceEvents = async (db: Database) => Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM fluvius.events WHERE stream_type = 'tally.account'"))[0]?.n ?? 0);
+export const sourceEvents = async (db: Database) =>
+  Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM fluvius.events WHERE stream_type = 'tally.account'"))[0]?.n ?? 0);
 export const checkpointOf = async (db: Database, name: string) =>
-  (await db.query<{ at: string }>("SELECT tx_id::text || '/' || position::text AS at FROM fluvius.subscriptions WHERE name = $1::text", [name]))[0]?.at ?? "none";
+  (await db.query<{ at: string }>("SELECT tx_id::text || '/' || position::text AS at FROM fluvius.subscriptions WHERE name = $1::text", [name]))[0]?.at ??
+  "none";
 
 /**
  * Makes a backlog whatever the machine's speed: holds the views' checkpoint rows locked (the
@@ -214,7 +226,6 @@ export function project(): { built: BuiltProject; token: string } {
   return { built, token };
 }
 
-
 /** `fluvius worker` in `cwd`, resolved once its workers run. */
 export function startWorker(cwd: string, args: readonly string[], running: ChildProcess[]): Promise<{ child: ChildProcess; output(): string }> {
   const child = spawn(process.execPath, [path.join(repoRoot, "bin/run.js"), "worker", ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
@@ -234,4 +245,3 @@ export function startWorker(cwd: string, args: readonly string[], running: Child
     child.on("exit", (code) => reject(new Error(`worker exited with ${code}:\n${output}`)));
   });
 }
-

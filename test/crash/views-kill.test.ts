@@ -80,7 +80,11 @@ test("two worker processes on one database, the holder paused until its leases l
     // the views over, and the first goes on with the pass it was in once it runs again. Only
     // the checkpoint's compare-and-set keeps the two from applying the same events.
     const viewHolders = async () =>
-      new Set((await db.query<{ holder: string }>("SELECT holder FROM fluvius.leases WHERE name LIKE 'worker:view:%' AND expires_at > clock_timestamp()")).map((r) => r.holder.split(":")[1] ?? ""));
+      new Set(
+        (await db.query<{ holder: string }>("SELECT holder FROM fluvius.leases WHERE name LIKE 'worker:view:%' AND expires_at > clock_timestamp()")).map(
+          (r) => r.holder.split(":")[1] ?? "",
+        ),
+      );
     const seen = new Set<string>();
     let takeovers = 0;
     for (let swap = 0; swap < 4; swap++) {

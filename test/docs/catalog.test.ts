@@ -9,7 +9,10 @@ const banking = path.join(fixturesRoot, "valid", "banking");
 const lock = {
   lockVersion: 1,
   events: {
-    "banking.account.withdrawal-made": { "1": { amount: { type: "decimal", constraints: { scale: 2 } } }, "2": { amount: { type: "decimal" }, reference: { type: "string", optional: true } } },
+    "banking.account.withdrawal-made": {
+      "1": { amount: { type: "decimal", constraints: { scale: 2 } } },
+      "2": { amount: { type: "decimal" }, reference: { type: "string", optional: true } },
+    },
   },
 };
 

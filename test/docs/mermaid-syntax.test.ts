@@ -39,7 +39,19 @@ describe("Mermaid parses every diagram of the fixtures' docs", () => {
 
 test("labels with quotes, pipes, brackets, markup and Mermaid keywords stay labels", async () => {
   const chart = new Flowchart();
-  const hostile = ['say "hi"', "a | b", "x --> y", "<b>bold</b> & co", "#quot; and #35;", "`md`", "end", "[open, frozen]", "$payload.amount", "{{curly}}", "(round)"];
+  const hostile = [
+    'say "hi"',
+    "a | b",
+    "x --> y",
+    "<b>bold</b> & co",
+    "#quot; and #35;",
+    "`md`",
+    "end",
+    "[open, frozen]",
+    "$payload.amount",
+    "{{curly}}",
+    "(round)",
+  ];
   const ids = hostile.map((label, i) => chart.node(i % 2 === 0 ? "command" : "event", label, label));
   for (let i = 1; i < ids.length; i++) chart.edge(ids[i - 1] ?? "", ids[i] ?? "", hostile[i]);
   const text = chart.toString();

@@ -5,7 +5,12 @@
 import { describe, expect, test } from "vitest";
 import { HandlerNotImplementedError, type AnyReactionDefinition, type EventRecord, type ReactionContext, type ReactionCommand } from "@fluvius/runtime";
 import { reactions as billingReactions } from "../../fixtures/valid/shop/expected/generated/billing/index.js";
-import { orderAggregate, reactions as shopReactions, domain as shopDomain, rules as shopRules } from "../../fixtures/valid/shop/expected/generated/shop/index.js";
+import {
+  orderAggregate,
+  reactions as shopReactions,
+  domain as shopDomain,
+  rules as shopRules,
+} from "../../fixtures/valid/shop/expected/generated/shop/index.js";
 import type { ShopCommand, ShopEvent } from "../../fixtures/valid/shop/expected/generated/shop/index.js";
 import type { OrderPlacedEvent } from "../../fixtures/valid/shop/expected/generated/shop/order.js";
 
@@ -98,7 +103,11 @@ describe("generated shop reactions", () => {
 
   test("large-order-review acts only on the customer its `when` names, and its unwritten reactor throws HandlerNotImplementedError", async () => {
     const review = named(shopReactions, "large-order-review");
-    const vip = record<OrderPlacedEvent>("shop.order", orderId, { type: "order-placed", version: 1, data: { customerId: "00000000-0000-4000-8000-000000000001", lines, total: "7.00" } });
+    const vip = record<OrderPlacedEvent>("shop.order", orderId, {
+      type: "order-placed",
+      version: 1,
+      data: { customerId: "00000000-0000-4000-8000-000000000001", lines, total: "7.00" },
+    });
     expect(review.when?.(vip)).toBe(true);
     expect(review.when?.(placed)).toBe(false);
     const error = await Promise.resolve()

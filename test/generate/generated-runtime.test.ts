@@ -11,9 +11,7 @@ const opened = { type: "account-opened", version: 1, data: { customerId: "5b0f6a
 
 describe("generated banking code on the runtime", () => {
   test("a fresh handler emits the declared event built from the payload", async () => {
-    await given(account, [])
-      .when("open-account", { customerId: opened.data.customerId, accountType: "checking" })
-      .thenEvents([opened]);
+    await given(account, []).when("open-account", { customerId: opened.data.customerId, accountType: "checking" }).thenEvents([opened]);
   });
 
   test('decimals are exact: "0.10" + "0.20" is "0.30"', async () => {

@@ -54,7 +54,9 @@ aggregates:
 `;
   type Ticket = AggregateDefinition<{ status: string }, EventShape, { open: Record<string, never>; close: Record<string, never> }>;
   const load = async (dir: string) => {
-    const { domains } = await import(`${path.join(dir, "src/generated/index.ts")}?t=${Date.now()}`) as { domains: { aggregates: { definition: Ticket }[] }[] };
+    const { domains } = (await import(`${path.join(dir, "src/generated/index.ts")}?t=${Date.now()}`)) as {
+      domains: { aggregates: { definition: Ticket }[] }[];
+    };
     const ticket = domains[0]?.aggregates[0]?.definition;
     if (!ticket) throw new Error("no ticket aggregate");
     return ticket;
@@ -78,8 +80,15 @@ aggregates:
 
   test("once written, the same command succeeds with the state the function returns", async () => {
     const project = buildProjectFromSpecs("evolve-written", { "desk.yaml": SPEC }, (dir) =>
-      replaceStub(dir, "src/domain/desk/ticket.ts", "evolveTicketClosed", 'export const evolveTicketClosed: types.TicketClosedEvolver = (state) => ({ ...state, status: "closed" });'),
+      replaceStub(
+        dir,
+        "src/domain/desk/ticket.ts",
+        "evolveTicketClosed",
+        'export const evolveTicketClosed: types.TicketClosedEvolver = (state) => ({ ...state, status: "closed" });',
+      ),
     );
-    await given(await load(project.dir), opened).when("close", {}).thenState({ status: "closed" });
+    await given(await load(project.dir), opened)
+      .when("close", {})
+      .thenState({ status: "closed" });
   });
 });

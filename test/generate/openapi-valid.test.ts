@@ -66,16 +66,22 @@ describe("the OpenAPI document of every valid fixture", () => {
         const query = parameters.find((p) => p.name === "query")!;
         expect(() => JSON.parse(String(query.example)), `${where}: the query example is JSON`).not.toThrow();
         expect(String(query.description), where).toContain("- `_id` (uuid): eq, in, ne");
-        expect(parameters.map((p) => p.name), where).toEqual(["limit", "page", "sort", "query", "text", "include", "exclude"]);
+        expect(
+          parameters.map((p) => p.name),
+          where,
+        ).toEqual(["limit", "page", "sort", "query", "text", "include", "exclude"]);
         expect(String(parameters.find((p) => p.name === "text")!.description), where).toMatch(/search|matches nothing/);
       }
-      if (method === "post") expect(parameters, where).toEqual(expect.arrayContaining([{ $ref: "#/components/parameters/Idempotency-Key" }, { $ref: "#/components/parameters/X-Correlation-Id" }]));
+      if (method === "post")
+        expect(parameters, where).toEqual(
+          expect.arrayContaining([{ $ref: "#/components/parameters/Idempotency-Key" }, { $ref: "#/components/parameters/X-Correlation-Id" }]),
+        );
     }
     const bearer = (document.components as { securitySchemes: Record<string, Json> }).securitySchemes.bearer!;
     expect(bearer.description).toContain("fluvius token --sub <id> --tenant <tenant> --role <role>");
   });
 
-  test("with api.basePath \"\" the paths have no prefix", async () => {
+  test('with api.basePath "" the paths have no prefix', async () => {
     const [first] = fixtureCases("valid");
     const document = await documentOf(first!.dir, 'specs: [spec/**/*.yaml]\napi: { basePath: "" }\n');
     const paths = Object.keys(document.paths as Json);
@@ -109,6 +115,6 @@ describe("the OpenAPI document of every valid fixture", () => {
     expect(responses.Error503!.headers, "503 documents Retry-After").toHaveProperty("Retry-After");
     // The payload issues are sent as errdata.fields (docs/http.md says so too).
     const invalidPayload = (document.components as { schemas: Record<string, Json> }).schemas["Error.invalid-payload"];
-    expect(((invalidPayload?.properties as Record<string, Json>).errdata!.properties as Json)).toHaveProperty("fields");
+    expect((invalidPayload?.properties as Record<string, Json>).errdata!.properties as Json).toHaveProperty("fields");
   });
 });

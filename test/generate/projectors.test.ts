@@ -34,7 +34,8 @@ describe("hand-written projectors", () => {
     await host.writeFile(`${host.cwd}/${FILE}`, written);
 
     const spec = host.text("spec/sales.yaml")!;
-    const added = "  device-names:\n    handler: true\n    key: name\n    fields: { name: string, devices: { type: integer, default: 0 } }\n    from: [device.device-registered]\n\npolicies:";
+    const added =
+      "  device-names:\n    handler: true\n    key: name\n    fields: { name: string, devices: { type: integer, default: 0 } }\n    from: [device.device-registered]\n\npolicies:";
     await host.writeFile(`${host.cwd}/spec/sales.yaml`, spec.replace("\npolicies:", `\n${added}`));
     const plan = await generateInto(host);
     expect(plan.diagnostics).toEqual([]);
@@ -60,7 +61,10 @@ describe("hand-written projectors", () => {
     await generateInto(host);
     const before = host.text(FILE)!;
     const spec = host.text("spec/sales.yaml")!;
-    await host.writeFile(`${host.cwd}/spec/sales.yaml`, spec.replace(/ {2}order-pipeline:\n( {4}.*\n)+?(?=\npolicies:)/, "").replace(', "order-pipeline:read"', ""));
+    await host.writeFile(
+      `${host.cwd}/spec/sales.yaml`,
+      spec.replace(/ {2}order-pipeline:\n( {4}.*\n)+?(?=\npolicies:)/, "").replace(', "order-pipeline:read"', ""),
+    );
     const plan = await generateInto(host);
     expect(plan.diagnostics.map((d) => d.code)).toEqual(["orphaned-handler"]);
     expect(plan.diagnostics[0]?.message).toContain("'projectOrderPipeline' is no longer needed: the spec has no `handler: true` view for it any more");

@@ -63,10 +63,14 @@ describe("generated reactions compile", () => {
     const broken = editReactions(model, "shop", (r) => {
       if (r.effect.kind !== "command") return r;
       if (r.name === "reserve-stock") {
-        return { ...r, effect: { ...r.effect, payload: r.effect.payload.map((p) => (p.field === "quantity" ? { ...p, value: { kind: "item", path: ["sku"] } } : p)) } };
+        return {
+          ...r,
+          effect: { ...r.effect, payload: r.effect.payload.map((p) => (p.field === "quantity" ? { ...p, value: { kind: "item", path: ["sku"] } } : p)) },
+        };
       }
       if (r.name === "cancel-on-shortage") return { ...r, effect: { ...r.effect, payload: [] } };
-      if (r.name === "expire-unconfirmed") return { ...r, effect: { ...r.effect, payload: [...r.effect.payload, { field: "note", value: { kind: "literal", value: "x" } }] } };
+      if (r.name === "expire-unconfirmed")
+        return { ...r, effect: { ...r.effect, payload: [...r.effect.payload, { field: "note", value: { kind: "literal", value: "x" } }] } };
       return r;
     });
     const files = typescriptEmitter.emit({ model: broken, config: compiled.config!, sources: new Map() });
@@ -111,7 +115,10 @@ describe("hand-written reactors", () => {
     await host.writeFile(`${host.cwd}/${file}`, written);
 
     const spec = host.text("spec/shop.yaml")!;
-    await host.writeFile(`${host.cwd}/spec/shop.yaml`, spec.replace("  notify-shipped:\n", "  review-cancellation:\n    on: order.order-cancelled\n    handler: true\n  notify-shipped:\n"));
+    await host.writeFile(
+      `${host.cwd}/spec/shop.yaml`,
+      spec.replace("  notify-shipped:\n", "  review-cancellation:\n    on: order.order-cancelled\n    handler: true\n  notify-shipped:\n"),
+    );
     const plan = await generateInto(host);
     expect(plan.diagnostics).toEqual([]);
     expect(plan.appended).toEqual([{ path: `${host.cwd}/${file}`, names: ["reviewCancellation"] }]);

@@ -29,7 +29,11 @@ describe("regeneration", () => {
     expect(manifest.version).toBe(2);
     expect(Object.keys(manifest.files)).toContain("banking/account.ts");
     for (const hash of Object.values(manifest.files)) expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    const cache = JSON.parse(host.text(".fluvius/generate.json")!) as { inputs?: string; files: Record<string, { stamp?: string }>; handlers: Record<string, unknown> };
+    const cache = JSON.parse(host.text(".fluvius/generate.json")!) as {
+      inputs?: string;
+      files: Record<string, { stamp?: string }>;
+      handlers: Record<string, unknown>;
+    };
     expect(cache.inputs).toMatch(/^[0-9a-f]{64}$/);
     expect(cache.files["banking/account.ts"]?.stamp).toBeDefined();
     expect(Object.keys(cache.handlers)).toContain("banking/account.ts");
@@ -39,7 +43,12 @@ describe("regeneration", () => {
     const host = fixtureProject(banking);
     await generateInto(host);
     const current = JSON.parse(host.text("src/generated/.fluvius-manifest.json")!) as { files: Record<string, string> };
-    const old = { version: 1, inputs: "x", files: Object.fromEntries(Object.entries(current.files).map(([p, written]) => [p, { source: "s", written, stamp: "1:2" }])), handlers: {} };
+    const old = {
+      version: 1,
+      inputs: "x",
+      files: Object.fromEntries(Object.entries(current.files).map(([p, written]) => [p, { source: "s", written, stamp: "1:2" }])),
+      handlers: {},
+    };
     await host.writeFile(`${host.cwd}/src/generated/.fluvius-manifest.json`, JSON.stringify(old));
     await host.removeFile(`${host.cwd}/.fluvius/generate.json`);
     const plan = await generateInto(host);
@@ -62,17 +71,23 @@ describe("regeneration", () => {
     await generateInto(host);
     const edited = host
       .text(handlerPath)!
-      .replace('import type * as types from "../../generated/banking/account.js";', 'import { BusinessRuleError, compare } from "@fluvius/runtime";\nimport type * as types from "../../generated/banking/account.js";')
+      .replace(
+        'import type * as types from "../../generated/banking/account.js";',
+        'import { BusinessRuleError, compare } from "@fluvius/runtime";\nimport type * as types from "../../generated/banking/account.js";',
+      )
       .replace(
         "export const handleWithdraw: types.WithdrawHandler = ({ payload }) => {\n",
-        "export const handleWithdraw: types.WithdrawHandler = ({ state, payload }) => {\n  if (compare(state.balance, payload.amount) < 0) throw new BusinessRuleError(\"insufficient-funds\", \"The balance does not cover it.\");\n",
+        'export const handleWithdraw: types.WithdrawHandler = ({ state, payload }) => {\n  if (compare(state.balance, payload.amount) < 0) throw new BusinessRuleError("insufficient-funds", "The balance does not cover it.");\n',
       );
     expect(edited).toContain("insufficient-funds");
     await host.writeFile(`${host.cwd}/${handlerPath}`, edited);
 
     const spec = host.text("spec/banking.yaml")!;
     const grown = spec
-      .replace("      close:\n", "      suspend:\n        payload: { reason: string }\n        when: { status: open }\n        emits: account-suspended\n      close:\n")
+      .replace(
+        "      close:\n",
+        "      suspend:\n        payload: { reason: string }\n        when: { status: open }\n        emits: account-suspended\n      close:\n",
+      )
       .replace("      account-closed:\n", "      account-suspended:\n        payload: { reason: string }\n      account-closed:\n");
     await host.writeFile(`${host.cwd}/spec/banking.yaml`, grown);
 
@@ -152,7 +167,10 @@ describe("regeneration", () => {
     const host = fixtureProject(banking);
     const spec = host.text("spec/banking.yaml")!;
     const card = "  card:\n    actions:\n      issue-card: { creates: true, emits: card-issued }\n    events:\n      card-issued: {}\n";
-    await host.writeFile(`${host.cwd}/spec/banking.yaml`, spec.replace("\nreactions:", `\n${card}\nreactions:`).replace("allow: [account:*]", "allow: [account:*, card:*]"));
+    await host.writeFile(
+      `${host.cwd}/spec/banking.yaml`,
+      spec.replace("\nreactions:", `\n${card}\nreactions:`).replace("allow: [account:*]", "allow: [account:*, card:*]"),
+    );
     await generateInto(host);
     expect(host.text("src/generated/banking/card.ts")).toBeDefined();
     await host.writeFile(`${host.cwd}/src/generated/banking/notes.md`, "mine\n");

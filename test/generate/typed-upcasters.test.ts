@@ -26,24 +26,32 @@ aggregates:
       note-touched: {}
 `;
 // Version 1 of note-written had one field, \`body\`: what stored events hold.
-const LOCK = serializeLock({ lockVersion: 1, events: { "notes.note.note-written": { "1": { body: { type: "string" } } }, "notes.note.note-touched": { "1": {} } } });
+const LOCK = serializeLock({
+  lockVersion: 1,
+  events: { "notes.note.note-written": { "1": { body: { type: "string" } } }, "notes.note.note-touched": { "1": {} } },
+});
 
 const UPCASTER = `export const upcastNoteWrittenV1: types.NoteWrittenUpcasterV1 = (data) => ({ text: data.body, author: "unknown" });`;
 
 describe("typed upcasters from the event lock", () => {
   let stub = "";
-  const project = buildProjectFromSpecs("typed-upcasters", { "notes.yaml": SPEC }, (dir) => {
-    // A touch changes nothing in the state: its evolve step, written, returns the state as it is.
-    replaceStub(dir, "src/domain/notes/note.ts", "evolveNoteTouched", "export const evolveNoteTouched: types.NoteTouchedEvolver = (state) => state;");
-    const file = path.join(dir, "src/domain/notes/note.ts");
-    const text = readFileSync(file, "utf8");
-    const start = text.indexOf("export const upcastNoteWrittenV1");
-    stub = text.slice(start, text.indexOf("};", start) + 2);
-    const edited = `${text.slice(0, start)}${UPCASTER}${text.slice(text.indexOf("};", start) + 2)}`;
-    // The stub was the last use of HandlerNotImplementedError.
-    const unused = edited.split("HandlerNotImplementedError").length === 2;
-    writeFileSync(file, unused ? edited.replace(/import \{ HandlerNotImplementedError \} from "@fluvius\/runtime";\n/, "") : edited);
-  }, { "fluvius.lock.json": LOCK });
+  const project = buildProjectFromSpecs(
+    "typed-upcasters",
+    { "notes.yaml": SPEC },
+    (dir) => {
+      // A touch changes nothing in the state: its evolve step, written, returns the state as it is.
+      replaceStub(dir, "src/domain/notes/note.ts", "evolveNoteTouched", "export const evolveNoteTouched: types.NoteTouchedEvolver = (state) => state;");
+      const file = path.join(dir, "src/domain/notes/note.ts");
+      const text = readFileSync(file, "utf8");
+      const start = text.indexOf("export const upcastNoteWrittenV1");
+      stub = text.slice(start, text.indexOf("};", start) + 2);
+      const edited = `${text.slice(0, start)}${UPCASTER}${text.slice(text.indexOf("};", start) + 2)}`;
+      // The stub was the last use of HandlerNotImplementedError.
+      const unused = edited.split("HandlerNotImplementedError").length === 2;
+      writeFileSync(file, unused ? edited.replace(/import \{ HandlerNotImplementedError \} from "@fluvius\/runtime";\n/, "") : edited);
+    },
+    { "fluvius.lock.json": LOCK },
+  );
 
   test("the stub reads the locked version's data and throws until written; the generated type says both versions", () => {
     expect(stub).toContain("export const upcastNoteWrittenV1: types.NoteWrittenUpcasterV1 = () =>");
@@ -57,10 +65,14 @@ describe("typed upcasters from the event lock", () => {
   });
 
   test("given() starts from a stored version-1 event, read through the written upcaster", async () => {
-    const { domains } = await project.importGenerated<{ domains: { aggregates: { definition: AggregateDefinition<{ text?: string; author?: string }, EventShape, { touch: Record<string, never> }> }[] }[] }>();
+    const { domains } = await project.importGenerated<{
+      domains: { aggregates: { definition: AggregateDefinition<{ text?: string; author?: string }, EventShape, { touch: Record<string, never> }> }[] }[];
+    }>();
     const note = domains[0]?.aggregates[0]?.definition;
     if (!note) throw new Error("no note aggregate");
-    await given(note, [{ type: "note-written", version: 1, data: { body: "hello" } }]).when("touch", {}).thenState({ text: "hello", author: "unknown" });
+    await given(note, [{ type: "note-written", version: 1, data: { body: "hello" } }])
+      .when("touch", {})
+      .thenState({ text: "hello", author: "unknown" });
   });
 
   test("the written upcaster compiles; one that returns the wrong data does not", () => {
@@ -81,5 +93,7 @@ describe("typed upcasters from the event lock", () => {
 });
 
 function srcFiles(dir: string): string[] {
-  return readdirSync(path.join(dir, "src"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => f.split(path.sep).join("/"));
+  return readdirSync(path.join(dir, "src"), { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => f.split(path.sep).join("/"));
 }

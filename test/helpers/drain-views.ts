@@ -5,7 +5,10 @@ import { drainReactions, viewStatus, viewsOf, type DomainDefinition, type EventS
  * enough on a shared PostgreSQL server: the commit fence waits for the oldest transaction of
  * the whole cluster, so another test's open transaction can hold back events already committed.
  */
-export async function drainUntilViewsCaughtUp(store: EventStore, options: { readonly domains: readonly DomainDefinition[] } & Partial<ReactionWorkerOptions>): Promise<void> {
+export async function drainUntilViewsCaughtUp(
+  store: EventStore,
+  options: { readonly domains: readonly DomainDefinition[] } & Partial<ReactionWorkerOptions>,
+): Promise<void> {
   for (let attempt = 0; attempt < 400; attempt++) {
     await drainReactions(store, { retryDelayMs: 5, ...options });
     const statuses = await viewStatus(store, viewsOf(options.domains));

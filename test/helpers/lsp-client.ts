@@ -68,7 +68,10 @@ export async function startLsp(root: string): Promise<LspClient> {
       const known = latest.get(uri(relative));
       if (known && until(known)) return Promise.resolve(known);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${relative}; last: ${JSON.stringify(latest.get(uri(relative)))}\n${stderr}`)), 30_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching diagnostics for ${relative}; last: ${JSON.stringify(latest.get(uri(relative)))}\n${stderr}`)),
+          30_000,
+        );
         waiting.push({ uri: uri(relative), until, resolve: (d) => (clearTimeout(timer), resolve(d)) });
       });
     },

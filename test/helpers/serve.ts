@@ -14,10 +14,18 @@ export interface RunningServe {
  * Starts `fluvius serve` (or another command that listens, with `--port 0`) in `cwd` and
  * resolves with its base URL once it listens. Register the child for cleanup with `running`.
  */
-export function startServe(cwd: string, args: readonly string[] = [], env: Readonly<Record<string, string>> = {}, running?: ChildProcess[]): Promise<RunningServe> {
+export function startServe(
+  cwd: string,
+  args: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
+  running?: ChildProcess[],
+): Promise<RunningServe> {
   // A test that must know the port before (to register a redirect URI) passes its own --port.
   const port = args.includes("--port") ? [] : ["--port", "0"];
-  const child = spawn(process.execPath, [path.join(repoRoot, "bin/run.js"), "serve", ...port, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
+  const child = spawn(process.execPath, [path.join(repoRoot, "bin/run.js"), "serve", ...port, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+  });
   running?.push(child);
   let output = "";
   return new Promise((resolve, reject) => {

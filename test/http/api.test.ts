@@ -256,7 +256,11 @@ describe.each(["pglite", "postgres"] as const)("banking API on %s", (backend) =>
     expect(domain.body).toMatchObject({ id: "banking", revision: 1, description: "Retail accounts" });
     expect(Object.keys(domain.body.commands as Json).sort()).toEqual(["close", "deposit", "freeze", "open-account", "withdraw"]);
     const command = await call("GET", "/api/_meta/banking:open-account/");
-    expect(command.body).toMatchObject({ key: "open-account", genid: true, urls: { meta: "/_meta/banking:open-account/", path: "/banking:open-account/account/:new" } });
+    expect(command.body).toMatchObject({
+      key: "open-account",
+      genid: true,
+      urls: { meta: "/_meta/banking:open-account/", path: "/banking:open-account/account/:new" },
+    });
     expect((command.body.schema as Json).required).toEqual(["customerId", "accountType"]);
     const resource = await call("GET", "/api/_meta/banking.account/");
     expect(resource.body).toMatchObject({ name: "banking.account", title: "Account", idfield: "_id", composites: { ".and": {}, ".or": {} } });

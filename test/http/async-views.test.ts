@@ -82,7 +82,13 @@ const project = buildProjectFromSpecs("async-views", { "crm.yaml": CRM }, (dir) 
   const views = `${dir}/src/domain/crm/_views.ts`;
   const stub = readFileSync(views, "utf8");
   const at = stub.indexOf("export const projectPipeline");
-  writeFileSync(views, `${stub.slice(0, at)}${PIPELINE}${stub.slice(stub.indexOf("};", at) + 2)}`.replace(/import \{ HandlerNotImplementedError \} from "@fluvius\/runtime";\n/, ""));
+  writeFileSync(
+    views,
+    `${stub.slice(0, at)}${PIPELINE}${stub.slice(stub.indexOf("};", at) + 2)}`.replace(
+      /import \{ HandlerNotImplementedError \} from "@fluvius\/runtime";\n/,
+      "",
+    ),
+  );
   // The handler records the actor as the deal's owner (which need not be a UUID: the robot's is not).
   const file = `${dir}/src/domain/crm/deal.ts`;
   const text = readFileSync(file, "utf8");
@@ -110,7 +116,12 @@ describe.each(["pglite", "postgres"] as const)("asynchronous views on %s", (back
 
   async function call(actor: string, roles: string[], method: "GET" | "POST", url: string, body?: unknown, status = 200) {
     const token = await api.token(actor, "acme", roles);
-    const response = await api.app.inject({ method, url: `/api/${url}`, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    const response = await api.app.inject({
+      method,
+      url: `/api/${url}`,
+      headers: { authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     expect(response.statusCode, response.body).toBe(status);
     return response.json() as Record<string, unknown>;
   }
@@ -122,9 +133,7 @@ describe.each(["pglite", "postgres"] as const)("asynchronous views on %s", (back
   const runProjectors = () => drainUntilViewsCaughtUp(store, { domains: api.domains });
 
   test("`set` on rows of several streams follows the log's order; nothing is there before the projector ran", async () => {
-    const deals = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => open(SELLERS[i % 2] ?? "", CUSTOMERS[i % 2] ?? "", `${i + 1}.50`)),
-    );
+    const deals = await Promise.all(Array.from({ length: 12 }, (_, i) => open(SELLERS[i % 2] ?? "", CUSTOMERS[i % 2] ?? "", `${i + 1}.50`)));
     // Not kept in the command's write: the row comes with the projector.
     await analyst(`crm.latest-deal/${CUSTOMERS[0]}`, 404);
     // Two projectors at once (a lease that lapsed): each event is applied once.
@@ -136,7 +145,14 @@ describe.each(["pglite", "postgres"] as const)("asynchronous views on %s", (back
     for (const customer of CUSTOMERS) {
       const mine = events.filter((e) => e.data.customerId === customer);
       const latest = mine.at(-1);
-      expect(await analyst(`crm.latest-deal/${customer}`)).toMatchObject({ customerId: customer, dealId: latest?.stream_id, amount: latest?.data.amount, openedBy: latest?.actor_id, deals: mine.length, _version: mine.length });
+      expect(await analyst(`crm.latest-deal/${customer}`)).toMatchObject({
+        customerId: customer,
+        dealId: latest?.stream_id,
+        amount: latest?.data.amount,
+        openedBy: latest?.actor_id,
+        deals: mine.length,
+        _version: mine.length,
+      });
     }
     for (const deal of deals.slice(0, 4)) await call(SELLERS[0] ?? "", ["seller"], "POST", `crm:win/deal/${deal}`, {});
     await runProjectors();
@@ -238,7 +254,8 @@ describe.each(["pglite", "postgres"] as const)("asynchronous views on %s", (back
     const views = viewsOf(api.domains);
     const dump = async () => {
       const out: Record<string, unknown> = {};
-      for (const v of views) out[v.name] = await api.db.query(`SELECT to_jsonb(t) AS row FROM "${v.table.schema}"."${v.table.table}" t ORDER BY to_jsonb(t)::text`);
+      for (const v of views)
+        out[v.name] = await api.db.query(`SELECT to_jsonb(t) AS row FROM "${v.table.schema}"."${v.table.table}" t ORDER BY to_jsonb(t)::text`);
       return out;
     };
     const before = await dump();

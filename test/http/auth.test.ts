@@ -67,9 +67,20 @@ describe("authentication", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      const authenticate = createAuthenticator({ jwksUrl: `http://127.0.0.1:${port}/jwks.json`, issuer: "https://idp.example", audience: "bank-api", ...names });
+      const authenticate = createAuthenticator({
+        jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
+        issuer: "https://idp.example",
+        audience: "bank-api",
+        ...names,
+      });
       const sign = (claims: Record<string, unknown>, issuer = "https://idp.example") =>
-        new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "k1" }).setSubject("carol").setIssuer(issuer).setAudience("bank-api").setExpirationTime("5m").sign(privateKey);
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: "RS256", kid: "k1" })
+          .setSubject("carol")
+          .setIssuer(issuer)
+          .setAudience("bank-api")
+          .setExpirationTime("5m")
+          .sign(privateKey);
       const { actor } = await authenticate(`Bearer ${await sign({ tenant: "acme", roles: "teller auditor" })}`);
       expect(actor).toMatchObject({ id: "carol", tenant: "acme", roles: ["teller", "auditor"] });
       await expect(authenticate(`Bearer ${await sign({ tenant: "acme" }, "https://evil.example")}`)).rejects.toBeInstanceOf(UnauthorizedError);

@@ -72,7 +72,27 @@ const BAD_VALUES: readonly unknown[] = [
 ];
 
 const OPERATORS = ["eq", "ne", "gt", "gte", "lt", "lte", "has", "in", "between", "ov", "zz"];
-const FIELDS = ["_id", "_version", "_created", "_updated", "name", "note", "count", "ratio", "balance", "flag", "ref", "day", "at", "mail", "link", "colour", "tags", "owners", "nope"];
+const FIELDS = [
+  "_id",
+  "_version",
+  "_created",
+  "_updated",
+  "name",
+  "note",
+  "count",
+  "ratio",
+  "balance",
+  "flag",
+  "ref",
+  "day",
+  "at",
+  "mail",
+  "link",
+  "colour",
+  "tags",
+  "owners",
+  "nope",
+];
 
 const BAD_QUERIES: readonly string[] = [
   "{",
@@ -138,7 +158,10 @@ describe.each(["pglite", "postgres"] as const)("bad-input sweep on %s", (backend
   }, 120_000);
   afterAll(async () => {
     // The numbers the lead reports: requests, and how many got each status.
-    const counts = [...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(", ");
+    const counts = [...statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(", ");
     console.log(`bad-input sweep on ${backend}: ${requests} requests; ${counts}; 500s: ${statuses.get(500) ?? 0}`);
     await api?.close();
   });
@@ -271,7 +294,8 @@ describe.each(["pglite", "postgres"] as const)("bad-input sweep on %s", (backend
     const json = { "content-type": "application/json" };
     function* probes(): Iterable<Probe> {
       for (const authorization of authorizations) {
-        for (const url of [list, item(), `${item()}?version=1`, `${item()}/_events`, "/api/auth/info"]) yield { method: "GET", url, headers: { authorization } };
+        for (const url of [list, item(), `${item()}?version=1`, `${item()}/_events`, "/api/auth/info"])
+          yield { method: "GET", url, headers: { authorization } };
         yield { method: "POST", url: touch, headers: { ...json, authorization }, payload: JSON.stringify({ note: "n" }) };
         yield { method: "POST", url: "/api/kinds:make/thing/:new", headers: { ...json, authorization }, payload: "{}" };
       }
@@ -282,45 +306,82 @@ describe.each(["pglite", "postgres"] as const)("bad-input sweep on %s", (backend
         yield { method: "POST", url: touch, headers: { ...json, "idempotency-key": value }, payload: JSON.stringify({ note: "n" }) };
         yield { method: "POST", url: touch, headers: { ...json, "x-correlation-id": value }, payload: JSON.stringify({ note: "n" }) };
       }
-      const types = ["text/plain", "application/xml", "application/json; charset=latin1", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "", "application/jsonx", "*/*"];
+      const types = [
+        "text/plain",
+        "application/xml",
+        "application/json; charset=latin1",
+        "multipart/form-data; boundary=x",
+        "application/x-www-form-urlencoded",
+        "",
+        "application/jsonx",
+        "*/*",
+      ];
       for (const type of types) yield { method: "POST", url: touch, headers: { "content-type": type }, payload: JSON.stringify({ note: "n" }) };
     }
     await sweep(probes());
   });
 
-  test("command bodies and path ids: malformed JSON, wrong types, NULs, lone surrogates, huge decimals, bad ids, other methods", { timeout: 60_000 }, async () => {
-    const json = { "content-type": "application/json" };
-    const make = "/api/kinds:make/thing/:new";
-    const valid = { name: "x", balance: "1.00", tags: [], owners: [] };
-    const fields = ["name", "note", "count", "ratio", "balance", "flag", "ref", "day", "at", "mail", "link", "colour", "tags", "owners", "extra"];
-    function* probes(): Iterable<Probe> {
-      for (const body of ["{", "[]", "null", "1", '"s"', "{}", '{"name":"\\u0000"}', '{"name":"\\ud800"}', '{"\\u0000":1}', "[".repeat(10_000), `{"a":${"[".repeat(5000)}${"]".repeat(5000)}}`, "\ufeff{}", "x".repeat(2 * 1024 * 1024)]) {
-        yield { method: "POST", url: make, headers: json, payload: body };
-        yield { method: "POST", url: `/api/kinds:touch/thing/${id}`, headers: json, payload: body };
-      }
-      for (const field of fields) {
-        for (const value of [...BAD_VALUES, "9".repeat(29), `0.${"1".repeat(40)}`, `${"9".repeat(27)}.99`]) {
-          yield { method: "POST", url: make, headers: json, payload: JSON.stringify({ ...valid, [field]: value }) };
+  test(
+    "command bodies and path ids: malformed JSON, wrong types, NULs, lone surrogates, huge decimals, bad ids, other methods",
+    { timeout: 60_000 },
+    async () => {
+      const json = { "content-type": "application/json" };
+      const make = "/api/kinds:make/thing/:new";
+      const valid = { name: "x", balance: "1.00", tags: [], owners: [] };
+      const fields = ["name", "note", "count", "ratio", "balance", "flag", "ref", "day", "at", "mail", "link", "colour", "tags", "owners", "extra"];
+      function* probes(): Iterable<Probe> {
+        for (const body of [
+          "{",
+          "[]",
+          "null",
+          "1",
+          '"s"',
+          "{}",
+          '{"name":"\\u0000"}',
+          '{"name":"\\ud800"}',
+          '{"\\u0000":1}',
+          "[".repeat(10_000),
+          `{"a":${"[".repeat(5000)}${"]".repeat(5000)}}`,
+          "\ufeff{}",
+          "x".repeat(2 * 1024 * 1024),
+        ]) {
+          yield { method: "POST", url: make, headers: json, payload: body };
+          yield { method: "POST", url: `/api/kinds:touch/thing/${id}`, headers: json, payload: body };
+        }
+        for (const field of fields) {
+          for (const value of [...BAD_VALUES, "9".repeat(29), `0.${"1".repeat(40)}`, `${"9".repeat(27)}.99`]) {
+            yield { method: "POST", url: make, headers: json, payload: JSON.stringify({ ...valid, [field]: value }) };
+          }
+        }
+        for (const value of [...BAD_STRINGS, "%00", "%ED%A0%80", "x".repeat(101), "x".repeat(2000), "00000000-0000-0000-0000-000000000000", id.toUpperCase()]) {
+          const raw = value.startsWith("%") ? value : enc(value);
+          yield { method: "POST", url: `/api/kinds:touch/thing/${raw}`, headers: json, payload: JSON.stringify({ note: "n" }) };
+          yield { method: "GET", url: `/api/kinds.thing/${raw}` };
+          yield { method: "GET", url: `/api/kinds.thing/${raw}/_events` };
+          yield { method: "POST", url: `${make}?identifier=${raw}`, headers: json, payload: JSON.stringify(valid) };
+        }
+        for (const method of ["PUT", "DELETE", "PATCH"] as const) {
+          yield { method, url: `/api/kinds:touch/thing/${id}`, headers: json, payload: "{}" };
+          yield { method, url: item() };
+        }
+        for (const url of [
+          "/api/_meta/kinds/",
+          "/api/_meta/kinds:make/",
+          "/api/_meta/kinds.make/",
+          "/api/_meta/kinds.thing/",
+          "/api/_meta/nope/",
+          "/api/_meta/kinds:nope/",
+          "/api/%00",
+          "/api/kinds.thing",
+          `/api/${"x".repeat(5000)}`,
+        ]) {
+          yield { method: "GET", url };
+          yield { method: "POST", url, headers: json, payload: "{}" };
         }
       }
-      for (const value of [...BAD_STRINGS, "%00", "%ED%A0%80", "x".repeat(101), "x".repeat(2000), "00000000-0000-0000-0000-000000000000", id.toUpperCase()]) {
-        const raw = value.startsWith("%") ? value : enc(value);
-        yield { method: "POST", url: `/api/kinds:touch/thing/${raw}`, headers: json, payload: JSON.stringify({ note: "n" }) };
-        yield { method: "GET", url: `/api/kinds.thing/${raw}` };
-        yield { method: "GET", url: `/api/kinds.thing/${raw}/_events` };
-        yield { method: "POST", url: `${make}?identifier=${raw}`, headers: json, payload: JSON.stringify(valid) };
-      }
-      for (const method of ["PUT", "DELETE", "PATCH"] as const) {
-        yield { method, url: `/api/kinds:touch/thing/${id}`, headers: json, payload: "{}" };
-        yield { method, url: item() };
-      }
-      for (const url of ["/api/_meta/kinds/", "/api/_meta/kinds:make/", "/api/_meta/kinds.make/", "/api/_meta/kinds.thing/", "/api/_meta/nope/", "/api/_meta/kinds:nope/", "/api/%00", "/api/kinds.thing", `/api/${"x".repeat(5000)}`]) {
-        yield { method: "GET", url };
-        yield { method: "POST", url, headers: json, payload: "{}" };
-      }
-    }
-    await sweep(probes());
-  });
+      await sweep(probes());
+    },
+  );
 
   test("oversized headers (431) and over-long path ids (414) over a real socket carry the envelope", async () => {
     await api.app.listen({ host: "127.0.0.1", port: 0 });

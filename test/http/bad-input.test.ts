@@ -87,7 +87,12 @@ describe.each(["pglite", "postgres"] as const)("bad input on %s", (backend) => {
   });
 
   test("an integer beyond 2^53 and text with NUL or a lone surrogate are 422s naming the field", async () => {
-    for (const [field, value] of [["count", 2 ** 63], ["name", "a\u0000b"], ["note", "x\udc00"], ["tags", ["ok", "\ud800"]]] as const) {
+    for (const [field, value] of [
+      ["count", 2 ** 63],
+      ["name", "a\u0000b"],
+      ["note", "x\udc00"],
+      ["tags", ["ok", "\ud800"]],
+    ] as const) {
       const answer = await call(api, "POST", "/api/kinds:make/thing/:new", admin, { ...valid, [field]: value });
       expect(answer.status, `${field}: ${JSON.stringify(answer.body)}`).toBe(422);
       const paths = ((answer.body.errdata as Json).fields as Json[]).map((f) => f.path);

@@ -62,7 +62,10 @@ describe.each(["pglite", "postgres"] as const)("who made and last changed a row,
 
   test("filterable and sortable like _created; not searched by `text`; chosen with include", async () => {
     const ids: string[] = [];
-    for (const [creator, updater] of [[first, second], [second, first]] as const) {
+    for (const [creator, updater] of [
+      [first, second],
+      [second, first],
+    ] as const) {
       const opened = await call("POST", "/api/banking:open-account/account/:new", creator, { customerId: randomUUID(), accountType: "savings" });
       const id = ((opened.body.data as Json).account as Json)._id as string;
       await call("POST", `/api/banking:deposit/account/${id}`, updater, { amount: "1.00" });

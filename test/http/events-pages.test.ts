@@ -59,7 +59,7 @@ describe.each(["pglite", "postgres"] as const)("a stream of 1,601 events on %s",
 
     // Walking by afterVersion reaches every event exactly once.
     const seen: number[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await get(`/api/banking.account/${id}/_events?afterVersion=${after}&limit=1000`);
       const versions = versionsOf(page.body);
       if (versions.length === 0) break;

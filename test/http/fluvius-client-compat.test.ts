@@ -66,15 +66,45 @@ describe.each(["pglite", "postgres"] as const)("the Fluvius client against fluvi
     deskToken = await desk.token("clerk-1", tenant, ["clerk"]);
     client = new FluviusClient(kinds.app, "kinds", "/api", () => ({ authorization: `Bearer ${token}` }));
     // api.basePath "": the client's base URL is /api, which the proxy in front of the server strips.
-    deskClient = new FluviusClient(desk.app, "desk", "/api", () => ({ authorization: `Bearer ${deskToken}` }), (url) => url.replace(/^\/api(?=\/)/, ""));
+    deskClient = new FluviusClient(
+      desk.app,
+      "desk",
+      "/api",
+      () => ({ authorization: `Bearer ${deskToken}` }),
+      (url) => url.replace(/^\/api(?=\/)/, ""),
+    );
     const make = async (data: Json) => ((await client.send("make", data, { path: { resource: "thing", _id: ":new" } })).data as { thing: Json }).thing;
     a = await make({
-      name: "Ada Lovelace", note: "the first programmer", count: 7, ratio: 0.25, balance: "12.50", flag: true, ref: randomUUID(), day: "2024-01-31",
-      at: "2024-01-31T10:00:00.000Z", mail: "ada@example.com", link: "https://ada.example", colour: "red", tags: ["x", "red"], owners: [randomUUID()],
+      name: "Ada Lovelace",
+      note: "the first programmer",
+      count: 7,
+      ratio: 0.25,
+      balance: "12.50",
+      flag: true,
+      ref: randomUUID(),
+      day: "2024-01-31",
+      at: "2024-01-31T10:00:00.000Z",
+      mail: "ada@example.com",
+      link: "https://ada.example",
+      colour: "red",
+      tags: ["x", "red"],
+      owners: [randomUUID()],
     });
     b = await make({
-      name: "Grace Hopper", note: "compilers", count: 3, ratio: 1.5, balance: "3.00", flag: false, ref: randomUUID(), day: "2023-05-01",
-      at: "2023-05-01T08:00:00.000Z", mail: "grace@example.org", link: "https://grace.example", colour: "blue", tags: ["y"], owners: [randomUUID()],
+      name: "Grace Hopper",
+      note: "compilers",
+      count: 3,
+      ratio: 1.5,
+      balance: "3.00",
+      flag: false,
+      ref: randomUUID(),
+      day: "2023-05-01",
+      at: "2023-05-01T08:00:00.000Z",
+      mail: "grace@example.org",
+      link: "https://grace.example",
+      colour: "blue",
+      tags: ["y"],
+      owners: [randomUUID()],
     });
   }, 240_000);
   afterAll(async () => {
@@ -85,7 +115,10 @@ describe.each(["pglite", "postgres"] as const)("the Fluvius client against fluvi
   const ids = (response: { data: unknown }) => (response.data as Json[]).map((row) => row._id);
   const list = (query: Json, extra: Record<string, string> = {}) => client.query("thing", { search: { query: JSON.stringify(query), ...extra } });
   const refused = async (promise: Promise<unknown>): Promise<HTTPError> => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(HTTPError);
     return error as HTTPError;
   };
@@ -114,10 +147,17 @@ describe.each(["pglite", "postgres"] as const)("the Fluvius client against fluvi
     expect(byName.colour).toMatchObject({ dtype: "enum", ftype: "enum" });
     expect(meta.filters["colour.eq"]!.input).toEqual({
       type: "select",
-      options: [{ value: "red", label: "Red" }, { value: "green", label: "Green" }, { value: "blue", label: "Blue" }],
+      options: [
+        { value: "red", label: "Red" },
+        { value: "green", label: "Green" },
+        { value: "blue", label: "Blue" },
+      ],
     });
     expect(meta.filters["colour.in"]!.input).toMatchObject({ type: "select", multiple: true });
-    expect(meta.filters["flag.eq"]!.input.options).toEqual([{ value: "true", label: "Yes" }, { value: "false", label: "No" }]);
+    expect(meta.filters["flag.eq"]!.input.options).toEqual([
+      { value: "true", label: "Yes" },
+      { value: "false", label: "No" },
+    ]);
     expect(meta.filters["day.between"]).toMatchObject({ dtype: "daterange", input: { type: "text" } });
     expect(meta.filters["balance.gte"]).toMatchObject({ label: "Greater or Equals", dtype: "number", input: { type: "number" } });
   });
@@ -165,7 +205,14 @@ describe.each(["pglite", "postgres"] as const)("the Fluvius client against fluvi
     const state = searchOf({
       query: [
         { type: "field", field: "name", operator: "name.has", value: "" },
-        { type: "composite", operator: ".or", children: [{ type: "field", field: "colour", operator: "colour.eq", value: "red" }, { type: "field", field: "count", operator: "count.lt", value: "5" }] },
+        {
+          type: "composite",
+          operator: ".or",
+          children: [
+            { type: "field", field: "colour", operator: "colour.eq", value: "red" },
+            { type: "field", field: "count", operator: "count.lt", value: "5" },
+          ],
+        },
       ],
       sort: [{ field: "count", direction: "desc" }],
     });
@@ -178,7 +225,10 @@ describe.each(["pglite", "postgres"] as const)("the Fluvius client against fluvi
 
   test("include / exclude choose the rows' fields; _id always comes; an unknown one is a 400 naming it", async () => {
     const chosen = await client.query("thing", { search: searchOf({ select: ["name", "balance"], sort: [{ field: "name", direction: "asc" }] }) });
-    expect((chosen.data as Json[]).map((row) => Object.keys(row))).toEqual([["_id", "name", "balance"], ["_id", "name", "balance"]]);
+    expect((chosen.data as Json[]).map((row) => Object.keys(row))).toEqual([
+      ["_id", "name", "balance"],
+      ["_id", "name", "balance"],
+    ]);
     expect((chosen.data as Json[])[0]).toEqual({ _id: a._id, name: "Ada Lovelace", balance: "12.50" });
     expect(chosen.pagination).toMatchObject({ total: 2 });
     const dropped = await client.query("thing", { search: { exclude: "note,tags,_version" } });
@@ -188,7 +238,10 @@ describe.each(["pglite", "postgres"] as const)("the Fluvius client against fluvi
       for (const gone of ["note", "tags", "_version"]) expect(row).not.toHaveProperty(gone);
     }
     const both = await client.query("thing", { search: { include: "_version,count", exclude: "_id,count" } });
-    expect((both.data as Json[]).map((row) => Object.keys(row))).toEqual([["_id", "_version"], ["_id", "_version"]]);
+    expect((both.data as Json[]).map((row) => Object.keys(row))).toEqual([
+      ["_id", "_version"],
+      ["_id", "_version"],
+    ]);
     const all = await client.query("thing", { search: { include: ",", exclude: "" } });
     expect(Object.keys((all.data as Json[])[0]!)).toEqual(Object.keys(a));
     const error = await refused(client.query("thing", { search: { include: "name,nope" } }));
@@ -212,12 +265,19 @@ describe.each(["pglite", "postgres"] as const)("the Fluvius client against fluvi
     ] as const) {
       const error = await refused(list(query));
       expect(error.status, JSON.stringify(query)).toBe(400);
-      expect(error.body, JSON.stringify(query)).toMatchObject({ errcode: "invalid-query", errmesg: expect.stringContaining(expected), errdata: { parameter: "query" } });
+      expect(error.body, JSON.stringify(query)).toMatchObject({
+        errcode: "invalid-query",
+        errmesg: expect.stringContaining(expected),
+        errdata: { parameter: "query" },
+      });
     }
   });
 
   test("filtering a json or object field is a 400 that says such fields cannot be filtered and which fields can, with their operators", async () => {
-    for (const [field, kind] of [["extra", "json"], ["contact", "object"]] as const) {
+    for (const [field, kind] of [
+      ["extra", "json"],
+      ["contact", "object"],
+    ] as const) {
       const error = await refused(deskClient.query("ticket", { search: { query: JSON.stringify({ [`${field}.eq`]: "x" }) } }));
       expect(error.status, field).toBe(400);
       const body = error.body as { errcode: string; errmesg: string; errdata: { field: string; filterable: Record<string, string[]> } };
@@ -287,12 +347,16 @@ describe.each(["pglite", "postgres"] as const)("the Fluvius client against fluvi
     const again = await deskClient.post(domain.commands.note!.urls.path, { lastNote: "jammed" }, { path: { identifier: String(ticket._id) }, headers });
     expect(again.raw).toEqual(noted.raw);
     expect(again.headers["idempotency-key"]).toBe(headers["Idempotency-Key"]);
-    const reused = await refused(deskClient.post(domain.commands.note!.urls.path, { lastNote: "fixed" }, { path: { identifier: String(ticket._id) }, headers }));
+    const reused = await refused(
+      deskClient.post(domain.commands.note!.urls.path, { lastNote: "fixed" }, { path: { identifier: String(ticket._id) }, headers }),
+    );
     expect(reused.status).toBe(422);
     expect(reused.headers["idempotency-key"]).toBe(headers["Idempotency-Key"]);
-    const unauthorised = await refused(desk.app.inject({ method: "POST", url: `/desk:note/ticket/${String(ticket._id)}`, headers }).then((r) => {
-      throw new HTTPError(r.statusCode, r.body, r.headers);
-    }));
+    const unauthorised = await refused(
+      desk.app.inject({ method: "POST", url: `/desk:note/ticket/${String(ticket._id)}`, headers }).then((r) => {
+        throw new HTTPError(r.statusCode, r.body, r.headers);
+      }),
+    );
     expect(unauthorised.status).toBe(401);
     expect(unauthorised.headers["idempotency-key"]).toBe(headers["Idempotency-Key"]);
     const written = await deskClient.send("write", { body: "hello" }, { path: { resource: "note", _id: ":new" } });
@@ -303,7 +367,13 @@ describe.each(["pglite", "postgres"] as const)("the Fluvius client against fluvi
 
   test("/_meta: the application, the framework's version and the build", async () => {
     const meta = (await client.get("/_meta")).data as Json;
-    expect(meta).toEqual({ name: "banking-app", version: "1.2.3", framework: PACKAGE_VERSION, build_no: expect.stringMatching(/^[0-9a-f]{12}$/), build_time: null });
+    expect(meta).toEqual({
+      name: "banking-app",
+      version: "1.2.3",
+      framework: PACKAGE_VERSION,
+      build_no: expect.stringMatching(/^[0-9a-f]{12}$/),
+      build_time: null,
+    });
     const other = (await deskClient.get("/_meta")).data as Json;
     expect(other.build_no).not.toBe(meta.build_no);
     expect((await client.get("/_meta")).data).toEqual(meta);
@@ -319,13 +389,22 @@ describe.each(["pglite", "postgres"] as const)("the Fluvius client against fluvi
   });
 
   test("the OpenAPI document's example of each list's query is one the server answers", async () => {
-    for (const [app, auth] of [[kinds, () => token], [desk, () => deskToken]] as const) {
-      const document = (await app.app.inject({ method: "GET", url: "/openapi.json" })).json() as { paths: Record<string, { get?: { operationId?: string; parameters?: Json[] } }> };
+    for (const [app, auth] of [
+      [kinds, () => token],
+      [desk, () => deskToken],
+    ] as const) {
+      const document = (await app.app.inject({ method: "GET", url: "/openapi.json" })).json() as {
+        paths: Record<string, { get?: { operationId?: string; parameters?: Json[] } }>;
+      };
       const lists = Object.entries(document.paths).filter(([, item]) => item.get?.operationId?.startsWith("list."));
       expect(lists.length).toBeGreaterThan(0);
       for (const [route, item] of lists) {
         const example = String(item.get!.parameters!.find((p) => p.name === "query")!.example);
-        const response = await app.app.inject({ method: "GET", url: `${route}?${new URLSearchParams({ query: example }).toString()}`, headers: { authorization: `Bearer ${auth()}` } });
+        const response = await app.app.inject({
+          method: "GET",
+          url: `${route}?${new URLSearchParams({ query: example }).toString()}`,
+          headers: { authorization: `Bearer ${auth()}` },
+        });
         expect(response.statusCode, `${route} ${example}: ${response.body}`).toBe(200);
       }
     }

@@ -90,7 +90,12 @@ describe.each(["pglite", "postgres"] as const)("two services through JetStream o
 
   async function call(api: BankingApp, tenant: string, method: "GET" | "POST", url: string, body?: unknown) {
     const token = await api.token("clerk-1", tenant, ["clerk", "accountant"]);
-    const response = await api.app.inject({ method, url: `/api/${url}`, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    const response = await api.app.inject({
+      method,
+      url: `/api/${url}`,
+      headers: { authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as Record<string, unknown>;
   }
@@ -99,7 +104,10 @@ describe.each(["pglite", "postgres"] as const)("two services through JetStream o
     return [...list].sort((a, b) => String(a._id).localeCompare(String(b._id)));
   };
   const inboxCount = async () => {
-    const [row] = await ledgerApi.db.query<{ n: string | number }>("SELECT count(*) AS n FROM fluvius.events WHERE stream_type = 'ledger.external' AND tenant = ANY ($1::text[])", [[acme, globex]]);
+    const [row] = await ledgerApi.db.query<{ n: string | number }>(
+      "SELECT count(*) AS n FROM fluvius.events WHERE stream_type = 'ledger.external' AND tenant = ANY ($1::text[])",
+      [[acme, globex]],
+    );
     return Number(row?.n ?? 0);
   };
 
@@ -134,7 +142,10 @@ describe.each(["pglite", "postgres"] as const)("two services through JetStream o
       "SELECT causation_id, stream_id::text AS stream_id FROM fluvius.events WHERE stream_type = 'ledger.external' AND event_type = 'order-shipped' AND tenant = $1::text",
       [acme],
     );
-    const [source] = await shopApi.db.query<{ event_id: string }>("SELECT event_id::text AS event_id FROM fluvius.events WHERE event_type = 'order-shipped' AND tenant = $1::text", [acme]);
+    const [source] = await shopApi.db.query<{ event_id: string }>(
+      "SELECT event_id::text AS event_id FROM fluvius.events WHERE event_type = 'order-shipped' AND tenant = $1::text",
+      [acme],
+    );
     expect(inboxed?.causation_id).toBe(source?.event_id);
     expect(inboxed?.stream_id).toBe(orders[acme]?.[1]);
   });

@@ -49,7 +49,10 @@ class LiveSocket {
     return this.messages.filter((m) => m.type === type);
   }
   async ready(): Promise<void> {
-    await until(() => this.of("ready").length > 0, () => `ready on ${JSON.stringify(this.messages)}`);
+    await until(
+      () => this.of("ready").length > 0,
+      () => `ready on ${JSON.stringify(this.messages)}`,
+    );
   }
   send(message: unknown): void {
     this.socket.send(typeof message === "string" ? message : JSON.stringify(message));
@@ -74,7 +77,10 @@ class LiveEvents {
     this.source.addEventListener("live-closed", (event) => this.closedWith.push(JSON.parse(event.data as string) as Json));
   }
   async ready(): Promise<void> {
-    await until(() => this.isReady, () => "the SSE stream's ready event");
+    await until(
+      () => this.isReady,
+      () => "the SSE stream's ready event",
+    );
   }
   close(): void {
     this.source.close();
@@ -112,7 +118,11 @@ describe.each(["pglite", "postgres"] as const)("live updates on %s", (backend) =
   });
 
   async function post(path: string, token: string, body: unknown): Promise<Json> {
-    const response = await fetch(`http://${base}/${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const response = await fetch(`http://${base}/${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     const json = (await response.json()) as Json;
     expect(response.status, JSON.stringify(json)).toBe(200);
     return json;
@@ -146,15 +156,27 @@ describe.each(["pglite", "postgres"] as const)("live updates on %s", (backend) =
       await teller.ready();
       await c1.ready();
       c1.send({ type: "subscribe", channel: "banking.account" });
-      await until(() => c1.of("subscribed").length > 0, () => "subscribed");
+      await until(
+        () => c1.of("subscribed").length > 0,
+        () => "subscribed",
+      );
       await globex.ready();
 
       const ids = await traffic();
       const acme = [...(ids.acme[C1] ?? []), ...(ids.acme[C2] ?? [])];
       const everyVersion = upTo(DEPOSITS + 1);
-      await until(() => teller.changes.length >= acme.length * everyVersion.length, () => `${teller.changes.length} changes for the teller`);
-      await until(() => c1.changes().length >= 2 * everyVersion.length, () => `${c1.changes().length} changes for customer 1`);
-      await until(() => globex.changes().length >= everyVersion.length, () => `${globex.changes().length} changes for globex`);
+      await until(
+        () => teller.changes.length >= acme.length * everyVersion.length,
+        () => `${teller.changes.length} changes for the teller`,
+      );
+      await until(
+        () => c1.changes().length >= 2 * everyVersion.length,
+        () => `${c1.changes().length} changes for customer 1`,
+      );
+      await until(
+        () => globex.changes().length >= everyVersion.length,
+        () => `${globex.changes().length} changes for globex`,
+      );
       // Late extras would show up here.
       await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -178,7 +200,11 @@ describe.each(["pglite", "postgres"] as const)("live updates on %s", (backend) =
         expect(change.id).toBe(change.message.position);
       }
       const last = teller.changes.find((c) => c.message.version === DEPOSITS + 1);
-      const get = await api.app.inject({ method: "GET", url: `/api/banking.account/${last?.message.id}`, headers: { authorization: `Bearer ${tokens.teller}` } });
+      const get = await api.app.inject({
+        method: "GET",
+        url: `/api/banking.account/${last?.message.id}`,
+        headers: { authorization: `Bearer ${tokens.teller}` },
+      });
       expect(last?.message.data).toEqual(get.json());
     } finally {
       teller.close();
@@ -194,9 +220,15 @@ describe.each(["pglite", "postgres"] as const)("live updates on %s", (backend) =
       await client.ready();
       await deposit(mine, tokens.teller);
       await deposit(other, tokens.teller);
-      await until(() => client.changes().some((c) => c.message.version === 2), () => "the item's change");
+      await until(
+        () => client.changes().some((c) => c.message.version === 2),
+        () => "the item's change",
+      );
       client.send({ type: "unsubscribe", channel: `banking.account/${mine}` });
-      await until(() => client.of("unsubscribed").length > 0, () => "unsubscribed");
+      await until(
+        () => client.of("unsubscribed").length > 0,
+        () => "unsubscribed",
+      );
       await deposit(mine, tokens.teller);
       await new Promise((resolve) => setTimeout(resolve, 400));
       // Version 1 too when the feed read the opening after the client joined.
@@ -214,7 +246,10 @@ describe.each(["pglite", "postgres"] as const)("live updates on %s", (backend) =
     await first.ready();
     await deposit(id, tokens.teller);
     // The feed may still bring the opening (version 1) after the stream started: wait for the deposit.
-    await until(() => first.changes.some((c) => c.message.version === 2), () => "the first deposit");
+    await until(
+      () => first.changes.some((c) => c.message.version === 2),
+      () => "the first deposit",
+    );
     const lastId = first.changes.find((c) => c.message.version === 2)?.id ?? "";
     first.close();
 
@@ -228,7 +263,10 @@ describe.each(["pglite", "postgres"] as const)("live updates on %s", (backend) =
       await ws.ready();
       await more;
       await deposit(id, tokens.teller);
-      await until(() => sse.changes.length >= 5 && ws.changes().length >= 5, () => `${sse.changes.length} / ${ws.changes().length} resumed changes`);
+      await until(
+        () => sse.changes.length >= 5 && ws.changes().length >= 5,
+        () => `${sse.changes.length} / ${ws.changes().length} resumed changes`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(sse.changes.map((c) => c.message.version)).toEqual([3, 4, 5, 6, 7]);
       expect(ws.changes().map((c) => c.message.version)).toEqual([3, 4, 5, 6, 7]);
@@ -259,7 +297,10 @@ describe.each(["pglite", "postgres"] as const)("live updates on %s", (backend) =
       client.send({ type: "publish", channel: "banking.account", message: {} });
       client.send({ type: "subscribe", channel: "banking.nothing" });
       client.send({ type: "subscribe", channel: "banking.account" });
-      await until(() => client.of("subscribed").length > 0, () => "subscribed after the mistakes");
+      await until(
+        () => client.of("subscribed").length > 0,
+        () => "subscribed after the mistakes",
+      );
       expect(client.of("error").map((m) => m.errcode)).toEqual(["invalid-live-message", "invalid-live-message", "unknown-channel"]);
       expect(client.closed).toBeUndefined();
     } finally {
@@ -286,10 +327,16 @@ describe("live updates end cleanly", () => {
     await ws.ready();
     sse.source.onerror = () => sse.close();
     await api.close();
-    await until(() => ws.closed !== undefined, () => "the socket's close");
+    await until(
+      () => ws.closed !== undefined,
+      () => "the socket's close",
+    );
     expect(ws.closed?.code).toBe(1001);
     expect(ws.of("closed")[0]?.reason).toBe("shutdown");
-    await until(() => sse.closedWith.length > 0, () => "the event stream's end");
+    await until(
+      () => sse.closedWith.length > 0,
+      () => "the event stream's end",
+    );
     expect(sse.closedWith[0]?.reason).toBe("shutdown");
     sse.close();
   }, 30_000);
@@ -345,7 +392,10 @@ describe("live updates keep quiet clients' positions current", () => {
       });
       expect(opened.statusCode).toBe(200);
       const start = ws.of("ready")[0]?.position;
-      await until(() => ws.of("heartbeat").some((m) => m.position !== start), () => `a heartbeat past ${String(start)}`);
+      await until(
+        () => ws.of("heartbeat").some((m) => m.position !== start),
+        () => `a heartbeat past ${String(start)}`,
+      );
       expect(ws.changes()).toEqual([]);
 
       const reader = sse.body?.getReader();
@@ -377,10 +427,14 @@ describe("a client dropped as too slow", () => {
             headers: { authorization: `Bearer ${teller}` },
             payload: { customerId: C1, accountType: "checking" },
           });
-          return ((reply.json() as { data: { account: { _id: string } } }).data.account._id);
+          return (reply.json() as { data: { account: { _id: string } } }).data.account._id;
         }),
       );
-      await until(() => sse.changes.length >= opened.length, () => `${sse.changes.length} of ${opened.length} changes`, 25_000);
+      await until(
+        () => sse.changes.length >= opened.length,
+        () => `${sse.changes.length} of ${opened.length} changes`,
+        25_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(sse.closedWith.map((c) => c.reason)).toContain("too-slow");
       expect(sse.changes.map((c) => c.message.id).sort()).toEqual([...opened].sort());
@@ -402,7 +456,10 @@ describe("live updates of a view", () => {
       await analyst.ready();
       await clerk.ready();
       clerk.send({ type: "subscribe", channel: "sales.customer-orders" });
-      await until(() => clerk.of("error").length > 0, () => "the clerk's refusal");
+      await until(
+        () => clerk.of("error").length > 0,
+        () => "the clerk's refusal",
+      );
       expect(clerk.of("error")[0]).toMatchObject({ errcode: "forbidden", errdata: { permission: "customer-orders:read" } });
 
       const place = async (tenant: string) => {
@@ -416,7 +473,10 @@ describe("live updates of a view", () => {
       };
       await place("globex");
       await place("acme");
-      await until(() => analyst.changes().length > 0, () => "the view's notice");
+      await until(
+        () => analyst.changes().length > 0,
+        () => "the view's notice",
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(analyst.changes().map((c) => [c.channel, c.message.type, c.message.resource, (c.message as unknown as Json).event])).toEqual([
         ["sales.customer-orders", "view-changed", "sales.customer-orders", "order-placed"],

@@ -55,7 +55,12 @@ describe.each(["pglite", "postgres"] as const)("lookups in handlers over HTTP on
   afterAll(async () => api?.close());
 
   async function post(url: string, body: unknown, token = clerk) {
-    const response = await api.app.inject({ method: "POST", url, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, payload: JSON.stringify(body) });
+    const response = await api.app.inject({
+      method: "POST",
+      url,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      payload: JSON.stringify(body),
+    });
     return { status: response.statusCode, body: response.json() as Json };
   }
   const quoteOf = (reply: { body: Json }) => (reply.body["data"] as Json)["quote"] as Json;

@@ -39,10 +39,24 @@ describe("the OpenID Connect login and the session cookie", () => {
           ? { preferred_username: "nobody", roles: ["teller"] }
           : login.startsWith("verbose")
             ? { tenant: "bank-1", roles: ["teller"], notes: "x".repeat(5000) }
-            : { name: "Ada Lovelace", preferred_username: "ada", email: "ada@bank.test", tenant: "bank-1", tenant_name: "First Bank", roles: ["teller", "admin"] },
+            : {
+                name: "Ada Lovelace",
+                preferred_username: "ada",
+                email: "ada@bank.test",
+                tenant: "bank-1",
+                tenant_name: "First Bank",
+                roles: ["teller", "admin"],
+              },
     });
     const login = await discoverOidc(
-      { issuer: provider.issuer, clientId: CLIENT_ID, clientSecret: "bank-web-secret", scopes: ["openid", "profile", "email", "bank"], afterLogin: "/", afterLogout: "/signed-out" },
+      {
+        issuer: provider.issuer,
+        clientId: CLIENT_ID,
+        clientSecret: "bank-web-secret",
+        scopes: ["openid", "profile", "email", "bank"],
+        afterLogin: "/",
+        afterLogout: "/signed-out",
+      },
       { idClaim: "sub", tenantClaim: "tenant", rolesClaim: "roles" },
     );
     api = await startBankingApp("pglite", { session: { cookieName: COOKIE, login }, tenantNameClaim: "tenant_name" });
@@ -135,7 +149,7 @@ describe("the OpenID Connect login and the session cookie", () => {
     const { csrf_token } = (await (await browser.request(`${origin}/api/auth/csrf-token`)).json()) as { csrf_token: string };
     const client = new FluviusClient(api.app, "banking", "/api", () => ({ cookie, "x-csrf-token": csrf_token }));
     const opened = await client.post("/banking:open-account/account/:new", { customerId: randomUUID(), accountType: "savings" });
-    const id = ((opened.data as { account: { _id: string } }).account)._id;
+    const id = (opened.data as { account: { _id: string } }).account._id;
     await client.send("deposit", { amount: "10.00" }, { path: { resource: "account", _id: id } });
     const item = await client.queryItem("account", id);
     expect(item.data).toMatchObject({ _id: id, balance: "10.00", _version: 2 });
@@ -169,7 +183,9 @@ describe("the OpenID Connect login and the session cookie", () => {
     // The user cancels at the provider: it sends the browser back with an error and the login's state.
     const again = await started.request(`${origin}/api/auth/login`);
     const state = new URL(again.headers.get("location") ?? "").searchParams.get("state") ?? "";
-    const refused = await started.request(`${origin}/api/auth/callback?error=access_denied&error_description=cancelled&state=${state}&iss=${encodeURIComponent(provider.issuer)}`);
+    const refused = await started.request(
+      `${origin}/api/auth/callback?error=access_denied&error_description=cancelled&state=${state}&iss=${encodeURIComponent(provider.issuer)}`,
+    );
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ errcode: "login-failed", errmesg: "The identity provider refused the login: cancelled." });
   });

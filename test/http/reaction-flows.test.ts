@@ -21,69 +21,74 @@ const SECRET = "flows-webhook-secret";
 const fixtureSpec = (file: string) => readFileSync(path.join(fixturesRoot, "valid/shop/spec", file), "utf8");
 const INTEGRATIONS = "integrations:\n  shipping-webhook: { webhook: { url: $env.SHIP_HOOK_URL, secretEnv: SHIP_HOOK_SECRET } }\n";
 
-const shop = buildProjectFromSpecs("shop-flows", { "shop.yaml": fixtureSpec("shop.yaml"), "billing.yaml": fixtureSpec("billing.yaml") }, (dir) => {
-  const order = "src/domain/shop/order.ts";
-  editHandler(dir, order, "import type * as types", 'import { add } from "@fluvius/runtime";\nimport type * as types');
-  editHandler(
-    dir,
-    order,
-    `export const handlePlace: types.PlaceHandler = () => {
+const shop = buildProjectFromSpecs(
+  "shop-flows",
+  { "shop.yaml": fixtureSpec("shop.yaml"), "billing.yaml": fixtureSpec("billing.yaml") },
+  (dir) => {
+    const order = "src/domain/shop/order.ts";
+    editHandler(dir, order, "import type * as types", 'import { add } from "@fluvius/runtime";\nimport type * as types');
+    editHandler(
+      dir,
+      order,
+      `export const handlePlace: types.PlaceHandler = () => {
   // TODO: build the 'order-placed' event: its field 'total' has no matching payload field.
   throw new HandlerNotImplementedError(
     "handlePlace",
     "src/domain/shop/order.ts",
   );
 };`,
-    `export const handlePlace: types.PlaceHandler = ({ payload }) => {
+      `export const handlePlace: types.PlaceHandler = ({ payload }) => {
   let total = "0.00";
   for (const line of payload.lines) for (let i = 0; i < line.quantity; i++) total = add(total, line.unitPrice);
   return { type: "order-placed", version: 1, data: { customerId: payload.customerId, lines: payload.lines, total } };
 };`,
-  );
-  const stock = "src/domain/shop/stock.ts";
-  editHandler(
-    dir,
-    stock,
-    `export const handleReserve: types.ReserveHandler = () => {
+    );
+    const stock = "src/domain/shop/stock.ts";
+    editHandler(
+      dir,
+      stock,
+      `export const handleReserve: types.ReserveHandler = () => {
   // TODO: decide which of 'stock-reserved', 'reservation-refused' to emit, and build it from the payload and the state.
   throw new HandlerNotImplementedError(
     "handleReserve",
     "src/domain/shop/stock.ts",
   );
 };`,
-    `export const handleReserve: types.ReserveHandler = ({ state, payload }) => {
+      `export const handleReserve: types.ReserveHandler = ({ state, payload }) => {
   const data = { orderId: payload.orderId, quantity: payload.quantity };
   if (state.onHand - state.reserved >= payload.quantity) return { type: "stock-reserved", version: 1, data };
   return { type: "reservation-refused", version: 1, data };
 };`,
-  );
-  // A refusal reserves nothing: the stock's state stays as it is (the reaction cancels the order).
-  replaceStub(dir, stock, "evolveReservationRefused", "export const evolveReservationRefused: types.ReservationRefusedEvolver = (state) => state;");
-  editHandler(
-    dir,
-    "src/domain/billing/invoice.ts",
-    `export const handlePay: types.PayHandler = () => {
+    );
+    // A refusal reserves nothing: the stock's state stays as it is (the reaction cancels the order).
+    replaceStub(dir, stock, "evolveReservationRefused", "export const evolveReservationRefused: types.ReservationRefusedEvolver = (state) => state;");
+    editHandler(
+      dir,
+      "src/domain/billing/invoice.ts",
+      `export const handlePay: types.PayHandler = () => {
   // TODO: build the 'invoice-paid' event: its field 'orderId' has no matching payload field.
   throw new HandlerNotImplementedError(
     "handlePay",
     "src/domain/billing/invoice.ts",
   );
 };`,
-    `export const handlePay: types.PayHandler = ({ state, payload }) => ({
+      `export const handlePay: types.PayHandler = ({ state, payload }) => ({
   type: "invoice-paid",
   version: 1,
   data: { orderId: state.orderId ?? "", method: payload.method },
 });`,
-  );
-  writeFileSync(
-    path.join(dir, "src/domain/shop/_reactions.ts"),
-    'import type * as types from "../../generated/shop/_reactions.js";\n\nexport const largeOrderReview: types.LargeOrderReviewReactor = () => [];\n',
-  );
-  writeFileSync(
-    path.join(dir, "src/domain/billing/_reactions.ts"),
-    'import type * as types from "../../generated/billing/_reactions.js";\n\nexport const auditCancellation: types.AuditCancellationReactor = () => [];\n',
-  );
-}, { "fluvius.yaml": INTEGRATIONS });
+    );
+    writeFileSync(
+      path.join(dir, "src/domain/shop/_reactions.ts"),
+      'import type * as types from "../../generated/shop/_reactions.js";\n\nexport const largeOrderReview: types.LargeOrderReviewReactor = () => [];\n',
+    );
+    writeFileSync(
+      path.join(dir, "src/domain/billing/_reactions.ts"),
+      'import type * as types from "../../generated/billing/_reactions.js";\n\nexport const auditCancellation: types.AuditCancellationReactor = () => [];\n',
+    );
+  },
+  { "fluvius.yaml": INTEGRATIONS },
+);
 
 const IOT = `domain: iot
 aggregates:
@@ -123,7 +128,12 @@ policies:
 
 const iot = buildProjectFromSpecs("iot-flows", { "iot.yaml": IOT }, (dir) => {
   // A registered device starts from the state's defaults: registering changes nothing else.
-  replaceStub(dir, "src/domain/iot/device.ts", "evolveDeviceRegistered", "export const evolveDeviceRegistered: types.DeviceRegisteredEvolver = (state) => state;");
+  replaceStub(
+    dir,
+    "src/domain/iot/device.ts",
+    "evolveDeviceRegistered",
+    "export const evolveDeviceRegistered: types.DeviceRegisteredEvolver = (state) => state;",
+  );
   writeFileSync(
     path.join(dir, "src/domain/iot/_reactions.ts"),
     `import type * as types from "../../generated/iot/_reactions.js";
@@ -156,7 +166,12 @@ describe.each(["pglite", "postgres"] as const)("reaction flows over HTTP on %s",
   });
 
   const call = async (method: "GET" | "POST", url: string, body?: unknown) => {
-    const response = await api.app.inject({ method, url: `/api/${url}`, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    const response = await api.app.inject({
+      method,
+      url: `/api/${url}`,
+      headers: { authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as { data: Record<string, Record<string, unknown> & { _id: string }> };
   };
@@ -174,7 +189,8 @@ describe.each(["pglite", "postgres"] as const)("reaction flows over HTTP on %s",
     const stock = async (sku: string, quantity: number) => (await call("POST", "shop:receive/stock/:new", { sku, quantity })).data.stock?._id ?? "";
     const [plenty, scarce] = [await stock("PLENTY", 100), await stock("SCARCE", 1)];
     const place = async (lines: { stockId: string; quantity: number }[]) =>
-      (await call("POST", "shop:place/order/:new", { customerId: CUSTOMER, lines: lines.map((l) => ({ ...l, sku: "x", unitPrice: "2.50" })) })).data.order?._id ?? "";
+      (await call("POST", "shop:place/order/:new", { customerId: CUSTOMER, lines: lines.map((l) => ({ ...l, sku: "x", unitPrice: "2.50" })) })).data.order
+        ?._id ?? "";
 
     const short = await place([
       { stockId: plenty, quantity: 2 },
@@ -203,7 +219,10 @@ describe.each(["pglite", "postgres"] as const)("reaction flows over HTTP on %s",
     expect(deliveries).toHaveLength(1);
     expect(hook.deliveries.filter((d) => d.deliveryId === deliveries[0]?.deliveryId)).toHaveLength(2);
     expect(hook.deliveries.every((d) => d.signed)).toBe(true);
-    expect(JSON.parse(deliveries[0]?.body ?? "{}")).toMatchObject({ reaction: "shop.notify-shipped", event: { type: "order-shipped", streamId: paid, data: { trackingNumber: "TRACK-1" } } });
+    expect(JSON.parse(deliveries[0]?.body ?? "{}")).toMatchObject({
+      reaction: "shop.notify-shipped",
+      event: { type: "order-shipped", streamId: paid, data: { trackingNumber: "TRACK-1" } },
+    });
 
     // 30 minutes later: the order nobody confirmed expires; the confirmed and shipped one does not.
     clock = minutes(31);
@@ -229,7 +248,12 @@ describe.each(["pglite", "postgres"] as const)("IoT flows over HTTP on %s", (bac
   afterAll(() => api?.close());
 
   const call = async (method: "GET" | "POST", url: string, body?: unknown) => {
-    const response = await api.app.inject({ method, url: `/api/${url}`, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    const response = await api.app.inject({
+      method,
+      url: `/api/${url}`,
+      headers: { authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     expect(response.statusCode, response.body).toBe(200);
     const json = response.json() as { data?: { device: Record<string, unknown> & { _id: string } } } & Record<string, unknown>;
     // A command answers {status, data: {device}}; an item read answers the row itself.

@@ -44,7 +44,10 @@ describe.each(["pglite", "postgres"] as const)("rule forms on %s", (backend) => 
     ann = await api.token("ann", "acme", ["writer"]);
     bob = await api.token("bob", "acme", ["writer"]);
     auditor = await api.token("audrey", "acme", ["auditor"]);
-    for (const [who, token] of [["ann", ann], ["bob", bob]] as const) {
+    for (const [who, token] of [
+      ["ann", ann],
+      ["bob", bob],
+    ] as const) {
       const written = await call(api, "POST", "/api/wiki:write/note/:new", token, { title: `${who}'s note` });
       expect(written.status, JSON.stringify(written.body)).toBe(200);
       notes[who] = String((written.body.data as Record<string, Json>)["note"]?.["_id"]);

@@ -22,7 +22,13 @@ describe("the session cookie", () => {
   let bob: string;
 
   beforeAll(async () => {
-    app = await createServer({ store: noStore, domains: [], authenticate: createAuthenticator({ secret, ...names }), session: { cookieName: "sid" }, basePath: "/api" });
+    app = await createServer({
+      store: noStore,
+      domains: [],
+      authenticate: createAuthenticator({ secret, ...names }),
+      session: { cookieName: "sid" },
+      basePath: "/api",
+    });
     alice = await mintToken({ secret, subject: "alice", tenant: "acme", roles: ["admin"] });
     bob = await mintToken({ secret, subject: "bob", tenant: "acme", roles: [] });
   });

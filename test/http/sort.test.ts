@@ -10,16 +10,44 @@ import { call, type Json, startKindsApp } from "./kinds-app.js";
 
 const things: Json[] = [
   {
-    name: "alpha", note: "zeta", count: 10, ratio: 2.5, balance: "100.00", flag: true, ref: "30000000-0000-4000-8000-000000000000",
-    day: "2024-03-01", at: "2024-03-01T10:00:00Z", mail: "m@x.io", link: "https://b.example/", colour: "green",
+    name: "alpha",
+    note: "zeta",
+    count: 10,
+    ratio: 2.5,
+    balance: "100.00",
+    flag: true,
+    ref: "30000000-0000-4000-8000-000000000000",
+    day: "2024-03-01",
+    at: "2024-03-01T10:00:00Z",
+    mail: "m@x.io",
+    link: "https://b.example/",
+    colour: "green",
   },
   {
-    name: "bravo", note: "eta", count: 9, ratio: -1, balance: "40.00", flag: false, ref: "10000000-0000-4000-8000-000000000000",
-    day: "2023-12-31", at: "2024-03-01T09:00:00-02:00", mail: "b@x.io", link: "https://c.example/", colour: "red",
+    name: "bravo",
+    note: "eta",
+    count: 9,
+    ratio: -1,
+    balance: "40.00",
+    flag: false,
+    ref: "10000000-0000-4000-8000-000000000000",
+    day: "2023-12-31",
+    at: "2024-03-01T09:00:00-02:00",
+    mail: "b@x.io",
+    link: "https://c.example/",
+    colour: "red",
   },
   {
-    name: "charlie", count: 100, ratio: 10, balance: "0.00", ref: "a0000000-0000-4000-8000-000000000000",
-    day: "2024-10-02", at: "2023-01-01T00:00:00Z", mail: "z@x.io", link: "https://a.example/", colour: "blue",
+    name: "charlie",
+    count: 100,
+    ratio: 10,
+    balance: "0.00",
+    ref: "a0000000-0000-4000-8000-000000000000",
+    day: "2024-10-02",
+    at: "2023-01-01T00:00:00Z",
+    mail: "z@x.io",
+    link: "https://a.example/",
+    colour: "blue",
   },
   { name: "delta", balance: "5.50" },
 ];
@@ -32,9 +60,22 @@ const compareByKind: Record<string, (a: unknown, b: unknown) => number> = {
   datetime: (a, b) => Date.parse(String(a)) - Date.parse(String(b)),
 };
 const kindOf: Record<string, keyof typeof compareByKind> = {
-  name: "string", note: "string", mail: "string", link: "string", colour: "string", ref: "string", day: "string",
-  count: "number", ratio: "number", balance: "number", _version: "number",
-  flag: "boolean", at: "datetime", _created: "datetime", _updated: "datetime", _id: "string",
+  name: "string",
+  note: "string",
+  mail: "string",
+  link: "string",
+  colour: "string",
+  ref: "string",
+  day: "string",
+  count: "number",
+  ratio: "number",
+  balance: "number",
+  _version: "number",
+  flag: "boolean",
+  at: "datetime",
+  _created: "datetime",
+  _updated: "datetime",
+  _id: "string",
 };
 
 function expectedOrder(rows: readonly Json[], field: string, direction: "asc" | "desc"): string[] {
@@ -76,7 +117,15 @@ describe.each(["pglite", "postgres"] as const)("sorting lists on %s", (backend) 
   afterAll(async () => api?.close());
 
   const fields = Object.keys(kindOf);
-  test.each(fields.flatMap((f) => [[f, "asc"], [f, "desc"]] as const))("sort=%s.%s orders by the field's kind, NULLs last", async (field, direction) => {
+  test.each(
+    fields.flatMap(
+      (f) =>
+        [
+          [f, "asc"],
+          [f, "desc"],
+        ] as const,
+    ),
+  )("sort=%s.%s orders by the field's kind, NULLs last", async (field, direction) => {
     const listed = await call(api, "GET", `/api/kinds.thing/?sort=${field}.${direction}&limit=100`, admin);
     expect(listed.status, JSON.stringify(listed.body)).toBe(200);
     expect((listed.body.data as Json[]).map((r) => r.name)).toEqual(expectedOrder(rows, field, direction));

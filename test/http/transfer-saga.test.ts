@@ -319,7 +319,9 @@ describe.each(["pglite", "postgres"] as const)("the transfer saga over HTTP on %
 
     const reset = await api.db.query<{ name: string }>("DELETE FROM fluvius.subscriptions WHERE name LIKE 'reaction:%' RETURNING name");
     expect(reset.map((r) => r.name).sort()).toEqual(
-      ["complete-transfer", "deposit-withdrawn", "fail-refunded", "fail-refused-withdrawal", "refund-refused-deposit", "withdraw-for-transfer"].map((n) => `reaction:bank.${n}`),
+      ["complete-transfer", "deposit-withdrawn", "fail-refunded", "fail-refused-withdrawal", "refund-refused-deposit", "withdraw-for-transfer"].map(
+        (n) => `reaction:bank.${n}`,
+      ),
     );
     // Every event is handled again (so this pass does work), and every command is answered from its record.
     expect(await react()).toBeGreaterThan(0);

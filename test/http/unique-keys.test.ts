@@ -32,7 +32,8 @@ describe.each(["pglite", "postgres"] as const)("unique values, natural keys and 
     });
     return { status: response.statusCode, body: response.json() as Json };
   }
-  const register = (email: string, taxId = randomUUID(), token = clerk) => call("POST", "/api/catalog:register/customer/:new", { email, country: "NL", taxId }, token);
+  const register = (email: string, taxId = randomUUID(), token = clerk) =>
+    call("POST", "/api/catalog:register/customer/:new", { email, country: "NL", taxId }, token);
   const idOf = (reply: { body: Json }) => ((reply.body["data"] as Json)["customer"] as Json)["_id"] as string;
 
   test("a second customer with a taken e-mail is 409 unique-violation naming the field, the value and the holder", async () => {
@@ -73,7 +74,10 @@ describe.each(["pglite", "postgres"] as const)("unique values, natural keys and 
 
   test("GET …/by/{field}/{value}: a unique field too; 404 for no such value or another tenant's; 400 for a field that is no key", async () => {
     const bob = await register("bob@example.com");
-    expect(await call("GET", "/api/catalog.customer/by/email/bob%40example.com")).toMatchObject({ status: 200, body: { _id: idOf(bob), email: "bob@example.com" } });
+    expect(await call("GET", "/api/catalog.customer/by/email/bob%40example.com")).toMatchObject({
+      status: 200,
+      body: { _id: idOf(bob), email: "bob@example.com" },
+    });
     expect(await call("GET", "/api/catalog.customer/by/email/nobody%40example.com")).toMatchObject({ status: 404, body: { errcode: "not-found" } });
     const stranger = await api.token("clerk-2", `other-${randomUUID().slice(0, 8)}`, ["clerk"]);
     expect((await call("GET", "/api/catalog.customer/by/email/bob%40example.com", undefined, stranger)).status).toBe(404);
@@ -87,7 +91,11 @@ describe.each(["pglite", "postgres"] as const)("unique values, natural keys and 
     const placed = await call("POST", "/api/catalog:place/order/:new", { customerId: nobody, productIds: [] });
     expect(placed).toEqual({
       status: 422,
-      body: { errcode: "reference-not-found", errmesg: `'customerId' refers to customer ${nobody}, which does not exist.`, errdata: { field: "customerId", aggregate: "customer", id: nobody } },
+      body: {
+        errcode: "reference-not-found",
+        errmesg: `'customerId' refers to customer ${nobody}, which does not exist.`,
+        errdata: { field: "customerId", aggregate: "customer", id: nobody },
+      },
     });
     const carol = idOf(await register("carol@example.com"));
     const mug = naturalKeyId("catalog", "product", "SKU 1/a");
@@ -98,6 +106,8 @@ describe.each(["pglite", "postgres"] as const)("unique values, natural keys and 
     const doc = (await api.app.inject({ method: "GET", url: "/openapi.json" })).json() as { paths: Json; components: { schemas: Json } };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/catalog.product/by/{field}/{value}", "/api/catalog.customer/by/{field}/{value}"]));
     expect(Object.keys(doc.paths)).not.toContain("/api/catalog.order/by/{field}/{value}");
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining([expect.stringContaining("unique-violation"), expect.stringContaining("reference-not-found")]));
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining([expect.stringContaining("unique-violation"), expect.stringContaining("reference-not-found")]),
+    );
   });
 });

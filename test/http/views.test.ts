@@ -36,11 +36,22 @@ const PIPELINE = `export const projectOrderPipeline: types.OrderPipelineProjecto
 };`;
 const project = buildProjectFromSpecs("views", { "sales.yaml": spec, "reports.yaml": REPORTS }, (dir) => {
   // A reading changes nothing in the device's state: the latest-reading view keeps it.
-  replaceStub(dir, "src/domain/sales/device.ts", "evolveReadingReported", "export const evolveReadingReported: types.ReadingReportedEvolver = (state) => state;");
+  replaceStub(
+    dir,
+    "src/domain/sales/device.ts",
+    "evolveReadingReported",
+    "export const evolveReadingReported: types.ReadingReportedEvolver = (state) => state;",
+  );
   const file = path.join(dir, "src/domain/sales/_views.ts");
   const text = readFileSync(file, "utf8");
   const start = text.indexOf("export const projectOrderPipeline");
-  writeFileSync(file, `${text.slice(0, start)}${PIPELINE}${text.slice(text.indexOf("};", start) + 2)}`.replace(/import \{ HandlerNotImplementedError \} from "@fluvius\/runtime";\n/, ""));
+  writeFileSync(
+    file,
+    `${text.slice(0, start)}${PIPELINE}${text.slice(text.indexOf("};", start) + 2)}`.replace(
+      /import \{ HandlerNotImplementedError \} from "@fluvius\/runtime";\n/,
+      "",
+    ),
+  );
 });
 
 const CUSTOMERS = ["7d0c1e52-6f3b-4a7e-9f51-1c2b3d4e5f60", "0b8e3c1a-2d4f-4e6a-8b9c-0d1e2f3a4b5c"];
@@ -57,7 +68,12 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
 
   async function call(tenant: string, roles: string[], method: "GET" | "POST", url: string, body?: unknown, status = 200) {
     const token = await api.token("user-1", tenant, roles);
-    const response = await api.app.inject({ method, url: `/api/${url}`, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    const response = await api.app.inject({
+      method,
+      url: `/api/${url}`,
+      headers: { authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     expect(response.statusCode, response.body).toBe(status);
     return response.json() as Record<string, unknown>;
   }
@@ -105,7 +121,13 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
       expect(row).toMatchObject({ orders: want?.orders, shipped: want?.shipped, cancelled: want?.cancelled, spent: ((want?.cents ?? 0) / 100).toFixed(2) });
       expect(row._version).toBe((want?.orders ?? 0) + (want?.shipped ?? 0) + (want?.cancelled ?? 0));
     }
-    expect(await analyst(`sales.customer-orders/${CUSTOMERS[0]}`)).toMatchObject({ customerId: CUSTOMERS[0], orders: 3, shipped: 2, cancelled: 1, spent: "40.50" });
+    expect(await analyst(`sales.customer-orders/${CUSTOMERS[0]}`)).toMatchObject({
+      customerId: CUSTOMERS[0],
+      orders: 3,
+      shipped: 2,
+      cancelled: 1,
+      spent: "40.50",
+    });
 
     const revenue = await analyst(`sales.daily-revenue/${today()}`);
     expect(revenue).toMatchObject({ day: today(), shipped: 3, revenue: "60.75" });
@@ -122,16 +144,25 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
     const placedEvents = events.filter((e) => e.event_type === "order-placed");
     for (const customer of CUSTOMERS) {
       const latest = placedEvents.filter((e) => customerOf.get(e.stream_id) === customer).at(-1);
-      expect(await analyst(`sales.latest-order/${customer}`)).toMatchObject({ customerId: customer, orderId: latest?.stream_id, total: totalOf.get(latest?.stream_id ?? "") });
+      expect(await analyst(`sales.latest-order/${customer}`)).toMatchObject({
+        customerId: customer,
+        orderId: latest?.stream_id,
+        total: totalOf.get(latest?.stream_id ?? ""),
+      });
     }
     const statusOf = new Map<string, string>();
-    for (const e of events) statusOf.set(e.stream_id, { "order-placed": "placed", "order-shipped": "shipped", "order-cancelled": "cancelled" }[e.event_type] ?? "?");
+    for (const e of events)
+      statusOf.set(e.stream_id, { "order-placed": "placed", "order-shipped": "shipped", "order-cancelled": "cancelled" }[e.event_type] ?? "?");
     const pipeline = await rows("sales.order-pipeline/?limit=10");
     const want = (status: string) => {
       const ids = orders.filter((o) => statusOf.get(o.id) === status);
       return { orders: ids.length, value: (ids.reduce((sum, o) => sum + Math.round(Number(o.total) * 100), 0) / 100).toFixed(2) };
     };
-    expect(Object.fromEntries(pipeline.map((r) => [r.status, { orders: r.orders, value: r.value }]))).toEqual({ placed: want("placed"), shipped: want("shipped"), cancelled: want("cancelled") });
+    expect(Object.fromEntries(pipeline.map((r) => [r.status, { orders: r.orders, value: r.value }]))).toEqual({
+      placed: want("placed"),
+      shipped: want("shipped"),
+      cancelled: want("cancelled"),
+    });
 
     const feed = await rows("sales.order-feed/?limit=100&sort=_updated.asc");
     expect(feed.map((r) => r.id).sort()).toEqual(events.map((e) => e.event_id).sort());
@@ -162,7 +193,15 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
     await api.db.query('DELETE FROM "sales"."customer_orders"');
     const definitions = api.domains.flatMap((d) => d.aggregates.map((a) => a.definition));
     const reports = await replayViews(api.db, views, definitions, { batchSize: 7 });
-    expect(reports.map((r) => r.view).sort()).toEqual(["reports.spend", "sales.customer-orders", "sales.daily-revenue", "sales.latest-order", "sales.latest-reading", "sales.order-feed", "sales.order-pipeline"]);
+    expect(reports.map((r) => r.view).sort()).toEqual([
+      "reports.spend",
+      "sales.customer-orders",
+      "sales.daily-revenue",
+      "sales.latest-order",
+      "sales.latest-reading",
+      "sales.order-feed",
+      "sales.order-pipeline",
+    ]);
     expect(await dump()).toEqual(before);
   });
 
@@ -181,18 +220,29 @@ describe.each(["pglite", "postgres"] as const)("views over HTTP on %s", (backend
   test("/_meta describes each view for a generic UI; OpenAPI lists its rows and key", async () => {
     const response = await api.app.inject({ method: "GET", url: "/api/_meta/sales.customer-orders/" });
     expect(response.statusCode).toBe(200);
-    const meta = response.json() as { name: string; idfield: string; fields: { name: string; dtype: string; sortable: boolean }[]; filters: Record<string, unknown> };
+    const meta = response.json() as {
+      name: string;
+      idfield: string;
+      fields: { name: string; dtype: string; sortable: boolean }[];
+      filters: Record<string, unknown>;
+    };
     expect(meta).toMatchObject({ name: "sales.customer-orders", idfield: "customerId" });
     expect(meta.fields.map((f) => f.name)).toEqual(["customerId", "_version", "_updated", "orders", "shipped", "cancelled", "spent"]);
     expect(meta.filters).toHaveProperty(["spent.gte"]);
     expect(meta.filters).toHaveProperty(["customerId.eq"]);
     const openApi = JSON.parse(readFileSync(path.join(project.dir, "src/generated/openapi.json"), "utf8")) as { paths: Record<string, unknown> };
-    expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(["/api/sales.customer-orders/", "/api/sales.customer-orders/{customerId}", "/api/sales.daily-revenue/{day}"]));
+    expect(Object.keys(openApi.paths)).toEqual(
+      expect.arrayContaining(["/api/sales.customer-orders/", "/api/sales.customer-orders/{customerId}", "/api/sales.daily-revenue/{day}"]),
+    );
   });
 
   test("every operation of the OpenAPI document is a route the server has: both come from one route table", async () => {
-    const openApi = JSON.parse(readFileSync(path.join(project.dir, "src/generated/openapi.json"), "utf8")) as { paths: Record<string, Record<string, unknown>> };
-    const operations = Object.entries(openApi.paths).flatMap(([p, methods]) => Object.keys(methods).map((method) => ({ method: method.toUpperCase(), url: fastifyPath(p) })));
+    const openApi = JSON.parse(readFileSync(path.join(project.dir, "src/generated/openapi.json"), "utf8")) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const operations = Object.entries(openApi.paths).flatMap(([p, methods]) =>
+      Object.keys(methods).map((method) => ({ method: method.toUpperCase(), url: fastifyPath(p) })),
+    );
     expect(operations.filter((o) => !api.app.hasRoute({ method: o.method as "GET" | "POST", url: o.url }))).toEqual([]);
     // Views' metadata was served but missing from the document before the table.
     expect(operations).toContainEqual({ method: "GET", url: "/api/_meta/sales.customer-orders/" });

@@ -42,7 +42,9 @@ describe("auth.cookie and auth.oidc in fluvius.yaml", () => {
   });
 
   test("plain http is accepted on localhost only (insecure-auth-url at the value)", async () => {
-    expect((await load("auth:\n  oidc: { issuer: 'http://127.0.0.1:8080/realms/dev', clientId: web, publicUrl: 'http://localhost:3000' }\n")).codes).toEqual([]);
+    expect((await load("auth:\n  oidc: { issuer: 'http://127.0.0.1:8080/realms/dev', clientId: web, publicUrl: 'http://localhost:3000' }\n")).codes).toEqual(
+      [],
+    );
     const { config, codes, messages } = await load("auth:\n  oidc:\n    issuer: http://id.bank.test\n    clientId: web\n    publicUrl: http://bank.test\n");
     expect(config).toBeUndefined();
     expect(codes).toEqual(["3:13 insecure-auth-url", "5:16 insecure-auth-url"]);

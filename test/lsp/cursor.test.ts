@@ -11,11 +11,19 @@ function at(marked: string) {
 
 describe("cursorContext reads where a half-typed YAML buffer's cursor is", () => {
   test("a new key under nested mappings", () => {
-    expect(at("aggregates:\n  account:\n    actions:\n      deposit:\n        emits: x\n        wh|\n")).toEqual({ kind: "key", mapPath: ["aggregates", "account", "actions", "deposit"], prefix: "wh" });
+    expect(at("aggregates:\n  account:\n    actions:\n      deposit:\n        emits: x\n        wh|\n")).toEqual({
+      kind: "key",
+      mapPath: ["aggregates", "account", "actions", "deposit"],
+      prefix: "wh",
+    });
   });
 
   test("a value after a key", () => {
-    expect(at("aggregates:\n  account:\n    state:\n      balance: Mo|\n")).toEqual({ kind: "value", valuePath: ["aggregates", "account", "state", "balance"], prefix: "Mo" });
+    expect(at("aggregates:\n  account:\n    state:\n      balance: Mo|\n")).toEqual({
+      kind: "value",
+      valuePath: ["aggregates", "account", "state", "balance"],
+      prefix: "Mo",
+    });
   });
 
   test("keys and values inside flow mappings, items of flow sequences", () => {

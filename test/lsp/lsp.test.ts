@@ -156,7 +156,12 @@ describe("fluvius lsp", () => {
   test("completion: schema keys, field types with the domain's named types, events in emits, $payload fields, permissions", async () => {
     const complete = async (text: string, needle: string, shift: number) => {
       await lsp.change("domains/account.yaml", text);
-      return labels(await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(text, needle, shift) }));
+      return labels(
+        await lsp.connection.sendRequest("textDocument/completion", {
+          textDocument: { uri: lsp.uri("domains/account.yaml") },
+          position: at(text, needle, shift),
+        }),
+      );
     };
     const newKey = ACCOUNT.replace("        creates: true\n", "        creates: true\n        pay\n");
     const keys = await complete(newKey, "        pay\n", "        pay".length);
@@ -202,58 +207,117 @@ describe("fluvius lsp", () => {
     from:
       account.deposit-made: { add: { total: $ } }
 `;
-    expect(await complete(withView, "total: $ }", "total: $".length)).toEqual(expect.arrayContaining(["$event.data.amount", "$state.balance", "$event.streamId"]));
+    expect(await complete(withView, "total: $ }", "total: $".length)).toEqual(
+      expect.arrayContaining(["$event.data.amount", "$state.balance", "$event.streamId"]),
+    );
     expect(await complete(withView, "      account.deposit-made", "      acc".length)).toEqual(["account.account-opened", "account.deposit-made"]);
 
     await lsp.change("domains/account.yaml", ACCOUNT);
     const where = TYPES.replace("allow: [account:deposit]", "allow: [account:deposit]\n      where: { st");
     await lsp.change("domains/types.yaml", where);
-    expect(labels(await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(where, "where: { st", "where: { st".length) }))).toEqual(["balance", "status"]);
+    expect(
+      labels(
+        await lsp.connection.sendRequest("textDocument/completion", {
+          textDocument: { uri: lsp.uri("domains/types.yaml") },
+          position: at(where, "where: { st", "where: { st".length),
+        }),
+      ),
+    ).toEqual(["balance", "status"]);
     await lsp.change("domains/types.yaml", TYPES);
-    const role = labels(await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "role: teller", "role: te".length) }));
+    const role = labels(
+      await lsp.connection.sendRequest("textDocument/completion", {
+        textDocument: { uri: lsp.uri("domains/types.yaml") },
+        position: at(TYPES, "role: teller", "role: te".length),
+      }),
+    );
     expect(role).toEqual(["teller"]);
-    const allow = labels(await lsp.connection.sendRequest("textDocument/completion", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "account:deposit", 3) }));
+    const allow = labels(
+      await lsp.connection.sendRequest("textDocument/completion", {
+        textDocument: { uri: lsp.uri("domains/types.yaml") },
+        position: at(TYPES, "account:deposit", 3),
+      }),
+    );
     expect(allow).toEqual(expect.arrayContaining(["account:deposit", "account:open-account", "account:read", "*"]));
   });
 
   test("hover: a key shows the schema's documentation; a type name shows its declaration", async () => {
-    const onKey: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "emits:", 2) });
-    const schema = JSON.parse(readFileSync(path.join(repoRoot, "schemas/domain.schema.json"), "utf8")) as { $defs: { action: { properties: { emits: { markdownDescription: string } } } } };
+    const onKey: Hover = await lsp.connection.sendRequest("textDocument/hover", {
+      textDocument: { uri: lsp.uri("domains/account.yaml") },
+      position: at(ACCOUNT, "emits:", 2),
+    });
+    const schema = JSON.parse(readFileSync(path.join(repoRoot, "schemas/domain.schema.json"), "utf8")) as {
+      $defs: { action: { properties: { emits: { markdownDescription: string } } } };
+    };
     expect((onKey.contents as MarkupContent).value).toBe(schema.$defs.action.properties.emits.markdownDescription);
     // A built-in type is documented by what its key is: a field.
-    const onBuiltin: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "decimal", 2) });
+    const onBuiltin: Hover = await lsp.connection.sendRequest("textDocument/hover", {
+      textDocument: { uri: lsp.uri("domains/types.yaml") },
+      position: at(TYPES, "decimal", 2),
+    });
     expect((onBuiltin.contents as MarkupContent).value).toMatch(/^\*\*built-in type\*\* `decimal`\n\nA field type: /);
-    const onType: Hover = await lsp.connection.sendRequest("textDocument/hover", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "balance: Money", "balance: M".length) });
+    const onType: Hover = await lsp.connection.sendRequest("textDocument/hover", {
+      textDocument: { uri: lsp.uri("domains/account.yaml") },
+      position: at(ACCOUNT, "balance: Money", "balance: M".length),
+    });
     expect((onType.contents as MarkupContent).value).toContain("**type** `Money`");
     expect((onType.contents as MarkupContent).value).toContain("Money: { type: decimal, scale: 2 }");
   });
 
   test("definition and references of a type and an event cross files", async () => {
-    const definition: Location[] = await lsp.connection.sendRequest("textDocument/definition", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "balance: Money", "balance: Mo".length) });
+    const definition: Location[] = await lsp.connection.sendRequest("textDocument/definition", {
+      textDocument: { uri: lsp.uri("domains/account.yaml") },
+      position: at(ACCOUNT, "balance: Money", "balance: Mo".length),
+    });
     expect(definition).toEqual([{ uri: lsp.uri("domains/types.yaml"), range: { start: at(TYPES, "Money"), end: at(TYPES, "Money", 5) } }]);
-    const refs: Location[] = await lsp.connection.sendRequest("textDocument/references", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "Money", 1), context: { includeDeclaration: false } });
+    const refs: Location[] = await lsp.connection.sendRequest("textDocument/references", {
+      textDocument: { uri: lsp.uri("domains/types.yaml") },
+      position: at(TYPES, "Money", 1),
+      context: { includeDeclaration: false },
+    });
     expect(refs.map((r) => [r.uri, r.range.start.line])).toEqual([
       [lsp.uri("domains/account.yaml"), at(ACCOUNT, "balance: Money").line],
       [lsp.uri("domains/account.yaml"), at(ACCOUNT, "payload: { amount: Money }").line],
       [lsp.uri("domains/account.yaml"), at(ACCOUNT, "        payload: { amount: Money }\n        apply").line],
     ]);
-    const event: Location[] = await lsp.connection.sendRequest("textDocument/definition", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "emits: deposit-made", 8) });
+    const event: Location[] = await lsp.connection.sendRequest("textDocument/definition", {
+      textDocument: { uri: lsp.uri("domains/account.yaml") },
+      position: at(ACCOUNT, "emits: deposit-made", 8),
+    });
     expect(event.map((l) => l.range.start)).toEqual([at(ACCOUNT, "deposit-made:")]);
   });
 
   test("references of a state field: its declaration, `when` and `apply` keys; a role's definition from its rule", async () => {
-    const refs: Location[] = await lsp.connection.sendRequest("textDocument/references", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "status:", 1), context: { includeDeclaration: true } });
+    const refs: Location[] = await lsp.connection.sendRequest("textDocument/references", {
+      textDocument: { uri: lsp.uri("domains/account.yaml") },
+      position: at(ACCOUNT, "status:", 1),
+      context: { includeDeclaration: true },
+    });
     expect(refs.map((r) => r.range.start)).toEqual([at(ACCOUNT, "status:"), at(ACCOUNT, "when: { status", 8), at(ACCOUNT, "set: { status", 7)]);
-    const role: Location[] = await lsp.connection.sendRequest("textDocument/definition", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "role: teller", 7) });
+    const role: Location[] = await lsp.connection.sendRequest("textDocument/definition", {
+      textDocument: { uri: lsp.uri("domains/types.yaml") },
+      position: at(TYPES, "role: teller", 7),
+    });
     expect(role.map((l) => l.range.start)).toEqual([at(TYPES, "teller: {}")]);
   });
 
   test("rename of an action edits its declaration and the permission in the other file", async () => {
-    const edit: WorkspaceEdit = await lsp.connection.sendRequest("textDocument/rename", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(ACCOUNT, "deposit:", 1), newName: "pay-in" });
-    expect(edit.changes?.[lsp.uri("domains/account.yaml")]).toEqual([{ range: { start: at(ACCOUNT, "deposit:"), end: at(ACCOUNT, "deposit:", 7) }, newText: "pay-in" }]);
-    expect(edit.changes?.[lsp.uri("domains/types.yaml")]).toEqual([{ range: { start: at(TYPES, "deposit]"), end: at(TYPES, "deposit]", 7) }, newText: "pay-in" }]);
+    const edit: WorkspaceEdit = await lsp.connection.sendRequest("textDocument/rename", {
+      textDocument: { uri: lsp.uri("domains/account.yaml") },
+      position: at(ACCOUNT, "deposit:", 1),
+      newName: "pay-in",
+    });
+    expect(edit.changes?.[lsp.uri("domains/account.yaml")]).toEqual([
+      { range: { start: at(ACCOUNT, "deposit:"), end: at(ACCOUNT, "deposit:", 7) }, newText: "pay-in" },
+    ]);
+    expect(edit.changes?.[lsp.uri("domains/types.yaml")]).toEqual([
+      { range: { start: at(TYPES, "deposit]"), end: at(TYPES, "deposit]", 7) }, newText: "pay-in" },
+    ]);
     // A type must stay PascalCase: the rename is refused with the schema's rule.
-    const refused = lsp.connection.sendRequest("textDocument/rename", { textDocument: { uri: lsp.uri("domains/types.yaml") }, position: at(TYPES, "Money", 1), newName: "money" });
+    const refused = lsp.connection.sendRequest("textDocument/rename", {
+      textDocument: { uri: lsp.uri("domains/types.yaml") },
+      position: at(TYPES, "Money", 1),
+      newName: "money",
+    });
     await expect(refused).rejects.toThrow(/'money' is not a valid name here. A named type: PascalCase/);
   });
 
@@ -272,18 +336,34 @@ views:
       account.deposit-made: { add: { total: $event.data.amount } }
 `;
     await lsp.change("domains/account.yaml", text);
-    const edit: WorkspaceEdit = await lsp.connection.sendRequest("textDocument/rename", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(text, "emits: deposit-made", 8), newName: "money-paid-in" });
+    const edit: WorkspaceEdit = await lsp.connection.sendRequest("textDocument/rename", {
+      textDocument: { uri: lsp.uri("domains/account.yaml") },
+      position: at(text, "emits: deposit-made", 8),
+      newName: "money-paid-in",
+    });
     const starts = edit.changes?.[lsp.uri("domains/account.yaml")]?.map((e) => e.range.start);
-    expect(starts).toEqual([at(text, "emits: deposit-made", 7), at(text, "deposit-made:"), at(text, "on: account.deposit-made", 12), at(text, "account.deposit-made:", 8)]);
+    expect(starts).toEqual([
+      at(text, "emits: deposit-made", 7),
+      at(text, "deposit-made:"),
+      at(text, "on: account.deposit-made", 12),
+      at(text, "account.deposit-made:", 8),
+    ]);
     // The payload field is one symbol from the event's declaration to `$payload.` and `$event.data.`.
-    const refs: Location[] = await lsp.connection.sendRequest("textDocument/references", { textDocument: { uri: lsp.uri("domains/account.yaml") }, position: at(text, "$payload.amount", 10), context: { includeDeclaration: true } });
+    const refs: Location[] = await lsp.connection.sendRequest("textDocument/references", {
+      textDocument: { uri: lsp.uri("domains/account.yaml") },
+      position: at(text, "$payload.amount", 10),
+      context: { includeDeclaration: true },
+    });
     expect(refs).toHaveLength(4);
   });
 
   test("a reaction of another domain finds the event it listens to (`<domain>.<aggregate>.<event>`)", async () => {
     const shop = "domain: shop\nreactions:\n  reward:\n    on: banking.account.deposit-made\n    handler: true\n";
     await lsp.open("domains/shop.yaml", shop);
-    const found: Location[] = await lsp.connection.sendRequest("textDocument/definition", { textDocument: { uri: lsp.uri("domains/shop.yaml") }, position: at(shop, "deposit-made", 2) });
+    const found: Location[] = await lsp.connection.sendRequest("textDocument/definition", {
+      textDocument: { uri: lsp.uri("domains/shop.yaml") },
+      position: at(shop, "deposit-made", 2),
+    });
     expect(found).toEqual([{ uri: lsp.uri("domains/account.yaml"), range: { start: at(ACCOUNT, "deposit-made:"), end: at(ACCOUNT, "deposit-made:", 12) } }]);
     await lsp.closeDocument("domains/shop.yaml");
   });

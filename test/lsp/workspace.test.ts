@@ -18,7 +18,8 @@ test("a burst of changes is checked once, with the last text", async () => {
   writeFileSync(file, "domain: shop\n");
   const published: { uri: string; diagnostics: Diagnostic[] }[] = [];
   const workspace = new Workspace((uri, diagnostics) => published.push({ uri, diagnostics }), 100);
-  for (const revision of ["domain: Shop\n", "domain: sh op\n", "domain: shop\nrevision: 0\n", "domain: shop\nrevison: 2\n"]) await workspace.changed(file, revision);
+  for (const revision of ["domain: Shop\n", "domain: sh op\n", "domain: shop\nrevision: 0\n", "domain: shop\nrevison: 2\n"])
+    await workspace.changed(file, revision);
   await workspace.projectFor(file);
   const forFile = published.filter((p) => p.uri === pathToUri(file));
   expect(forFile.map((p) => p.diagnostics.map((d) => [d.code, d.message]))).toEqual([[["unknown-key", expect.stringContaining("Did you mean 'revision'?")]]]);

@@ -43,10 +43,11 @@ async function history(db: Database, tenant: string, id: string, actors: readonl
   for (const [i, actor] of actors.entries()) {
     await store.append("shop.item", id, [{ type: "titled", schemaVersion: 1, data: {} }], { expected: i, ...(actor !== undefined && { actorId: actor }) });
   }
-  await db.query(
-    `INSERT INTO shop.item (_tenant, _id, _version, _created, _updated, title) VALUES ($1, $2::uuid, $3::integer, now(), now(), 'x')`,
-    [tenant, id, actors.length],
-  );
+  await db.query(`INSERT INTO shop.item (_tenant, _id, _version, _created, _updated, title) VALUES ($1, $2::uuid, $3::integer, now(), now(), 'x')`, [
+    tenant,
+    id,
+    actors.length,
+  ]);
 }
 
 const backends: [string, () => Promise<{ target: MigrationTarget; done(): Promise<void> }>][] = [

@@ -116,7 +116,9 @@ describe("fluvius migrate, end to end through the built CLI", () => {
     editSpec(dir, (t) => t.replace("      nickname: string?\n", ""));
     const refused = cli(["migrate", "new", "drop-nickname"], dir);
     expect(refused.status).toBe(1);
-    expect(refused.stdout).toMatch(/domains\/banking\.yaml:\d+:\d+ error destructive-change: Destructive change refused: banking\.account: drop column nickname/);
+    expect(refused.stdout).toMatch(
+      /domains\/banking\.yaml:\d+:\d+ error destructive-change: Destructive change refused: banking\.account: drop column nickname/,
+    );
     expect(refused.stdout).toContain("It would lose column banking.account.nickname and its value in every row.");
     expect(refused.stderr).toContain("no migration written; 1 destructive change refused");
     expect(existsSync(path.join(dir, "migrations/0003_drop_nickname.sql"))).toBe(false);
@@ -129,7 +131,14 @@ describe("fluvius migrate, end to end through the built CLI", () => {
     const db = pgliteDatabase(await openPglite(path.join(dir, ".fluvius/pgdata")));
     try {
       const definition = { schema: table.schema, table: table.table, columns: table.columns.map((c) => ({ field: c.field, column: c.column, kind: c.kind })) };
-      const state = { customerId: "6b1c1a4e-8f43-4a8e-9a39-9f7f7d1d2a10", accountType: "savings", balance: "10.50", status: "open", tags: ["vip"], openedOn: "2024-01-31" };
+      const state = {
+        customerId: "6b1c1a4e-8f43-4a8e-9a39-9f7f7d1d2a10",
+        accountType: "savings",
+        balance: "10.50",
+        status: "open",
+        tags: ["vip"],
+        openedOn: "2024-01-31",
+      };
       await createStore(db)
         .forTenant("acme")
         .commit({
@@ -139,7 +148,9 @@ describe("fluvius migrate, end to end through the built CLI", () => {
           events: [{ type: "account-opened", schemaVersion: 1, data: {} }],
           readModel: { definition, columns: rowColumns(definition, state) },
         });
-      const rows = await db.query("SELECT _tenant, customer_id::text AS customer_id, balance::text AS balance, status, tags, opened_on::text AS opened_on FROM banking.account");
+      const rows = await db.query(
+        "SELECT _tenant, customer_id::text AS customer_id, balance::text AS balance, status, tags, opened_on::text AS opened_on FROM banking.account",
+      );
       expect(rows).toEqual([{ _tenant: "acme", customer_id: state.customerId, balance: "10.50", status: "open", tags: ["vip"], opened_on: "2024-01-31" }]);
     } finally {
       await db.close();

@@ -165,7 +165,7 @@ describe("migrate new: what a spec change becomes", () => {
   });
 
   test("renamedFrom renames the column; its CHECK and index follow the new name", async () => {
-    const rules = "policies:\n  roles: { r: {} }\n  rules:\n    - { role: r, allow: [\"*\"] }\n";
+    const rules = 'policies:\n  roles: { r: {} }\n  rules:\n    - { role: r, allow: ["*"] }\n';
     const before = project(spec("kind: { enum: [a, b] }\nowner: { ref: item }", rules));
     await mustMigrate(before, "init");
     setSpecs(before, spec("sort: { enum: [a, b], renamedFrom: kind }\nholder: { ref: item, renamedFrom: owner }", rules));
@@ -256,7 +256,10 @@ describe("migrate new: what a spec change becomes", () => {
     setSpecs(host, spec("a: string\nfresh: string"));
     const plan = await migrateNew(host, "next");
     expect(plan.status).toBe("refused");
-    expect(lines(plan.diagnostics)).toEqual(["domains/shop.yaml:6:5 error destructive-change", "migrations/meta/0001_snapshot.json:1:1 error destructive-change"]);
+    expect(lines(plan.diagnostics)).toEqual([
+      "domains/shop.yaml:6:5 error destructive-change",
+      "migrations/meta/0001_snapshot.json:1:1 error destructive-change",
+    ]);
     expect(plan.diagnostics[0]?.hint).toContain("If 'old' was renamed, add `renamedFrom: old` to the new field ('fresh') instead.");
     expect(plan.diagnostics[1]?.message).toContain("table more.thing and every row in it");
   });

@@ -84,7 +84,10 @@ describe("migrate new: the migrations folder", () => {
     other.files.set("/project/migrations/notes.sql", enc("SELECT 1;"));
     plan = await migrateNew(other, "x");
     expect(plan.status).toBe("invalid");
-    expect(lines(plan.diagnostics)).toEqual(["migrations/0001_other.sql:1:1 error duplicate-migration-number", "migrations/notes.sql:1:1 error invalid-migration-file-name"]);
+    expect(lines(plan.diagnostics)).toEqual([
+      "migrations/0001_other.sql:1:1 error duplicate-migration-number",
+      "migrations/notes.sql:1:1 error invalid-migration-file-name",
+    ]);
   });
 });
 
@@ -113,8 +116,16 @@ describe("which database", () => {
     };
     expect(choose(undefined, {})).toEqual({ kind: "pglite", dir: "/project/.fluvius/pgdata", display: ".fluvius/pgdata" });
     expect(choose(undefined, { APP_DB: "" })).toMatchObject({ kind: "pglite", display: ".fluvius/pgdata" });
-    expect(choose(undefined, { APP_DB: "postgres://u@h/db", DATABASE_URL: "postgres://other/x" })).toEqual({ kind: "postgres", url: "postgres://u@h/db", source: "$APP_DB" });
-    expect(choose("postgresql://flag/db", { APP_DB: "postgres://u@h/db" })).toMatchObject({ kind: "postgres", url: "postgresql://flag/db", source: "--database-url" });
+    expect(choose(undefined, { APP_DB: "postgres://u@h/db", DATABASE_URL: "postgres://other/x" })).toEqual({
+      kind: "postgres",
+      url: "postgres://u@h/db",
+      source: "$APP_DB",
+    });
+    expect(choose("postgresql://flag/db", { APP_DB: "postgres://u@h/db" })).toMatchObject({
+      kind: "postgres",
+      url: "postgresql://flag/db",
+      source: "--database-url",
+    });
     expect(choose(undefined, { APP_DB: "data/pg" })).toEqual({ kind: "pglite", dir: "/project/data/pg", display: "data/pg" });
     expect(choose(undefined, { APP_DB: "file:///srv/pg" })).toMatchObject({ kind: "pglite", dir: "/srv/pg" });
     expect(choose(undefined, { APP_DB: "memory://" })).toEqual(["$APP_DB is not a PostgreSQL URL (postgres://user@host:port/database)."]);
@@ -152,7 +163,9 @@ SELECT 2`;
     const target = await openTarget({ kind: "pglite", dir, display: ".fluvius/pgdata" }, { command: "fluvius migrate up", create: true }, diagnostics);
     expect(target).toBeUndefined();
     expect(diagnostics.sorted().map((d) => `${lines([d])[0]}: ${d.message}`)).toEqual([
-      expect.stringMatching(/^\.fluvius\/pgdata:1:1 error embedded-database-locked: The embedded database \.fluvius\/pgdata is in use by `fluvius serve` \(pid \d+, since .*\); lock file \.fluvius\/pgdata\.lock\.$/),
+      expect.stringMatching(
+        /^\.fluvius\/pgdata:1:1 error embedded-database-locked: The embedded database \.fluvius\/pgdata is in use by `fluvius serve` \(pid \d+, since .*\); lock file \.fluvius\/pgdata\.lock\.$/,
+      ),
     ]);
     if (held.ok) held.release();
   });
@@ -182,7 +195,9 @@ test("every migrate diagnostic code is proven by a test of test/migrate", () => 
     .concat(readdirSync(path.join(dir, "helpers")).map((f) => `helpers/${f}`))
     .map((f) => readFileSync(path.join(dir, f), "utf8"))
     .join("\n");
-  const codes = Object.entries(catalog).filter(([, e]) => e.stage === "migrate").map(([code]) => code);
+  const codes = Object.entries(catalog)
+    .filter(([, e]) => e.stage === "migrate")
+    .map(([code]) => code);
   expect(codes.length).toBeGreaterThan(10);
   expect(codes.filter((code) => !sources.includes(`error ${code}`))).toEqual([]);
 });

@@ -71,7 +71,9 @@ describe("transaction control in a migration file is refused before anything is 
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema IN ('public', 'fluvius')");
+      const { rows } = await client.query<{ name: string }>(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema IN ('public', 'fluvius')",
+      );
       expect(rows).toEqual([]);
     } finally {
       await client.end();

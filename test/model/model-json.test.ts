@@ -134,7 +134,8 @@ describe("sites", () => {
 });
 
 describe("readModelJson", () => {
-  const envelope = (fields: Record<string, unknown>) => JSON.stringify({ format: "fluvius-model", version: MODEL_FORMAT_VERSION, model: { kind: "model", domains: [] }, ...fields });
+  const envelope = (fields: Record<string, unknown>) =>
+    JSON.stringify({ format: "fluvius-model", version: MODEL_FORMAT_VERSION, model: { kind: "model", domains: [] }, ...fields });
 
   test("reads an empty model", () => {
     expect(readModelJson(envelope({}))).toEqual({ kind: "model", domains: [] });
@@ -142,7 +143,9 @@ describe("readModelJson", () => {
 
   test("refuses another format version with a message that says so", () => {
     expect(() => readModelJson(envelope({ version: 0 }))).toThrow(ModelJsonError);
-    expect(() => readModelJson(envelope({ version: 0 }))).toThrow(`the model file has format version 0; this fluvius reads version ${MODEL_FORMAT_VERSION} only`);
+    expect(() => readModelJson(envelope({ version: 0 }))).toThrow(
+      `the model file has format version 0; this fluvius reads version ${MODEL_FORMAT_VERSION} only`,
+    );
     expect(() => readModelJson(envelope({ version: MODEL_FORMAT_VERSION + 1 }))).toThrow(/format version 2/);
   });
 
@@ -150,8 +153,22 @@ describe("readModelJson", () => {
     expect(() => readModelJson("{ nope")).toThrow(/not a model file: it is not JSON/);
     expect(() => readModelJson(JSON.stringify({ openapi: "3.1.0" }))).toThrow(/not a model file: it has no "format": "fluvius-model"/);
     expect(() => readModelJson(envelope({ model: { kind: "model" } }))).toThrow("not a valid model file: model.domains is not a list");
-    const domain = { kind: "domain", name: "shop", site: {}, types: [], aggregates: [{ kind: "aggregate", name: "order", site: {}, actions: [], events: [{ name: "x" }] }], roles: [], rules: [], reactions: [], externals: [], views: [], reactionRules: [] };
-    expect(() => readModelJson(envelope({ model: { kind: "model", domains: [domain] } }))).toThrow('not a valid model file: model.domains[0].aggregates[0].events[0] is not of kind "event"');
+    const domain = {
+      kind: "domain",
+      name: "shop",
+      site: {},
+      types: [],
+      aggregates: [{ kind: "aggregate", name: "order", site: {}, actions: [], events: [{ name: "x" }] }],
+      roles: [],
+      rules: [],
+      reactions: [],
+      externals: [],
+      views: [],
+      reactionRules: [],
+    };
+    expect(() => readModelJson(envelope({ model: { kind: "model", domains: [domain] } }))).toThrow(
+      'not a valid model file: model.domains[0].aggregates[0].events[0] is not of kind "event"',
+    );
   });
 
   test("refuses to write what JSON cannot hold", () => {

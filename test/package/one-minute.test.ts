@@ -45,7 +45,10 @@ describe("the README's project in one minute", () => {
     // From the clone, as the README says (`npx fluvius init ../my-bank` there): here into a temporary folder.
     const init = run("npx", ["--prefer-offline", "fluvius", "init", project], repoRoot);
     expect(init.status, init.output).toBe(0);
-    const manifest = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(manifest.dependencies["@fluvius/runtime"]).toBe(`file:${repoRoot}/packages/runtime`);
     expect(manifest.devDependencies.fluvius).toBe(`file:${repoRoot}`);
     const install = run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], project);

@@ -41,12 +41,21 @@ function sizeOf(dir: string): number {
 beforeAll(async () => {
   // Outside the repository: nothing may resolve from its node_modules.
   work = mkdtempSync(path.join(os.tmpdir(), "fluvius-production-"));
-  const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: path.join(repoRoot, "packages/runtime"), encoding: "utf8" })) as { filename: string }[];
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: path.join(repoRoot, "packages/runtime"), encoding: "utf8" }),
+  ) as { filename: string }[];
   const tarball = path.join(work, packed[0]!.filename);
   app = path.join(work, "bank-app");
   mkdirSync(app);
-  writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "bank-app", version: "1.0.0", private: true, type: "module", dependencies: { "@fluvius/runtime": `file:${tarball}` } }, null, 2));
-  execFileSync("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", "--loglevel=error"], { cwd: app, encoding: "utf8", timeout: 300_000 });
+  writeFileSync(
+    path.join(app, "package.json"),
+    JSON.stringify({ name: "bank-app", version: "1.0.0", private: true, type: "module", dependencies: { "@fluvius/runtime": `file:${tarball}` } }, null, 2),
+  );
+  execFileSync("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", "--loglevel=error"], {
+    cwd: app,
+    encoding: "utf8",
+    timeout: 300_000,
+  });
   database = await createDatabase("production_install");
 }, 360_000);
 
@@ -59,7 +68,9 @@ afterAll(async () => {
 describe("a production install of @fluvius/runtime", () => {
   test(`is under ${SIZE_TARGET_BYTES / 1024 / 1024} MB of node_modules and holds none of the generator's tooling`, () => {
     const modules = path.join(app, "node_modules");
-    const installed = readdirSync(modules).flatMap((name) => (name.startsWith("@") ? [name, ...readdirSync(path.join(modules, name)).map((n) => `${name}/${n}`)] : [name]));
+    const installed = readdirSync(modules).flatMap((name) =>
+      name.startsWith("@") ? [name, ...readdirSync(path.join(modules, name)).map((n) => `${name}/${n}`)] : [name],
+    );
     expect(installed).toContain("@fluvius/runtime");
     expect(installed.filter((name) => GENERATOR_TOOLING.some((tool) => name === tool || name.startsWith(`${tool}/`)))).toEqual([]);
     const bytes = sizeOf(modules);
@@ -89,7 +100,10 @@ describe("a production install of @fluvius/runtime", () => {
     const migrated = runCli(["migrate", "up", "--database-url", database.url], { cwd: project.dir });
     expect(migrated.status, migrated.stdout + migrated.stderr).toBe(0);
 
-    const child = spawn(process.execPath, ["dist/main.js"], { cwd: app, env: { PATH: process.env.PATH ?? "", DATABASE_URL: database.url, FLUVIUS_JWT_SECRET: secret, PORT: "0" } });
+    const child = spawn(process.execPath, ["dist/main.js"], {
+      cwd: app,
+      env: { PATH: process.env.PATH ?? "", DATABASE_URL: database.url, FLUVIUS_JWT_SECRET: secret, PORT: "0" },
+    });
     running.push(child);
     let output = "";
     const url = await new Promise<string>((resolve, reject) => {
@@ -110,7 +124,11 @@ describe("a production install of @fluvius/runtime", () => {
 
     const token = await mintToken({ secret, subject: "teller-1", tenant: "acme", roles: ["teller"] });
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-    const opened = await fetch(`${url}/api/banking:open-account/account/:new`, { method: "POST", headers, body: JSON.stringify({ customerId: randomUUID(), accountType: "checking" }) });
+    const opened = await fetch(`${url}/api/banking:open-account/account/:new`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ customerId: randomUUID(), accountType: "checking" }),
+    });
     expect(opened.status).toBe(200);
     const id = ((await opened.json()) as { data: { account: { _id: string } } }).data.account._id;
     const deposited = await fetch(`${url}/api/banking:deposit/account/${id}`, { method: "POST", headers, body: JSON.stringify({ amount: "12.50" }) });
@@ -140,7 +158,13 @@ describe("a production install of @fluvius/runtime", () => {
 
 function spawnMain(env: Record<string, string>): { status: number | null; stderr: string } {
   try {
-    execFileSync(process.execPath, ["dist/main.js"], { cwd: app, env: { PATH: process.env.PATH ?? "", PORT: "0", ...env }, encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync(process.execPath, ["dist/main.js"], {
+      cwd: app,
+      env: { PATH: process.env.PATH ?? "", PORT: "0", ...env },
+      encoding: "utf8",
+      timeout: 60_000,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     return { status: 0, stderr: "" };
   } catch (error) {
     const failed = error as { status: number | null; stderr: string };

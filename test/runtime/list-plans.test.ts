@@ -86,9 +86,13 @@ describe.each(["pglite", "postgres"] as const)("list plans on %s", (backend) => 
   }
 
   test("migrations index each `index: true` field as (_tenant, field, _id)", async () => {
-    const indexes = await api.db.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'desk' AND tablename = 'ticket' ORDER BY indexname");
+    const indexes = await api.db.query<{ indexname: string; indexdef: string }>(
+      "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'desk' AND tablename = 'ticket' ORDER BY indexname",
+    );
     const definitions = indexes.map((i) => i.indexdef.replace(/^.* USING btree /, "")).filter((d) => !d.includes("USING"));
-    expect(definitions).toEqual(expect.arrayContaining(["(_tenant, priority, _id)", "(_tenant, assignee, _id)", "(_tenant, due_on, _id)", "(_tenant, _created, _id)"]));
+    expect(definitions).toEqual(
+      expect.arrayContaining(["(_tenant, priority, _id)", "(_tenant, assignee, _id)", "(_tenant, due_on, _id)", "(_tenant, _created, _id)"]),
+    );
     // (_tenant, assignee) for the policy rule is left out: (_tenant, assignee, _id) serves it.
     expect(definitions).not.toContain("(_tenant, assignee)");
   });
@@ -101,7 +105,9 @@ describe.each(["pglite", "postgres"] as const)("list plans on %s", (backend) => 
   ] as const)("sort=%s reads the page off the index, no sort", async (sort, direction) => {
     const plan = await pagePlan(() => list(lead, { ...(sort === undefined ? {} : { sort }), page: 3 }));
     expect(plan).not.toMatch(/Sort/);
-    expect(plan).toContain(`Index Scan${direction === "" ? "" : ` ${direction}`} using ticket__tenant_${sort === undefined ? "_created" : sort.startsWith("priority") ? "priority" : "due_on"}__id_idx`);
+    expect(plan).toContain(
+      `Index Scan${direction === "" ? "" : ` ${direction}`} using ticket__tenant_${sort === undefined ? "_created" : sort.startsWith("priority") ? "priority" : "due_on"}__id_idx`,
+    );
   });
 
   test("a filter and the sort on one indexed field: one index range, no sort", async () => {

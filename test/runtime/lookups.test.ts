@@ -4,14 +4,7 @@
  * fields and a view's row by key, always in the command's tenant and whatever the actor may read.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createAggregateService,
-  createLookups,
-  createPolicy,
-  naturalKeyId,
-  type Actor,
-  type FluviusError,
-} from "@fluvius/runtime";
+import { createAggregateService, createLookups, createPolicy, naturalKeyId, type Actor, type FluviusError } from "@fluvius/runtime";
 import type { AnyService } from "@fluvius/runtime/internal/runtime/reactions/dispatch";
 import { domain as catalog, quoteAggregate, rules } from "../../fixtures/valid/catalog/expected/generated/catalog/index.js";
 import type { RequestHandler } from "../../fixtures/valid/catalog/expected/generated/catalog/quote.js";
@@ -45,7 +38,10 @@ describe.each([
     // The seller role may only run the two commands: the handlers' reads are the server's.
     const policy = createPolicy([...rules, { role: "seller", allow: ["quote:request", "order:place"] }]);
     services = new Map(
-      domain.aggregates.map((a) => [a.definition.aggregate, createAggregateService(backend.store, a.definition, { policy, views: domain.views ?? [], lookups }) as AnyService]),
+      domain.aggregates.map((a) => [
+        a.definition.aggregate,
+        createAggregateService(backend.store, a.definition, { policy, views: domain.views ?? [], lookups }) as AnyService,
+      ]),
     );
   });
   afterAll(async () => backend?.close());
@@ -99,12 +95,15 @@ describe.each([
     const customer = await run("customer", "register", { email: "bob@example.com", country: "DE", taxId: "T2" }, clerk(tenant));
     const placed = await run("order", "place", { customerId: customer.streamId, productIds: [mug.streamId] }, seller(tenant));
     expect(placed.version).toBe(1);
-    const refused = await rejection<FluviusError>(run("order", "place", { customerId: customer.streamId, productIds: [mug.streamId, free.streamId] }, seller(tenant)));
+    const refused = await rejection<FluviusError>(
+      run("order", "place", { customerId: customer.streamId, productIds: [mug.streamId, free.streamId] }, seller(tenant)),
+    );
     expect(refused).toMatchObject({ rule: "not-for-sale", message: "FREE-1 is not for sale." });
   });
 
   it("a view's row by a composite key (a day bucket and a uuid) is spelled as the API's rows: dates, decimals, no NULL fields", async () => {
-    await backend.db.exec(`CREATE SCHEMA IF NOT EXISTS lookups_test; CREATE TABLE lookups_test.revenue (_tenant text NOT NULL, day date NOT NULL, owner uuid NOT NULL,
+    await backend.db
+      .exec(`CREATE SCHEMA IF NOT EXISTS lookups_test; CREATE TABLE lookups_test.revenue (_tenant text NOT NULL, day date NOT NULL, owner uuid NOT NULL,
       _version integer NOT NULL, _updated timestamptz NOT NULL, revenue numeric(1000,2) DEFAULT 0, orders bigint DEFAULT 0, note text, PRIMARY KEY (_tenant, day, owner))`);
     const tenant = freshTenant();
     const owner = "0b8e3c1a-2d4f-4e6a-8b9c-0d1e2f3a4b5c";
@@ -128,7 +127,10 @@ describe.each([
       sources: [],
     } as const;
     const find = (t: string, key: object) =>
-      (createLookups(backend.store, [{ ...catalog, views: [revenue] }])("catalog", t) as unknown as { find(name: string, key: object): Promise<unknown> }).find("revenue", key);
+      (createLookups(backend.store, [{ ...catalog, views: [revenue] }])("catalog", t) as unknown as { find(name: string, key: object): Promise<unknown> }).find(
+        "revenue",
+        key,
+      );
     expect(await find(tenant, { day: "2026-12-03", owner: owner.toUpperCase() })).toEqual({
       day: "2026-12-03",
       owner,
@@ -150,7 +152,11 @@ describe.each([
     await expect(untyped.find("product", { name: "Mug" })).rejects.toMatchObject({ code: "lookup-setup" });
     await expect(untyped.find("sales-by-sku", { units: 1 })).rejects.toMatchObject({ code: "lookup-setup" });
     // A service made without lookups says how to pass them, as the handler's failure.
-    const bare = createAggregateService(backend.store, withHandlers(catalog).aggregates.find((a) => a.definition.aggregate === "quote")?.definition ?? quoteAggregate, { policy: catalog.policy });
+    const bare = createAggregateService(
+      backend.store,
+      withHandlers(catalog).aggregates.find((a) => a.definition.aggregate === "quote")?.definition ?? quoteAggregate,
+      { policy: catalog.policy },
+    );
     await expect(bare.execute({ action: "request", payload: { sku: "MUG-1", quantity: 1 }, actor: clerk(tenant) })).rejects.toMatchObject({
       code: "lookup-setup",
       message: expect.stringContaining("createLookups(store, domains)"),

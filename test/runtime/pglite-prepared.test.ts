@@ -24,7 +24,8 @@ describe("PGlite named prepared statements", () => {
 
   test("rows and parsed types are those of PGlite's own query", async () => {
     const prepared = new PreparedStatements(db);
-    const text = "SELECT id, big, amount, doc, tags, at, flag, note, $1::text AS p1, $2::integer AS p2, $3::text[] AS p3, $4::jsonb AS p4 FROM t WHERE id = $5::integer";
+    const text =
+      "SELECT id, big, amount, doc, tags, at, flag, note, $1::text AS p1, $2::integer AS p2, $3::text[] AS p3, $4::jsonb AS p4 FROM t WHERE id = $5::integer";
     const params = ["x", 7, ["a", "b,c"], JSON.stringify({ k: "v" }), 1];
     const expected = (await db.query(text, params)).rows;
     expect(await prepared.query(text, params)).toEqual(expected);
@@ -80,7 +81,9 @@ describe("PGlite named prepared statements", () => {
     // PGlite's own query on the same instance, concurrently with prepared ones.
     const mixed = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        i % 2 === 0 ? database.query<{ n: number }>("SELECT $1::integer AS n", [i]) : db.query<{ n: number }>("SELECT $1::integer AS n", [i]).then((r) => r.rows),
+        i % 2 === 0
+          ? database.query<{ n: number }>("SELECT $1::integer AS n", [i])
+          : db.query<{ n: number }>("SELECT $1::integer AS n", [i]).then((r) => r.rows),
       ),
     );
     expect(mixed.map((rows) => rows[0]!.n)).toEqual(Array.from({ length: 40 }, (_, i) => i));

@@ -61,7 +61,10 @@ describe("an older transaction in another database of the server", () => {
     const tenant = freshTenant();
     const other = await openTransactionElsewhere();
     const seen: string[] = [];
-    const audit = { name: `audit-${tenant}`, pass: () => catchUp(backend.store, { name: `audit-${tenant}`, tenant, handle: (e: StoredEvent) => void seen.push(e.streamId) }) };
+    const audit = {
+      name: `audit-${tenant}`,
+      pass: () => catchUp(backend.store, { name: `audit-${tenant}`, tenant, handle: (e: StoredEvent) => void seen.push(e.streamId) }),
+    };
     try {
       await appendOne(tenant);
       await appendOne(tenant);

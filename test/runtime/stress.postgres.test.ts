@@ -85,70 +85,66 @@ async function checkStreams(service: AccountService, tenant: string, outcomes: r
   }
 }
 
-it(
-  "loses, duplicates or reorders nothing under 16 concurrent writers; the subscription misses nothing, a position-only reader does",
-  async () => {
-    const tenant = freshTenant("stress");
-    const service = accounts(backend.store);
+it("loses, duplicates or reorders nothing under 16 concurrent writers; the subscription misses nothing, a position-only reader does", async () => {
+  const tenant = freshTenant("stress");
+  const service = accounts(backend.store);
 
-    // Readers, running during all the writes.
-    const delivered: StoredEvent[] = [];
-    const subscription = { name: "stress", tenant, batchSize: 200, handle: (e: StoredEvent) => void delivered.push(e) };
-    const running = startSubscription(backend.store, { ...subscription, pollIntervalMs: 2 });
-    const naiveSeen = new Set<string>();
-    let done = false;
-    const naive = (async () => {
-      let last = 0n;
-      while (!done) {
-        const rows = await backend.db.query<{ event_id: string; position: string }>(
-          "SELECT event_id::text, position::text FROM fluvius.events WHERE tenant = $1 AND position > $2::bigint ORDER BY position LIMIT 500",
-          [tenant, last.toString()],
-        );
-        for (const r of rows) {
-          naiveSeen.add(r.event_id);
-          last = BigInt(r.position);
-        }
-        await sleep(1);
+  // Readers, running during all the writes.
+  const delivered: StoredEvent[] = [];
+  const subscription = { name: "stress", tenant, batchSize: 200, handle: (e: StoredEvent) => void delivered.push(e) };
+  const running = startSubscription(backend.store, { ...subscription, pollIntervalMs: 2 });
+  const naiveSeen = new Set<string>();
+  let done = false;
+  const naive = (async () => {
+    let last = 0n;
+    while (!done) {
+      const rows = await backend.db.query<{ event_id: string; position: string }>(
+        "SELECT event_id::text, position::text FROM fluvius.events WHERE tenant = $1 AND position > $2::bigint ORDER BY position LIMIT 500",
+        [tenant, last.toString()],
+      );
+      for (const r of rows) {
+        naiveSeen.add(r.event_id);
+        last = BigInt(r.position);
       }
-    })();
-    const batches = slowBatches(tenant, () => done);
-
-    // Phase 1: one hot stream.
-    const hot = await openAccount(service, tenant);
-    const hotOutcomes = await writers(tenant, () => hot);
-    // Phase 2: many streams.
-    const many = await Promise.all(Array.from({ length: 32 }, () => openAccount(service, tenant)));
-    const manyOutcomes = await writers(tenant, () => many[Math.floor(Math.random() * many.length)]!);
-
-    done = true;
-    await Promise.all([naive, batches]);
-    await running.stop();
-    await catchUp(backend.store, subscription); // whatever the running loop had not reached yet
-
-    const hotCommitted = hotOutcomes.filter((o) => o.committed).length;
-    expect(hotOutcomes).toHaveLength(WRITERS * COMMANDS_PER_WRITER);
-    expect(hotCommitted).toBeGreaterThan(0);
-    expect(manyOutcomes.filter((o) => o.committed).length).toBeGreaterThan(WRITERS * COMMANDS_PER_WRITER * 0.9);
-    await checkStreams(service, tenant, hotOutcomes);
-    await checkStreams(service, tenant, manyOutcomes);
-
-    const all = await backend.db.query<{ event_id: string }>("SELECT event_id::text FROM fluvius.events WHERE tenant = $1", [tenant]);
-    const ids = all.map((r) => r.event_id);
-    // The subscription: every event exactly once, each stream in version order.
-    expect(delivered.length).toBe(ids.length);
-    expect(new Set(delivered.map((e) => e.eventId))).toEqual(new Set(ids));
-    const lastVersion = new Map<string, number>();
-    for (const e of delivered) {
-      expect(e.version).toBe((lastVersion.get(e.streamId) ?? 0) + 1);
-      lastVersion.set(e.streamId, e.version);
+      await sleep(1);
     }
-    // The naive reader, under the same load, lost events for good.
-    const missed = ids.filter((id) => !naiveSeen.has(id));
-    expect(missed.length).toBeGreaterThan(0);
-    console.log(
-      `stress: ${ids.length} events; hot stream ${hotCommitted}/${hotOutcomes.length} committed (rest rejected with version-conflict); ` +
-        `position-only reader missed ${missed.length}, the subscription none`,
-    );
-  },
-  120_000,
-);
+  })();
+  const batches = slowBatches(tenant, () => done);
+
+  // Phase 1: one hot stream.
+  const hot = await openAccount(service, tenant);
+  const hotOutcomes = await writers(tenant, () => hot);
+  // Phase 2: many streams.
+  const many = await Promise.all(Array.from({ length: 32 }, () => openAccount(service, tenant)));
+  const manyOutcomes = await writers(tenant, () => many[Math.floor(Math.random() * many.length)]!);
+
+  done = true;
+  await Promise.all([naive, batches]);
+  await running.stop();
+  await catchUp(backend.store, subscription); // whatever the running loop had not reached yet
+
+  const hotCommitted = hotOutcomes.filter((o) => o.committed).length;
+  expect(hotOutcomes).toHaveLength(WRITERS * COMMANDS_PER_WRITER);
+  expect(hotCommitted).toBeGreaterThan(0);
+  expect(manyOutcomes.filter((o) => o.committed).length).toBeGreaterThan(WRITERS * COMMANDS_PER_WRITER * 0.9);
+  await checkStreams(service, tenant, hotOutcomes);
+  await checkStreams(service, tenant, manyOutcomes);
+
+  const all = await backend.db.query<{ event_id: string }>("SELECT event_id::text FROM fluvius.events WHERE tenant = $1", [tenant]);
+  const ids = all.map((r) => r.event_id);
+  // The subscription: every event exactly once, each stream in version order.
+  expect(delivered.length).toBe(ids.length);
+  expect(new Set(delivered.map((e) => e.eventId))).toEqual(new Set(ids));
+  const lastVersion = new Map<string, number>();
+  for (const e of delivered) {
+    expect(e.version).toBe((lastVersion.get(e.streamId) ?? 0) + 1);
+    lastVersion.set(e.streamId, e.version);
+  }
+  // The naive reader, under the same load, lost events for good.
+  const missed = ids.filter((id) => !naiveSeen.has(id));
+  expect(missed.length).toBeGreaterThan(0);
+  console.log(
+    `stress: ${ids.length} events; hot stream ${hotCommitted}/${hotOutcomes.length} committed (rest rejected with version-conflict); ` +
+      `position-only reader missed ${missed.length}, the subscription none`,
+  );
+}, 120_000);

@@ -38,9 +38,13 @@ describe("openTestStore", () => {
     const banking = domains.find((d) => d.name === "banking");
     const account = banking?.aggregates.find((a) => a.definition.aggregate === "account");
     if (!banking || !account) throw new Error("the generated banking domain has no account");
-    accounts = runtime.createAggregateService(store, account.definition as unknown as Runtime.AggregateDefinition<Account, Runtime.EventShape, Record<string, object>>, {
-      policy: banking.policy,
-    });
+    accounts = runtime.createAggregateService(
+      store,
+      account.definition as unknown as Runtime.AggregateDefinition<Account, Runtime.EventShape, Record<string, object>>,
+      {
+        policy: banking.policy,
+      },
+    );
   }, 120_000);
   afterAll(async () => {
     await store?.close();

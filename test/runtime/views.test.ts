@@ -19,7 +19,13 @@ const openers: ViewDefinition = defineView({
     key: [{ field: "opener", column: "opener", kind: "uuid", sqlType: "uuid" }],
     columns: [{ field: "accounts", column: "accounts", kind: "integer", sqlType: "bigint", default: "0" }],
   },
-  sources: [{ streamType: "banking.account", eventType: "account-opened", change: (event) => ({ key: [event.actorId], operations: [{ kind: "count", field: "accounts" }] }) }],
+  sources: [
+    {
+      streamType: "banking.account",
+      eventType: "account-opened",
+      change: (event) => ({ key: [event.actorId], operations: [{ kind: "count", field: "accounts" }] }),
+    },
+  ],
 });
 
 let backend: Backend;
@@ -35,11 +41,18 @@ test("a uuid key part from an actor id that is no UUID refuses the command; a UU
   const service = createAggregateService(backend.store, account, { policy: bankingPolicy, views: [openers] });
   const tenant = freshTenant();
   const open = (id: string) =>
-    service.execute({ action: "open-account", payload: { customerId: "5b0f6a8e-3a57-4d1c-9c65-0d2b7e4a1f00", accountType: "checking" }, actor: { id, tenant, roles: ["teller"] } });
+    service.execute({
+      action: "open-account",
+      payload: { customerId: "5b0f6a8e-3a57-4d1c-9c65-0d2b7e4a1f00", accountType: "checking" },
+      actor: { id, tenant, roles: ["teller"] },
+    });
   await expect(open("teller-1")).rejects.toBeInstanceOf(ActorIdNotUuidError);
   const uuidActor = "0b8e3c1a-2d4f-4e6a-8b9c-0d1e2f3a4b5c";
   await open(uuidActor);
-  const rows = await backend.db.query<{ opener: string; accounts: string }>(`SELECT opener::text AS opener, accounts::text AS accounts FROM "banking"."openers" WHERE _tenant = $1`, [tenant]);
+  const rows = await backend.db.query<{ opener: string; accounts: string }>(
+    `SELECT opener::text AS opener, accounts::text AS accounts FROM "banking"."openers" WHERE _tenant = $1`,
+    [tenant],
+  );
   expect(rows).toEqual([{ opener: uuidActor, accounts: "1" }]);
   const [streams] = await backend.db.query<{ n: string }>("SELECT count(*)::text AS n FROM fluvius.streams WHERE tenant = $1", [tenant]);
   expect(streams?.n).toBe("1");

@@ -7,7 +7,9 @@ const CONFIG = 'specs: ["domains/*.yaml"]\n';
 
 async function compileSpec(spec: string) {
   const result = await compile({ host: memoryHost({ "fluvius.yaml": CONFIG, "domains/crm.yaml": spec }) });
-  const summary = result.diagnostics.map((d) => `${d.range.start.line}:${d.range.start.column} ${d.code}: ${d.message}${d.hint === undefined ? "" : ` (${d.hint})`}`);
+  const summary = result.diagnostics.map(
+    (d) => `${d.range.start.line}:${d.range.start.column} ${d.code}: ${d.message}${d.hint === undefined ? "" : ` (${d.hint})`}`,
+  );
   return { summary, model: result.domains && result.diagnostics.every((d) => d.severity !== "error") ? lower(result.domains) : undefined };
 }
 
@@ -60,13 +62,37 @@ describe("asynchronous views", () => {
   });
 
   test.each([
-    ["a key field that is not a field", (v: string) => v.replace("key: [customerId, stage]", "key: [customerId, stag]"), /invalid-view-key: .*'stag' is not one of its fields \(did you mean 'stage'\?\)/],
-    ["a key that reads a value", (v: string) => v.replace("key: [customerId, stage]", "key: $state.customerId"), /invalid-view-key: .*names its key fields, and its projector computes/],
-    ["an optional key field", (v: string) => v.replace("key: [customerId, stage]", "key: [customerId, note]"), /invalid-view-key: .*key field 'note' is optional/],
-    ["operations per event", (v: string) => v.replace("from: [deal.deal-opened]", "from: { deal.deal-opened: { count: [deals] } }"), /invalid-view: .*lists its source events/],
+    [
+      "a key field that is not a field",
+      (v: string) => v.replace("key: [customerId, stage]", "key: [customerId, stag]"),
+      /invalid-view-key: .*'stag' is not one of its fields \(did you mean 'stage'\?\)/,
+    ],
+    [
+      "a key that reads a value",
+      (v: string) => v.replace("key: [customerId, stage]", "key: $state.customerId"),
+      /invalid-view-key: .*names its key fields, and its projector computes/,
+    ],
+    [
+      "an optional key field",
+      (v: string) => v.replace("key: [customerId, stage]", "key: [customerId, note]"),
+      /invalid-view-key: .*key field 'note' is optional/,
+    ],
+    [
+      "operations per event",
+      (v: string) => v.replace("from: [deal.deal-opened]", "from: { deal.deal-opened: { count: [deals] } }"),
+      /invalid-view: .*lists its source events/,
+    ],
     ["async: false", (v: string) => v.replace("handler: true", "handler: true\n    async: false"), /invalid-view: .*always kept asynchronously/],
-    ["an unknown event", (v: string) => v.replace("from: [deal.deal-opened]", "from: [deal.deal-opend]"), /invalid-view: .*'deal-opend'.*did you mean 'deal-opened'/],
-    ["a list of events without handler: true", (v: string) => v.replace("    handler: true\n", ""), /invalid-view: .*a list of events is for a hand-written view/],
+    [
+      "an unknown event",
+      (v: string) => v.replace("from: [deal.deal-opened]", "from: [deal.deal-opend]"),
+      /invalid-view: .*'deal-opend'.*did you mean 'deal-opened'/,
+    ],
+    [
+      "a list of events without handler: true",
+      (v: string) => v.replace("    handler: true\n", ""),
+      /invalid-view: .*a list of events is for a hand-written view/,
+    ],
   ])("refused: %s", async (_, edit, expected) => {
     const { summary } = await compileSpec(PIPELINE(edit));
     expect(summary).toEqual([expect.stringMatching(expected)]);
@@ -82,7 +108,9 @@ ${async ? "    async: true\n" : ""}    key: $state.customerId
   test("push and pull change array fields with elements of their type, in the log's order only", async () => {
     expect((await compileSpec(OPEN_DEALS("{ push: { deals: $event.streamId } }"))).summary).toEqual([]);
     expect((await compileSpec(OPEN_DEALS("{ pull: { deals: $event.streamId } }"))).summary).toEqual([]);
-    expect((await compileSpec(OPEN_DEALS("{ push: { deals: $event.streamId } }", false))).summary).toEqual([expect.stringMatching(/invalid-view: .*would push deals.*`async: true`/)]);
+    expect((await compileSpec(OPEN_DEALS("{ push: { deals: $event.streamId } }", false))).summary).toEqual([
+      expect.stringMatching(/invalid-view: .*would push deals.*`async: true`/),
+    ]);
     expect((await compileSpec(OPEN_DEALS("{ push: { total: $event.streamId } }"))).summary).toEqual([expect.stringMatching(/non-array-operation: /)]);
     expect((await compileSpec(OPEN_DEALS("{ push: { deals: $event.data.amount } }"))).summary).toEqual([expect.stringMatching(/apply-type-mismatch: /)]);
   });

@@ -37,7 +37,10 @@ describe("a compile with a cache", () => {
     ["a domain rule's mistake in shop (an unknown type)", { "domains/shop.yaml": shop.replace("customerId: uuid", "customerId: Uuid") }],
     ["back as it was", {}],
     ["a state field named like a system column in billing", { "domains/billing.yaml": billing.replace(/^(\s+state:\n)/m, "$1      _secret: string?\n") }],
-    ["shop's event that billing reacts to renamed (billing's reaction now points at nothing)", { "domains/shop.yaml": shop.replaceAll("order-cancelled", "order-voided") }],
+    [
+      "shop's event that billing reacts to renamed (billing's reaction now points at nothing)",
+      { "domains/shop.yaml": shop.replaceAll("order-cancelled", "order-voided") },
+    ],
     ["a YAML syntax error in billing", { "domains/billing.yaml": `${billing}\n  broken: [unclosed\n` }],
     ["a schema mistake in shop", { "domains/shop.yaml": shop.replace("aggregates:", "aggregatez:") }],
     ["both files fixed", {}],

@@ -31,7 +31,12 @@ const service = getLanguageService({
   workspaceContext: { resolveRelativePath: (relative: string, resource: string) => new URL(relative, resource).href },
 });
 // The service resolves references in the object it is given: a copy of its own.
-service.configure({ validate: true, hover: true, completion: true, schemas: [{ uri: SCHEMA_URI, fileMatch: ["*.yaml"], schema: JSON.parse(schemaText) as Json }] });
+service.configure({
+  validate: true,
+  hover: true,
+  completion: true,
+  schemas: [{ uri: SCHEMA_URI, fileMatch: ["*.yaml"], schema: JSON.parse(schemaText) as Json }],
+});
 
 let documents = 0;
 /** The document and the position of `|` in `text` (which is removed). */
@@ -94,8 +99,14 @@ describe("yaml-language-server with the domain schema", () => {
 
   test("fluvius.yaml's schema words its patterns too", async () => {
     const config = readFileSync(path.join(repoRoot, "schemas/config.schema.json"), "utf8");
-    const configService = getLanguageService({ schemaRequestService: async () => config, workspaceContext: { resolveRelativePath: (r: string, res: string) => new URL(r, res).href } });
-    configService.configure({ validate: true, schemas: [{ uri: "file:///fluvius/schemas/config.schema.json", fileMatch: ["fluvius.yaml"], schema: JSON.parse(config) as Json }] });
+    const configService = getLanguageService({
+      schemaRequestService: async () => config,
+      workspaceContext: { resolveRelativePath: (r: string, res: string) => new URL(r, res).href },
+    });
+    configService.configure({
+      validate: true,
+      schemas: [{ uri: "file:///fluvius/schemas/config.schema.json", fileMatch: ["fluvius.yaml"], schema: JSON.parse(config) as Json }],
+    });
     const doc = TextDocument.create("file:///project/fluvius.yaml", "yaml", 1, "database: { urlEnv: database-url }\n");
     const messages = (await configService.doValidation(doc, false)).map((d) => d.message);
     expect(messages).toEqual([expect.stringContaining("An environment variable name: upper-case letters")]);
@@ -124,7 +135,9 @@ describe("the editor keywords of the schema", () => {
     expect((builtin.markdownEnumDescriptions as string[]).length).toBe(PRIMITIVES.length);
   });
 
-  const bothSchemas = ["domain.schema.json", "config.schema.json"].map((name) => [name, JSON.parse(readFileSync(path.join(repoRoot, "schemas", name), "utf8")) as Json] as const);
+  const bothSchemas = ["domain.schema.json", "config.schema.json"].map(
+    (name) => [name, JSON.parse(readFileSync(path.join(repoRoot, "schemas", name), "utf8")) as Json] as const,
+  );
 
   test.each(bothSchemas)("every description of %s has a markdownDescription beside it, the same text with its Markdown", (_, schema) => {
     const mismatched: string[] = [];
@@ -179,7 +192,9 @@ describe("the editor keywords of the schema", () => {
     };
     const withEditor = compile(schema, true);
     const without = compile(bare, false);
-    const schemaCodes = Object.entries(catalog).filter(([, e]) => e.stage === "schema").map(([code]) => code);
+    const schemaCodes = Object.entries(catalog)
+      .filter(([, e]) => e.stage === "schema")
+      .map(([code]) => code);
     let valid = 0;
     let refused = 0;
     for (const kind of ["valid", "invalid"]) {

@@ -8,7 +8,9 @@ import { fixturesRoot } from "../helpers/fixtures.js";
 
 async function compileProject(files: Record<string, string>) {
   const result = await compile({ host: memoryHost(files) });
-  const summary = result.diagnostics.map((d) => `${d.range.file}:${d.range.start.line}:${d.range.start.column} ${d.code}: ${d.message}${d.hint === undefined ? "" : ` (${d.hint})`}`);
+  const summary = result.diagnostics.map(
+    (d) => `${d.range.file}:${d.range.start.line}:${d.range.start.column} ${d.code}: ${d.message}${d.hint === undefined ? "" : ` (${d.hint})`}`,
+  );
   return { summary, model: result.domains ? lower(result.domains) : undefined };
 }
 
@@ -36,7 +38,11 @@ describe("external events", () => {
     const files = inboundFixture();
     files["domains/ledger.yaml"] = (files["domains/ledger.yaml"] ?? "").replace("amount: $event.data.total", "amount: $event.data.totl");
     const { summary } = await compileProject(files);
-    expect(summary).toEqual([expect.stringMatching(/^domains\/ledger\.yaml:\d+:\d+ unknown-event-field: 'totl' is not a field of the data of event 'order-placed'\. Did you mean 'total'\?/)]);
+    expect(summary).toEqual([
+      expect.stringMatching(
+        /^domains\/ledger\.yaml:\d+:\d+ unknown-event-field: 'totl' is not a field of the data of event 'order-placed'\. Did you mean 'total'\?/,
+      ),
+    ]);
   });
 
   test("another domain's external events are named <domain>.external.<name>", async () => {
@@ -60,7 +66,9 @@ describe("external events", () => {
 
   test("`external:` in fluvius.yaml (its first spelling) is refused with a hint naming where it goes", async () => {
     const { summary } = await compileProject({ "fluvius.yaml": "external:\n  order-placed: { subject: shop.order }\n", "domains/a.yaml": "domain: a\n" });
-    expect(summary).toEqual([expect.stringMatching(/^fluvius\.yaml:1:1 unknown-key: Unknown key 'external' in the top level\. \(External events are declared in a domain spec/)]);
+    expect(summary).toEqual([
+      expect.stringMatching(/^fluvius\.yaml:1:1 unknown-key: Unknown key 'external' in the top level\. \(External events are declared in a domain spec/),
+    ]);
   });
 
   test("a domain's external event names may not collide with its named types in the generated index", async () => {

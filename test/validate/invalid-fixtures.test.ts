@@ -5,15 +5,7 @@ import { compile } from "../../src/compile.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { catalog, SPEC_STAGES } from "../../src/diagnostics/catalog.js";
 import { formatText } from "../../src/diagnostics/format/text.js";
-import {
-  diagnosticLines,
-  fixtureCases,
-  fixtureHost,
-  fixtureSettings,
-  readExpectedLines,
-  updating,
-  writeExpectedLines,
-} from "../helpers/fixtures.js";
+import { diagnosticLines, fixtureCases, fixtureHost, fixtureSettings, readExpectedLines, updating, writeExpectedLines } from "../helpers/fixtures.js";
 
 const cases = fixtureCases("invalid");
 
@@ -38,7 +30,10 @@ describe("invalid fixtures report exactly their expected diagnostics", () => {
     expect(expected, `${name}/expected.txt is missing; run UPDATE=1 npm test and review it`).toBeDefined();
     expect(actual).toEqual(expected);
     // The fixture named after a code proves that code.
-    expect(actual.map((l) => l.split(" ")[2]), `fixture '${name}' does not report '${name}'`).toContain(name);
+    expect(
+      actual.map((l) => l.split(" ")[2]),
+      `fixture '${name}' does not report '${name}'`,
+    ).toContain(name);
   });
 });
 
@@ -56,7 +51,9 @@ describe("invalid fixtures print exactly their expected text (message, hint, rel
 test("every catalog code of the spec stages has an invalid fixture that reports it", () => {
   const proven = new Set(cases.map((c) => c.name));
   // generate and migrate codes are proven by those commands' own tests.
-  const specCodes = Object.entries(catalog).filter(([, entry]) => SPEC_STAGES.includes(entry.stage)).map(([code]) => code);
+  const specCodes = Object.entries(catalog)
+    .filter(([, entry]) => SPEC_STAGES.includes(entry.stage))
+    .map(([code]) => code);
   const missing = specCodes.filter((code) => !proven.has(code));
   expect(missing, "catalog codes without a fixture in fixtures/invalid/<code>/").toEqual([]);
 });

@@ -30,21 +30,25 @@ describe("action-never-allowed", () => {
   });
 
   test.each([
-    ["the aggregate's wildcard", "    - { role: teller, allow: [\"account:*\"] }\n"],
-    ["the domain's wildcard", "    - { role: teller, allow: [\"*\"] }\n"],
-    ["each by name, one with a where", "    - { role: teller, allow: [account:open] }\n    - { role: teller, allow: [account:freeze], where: { owner: $actor.id } }\n"],
+    ["the aggregate's wildcard", '    - { role: teller, allow: ["account:*"] }\n'],
+    ["the domain's wildcard", '    - { role: teller, allow: ["*"] }\n'],
+    [
+      "each by name, one with a where",
+      "    - { role: teller, allow: [account:open] }\n    - { role: teller, allow: [account:freeze], where: { owner: $actor.id } }\n",
+    ],
   ])("no warning when every action is allowed: %s", async (_, rules) => {
     expect(await neverAllowed(`policies:\n  roles: { teller: {} }\n  rules:\n${rules}`)).toEqual([]);
   });
 
   test("an action only a reaction may run is allowed", async () => {
     const reaction = "reactions:\n  freeze-on-open:\n    on: account.account-opened\n    do: account:freeze\n    id: $event.streamId\n";
-    const policies = "policies:\n  roles: { teller: {} }\n  rules:\n    - { role: teller, allow: [account:open] }\n    - { reaction: freeze-on-open, allow: [account:freeze] }\n";
+    const policies =
+      "policies:\n  roles: { teller: {} }\n  rules:\n    - { role: teller, allow: [account:open] }\n    - { reaction: freeze-on-open, allow: [account:freeze] }\n";
     expect(await neverAllowed(`${reaction}${policies}`)).toEqual([]);
   });
 
   test("read and history permissions allow no action", async () => {
-    const found = await neverAllowed("policies:\n  roles: { auditor: {} }\n  rules:\n    - { role: auditor, allow: [\"*:read\", \"*:history\"] }\n");
+    const found = await neverAllowed('policies:\n  roles: { auditor: {} }\n  rules:\n    - { role: auditor, allow: ["*:read", "*:history"] }\n');
     expect(found.map((f) => /^(\d+) No policy rule allows action '([a-z-]+)'/.exec(f)?.slice(1).join(" "))).toEqual(["6 open", "7 freeze"]);
   });
 

@@ -36,7 +36,14 @@ describe("reactions are lowered into the model with every reference parsed", () 
     const shop = model?.domains.find((d) => d.name === "shop");
     expect(shop?.name).toBe("shop");
     const reactions = shop?.reactions ?? [];
-    expect(reactions.map((r) => r.name)).toEqual(["reserve-stock", "cancel-on-shortage", "expire-unconfirmed", "large-order-review", "bill-order", "notify-shipped"]);
+    expect(reactions.map((r) => r.name)).toEqual([
+      "reserve-stock",
+      "cancel-on-shortage",
+      "expire-unconfirmed",
+      "large-order-review",
+      "bill-order",
+      "notify-shipped",
+    ]);
 
     expect(reactionNamed(reactions, "reserve-stock")).toMatchObject({
       on: { domain: "shop", aggregate: "order", event: "order-placed" },
@@ -64,7 +71,13 @@ describe("reactions are lowered into the model with every reference parsed", () 
     expect(reactor.effect).toEqual({ kind: "handler" });
     expect(reactor.when).toEqual([{ field: "customerId", values: ["00000000-0000-4000-8000-000000000001"] }]);
 
-    expect(reactionNamed(reactions, "bill-order").effect).toMatchObject({ kind: "command", domain: "billing", aggregate: "invoice", action: "open", target: { kind: "new" } });
+    expect(reactionNamed(reactions, "bill-order").effect).toMatchObject({
+      kind: "command",
+      domain: "billing",
+      aggregate: "invoice",
+      action: "open",
+      target: { kind: "new" },
+    });
     expect(reactionNamed(reactions, "notify-shipped").effect).toEqual({ kind: "notify", integration: "shipping-webhook" });
     const billing = model?.domains.find((d) => d.name === "billing");
     expect(reactionNamed(billing?.reactions ?? [], "remind-overdue").delay).toEqual({ kind: "at", value: { kind: "event-data", path: ["dueAt"] } });
@@ -127,9 +140,14 @@ policies:
   roles: { clerk: {} }
   rules:
     - { role: clerk, allow: ["*"] }
-${rulesInOrders ? "" : "    - { reaction: close-order, allow: [\"invoice:*\"] }"}
+${rulesInOrders ? "" : '    - { reaction: close-order, allow: ["invoice:*"] }'}
 `;
-  const orders = rulesInOrders ? ORDERS.replace('rules: [{ role: clerk, allow: ["*"] }]', 'rules: [{ role: clerk, allow: ["*"] }, { reaction: billing.close-order, allow: [order:close] }]') : ORDERS;
+  const orders = rulesInOrders
+    ? ORDERS.replace(
+        'rules: [{ role: clerk, allow: ["*"] }]',
+        'rules: [{ role: clerk, allow: ["*"] }, { reaction: billing.close-order, allow: [order:close] }]',
+      )
+    : ORDERS;
   return { "domains/billing.yaml": billingSpec, "domains/orders.yaml": orders };
 }
 
@@ -139,7 +157,9 @@ describe("reactions across domains", () => {
     expect(summary).toEqual([]);
     const reaction = model?.domains.find((d) => d.name === "billing")?.reactions[0];
     expect(reaction?.effect).toMatchObject({ kind: "command", domain: "orders", aggregate: "order", action: "close" });
-    expect(model?.domains.find((d) => d.name === "orders")?.reactionRules).toMatchObject([{ kind: "reaction-rule", reaction: { domain: "billing", name: "close-order" }, allow: ["order:close"] }]);
+    expect(model?.domains.find((d) => d.name === "orders")?.reactionRules).toMatchObject([
+      { kind: "reaction-rule", reaction: { domain: "billing", name: "close-order" }, allow: ["order:close"] },
+    ]);
   });
 
   test("a rule in the reaction's own domain does not allow a command of another domain", async () => {
@@ -164,7 +184,9 @@ describe("reaction values, durations and integrations", () => {
   });
 
   test("`$event.meta.streamId` is answered with the spelling that exists", async () => {
-    const { summary } = await compileProject(withReaction("    on: order.order-opened\n    do: order:close\n    id: $event.meta.streamId\n    payload: { note: x }\n"));
+    const { summary } = await compileProject(
+      withReaction("    on: order.order-opened\n    do: order:close\n    id: $event.meta.streamId\n    payload: { note: x }\n"),
+    );
     expect(summary).toEqual([
       "domains/orders.yaml:19 unknown-variable: Unknown reference '$event.meta.streamId'; use $event.data.<field>, $event.id, $event.streamId, $event.recordedAt, $event.actorId, $event.correlationId. Did you mean '$event.streamId'?",
     ]);
@@ -252,8 +274,6 @@ describe("names generated for a domain's unions and reactors", () => {
   test("two `handler: true` reactions whose reactors get the same name are reported", async () => {
     const reactions = "reactions:\n  audit-1:\n    on: order.order-opened\n    handler: true\n  audit1:\n    on: order.order-closed\n    handler: true\n";
     const { summary } = await compileProject({ "domains/orders.yaml": `${ORDERS}${reactions}` });
-    expect(summary).toEqual([
-      "domains/orders.yaml:19 name-collision: reaction 'audit1' and reaction 'audit-1' both become 'audit1' in generated code.",
-    ]);
+    expect(summary).toEqual(["domains/orders.yaml:19 name-collision: reaction 'audit1' and reaction 'audit-1' both become 'audit1' in generated code."]);
   });
 });

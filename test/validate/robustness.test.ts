@@ -49,7 +49,12 @@ describe("hostile and broken input yields a diagnostic, never a crash or a hang"
 
   test("an alias bomb (billion laughs) is refused quickly", async () => {
     const lines = ["domain: x", 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(",")}]`);
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(",")}]`,
+      );
     const result = await validateBytes(lines.join("\n"));
     expect(codes(result.diagnostics)).toEqual(["too-many-aliases"]);
   });
@@ -79,7 +84,38 @@ describe("hostile and broken input yields a diagnostic, never a crash or a hang"
 });
 
 /** Mutations that keep a text looking like YAML, so the fuzzer reaches the later stages too. */
-const TOKENS = [":", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "!!str ", "|", ">", "'", '"', "#", "\t", "\n", "  ", "$payload.x", "null", "~", "1e999", "-1", "true", "???", "\u0000", "\uFEFF", "é", "\\u00e9", "%YAML 1.1\n---\n"];
+const TOKENS = [
+  ":",
+  "- ",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  "&a ",
+  "*a",
+  "!!str ",
+  "|",
+  ">",
+  "'",
+  '"',
+  "#",
+  "\t",
+  "\n",
+  "  ",
+  "$payload.x",
+  "null",
+  "~",
+  "1e999",
+  "-1",
+  "true",
+  "???",
+  "\u0000",
+  "\uFEFF",
+  "é",
+  "\\u00e9",
+  "%YAML 1.1\n---\n",
+];
 
 function mutate(text: string, random: () => number): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

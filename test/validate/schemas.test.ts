@@ -10,7 +10,7 @@ function undocumentedKeys(schema: Schema, defs: Record<string, Schema>, where: s
   const missing: string[] = [];
   const properties = (schema.properties ?? {}) as Record<string, Schema>;
   for (const [key, sub] of Object.entries(properties)) {
-    const target = typeof sub.$ref === "string" ? defs[sub.$ref.replace("#/$defs/", "")] ?? {} : {};
+    const target = typeof sub.$ref === "string" ? (defs[sub.$ref.replace("#/$defs/", "")] ?? {}) : {};
     if (typeof sub.description !== "string" && typeof target.description !== "string") missing.push(`${where}.${key}`);
     missing.push(...undocumentedKeys(sub, defs, `${where}.${key}`, seen));
   }

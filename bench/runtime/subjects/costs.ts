@@ -17,7 +17,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAggregateService, createStore, type AnyAggregateDefinition, type EventStore } from "@fluvius/runtime";
-import { customerAggregate, orderAggregate, policy as catalogPolicy, productAggregate } from "../../../fixtures/valid/catalog/expected/generated/catalog/index.js";
+import {
+  customerAggregate,
+  orderAggregate,
+  policy as catalogPolicy,
+  productAggregate,
+} from "../../../fixtures/valid/catalog/expected/generated/catalog/index.js";
 import { compile } from "../../../src/compile.js";
 import { memoryHost } from "../../../src/host/memory-host.js";
 import { diffSchemas } from "../../../src/migrate/diff.js";
@@ -82,13 +87,20 @@ export function fluviusCosts(connector: Connector) {
 
   const readModel = customerAggregate.readModel;
   if (!readModel) throw new Error("the generated customer has no read model");
-  const plainCustomer: AnyAggregateDefinition = { ...customerAggregate, readModel: { schema: "catalog_plain", table: readModel.table, columns: readModel.columns } };
+  const plainCustomer: AnyAggregateDefinition = {
+    ...customerAggregate,
+    readModel: { schema: "catalog_plain", table: readModel.table, columns: readModel.columns },
+  };
   const { checkedRefs: _checked, ...place } = orderAggregate.actions.place;
   const uncheckedOrder: AnyAggregateDefinition = { ...orderAggregate, actions: { ...orderAggregate.actions, place } };
 
   async function deposits(withView: boolean, clients: number): Promise<Op[]> {
     const service = createAggregateService(store!, account, { policy, ...(withView && { views: [inlineView] }) });
-    const ids = await inParallel(ACCOUNTS, clients, async () => (await service.execute({ action: "open-account", payload: { customerId: randomUUID(), accountType: "checking" }, actor: teller })).streamId);
+    const ids = await inParallel(
+      ACCOUNTS,
+      clients,
+      async () => (await service.execute({ action: "open-account", payload: { customerId: randomUUID(), accountType: "checking" }, actor: teller })).streamId,
+    );
     return partition(ids, clients).map((mine) =>
       cycling(mine, async (streamId) => {
         await service.execute({ action: "deposit", streamId, payload: { amount: "1.00" }, actor: teller });
@@ -98,7 +110,8 @@ export function fluviusCosts(connector: Connector) {
   }
   function registers(definition: AnyAggregateDefinition, clients: number): Op[] {
     const service = createAggregateService(store!, definition, { policy: catalogPolicy });
-    const op = () => service.execute({ action: "register", payload: { email: `${randomUUID()}@example.com`, country: "NL", taxId: randomUUID() }, actor: clerk });
+    const op = () =>
+      service.execute({ action: "register", payload: { email: `${randomUUID()}@example.com`, country: "NL", taxId: randomUUID() }, actor: clerk });
     return Array.from({ length: clients }, () => cycling([0], op));
   }
   function places(definition: AnyAggregateDefinition, clients: number): Op[] {
@@ -124,8 +137,13 @@ export function fluviusCosts(connector: Connector) {
       store = createStore(connection.db);
       const customers = createAggregateService(store, customerAggregate, { policy: catalogPolicy });
       const products = createAggregateService(store, productAggregate, { policy: catalogPolicy });
-      customerId = (await customers.execute({ action: "register", payload: { email: "buyer@example.com", country: "NL", taxId: "T-0" }, actor: clerk })).streamId;
-      productIds = await inParallel(3, 3, async (i) => (await products.execute({ action: "add", payload: { sku: `SKU-${i}`, name: "Mug", price: "1.00" }, actor: clerk })).streamId);
+      customerId = (await customers.execute({ action: "register", payload: { email: "buyer@example.com", country: "NL", taxId: "T-0" }, actor: clerk }))
+        .streamId;
+      productIds = await inParallel(
+        3,
+        3,
+        async (i) => (await products.execute({ action: "add", payload: { sku: `SKU-${i}`, name: "Mug", price: "1.00" }, actor: clerk })).streamId,
+      );
     },
 
     async run(contender: CostContender, options: CostRunOptions): Promise<Throughput> {
@@ -137,7 +155,9 @@ export function fluviusCosts(connector: Connector) {
 
     /** The inline view counted every deposit of its service, once. */
     async check(): Promise<void> {
-      const [row] = await connection!.db.query<{ deposits: string }>(`SELECT coalesce(sum(deposits), 0)::text AS deposits FROM "${inlineView.table.schema}"."${inlineView.table.table}"`);
+      const [row] = await connection!.db.query<{ deposits: string }>(
+        `SELECT coalesce(sum(deposits), 0)::text AS deposits FROM "${inlineView.table.schema}"."${inlineView.table.table}"`,
+      );
       if (Number(row?.deposits) !== viewed) throw new Error(`the inline view counted ${row?.deposits} of ${viewed} deposits`);
     },
 

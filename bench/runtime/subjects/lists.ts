@@ -83,7 +83,10 @@ export function fluviusLists(connector: Connector) {
         { name: `${rm.table}__tenant__created__id_idx`, columns: ["_tenant", "_created", "_id"], reason: "default order" },
         { name: `${rm.table}__tenant_customer_id_idx`, columns: ["_tenant", "customer_id"], reason: "the customer rule" },
         { name: `${rm.table}__tenant_balance__id_idx`, columns: ["_tenant", "balance", "_id"], reason: "index: true" },
-        ...searchIndex(rm.table, rm.columns.map((c) => ({ field: c.field, column: c.column, kind: c.kind }) as TableColumn)),
+        ...searchIndex(
+          rm.table,
+          rm.columns.map((c) => ({ field: c.field, column: c.column, kind: c.kind }) as TableColumn),
+        ),
       ];
       for (const index of indexes) await db.exec(createIndexSql(table, index));
       await db.exec(`ANALYZE "${rm.schema}"."${rm.table}"`);

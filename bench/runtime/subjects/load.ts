@@ -70,9 +70,14 @@ export function fluviusLoad(connector: Connector) {
       const type = streamTypeOf(account);
       const deposit = { type: "deposit-made", schemaVersion: 1, data: { amount: "1.00" } };
       const appendUpTo = async (target: number) => {
-        for (let version = (await tenant.streamInfo(type, streamId))!.version; version < target; ) {
+        for (let version = (await tenant.streamInfo(type, streamId))!.version; version < target;) {
           const n = Math.min(BATCH, target - version);
-          await tenant.append(type, streamId, Array.from({ length: n }, () => deposit), { expected: version, actorId: teller.id });
+          await tenant.append(
+            type,
+            streamId,
+            Array.from({ length: n }, () => deposit),
+            { expected: version, actorId: teller.id },
+          );
           version += n;
         }
       };
@@ -135,7 +140,7 @@ export function emmettLoad(connector: Connector) {
       await store.schema.migrate();
       name = emmett.streamName(randomUUID());
       await emmett.handle(store, name, emmett.openAccount(randomUUID()), emmett.openOptions);
-      for (let version = 1; version < events; ) {
+      for (let version = 1; version < events;) {
         const n = Math.min(BATCH, events - version);
         const batch = Array.from({ length: n }, (): emmett.DepositMade => ({ type: "deposit-made", data: { amount: "1.00" } }));
         await store.appendToStream(name, batch, { expectedStreamVersion: BigInt(version) });

@@ -26,7 +26,8 @@ const PING_TYPE = "bench.ping";
 /** The floor's pings: the same events where the reaction, which reads bench.ping, never looks. */
 const FLOOR_TYPE = "bench.floor";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const passed = (c: Checkpoint, target: Checkpoint) => c.transactionId > target.transactionId || (c.transactionId === target.transactionId && c.position >= target.position);
+const passed = (c: Checkpoint, target: Checkpoint) =>
+  c.transactionId > target.transactionId || (c.transactionId === target.transactionId && c.position >= target.position);
 
 export interface ReactionThroughputRun {
   readonly events: number;
@@ -84,7 +85,12 @@ export function fluviusReactions(connector: Connector) {
     await inParallel(ACCOUNTS, concurrency, async (i) => {
       const pinged = { type: "pinged", schemaVersion: 1, data: { accountId: accountIds[i]! } };
       for (let n = 0; n < events / ACCOUNTS / PER_APPEND; n++) {
-        await tenant.append(streamType, randomUUID(), Array.from({ length: PER_APPEND }, () => pinged), { expected: "no-stream", actorId: sender.id });
+        await tenant.append(
+          streamType,
+          randomUUID(),
+          Array.from({ length: PER_APPEND }, () => pinged),
+          { expected: "no-stream", actorId: sender.id },
+        );
       }
     });
     return { from, to: await headOf(connection, streamType) };

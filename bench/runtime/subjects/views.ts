@@ -13,7 +13,16 @@
  *               by stream type as the projector reads, batches of 500, the handler doing nothing.
  */
 import { randomUUID } from "node:crypto";
-import { catchUp, createAggregateService, createProjector, createStore, streamTypeOf, type Checkpoint, type EventStore, type Projector } from "@fluvius/runtime";
+import {
+  catchUp,
+  createAggregateService,
+  createProjector,
+  createStore,
+  streamTypeOf,
+  type Checkpoint,
+  type EventStore,
+  type Projector,
+} from "@fluvius/runtime";
 import { account, policy, prepareFluviusSchema, teller, TENANT } from "../banking.js";
 import type { Connection, Connector } from "../target.js";
 import { inParallel, readAll } from "../throughput.js";
@@ -73,7 +82,12 @@ export function fluviusViews(connector: Connector) {
       await inParallel(ACCOUNTS, concurrency, async (i) => {
         const stream = accounts[i]!;
         for (let n = 0; n < events / ACCOUNTS / PER_APPEND; n++) {
-          await tenant.append(type, stream.id, Array.from({ length: PER_APPEND }, () => deposit), { expected: stream.version, actorId: teller.id });
+          await tenant.append(
+            type,
+            stream.id,
+            Array.from({ length: PER_APPEND }, () => deposit),
+            { expected: stream.version, actorId: teller.id },
+          );
           stream.version += PER_APPEND;
         }
       });

@@ -100,11 +100,16 @@ function checkApply(apply: ApplySpec, scope: ApplyScope): void {
   }
 }
 
-function checkOperation(operation: (typeof OPERATIONS)[number], field: FieldInfo, source: Exclude<Source, { kind: "invalid" }>, scope: ApplyScope, path: DataPath): void {
+function checkOperation(
+  operation: (typeof OPERATIONS)[number],
+  field: FieldInfo,
+  source: Exclude<Source, { kind: "invalid" }>,
+  scope: ApplyScope,
+  path: DataPath,
+): void {
   const at = { file: scope.file, path };
   const fieldType = describeType(field.type);
-  const mismatch = () =>
-    scope.context.report("apply-type-mismatch", { operation, field: field.name, fieldType, value: describeSource(source) }, at);
+  const mismatch = () => scope.context.report("apply-type-mismatch", { operation, field: field.name, fieldType, value: describeSource(source) }, at);
   if (field.type.kind === "unknown") return;
 
   if (operation === "add" || operation === "subtract") {

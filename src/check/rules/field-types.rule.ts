@@ -29,11 +29,7 @@ export const fieldTypesRule: Rule = {
       }
       if (spec.type !== undefined) checkTypeExpression(spec.type, { file, path: [...path, "type"] }, domain, context);
       if (spec.ref !== undefined && !domain.aggregates.has(spec.ref)) {
-        context.report(
-          "unknown-aggregate",
-          { name: spec.ref, suggestion: didYouMean(spec.ref, domain.aggregates.keys()) },
-          { file, path: [...path, "ref"] },
-        );
+        context.report("unknown-aggregate", { name: spec.ref, suggestion: didYouMean(spec.ref, domain.aggregates.keys()) }, { file, path: [...path, "ref"] });
       }
       checkConstraints(spec, domain.resolver.field(site.name, spec).type, { file, path }, context);
     }
@@ -80,15 +76,24 @@ function checkConstraints(spec: FieldObject, resolved: ValueType, at: { file: Bo
   const min = toBig(spec.minimum);
   const max = toBig(spec.maximum);
   if (ok && min && max && min.gt(max)) {
-    context.report("invalid-constraint", { detail: `minimum ${min.toString()} is above maximum ${max.toString()}` }, { file: at.file, path: [...at.path, "minimum"] });
+    context.report(
+      "invalid-constraint",
+      { detail: `minimum ${min.toString()} is above maximum ${max.toString()}` },
+      { file: at.file, path: [...at.path, "minimum"] },
+    );
   }
   if (spec.minLength !== undefined && spec.maxLength !== undefined && spec.minLength > spec.maxLength) {
-    context.report("invalid-constraint", { detail: `minLength ${spec.minLength} is above maxLength ${spec.maxLength}` }, { file: at.file, path: [...at.path, "minLength"] });
+    context.report(
+      "invalid-constraint",
+      { detail: `minLength ${spec.minLength} is above maxLength ${spec.maxLength}` },
+      { file: at.file, path: [...at.path, "minLength"] },
+    );
   }
   if (spec.pattern !== undefined) {
     const pattern = checkPattern(spec.pattern);
     const site = { file: at.file, path: [...at.path, "pattern"] };
-    if (!pattern.ok && pattern.problem === "invalid") context.report("invalid-constraint", { detail: `'${spec.pattern}' is not a valid regular expression` }, site);
+    if (!pattern.ok && pattern.problem === "invalid")
+      context.report("invalid-constraint", { detail: `'${spec.pattern}' is not a valid regular expression` }, site);
     if (!pattern.ok && pattern.problem === "unsupported") context.report("unsupported-pattern", { pattern: spec.pattern, detail: pattern.detail }, site);
   }
 }

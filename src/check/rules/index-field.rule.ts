@@ -17,7 +17,11 @@ export const indexFieldRule: Rule = {
       if (typeof site.spec === "string" || site.spec.index !== true) continue;
       const at = { file: site.file, path: [...site.path, "index"], part: "key" as const };
       if (site.scope !== "state") {
-        context.report("index-not-applicable", { field: site.name, reason: `only state fields and view fields have a column, and this is ${SCOPE_TEXT[site.scope]}` }, at);
+        context.report(
+          "index-not-applicable",
+          { field: site.name, reason: `only state fields and view fields have a column, and this is ${SCOPE_TEXT[site.scope]}` },
+          at,
+        );
         continue;
       }
       const reason = typeProblem(domain.resolver.field(site.name, site.spec).type);
@@ -27,7 +31,8 @@ export const indexFieldRule: Rule = {
       for (const [name, spec] of Object.entries(view.spec.fields ?? {})) {
         if (typeof spec === "string" || spec.index !== true) continue;
         const reason = typeProblem(domain.resolver.field(name, spec).type);
-        if (reason !== undefined) context.report("index-not-applicable", { field: name, reason }, { file: view.file, path: [...view.path, "fields", name, "index"], part: "key" });
+        if (reason !== undefined)
+          context.report("index-not-applicable", { field: name, reason }, { file: view.file, path: [...view.path, "fields", name, "index"], part: "key" });
       }
     }
   },

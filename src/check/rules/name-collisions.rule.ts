@@ -46,7 +46,11 @@ function moduleIdentifiers(domain: BoundDomain, aggregate: string): Named[] {
   const a = domain.aggregates.get(aggregate);
   if (!a) return [];
   const aggregateSite: Site = { file: a.file, path: a.path, part: "key" };
-  const named: Named[] = [...domain.types.values()].map((t) => ({ label: `type '${t.name}'`, generated: t.name, at: { file: t.file, path: t.path, part: "key" } }));
+  const named: Named[] = [...domain.types.values()].map((t) => ({
+    label: `type '${t.name}'`,
+    generated: t.name,
+    at: { file: t.file, path: t.path, part: "key" },
+  }));
   named.push({ label: `the state type of '${a.name}'`, generated: identifiers.state(a.name), at: aggregateSite });
   named.push({ label: `the event union of '${a.name}'`, generated: identifiers.eventUnion(a.name), at: aggregateSite });
   named.push({ label: `the payload map of '${a.name}'`, generated: identifiers.payloadMap(a.name), at: aggregateSite });
@@ -58,7 +62,13 @@ function moduleIdentifiers(domain: BoundDomain, aggregate: string): Named[] {
   }
   for (const event of Object.keys(a.spec.events ?? {})) {
     const at: Site = { file: a.file, path: [...a.path, "events", event], part: "key" };
-    for (const generated of [identifiers.event(event), identifiers.eventData(event), identifiers.evolverType(event), identifiers.upcasterType(event), identifiers.evolver(event)]) {
+    for (const generated of [
+      identifiers.event(event),
+      identifiers.eventData(event),
+      identifiers.evolverType(event),
+      identifiers.upcasterType(event),
+      identifiers.evolver(event),
+    ]) {
       named.push({ label: `event '${event}'`, generated, at });
     }
   }
@@ -80,7 +90,8 @@ function domainIdentifiers(domain: BoundDomain): Named[] {
   for (const t of domain.types.values()) named.push({ label: `type '${t.name}'`, generated: t.name, at: { file: t.file, path: t.path, part: "key" } });
   for (const e of domain.externals.values()) {
     const at: Site = { file: e.file, path: e.path, part: "key" };
-    for (const generated of [identifiers.externalEvent(e.name), identifiers.externalData(e.name)]) named.push({ label: `external event '${e.name}'`, generated, at });
+    for (const generated of [identifiers.externalEvent(e.name), identifiers.externalData(e.name)])
+      named.push({ label: `external event '${e.name}'`, generated, at });
   }
   return named;
 }
@@ -120,11 +131,8 @@ function findCollisions(named: readonly Named[], context: Reporter): void {
     const pair = `${n.label}\0${first.label}`;
     if (reported.has(pair)) continue;
     reported.add(pair);
-    context.report(
-      "name-collision",
-      { name: n.label, other: first.label, generated: n.generated },
-      n.at,
-      { related: [{ ...first.at, message: `${first.label} is declared here` }] },
-    );
+    context.report("name-collision", { name: n.label, other: first.label, generated: n.generated }, n.at, {
+      related: [{ ...first.at, message: `${first.label} is declared here` }],
+    });
   }
 }

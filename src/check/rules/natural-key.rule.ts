@@ -26,7 +26,8 @@ export const naturalKeyRule: Rule = {
         }
         const field = domain.resolver.field(from, spec);
         if (field.optional) report(`'${from}' is optional in the payload of '${name}'`);
-        else if (!isKeyType(field.type)) report(`'${from}' of '${name}' is ${describeType(field.type)}; a natural key is a string, text, email, url, uuid, integer, enum or date`);
+        else if (!isKeyType(field.type))
+          report(`'${from}' of '${name}' is ${describeType(field.type)}; a natural key is a string, text, email, url, uuid, integer, enum or date`);
         else if (first !== undefined && first.type !== describeType(field.type)) {
           // One value must give one id whichever action creates the stream.
           report(`'${from}' is ${first.type} in '${first.action}' but ${describeType(field.type)} in '${name}'`);

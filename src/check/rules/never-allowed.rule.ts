@@ -22,7 +22,9 @@ export const neverAllowedRule: Rule = {
           "action-never-allowed",
           { action, aggregate: aggregate.name, permission },
           { file: aggregate.file, path: [...aggregate.path, "actions", action], part: "key" },
-          { hint: `Grant \`${permission}\` in a rule, e.g. \`- { role: ${role}, allow: [${permission}] }\` (or \`${aggregate.name}:*\`), or in a \`{ reaction: <name>, allow: [...] }\` rule if only a reaction issues it.` },
+          {
+            hint: `Grant \`${permission}\` in a rule, e.g. \`- { role: ${role}, allow: [${permission}] }\` (or \`${aggregate.name}:*\`), or in a \`{ reaction: <name>, allow: [...] }\` rule if only a reaction issues it.`,
+          },
         );
       }
     }

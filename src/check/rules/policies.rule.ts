@@ -14,19 +14,36 @@ const ACTOR_ATTRIBUTES = ["id", "tenant"] as const;
 export const policiesRule: Rule = {
   name: "policies",
   reads: "project",
-  codes: ["unknown-role", "unknown-aggregate", "unknown-action", "unknown-field", "unknown-variable", "invalid-condition-value", "invalid-condition-field", "unused-role", "unknown-reaction", "invalid-rule"],
+  codes: [
+    "unknown-role",
+    "unknown-aggregate",
+    "unknown-action",
+    "unknown-field",
+    "unknown-variable",
+    "invalid-condition-value",
+    "invalid-condition-field",
+    "unused-role",
+    "unknown-reaction",
+    "invalid-rule",
+  ],
   check(domain, context) {
     const usedRoles = new Set<string>();
     for (const rule of domain.rules) {
       const { spec, file, path } = rule;
       if ((spec.role === undefined) === (spec.reaction === undefined)) {
-        const detail = spec.role === undefined ? "say whom it is for: `role: <role>` or `reaction: <reaction>`" : "it is for a `role` or for a `reaction`, not both";
+        const detail =
+          spec.role === undefined ? "say whom it is for: `role: <role>` or `reaction: <reaction>`" : "it is for a `role` or for a `reaction`, not both";
         context.report("invalid-rule", { detail }, { file, path, part: "key" });
         continue;
       }
       if (spec.reaction !== undefined) {
         checkReactionSubject(domain, spec.reaction, { file, path: [...path, "reaction"] }, context);
-        if (spec.where) context.report("invalid-rule", { detail: "`where` conditions apply to roles; a reaction's commands are allowed or not" }, { file, path: [...path, "where"], part: "key" });
+        if (spec.where)
+          context.report(
+            "invalid-rule",
+            { detail: "`where` conditions apply to roles; a reaction's commands are allowed or not" },
+            { file, path: [...path, "where"], part: "key" },
+          );
         coveredAggregates(domain, rule, context);
         continue;
       }
@@ -50,7 +67,10 @@ function checkReactionSubject(domain: BoundDomain, subject: string, at: Site, co
   const home = second === undefined ? domain : context.project.domains.get(first);
   const name = second ?? first;
   if (home?.reactions.has(name)) return;
-  const candidates = [...domain.reactions.keys(), ...[...context.project.domains.values()].filter((d) => d !== domain).flatMap((d) => [...d.reactions.keys()].map((r) => `${d.name}.${r}`))];
+  const candidates = [
+    ...domain.reactions.keys(),
+    ...[...context.project.domains.values()].filter((d) => d !== domain).flatMap((d) => [...d.reactions.keys()].map((r) => `${d.name}.${r}`)),
+  ];
   context.report("unknown-reaction", { name: subject, suggestion: didYouMean(subject, candidates) }, at);
 }
 
@@ -85,7 +105,11 @@ function coveredAggregates(domain: BoundDomain, rule: Declaration<{ allow: reado
     }
     const aggregate = domain.aggregates.get(aggregateName);
     if (!aggregate) {
-      context.report("unknown-aggregate", { name: aggregateName, suggestion: didYouMean(aggregateName, [...domain.aggregates.keys(), ...domain.views.keys()]) }, at);
+      context.report(
+        "unknown-aggregate",
+        { name: aggregateName, suggestion: didYouMean(aggregateName, [...domain.aggregates.keys(), ...domain.views.keys()]) },
+        at,
+      );
       continue;
     }
     const actions = Object.keys(aggregate.spec.actions ?? {});
@@ -142,7 +166,14 @@ function checkWhere(
       }
       context.report(
         "unknown-field",
-        { field: fieldName, aggregate: aggregate.name, suggestion: didYouMean(fieldName, state.map((f) => f.name)) },
+        {
+          field: fieldName,
+          aggregate: aggregate.name,
+          suggestion: didYouMean(
+            fieldName,
+            state.map((f) => f.name),
+          ),
+        },
         { ...at, part: "key" },
       );
     }
@@ -174,8 +205,7 @@ function checkWhere(
  * arrays of those or of arrays).
  */
 function comparedType(type: ValueType): ValueType | undefined {
-  const scalar = (t: ValueType) =>
-    t.kind === "enum" || t.kind === "ref" || t.kind === "unknown" || (t.kind === "primitive" && t.primitive !== "json");
+  const scalar = (t: ValueType) => t.kind === "enum" || t.kind === "ref" || t.kind === "unknown" || (t.kind === "primitive" && t.primitive !== "json");
   if (scalar(type)) return type;
   if (type.kind === "array" && scalar(type.element)) return type.element;
   return undefined;

@@ -60,9 +60,17 @@ function checkReaction(home: BoundDomain, reaction: Declaration<ReactionSpec>, c
     reaction,
     site: (...keys) => ({ file, path: [...path, ...keys] }),
     problem: (detail, key) =>
-      context.report("invalid-reaction", { reaction: reaction.name, detail }, key === undefined ? { file, path, part: "key" } : { file, path: [...path, key], part: "key" }),
+      context.report(
+        "invalid-reaction",
+        { reaction: reaction.name, detail },
+        key === undefined ? { file, path, part: "key" } : { file, path: [...path, key], part: "key" },
+      ),
     mismatch: (slot, slotType, value, key) =>
-      context.report("reaction-type-mismatch", { reaction: reaction.name, slot, slotType: typeof slotType === "string" ? slotType : describeType(slotType), value: describeValue(value) }, { file, path: [...path, ...key] }),
+      context.report(
+        "reaction-type-mismatch",
+        { reaction: reaction.name, slot, slotType: typeof slotType === "string" ? slotType : describeType(slotType), value: describeValue(value) },
+        { file, path: [...path, ...key] },
+      ),
   };
 
   checkShape(spec, check);
@@ -70,13 +78,22 @@ function checkReaction(home: BoundDomain, reaction: Declaration<ReactionSpec>, c
   if (!source) return; // everything below reads the event's data
   const data = source.domain.resolver.fields(source.payload);
   if (source.external && spec.cancelledBy !== undefined) {
-    check.problem("an external event is a stream of its own, so no later event can cancel it; drop `cancelledBy`, or let the target action's `when` decide at fire time", "cancelledBy");
+    check.problem(
+      "an external event is a stream of its own, so no later event can cancel it; drop `cancelledBy`, or let the target action's `when` decide at fire time",
+      "cancelledBy",
+    );
   }
   for (const [i, event] of (source.external ? [] : (spec.cancelledBy ?? [])).entries()) {
     if (source.streamEvents.includes(event)) continue;
     context.report(
       "unknown-reaction-event",
-      { reaction: reaction.name, relation: "is cancelled by", event, owner: `an event of aggregate '${source.aggregate}'`, suggestion: didYouMean(event, source.streamEvents) },
+      {
+        reaction: reaction.name,
+        relation: "is cancelled by",
+        event,
+        owner: `an event of aggregate '${source.aggregate}'`,
+        suggestion: didYouMean(event, source.streamEvents),
+      },
       check.site("cancelledBy", i),
     );
   }
@@ -117,7 +134,18 @@ function checkWhen(spec: ReactionSpec, data: readonly FieldInfo[], event: string
   for (const [name, value] of Object.entries(spec.when ?? {})) {
     const field = data.find((f) => f.name === name);
     if (!field) {
-      check.context.report("unknown-event-field", { field: name, event, suggestion: didYouMean(name, data.map((f) => f.name)) }, { ...check.site("when", name), part: "key" });
+      check.context.report(
+        "unknown-event-field",
+        {
+          field: name,
+          event,
+          suggestion: didYouMean(
+            name,
+            data.map((f) => f.name),
+          ),
+        },
+        { ...check.site("when", name), part: "key" },
+      );
       continue;
     }
     for (const v of Array.isArray(value) ? value : [value]) {
@@ -166,15 +194,31 @@ function checkCommand(spec: ReactionSpec, text: string, scope: ReactionValueScop
     const field = fields.find((f) => f.name === name);
     const at = check.site("payload", name);
     if (!field) {
-      context.report("unknown-command-field", { field: name, action: command.action, suggestion: didYouMean(name, fields.map((f) => f.name)) }, { ...at, part: "key" });
+      context.report(
+        "unknown-command-field",
+        {
+          field: name,
+          action: command.action,
+          suggestion: didYouMean(
+            name,
+            fields.map((f) => f.name),
+          ),
+        },
+        { ...at, part: "key" },
+      );
       continue;
     }
     const typed = typeReactionValue(value, scope, at);
-    if (typed && !fits(typed, field.type, field.optional)) check.mismatch(`payload field '${name}' of '${command.action}'`, field.type, typed, ["payload", name]);
+    if (typed && !fits(typed, field.type, field.optional))
+      check.mismatch(`payload field '${name}' of '${command.action}'`, field.type, typed, ["payload", name]);
   }
   for (const field of fields) {
     if (!field.optional && !Object.hasOwn(given, field.name)) {
-      context.report("missing-command-field", { reaction: reaction.name, field: field.name, action: command.action }, check.site(spec.payload === undefined ? "do" : "payload"));
+      context.report(
+        "missing-command-field",
+        { reaction: reaction.name, field: field.name, action: command.action },
+        check.site(spec.payload === undefined ? "do" : "payload"),
+      );
     }
   }
 
@@ -207,7 +251,11 @@ function asSlot(value: TypedValue): SlotValue {
 function checkKey(spec: ReactionSpec, command: ResolvedCommand, creates: boolean, scope: ReactionValueScope, check: ReactionCheck): void {
   const from = command.aggregate.spec.id?.from;
   if (spec.id !== undefined) check.problem("`key` and `id` both name the target stream; give one", "key");
-  else if (from === undefined) check.problem(`\`key\` names a stream by its natural key, but aggregate '${command.aggregate.name}' has none (\`id: { from: <field> }\`); use \`id\``, "key");
+  else if (from === undefined)
+    check.problem(
+      `\`key\` names a stream by its natural key, but aggregate '${command.aggregate.name}' has none (\`id: { from: <field> }\`); use \`id\``,
+      "key",
+    );
   else if (creates) check.problem(`action '${command.action}' creates a stream, whose id its payload's '${from}' decides; drop \`key\``, "key");
   if (from === undefined || creates || spec.id !== undefined) return;
   const creating = Object.values(command.aggregate.spec.actions ?? {}).find((a) => a.creates === true && a.payload?.[from] !== undefined);

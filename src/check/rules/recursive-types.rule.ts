@@ -9,7 +9,11 @@ export const recursiveTypesRule: Rule = {
   codes: ["recursive-type"],
   check(domain, context) {
     const edges = new Map<string, string[]>();
-    for (const t of domain.types.values()) edges.set(t.name, [...referencedTypes(t.spec)].filter((n) => domain.types.has(n)));
+    for (const t of domain.types.values())
+      edges.set(
+        t.name,
+        [...referencedTypes(t.spec)].filter((n) => domain.types.has(n)),
+      );
     const reported = new Set<string>();
     // A depth-first search from each type; a path that returns to its start is a cycle.
     for (const start of [...domain.types.keys()].sort()) {

@@ -23,12 +23,20 @@ export const reservedNamesRule: Rule = {
     const first = domain.files[0];
     if (first && RESERVED_DOMAINS.has(domain.name)) {
       for (const f of domain.files) {
-        context.report("reserved-name", { name: domain.name, kind: "domain", reason: "it is a PostgreSQL schema of the system" }, { file: f.file, path: ["domain"] });
+        context.report(
+          "reserved-name",
+          { name: domain.name, kind: "domain", reason: "it is a PostgreSQL schema of the system" },
+          { file: f.file, path: ["domain"] },
+        );
       }
     }
     for (const t of domain.types.values()) {
       if (RESERVED_TYPE_NAMES.has(t.name)) {
-        context.report("reserved-name", { name: t.name, kind: "type", reason: "it is a built-in TypeScript type" }, { file: t.file, path: t.path, part: "key" });
+        context.report(
+          "reserved-name",
+          { name: t.name, kind: "type", reason: "it is a built-in TypeScript type" },
+          { file: t.file, path: t.path, part: "key" },
+        );
       }
     }
     for (const site of fieldSites(domain)) {

@@ -57,7 +57,8 @@ function checkView(home: BoundDomain, view: Declaration<ViewSpec>, context: Chec
   const { spec, file, path } = view;
   const site = (...keys: DataPath): Site => ({ file, path: [...path, ...keys] });
   const invalid = (detail: string, at: Site) => context.report("invalid-view", { view: view.name, detail }, at);
-  if (home.aggregates.has(view.name)) invalid(`aggregate '${view.name}' of the domain has that name, and both would be served at ${home.name}.${view.name}`, { ...site(), part: "key" });
+  if (home.aggregates.has(view.name))
+    invalid(`aggregate '${view.name}' of the domain has that name, and both would be served at ${home.name}.${view.name}`, { ...site(), part: "key" });
 
   const fields = home.resolver.fields(spec.fields);
   if (spec.handler === true) {
@@ -65,7 +66,10 @@ function checkView(home: BoundDomain, view: Declaration<ViewSpec>, context: Chec
     return;
   }
   if (isEventList(spec.from)) {
-    invalid("a list of events is for a hand-written view (`handler: true`); say per event how its row changes, e.g. `order.order-placed: { count: [orders] }`", { ...site("from"), part: "key" });
+    invalid(
+      "a list of events is for a hand-written view (`handler: true`); say per event how its row changes, e.g. `order.order-placed: { count: [orders] }`",
+      { ...site("from"), part: "key" },
+    );
     return;
   }
   const updates = spec.from;
@@ -76,7 +80,8 @@ function checkView(home: BoundDomain, view: Declaration<ViewSpec>, context: Chec
   }
   const keyNames = checkKey(view, spec.key, sources, context, site);
   for (const name of keyNames) {
-    if (fields.some((f) => f.name === name)) invalid(`its key part '${name}' is also one of its fields; rename the field`, { ...site("fields", name), part: "key" });
+    if (fields.some((f) => f.name === name))
+      invalid(`its key part '${name}' is also one of its fields; rename the field`, { ...site("fields", name), part: "key" });
   }
   for (const source of sources) {
     const update = updates[source.ref] ?? {};
@@ -104,9 +109,13 @@ function checkHandwritten(
   invalid: (detail: string, at: Site) => void,
 ): void {
   const { spec } = view;
-  if (spec.async === false) invalid("a hand-written view is always kept asynchronously, by its projector in the log's order; remove `async: false`", { ...site("async"), part: "key" });
+  if (spec.async === false)
+    invalid("a hand-written view is always kept asynchronously, by its projector in the log's order; remove `async: false`", { ...site("async"), part: "key" });
   if (!isEventList(spec.from)) {
-    invalid("a hand-written view lists its source events, e.g. `from: [deal.deal-opened, deal.deal-won]`; its projector decides how each changes the rows", { ...site("from"), part: "key" });
+    invalid("a hand-written view lists its source events, e.g. `from: [deal.deal-opened, deal.deal-won]`; its projector decides how each changes the rows", {
+      ...site("from"),
+      part: "key",
+    });
   } else {
     for (const [i, ref] of spec.from.entries()) resolveSource(home, view, ref, context, site("from", i));
   }
@@ -121,11 +130,21 @@ function checkHandwritten(
     const at = typeof key === "string" ? site("key") : site("key", i);
     const field = fields.find((f) => f.name === name);
     if (!field) {
-      const match = closest(name, fields.map((f) => f.name));
-      const hint = name.startsWith("$") ? "; a hand-written view names its key fields, and its projector computes their values" : match === undefined ? "" : ` (did you mean '${match}'?)`;
+      const match = closest(
+        name,
+        fields.map((f) => f.name),
+      );
+      const hint = name.startsWith("$")
+        ? "; a hand-written view names its key fields, and its projector computes their values"
+        : match === undefined
+          ? ""
+          : ` (did you mean '${match}'?)`;
       bad(`'${name}' is not one of its fields${hint}`, at);
     } else if (field.optional || !isPlain(field.type)) {
-      bad(`its key field '${name}' is ${field.optional ? "optional" : describeType(field.type)}; a key field is a required single value (text, a number, an id, a date, an enum)`, at);
+      bad(
+        `its key field '${name}' is ${field.optional ? "optional" : describeType(field.type)}; a key field is a required single value (text, a number, an id, a date, an enum)`,
+        at,
+      );
     }
   }
 }
@@ -142,7 +161,9 @@ function checkOrderIndependent(
   view: Declaration<ViewSpec>,
   updates: Readonly<Record<string, ViewUpdateSpec>>,
   sources: readonly Source[],
-  invalid: (detail: string, at: Site) => void, site: (...keys: DataPath) => Site): void {
+  invalid: (detail: string, at: Site) => void,
+  site: (...keys: DataPath) => Site,
+): void {
   const key = view.spec.key;
   const streamTypes = new Set(sources.map((s) => s.streamType));
   const oneWriter = key === "$event.id" || (key === "$event.streamId" && streamTypes.size <= 1);
@@ -167,7 +188,14 @@ function resolveSource(home: BoundDomain, view: Declaration<ViewSpec>, ref: stri
   const { domain: domainName, aggregate: aggregateName, event } = splitEventRef(ref, home.name);
   const keyAt = { ...at, part: "key" as const };
   if (aggregateName === EXTERNAL_STREAM) {
-    context.report("invalid-view", { view: view.name, detail: `'${ref}' is an external event; views are fed by events of the project's aggregates (a reaction can turn an external event into a command)` }, keyAt);
+    context.report(
+      "invalid-view",
+      {
+        view: view.name,
+        detail: `'${ref}' is an external event; views are fed by events of the project's aggregates (a reaction can turn an external event into a command)`,
+      },
+      keyAt,
+    );
     return undefined;
   }
   const domain = context.project.domains.get(domainName);
@@ -184,7 +212,11 @@ function resolveSource(home: BoundDomain, view: Declaration<ViewSpec>, ref: stri
   if (!Object.hasOwn(events, event)) {
     const match = closest(event, Object.keys(events));
     const suggestion = match === undefined ? "" : ` (did you mean '${match}'?)`;
-    context.report("invalid-view", { view: view.name, detail: `it is fed by '${event}', which is not an event of aggregate '${aggregate.name}'${suggestion}` }, keyAt);
+    context.report(
+      "invalid-view",
+      { view: view.name, detail: `it is fed by '${event}', which is not an event of aggregate '${aggregate.name}'${suggestion}` },
+      keyAt,
+    );
     return undefined;
   }
   return {
@@ -204,7 +236,18 @@ export function typeViewValue(value: unknown, source: Pick<Source, "event" | "da
     const fieldPath = value.slice("$state.".length).split(".");
     const found = fieldPath.every((s) => s !== "") ? fieldAt(source.state, fieldPath) : undefined;
     if (found) return { kind: "reference", text: value, value: { kind: "event-data", path: fieldPath }, ...found };
-    context.report("unknown-event-field", { field: value, event: source.event, suggestion: didYouMean(fieldPath[0] ?? "", source.state.map((f) => f.name)).replace(/'([^']+)'/, "'$state.$1'") }, at);
+    context.report(
+      "unknown-event-field",
+      {
+        field: value,
+        event: source.event,
+        suggestion: didYouMean(
+          fieldPath[0] ?? "",
+          source.state.map((f) => f.name),
+        ).replace(/'([^']+)'/, "'$state.$1'"),
+      },
+      at,
+    );
     return undefined;
   }
   // DESIGN §7 wrote `$meta.recordedAt`; views read the envelope as reactions do, `$event.<meta>`.
@@ -219,7 +262,13 @@ export function typeViewValue(value: unknown, source: Pick<Source, "event" | "da
 }
 
 /** Checks the key against every source; returns the names of its parts (its columns). */
-function checkKey(view: Declaration<ViewSpec>, key: ViewSpec["key"], sources: readonly Source[], context: CheckContext, site: (...keys: DataPath) => Site): string[] {
+function checkKey(
+  view: Declaration<ViewSpec>,
+  key: ViewSpec["key"],
+  sources: readonly Source[],
+  context: CheckContext,
+  site: (...keys: DataPath) => Site,
+): string[] {
   const bad = (detail: string, at: Site) => context.report("invalid-view-key", { view: view.name, detail }, at);
   if (typeof key === "object" && !Array.isArray(key)) {
     const unit = BUCKETS.find((b) => Object.hasOwn(key, b));
@@ -228,7 +277,10 @@ function checkKey(view: Declaration<ViewSpec>, key: ViewSpec["key"], sources: re
     for (const source of sources) {
       const typed = typeViewValue(text, source, context, site("key", unit));
       if (typed && (typed.kind === "literal" || !fitsSlot(asSlot(typed), DATETIME, false))) {
-        bad(`a ${unit} bucket reads a date-time, such as $event.recordedAt; '${text}' is ${describeSlotValue(asSlot(typed))} for '${source.ref}'`, site("key", unit));
+        bad(
+          `a ${unit} bucket reads a date-time, such as $event.recordedAt; '${text}' is ${describeSlotValue(asSlot(typed))} for '${source.ref}'`,
+          site("key", unit),
+        );
       }
     }
     return [unit];
@@ -247,7 +299,8 @@ function checkKey(view: Declaration<ViewSpec>, key: ViewSpec["key"], sources: re
         bad(`'${text}' is a constant; a key part reads a value of the event or the state`, at);
         break;
       }
-      if (!isPlain(typed.type)) bad(`'${text}' is ${describeType(typed.type)} for '${source.ref}'; a key part is a single value (text, a number, an id, a date, an enum)`, at);
+      if (!isPlain(typed.type))
+        bad(`'${text}' is ${describeType(typed.type)} for '${source.ref}'; a key part is a single value (text, a number, an id, a date, an enum)`, at);
     }
   }
   if (names.some((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n) || identifiers.column(n) === "")) bad("a key part must end in a field name", site("key"));
@@ -263,7 +316,18 @@ function checkWhere(update: ViewUpdateSpec, source: Source, context: CheckContex
     const at = { file: source.file, path: [...source.path, "where", name] };
     const field = source.data.find((f) => f.name === name);
     if (!field) {
-      context.report("unknown-event-field", { field: name, event: source.event, suggestion: didYouMean(name, source.data.map((f) => f.name)) }, { ...at, part: "key" });
+      context.report(
+        "unknown-event-field",
+        {
+          field: name,
+          event: source.event,
+          suggestion: didYouMean(
+            name,
+            source.data.map((f) => f.name),
+          ),
+        },
+        { ...at, part: "key" },
+      );
       continue;
     }
     for (const v of Array.isArray(value) ? value : [value]) {
@@ -283,7 +347,18 @@ function checkOperations(view: Declaration<ViewSpec>, update: ViewUpdateSpec, so
     const at = { file, path, part: "key" as const };
     const field = fields.find((f) => f.name === name);
     if (!field) {
-      context.report("unknown-view-field", { field: name, view: view.name, suggestion: didYouMean(name, fields.map((f) => f.name)) }, at);
+      context.report(
+        "unknown-view-field",
+        {
+          field: name,
+          view: view.name,
+          suggestion: didYouMean(
+            name,
+            fields.map((f) => f.name),
+          ),
+        },
+        at,
+      );
       return undefined;
     }
     const earlier = touched.get(name);
@@ -296,11 +371,17 @@ function checkOperations(view: Declaration<ViewSpec>, update: ViewUpdateSpec, so
   };
   const numeric = (operation: string, field: FieldInfo, at: DataPath, integerOnly = false): boolean => {
     const ok = field.type.kind === "primitive" && (integerOnly ? field.type.primitive === "integer" : NUMERIC_PRIMITIVES.has(field.type.primitive));
-    if (!ok && field.type.kind !== "unknown") context.report("non-numeric-operation", { operation, field: field.name, fieldType: describeType(field.type) }, { file, path: at, part: "key" });
+    if (!ok && field.type.kind !== "unknown")
+      context.report("non-numeric-operation", { operation, field: field.name, fieldType: describeType(field.type) }, { file, path: at, part: "key" });
     return ok;
   };
   const operations = VALUE_OPERATIONS.flatMap((op) => Object.keys(update[op] ?? {})).length + (update.count?.length ?? 0) + (update.unset?.length ?? 0);
-  if (operations === 0) context.report("invalid-view", { view: view.name, detail: `'${source.ref}' changes nothing; give it \`set\`, \`add\`, \`subtract\`, \`count\` or \`unset\`` }, { file, path: source.path, part: "key" });
+  if (operations === 0)
+    context.report(
+      "invalid-view",
+      { view: view.name, detail: `'${source.ref}' changes nothing; give it \`set\`, \`add\`, \`subtract\`, \`count\` or \`unset\`` },
+      { file, path: source.path, part: "key" },
+    );
 
   for (const operation of VALUE_OPERATIONS) {
     for (const [name, value] of Object.entries(update[operation] ?? {})) {
@@ -337,5 +418,11 @@ function checkOperations(view: Declaration<ViewSpec>, update: ViewUpdateSpec, so
 
 function asSlot(value: TypedValue): SlotValue {
   if (value.kind === "literal") return value;
-  return { kind: "reference", text: value.text, type: value.type, optional: value.optional, isActorId: value.value.kind === "event-meta" && value.value.name === "actorId" };
+  return {
+    kind: "reference",
+    text: value.text,
+    type: value.type,
+    optional: value.optional,
+    isActorId: value.value.kind === "event-meta" && value.value.name === "actorId",
+  };
 }

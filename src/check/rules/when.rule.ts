@@ -27,7 +27,12 @@ export const whenRule: Rule = {
           const values = Array.isArray(expected) ? expected : [expected];
           for (const [i, value] of values.entries()) {
             const problem = valueProblem(value, field.type, field.optional);
-            if (problem) context.report("invalid-condition-value", { field: fieldName, detail: problem }, { file: a.file, path: Array.isArray(expected) ? [...at.path, i] : at.path });
+            if (problem)
+              context.report(
+                "invalid-condition-value",
+                { field: fieldName, detail: problem },
+                { file: a.file, path: Array.isArray(expected) ? [...at.path, i] : at.path },
+              );
           }
         }
       }

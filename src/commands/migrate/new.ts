@@ -70,7 +70,9 @@ Creating tables, adding columns (with their default), adding enum values, renami
         break;
       }
       case "ready": {
-        const lines = plan.changes.map((c) => `  ${c.loss === undefined ? "+" : "!"} ${c.summary}${c.loss === undefined ? "" : ` (destructive: loses ${c.loss})`}`);
+        const lines = plan.changes.map(
+          (c) => `  ${c.loss === undefined ? "+" : "!"} ${c.summary}${c.loss === undefined ? "" : ` (destructive: loses ${c.loss})`}`,
+        );
         if (flags["dry-run"]) {
           this.log(plan.migration.content);
           this.log(`(dry run: ${plan.migration.displayPath} and ${plan.snapshot.displayPath} not written)`);
@@ -78,7 +80,12 @@ Creating tables, adding columns (with their default), adding enum values, renami
         }
         await writeMigration(host, plan);
         this.log(lines.join("\n"));
-        this.log(`wrote ${plan.migration.displayPath} (${plural(plan.changes.reduce((n, c) => n + c.statements.length, 0), "statement")})`);
+        this.log(
+          `wrote ${plan.migration.displayPath} (${plural(
+            plan.changes.reduce((n, c) => n + c.statements.length, 0),
+            "statement",
+          )})`,
+        );
         this.log(`wrote ${plan.snapshot.displayPath}`);
         this.log("Review it, then apply it with `fluvius migrate up`.");
       }

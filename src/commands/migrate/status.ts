@@ -51,7 +51,8 @@ export default class MigrateStatus extends FluviusCommand {
     if (!choice) return fail();
     const target = await openTarget(choice, { command: "fluvius migrate status", create: false }, diagnostics);
     if (target === undefined) return fail();
-    const database = target === "absent" ? `embedded ${choice.kind === "pglite" ? choice.display : ""} (not created yet: every migration is pending)` : target.description;
+    const database =
+      target === "absent" ? `embedded ${choice.kind === "pglite" ? choice.display : ""} (not created yet: every migration is pending)` : target.description;
     if (!flags.json) this.log(`database: ${database}`);
     let report;
     let dev = 0;
@@ -62,8 +63,24 @@ export default class MigrateStatus extends FluviusCommand {
       if (target !== "absent") await target.close();
     }
     if (flags.json) {
-      const migrations = report.entries.map((e) => ({ id: e.id, name: e.name, state: e.state, ...(e.record ? { appliedAt: e.record.appliedAt, durationMs: e.record.durationMs } : {}) }));
-      this.log(JSON.stringify({ database, migrations, developmentMigrations: dev, diagnostics: (JSON.parse(formatJson(report.diagnostics)) as { diagnostics: unknown[] }).diagnostics }, null, 2));
+      const migrations = report.entries.map((e) => ({
+        id: e.id,
+        name: e.name,
+        state: e.state,
+        ...(e.record ? { appliedAt: e.record.appliedAt, durationMs: e.record.durationMs } : {}),
+      }));
+      this.log(
+        JSON.stringify(
+          {
+            database,
+            migrations,
+            developmentMigrations: dev,
+            diagnostics: (JSON.parse(formatJson(report.diagnostics)) as { diagnostics: unknown[] }).diagnostics,
+          },
+          null,
+          2,
+        ),
+      );
       if (report.diagnostics.length > 0) this.exit(EXIT.problems);
       return;
     }
@@ -74,8 +91,10 @@ export default class MigrateStatus extends FluviusCommand {
       this.log(`  ${LABEL[e.state]} ${e.name.padEnd(width)}${when}`.trimEnd());
     }
     const count = (s: EntryState) => report.entries.filter((e) => e.state === s).length;
-    if (report.entries.length > 0) this.log(`${plural(count("applied") + count("edited"), "applied", "applied")}, ${plural(count("pending"), "pending", "pending")}.`);
-    if (dev > 0) this.log(`${plural(dev, "development migration")} of \`fluvius dev\` applied on top, in no file yet: \`fluvius migrate new <name>\` writes them as one.`);
+    if (report.entries.length > 0)
+      this.log(`${plural(count("applied") + count("edited"), "applied", "applied")}, ${plural(count("pending"), "pending", "pending")}.`);
+    if (dev > 0)
+      this.log(`${plural(dev, "development migration")} of \`fluvius dev\` applied on top, in no file yet: \`fluvius migrate new <name>\` writes them as one.`);
     if (report.diagnostics.length > 0) {
       diagnostics.add(report.diagnostics);
       this.log("");

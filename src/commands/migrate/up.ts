@@ -55,7 +55,8 @@ Two runs at once are safe: on PostgreSQL the second waits for the first (advisor
         this.logToStderr(`fluvius: ${adoption.problem}`);
         return this.exit(EXIT.problems);
       }
-      if (adoption.status === "adopted") this.log(`adopted ${adoption.names.join(", ")}: the development migrations of \`fluvius dev\` made its schema already`);
+      if (adoption.status === "adopted")
+        this.log(`adopted ${adoption.names.join(", ")}: the development migrations of \`fluvius dev\` made its schema already`);
       result = await migrateUp(target, folder.migrations, folder.displayDir, {
         onProgress: (p) => {
           if (p.kind === "waiting") this.log(`waiting: ${p.holder} is migrating this database…`);

@@ -12,7 +12,10 @@ The database is chosen as for \`fluvius migrate up\`. The embedded database can 
   static override examples = [
     { command: "<%= config.bin %> reactions retry 3f2b1c9e-8a4d-5e6f-9a0b-1c2d3e4f5a6b", description: "Run one parked delivery again." },
     { command: "<%= config.bin %> reactions retry --all --reaction shop.reserve-stock", description: "Every parked delivery of one reaction." },
-    { command: "<%= config.bin %> reactions retry --all --database-url postgres://app@db:5432/shop", description: "Every parked delivery, on a server where the workers run." },
+    {
+      command: "<%= config.bin %> reactions retry --all --database-url postgres://app@db:5432/shop",
+      description: "Every parked delivery, on a server where the workers run.",
+    },
   ];
 
   static override strict = false;

@@ -17,7 +17,10 @@ The database is chosen as for \`fluvius migrate up\`: --database-url, else the v
   static override examples = [
     { command: "<%= config.bin %> reactions status", description: "Reactions and parked deliveries of $DATABASE_URL, or of the embedded database." },
     { command: "<%= config.bin %> reactions status --json --limit 500", description: "One JSON document, with up to 500 parked deliveries." },
-    { command: "<%= config.bin %> reactions status --fail-on-parked --database-url postgres://app@db:5432/shop", description: "A health check: exit 1 when a delivery is parked." },
+    {
+      command: "<%= config.bin %> reactions status --fail-on-parked --database-url postgres://app@db:5432/shop",
+      description: "A health check: exit 1 when a delivery is parked.",
+    },
   ];
 
   static override flags = {
@@ -61,7 +64,10 @@ The database is chosen as for \`fluvius migrate up\`: --database-url, else the v
           checkpoint: { transactionId: s.checkpoint.transactionId.toString(), position: s.checkpoint.position.toString() },
         })),
         inbound: consumers,
-        views: projectors.map((v) => ({ ...v, checkpoint: { transactionId: v.checkpoint.transactionId.toString(), position: v.checkpoint.position.toString() } })),
+        views: projectors.map((v) => ({
+          ...v,
+          checkpoint: { transactionId: v.checkpoint.transactionId.toString(), position: v.checkpoint.position.toString() },
+        })),
         parked: { parked: totals.parked, retrying: totals.retrying, deliveries: shown, more },
       };
       this.log(JSON.stringify(document, null, 2));
@@ -73,16 +79,26 @@ The database is chosen as for \`fluvius migrate up\`: --database-url, else the v
       this.log("");
       if (consumers.length > 0) {
         // Their backlog is the broker's (the consumer's pending messages), not the database's.
-        for (const line of table(["EXTERNAL EVENTS", "PARKED>", "RETRYING>", "HELD BY"], consumers.map((c) => [c.worker, String(c.parked), String(c.retrying), c.heldBy ?? "-"]))) this.log(line);
+        for (const line of table(
+          ["EXTERNAL EVENTS", "PARKED>", "RETRYING>", "HELD BY"],
+          consumers.map((c) => [c.worker, String(c.parked), String(c.retrying), c.heldBy ?? "-"]),
+        ))
+          this.log(line);
         this.log("");
       }
       if (projectors.length > 0) {
-        for (const line of table(["ASYNCHRONOUS VIEW", "LAG>", "PARKED>", "RETRYING>", "HELD BY"], projectors.map((v) => [v.worker, String(v.lag), String(v.parked), String(v.retrying), v.heldBy ?? "-"]))) this.log(line);
+        for (const line of table(
+          ["ASYNCHRONOUS VIEW", "LAG>", "PARKED>", "RETRYING>", "HELD BY"],
+          projectors.map((v) => [v.worker, String(v.lag), String(v.parked), String(v.retrying), v.heldBy ?? "-"]),
+        ))
+          this.log(line);
         this.log("");
       }
       if (open === 0) this.log("No parked deliveries.");
       else {
-        this.log(`Parked deliveries: ${totals.parked} parked, ${totals.retrying} to retry on the worker's next pass${shown.length < open ? ` (the ${shown.length} oldest below)` : ""}:`);
+        this.log(
+          `Parked deliveries: ${totals.parked} parked, ${totals.retrying} to retry on the worker's next pass${shown.length < open ? ` (the ${shown.length} oldest below)` : ""}:`,
+        );
         if (shown.length > 0) {
           for (const line of table(["ID", "REACTION", "TENANT", "EVENT", "ATTEMPTS>", "PARKED AT", "STATUS", "ERROR"], shown.map(parkedRow))) this.log(line);
         }

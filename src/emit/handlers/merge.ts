@@ -53,7 +53,9 @@ export async function mergeStubs(
   if (missing.length > 0) {
     const lines: string[] = [];
     // What the new stubs use from the runtime and the module does not import yet.
-    const runtimeLine = runtimeImportLine(missing.map((s) => ({ ...s, runtimeImports: s.runtimeImports.filter((name) => !importsRuntimeValue(source, name)) })));
+    const runtimeLine = runtimeImportLine(
+      missing.map((s) => ({ ...s, runtimeImports: s.runtimeImports.filter((name) => !importsRuntimeValue(source, name)) })),
+    );
     if (runtimeLine !== "") lines.push(runtimeLine);
     if (!hasTypesImport(source, typesImport)) lines.push(`import type * as types from ${JSON.stringify(typesImport)};`);
     if (lines.length > 0) {
@@ -110,5 +112,10 @@ function hasTypesImport(source: SourceFile, specifier: string): boolean {
 function importsRuntimeValue(source: SourceFile, name: string): boolean {
   return source
     .getImportDeclarations()
-    .some((d) => d.getModuleSpecifierValue() === RUNTIME_MODULE && !d.isTypeOnly() && d.getNamedImports().some((n) => (n.getAliasNode()?.getText() ?? n.getName()) === name && !n.isTypeOnly()));
+    .some(
+      (d) =>
+        d.getModuleSpecifierValue() === RUNTIME_MODULE &&
+        !d.isTypeOnly() &&
+        d.getNamedImports().some((n) => (n.getAliasNode()?.getText() ?? n.getName()) === name && !n.isTypeOnly()),
+    );
 }

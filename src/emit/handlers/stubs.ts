@@ -79,7 +79,10 @@ export function stubsFor(domain: DomainModel, aggregate: AggregateModel, moduleP
         text: renderTemplate("handlers/upcaster-stub.ts.hbs", {
           ...step,
           name: event.name,
-          ...stubParts(step.typed ? stubLayout(step.function, step.stepType, "") : stubLayout(step.function, event.upcasterType, "data"), { name: step.function, modulePath }),
+          ...stubParts(step.typed ? stubLayout(step.function, step.stepType, "") : stubLayout(step.function, event.upcasterType, "data"), {
+            name: step.function,
+            modulePath,
+          }),
         }).trimEnd(),
         // A typed step's stub throws until written: an identity would pass old data off as new.
         runtimeImports: step.typed ? [NOT_IMPLEMENTED] : [],
@@ -118,14 +121,23 @@ export function reactorStubsFor(domain: DomainModel, modulePath: string): Stub[]
   return reactorStubViews(domain).map((r) => ({
     name: r.function,
     kind: "reactor",
-    text: renderTemplate("handlers/reactor-stub.ts.hbs", { ...r, ...stubParts(stubLayout(r.function, r.type, ""), { name: r.function, modulePath }) }).trimEnd(),
+    text: renderTemplate("handlers/reactor-stub.ts.hbs", {
+      ...r,
+      ...stubParts(stubLayout(r.function, r.type, ""), { name: r.function, modulePath }),
+    }).trimEnd(),
     runtimeImports: [NOT_IMPLEMENTED],
   }));
 }
 
 /** A new hand-written reactors module with every stub. */
 export function freshReactorModule(domain: DomainModel, typesImport: string, stubs: readonly Stub[]): string {
-  return renderTemplate("handlers/reactors.ts.hbs", { domain: domain.name, commandType: identifiers.domainCommandUnion(domain.name), typesImport, runtimeImport: runtimeImportLine(stubs), stubs: stubs.map((s) => s.text) });
+  return renderTemplate("handlers/reactors.ts.hbs", {
+    domain: domain.name,
+    commandType: identifiers.domainCommandUnion(domain.name),
+    typesImport,
+    runtimeImport: runtimeImportLine(stubs),
+    stubs: stubs.map((s) => s.text),
+  });
 }
 
 /** The stubs of a domain's hand-written projectors: one per `handler: true` view, in spec order. */
@@ -133,7 +145,10 @@ export function projectorStubsFor(domain: DomainModel, modulePath: string): Stub
   return projectorStubViews(domain).map((p) => ({
     name: p.function,
     kind: "projector",
-    text: renderTemplate("handlers/projector-stub.ts.hbs", { ...p, ...stubParts(stubLayout(p.function, p.type, ""), { name: p.function, modulePath }) }).trimEnd(),
+    text: renderTemplate("handlers/projector-stub.ts.hbs", {
+      ...p,
+      ...stubParts(stubLayout(p.function, p.type, ""), { name: p.function, modulePath }),
+    }).trimEnd(),
     runtimeImports: [NOT_IMPLEMENTED],
   }));
 }
@@ -143,7 +158,9 @@ export function projectorStubViews(domain: DomainModel): { readonly view: string
   return domain.views
     .filter((v) => v.handler)
     .map((v) => {
-      const sources = v.sources.map((s) => (s.on.domain === domain.name ? `${s.on.aggregate}.${s.on.event}` : `${s.on.domain}.${s.on.aggregate}.${s.on.event}`));
+      const sources = v.sources.map((s) =>
+        s.on.domain === domain.name ? `${s.on.aggregate}.${s.on.event}` : `${s.on.domain}.${s.on.aggregate}.${s.on.event}`,
+      );
       const description = v.description?.trim().replace(/\.$/, "");
       const doc = `\`${v.name}\`${description ? `: ${description}` : ""} (fed by ${sources.join(", ")})`.replace(/\*\//g, "*\\/");
       return { view: v.name, function: identifiers.projector(v.name), type: identifiers.projectorType(v.name), doc };
@@ -152,7 +169,12 @@ export function projectorStubViews(domain: DomainModel): { readonly view: string
 
 /** A new hand-written projectors module with every stub. */
 export function freshProjectorModule(domain: DomainModel, typesImport: string, stubs: readonly Stub[]): string {
-  return renderTemplate("handlers/projectors.ts.hbs", { domain: domain.name, typesImport, runtimeImport: runtimeImportLine(stubs), stubs: stubs.map((s) => s.text) });
+  return renderTemplate("handlers/projectors.ts.hbs", {
+    domain: domain.name,
+    typesImport,
+    runtimeImport: runtimeImportLine(stubs),
+    stubs: stubs.map((s) => s.text),
+  });
 }
 
 /** `import { HandlerNotImplementedError } from "@fluvius/runtime";` when the stubs need it, else "". */

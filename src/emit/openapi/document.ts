@@ -26,7 +26,9 @@ export const componentNames = {
 
 /** Error responses are shared components: a big API would otherwise repeat them thousands of times. */
 function errors(kind: OperationKind): Record<string, Json> {
-  return Object.fromEntries(errorStatusesOf(kind).map((status) => [String(status), { $ref: `#/components/responses/${componentNames.errorResponse(status)}` }]));
+  return Object.fromEntries(
+    errorStatusesOf(kind).map((status) => [String(status), { $ref: `#/components/responses/${componentNames.errorResponse(status)}` }]),
+  );
 }
 
 /** One schema per errcode (`Error.<errcode>`, a business rule's is `Error.business-rule`) and one response per status. */
@@ -106,7 +108,8 @@ export function openApiDocument(model: Model, basePath: string, auth: OpenApiAut
         capped: {
           type: "boolean",
           enum: [true],
-          description: "Present when more rows match than `total` counts: a list counts at most 10,000 rows past the page's end, so `total` (and `pages`) are lower bounds; page on until a page comes back short.",
+          description:
+            "Present when more rows match than `total` counts: a list counts at most 10,000 rows past the page's end, so `total` (and `pages`) are lower bounds; page on until a page comes back short.",
         },
       },
     },
@@ -127,13 +130,25 @@ export function openApiDocument(model: Model, basePath: string, auth: OpenApiAut
     info: {
       title: model.domains.map((d) => d.name).join(", ") || "fluvius API",
       version: model.domains.map((d) => `${d.name} r${d.revision}`).join(", ") || "0",
-      description: model.domains.map((d) => d.description).filter(Boolean).join("\n\n"),
+      description: model.domains
+        .map((d) => d.description)
+        .filter(Boolean)
+        .join("\n\n"),
     },
-    tags: [...model.domains.map((d) => ({ name: d.name, ...(d.description ? { description: d.description } : {}) })), { name: "meta" }, ...(auth.session ? [{ name: "auth" }] : [])],
+    tags: [
+      ...model.domains.map((d) => ({ name: d.name, ...(d.description ? { description: d.description } : {}) })),
+      { name: "meta" },
+      ...(auth.session ? [{ name: "auth" }] : []),
+    ],
     // Either scheme will do: the token as a header, or the session cookie.
     security: auth.session ? [{ bearer: [] }, { session: [] }] : [{ bearer: [] }],
     paths,
-    components: { securitySchemes: { bearer: bearerScheme(auth), ...(auth.session ? { session: sessionScheme(auth.session) } : {}) }, schemas, responses: errorParts.responses, ...COMMAND_HEADERS },
+    components: {
+      securitySchemes: { bearer: bearerScheme(auth), ...(auth.session ? { session: sessionScheme(auth.session) } : {}) },
+      schemas,
+      responses: errorParts.responses,
+      ...COMMAND_HEADERS,
+    },
   };
 }
 
@@ -142,7 +157,11 @@ function apiShapeOf(model: Model): ApiShape {
   return {
     domains: model.domains.map((d) => ({
       name: d.name,
-      aggregates: d.aggregates.map((a) => ({ name: a.name, actions: a.actions.map((x) => ({ name: x.name, creates: x.creates })), lookupFields: lookupFieldsOf(a) })),
+      aggregates: d.aggregates.map((a) => ({
+        name: a.name,
+        actions: a.actions.map((x) => ({ name: x.name, creates: x.creates })),
+        lookupFields: lookupFieldsOf(a),
+      })),
       views: d.views.map((v) => ({ name: v.name, key: v.key.map((k) => k.name) })),
     })),
   };
@@ -150,7 +169,9 @@ function apiShapeOf(model: Model): ApiShape {
 
 /** The natural key, then single-field unique constraints (what `…/by/{field}/{value}` accepts). */
 function lookupFieldsOf(aggregate: AggregateModel): string[] {
-  return [...new Set([...(aggregate.naturalKey ? [aggregate.naturalKey.field] : []), ...aggregate.unique.flatMap((u) => (u.fields.length === 1 ? u.fields : []))])];
+  return [
+    ...new Set([...(aggregate.naturalKey ? [aggregate.naturalKey.field] : []), ...aggregate.unique.flatMap((u) => (u.fields.length === 1 ? u.fields : []))]),
+  ];
 }
 
 interface Finder {
@@ -166,10 +187,18 @@ function finder(model: Model): Finder {
     if (value === undefined) throw new Error(`The route table names ${what}, which the model lacks.`);
     return value;
   };
-  const domain = (name: string) => found(model.domains.find((d) => d.name === name), `domain ${name}`);
+  const domain = (name: string) =>
+    found(
+      model.domains.find((d) => d.name === name),
+      `domain ${name}`,
+    );
   return {
     domain,
-    aggregate: (d, name) => found(domain(d).aggregates.find((a) => a.name === name), `aggregate ${d}.${name}`),
+    aggregate: (d, name) =>
+      found(
+        domain(d).aggregates.find((a) => a.name === name),
+        `aggregate ${d}.${name}`,
+      ),
     action: (d, name) => {
       for (const aggregate of domain(d).aggregates) {
         const action = aggregate.actions.find((x) => x.name === name);
@@ -177,7 +206,11 @@ function finder(model: Model): Finder {
       }
       throw new Error(`The route table names action ${d}:${name}, which the model lacks.`);
     },
-    view: (d, name) => found(domain(d).views.find((v) => v.name === name), `view ${d}.${name}`),
+    view: (d, name) =>
+      found(
+        domain(d).views.find((v) => v.name === name),
+        `view ${d}.${name}`,
+      ),
   };
 }
 
@@ -208,7 +241,11 @@ function operationOf(route: ApiRoute, find: Finder): Json {
     case "app-meta":
       return metaOperation("Name and version of the API, the version of fluvius, build number and time");
     case "auth-info":
-      return { tags: ["meta"], summary: "The caller: user, profile, organization, realm, roles", responses: { "200": { description: "OK" }, ...errors("auth-info") } };
+      return {
+        tags: ["meta"],
+        summary: "The caller: user, profile, organization, realm, roles",
+        responses: { "200": { description: "OK" }, ...errors("auth-info") },
+      };
     case "live-sse":
     case "live-ws":
       return liveOperation(route.kind);
@@ -218,10 +255,20 @@ function operationOf(route: ApiRoute, find: Finder): Json {
       const domain = find.domain(route.domain);
       const { aggregate, action } = find.action(route.domain, route.action);
       const itemName = componentNames.item(domain.name, aggregate.name);
-      return commandOperation(domain, aggregate, action, componentNames.payload(domain.name, action.name), itemName, [domain.name], action.creates ? [] : [ID_PARAMETER]);
+      return commandOperation(
+        domain,
+        aggregate,
+        action,
+        componentNames.payload(domain.name, action.name),
+        itemName,
+        [domain.name],
+        action.creates ? [] : [ID_PARAMETER],
+      );
     }
     case "action-meta":
-      return metaOperation(route.dotted ? `The same as /_meta/${route.domain}:${route.action}/` : `The payload schema and URLs of ${route.domain}:${route.action}`);
+      return metaOperation(
+        route.dotted ? `The same as /_meta/${route.domain}:${route.action}/` : `The payload schema and URLs of ${route.domain}:${route.action}`,
+      );
     case "resource-meta":
       return metaOperation(`Fields, filters and sorting of ${componentNames.item(route.domain, route.aggregate)}`);
     case "view-meta":
@@ -247,10 +294,14 @@ function aggregateOperation(route: Extract<ApiRoute, { kind: "list" | "item" | "
         tags,
         operationId: `list.${itemName}`,
         summary: `List ${title}s`,
-        description: "Filter with `query` (the Fluvius filter language), sort with `sort=f.asc,g.desc`, page with `limit` and `page`, search with `text`, choose the rows' fields with `include` / `exclude`. `pagination.pages` is `ceil(total / limit)`; the count stops 10,000 rows past the page, and then `pagination.capped` is true (`total` is a lower bound).",
+        description:
+          "Filter with `query` (the Fluvius filter language), sort with `sort=f.asc,g.desc`, page with `limit` and `page`, search with `text`, choose the rows' fields with `include` / `exclude`. `pagination.pages` is `ceil(total / limit)`; the count stops 10,000 rows past the page, and then `pagination.capped` is true (`total` is a lower bound).",
         parameters: listParameters(aggregate),
         responses: {
-          "200": { description: "A page of rows", ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }) },
+          "200": {
+            description: "A page of rows",
+            ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }),
+          },
           ...errors("list"),
         },
       };
@@ -298,7 +349,9 @@ function keyPartsOf(view: ViewModel): { readonly name: string; readonly schema: 
   return view.key.map((part) => {
     const schema: Json =
       part.bucket === undefined
-        ? ((objectSchema([{ name: part.name, type: part.type, optional: false, hasDefault: false, pii: false }]).properties as Record<string, Json>)[part.name] ?? {})
+        ? ((objectSchema([{ name: part.name, type: part.type, optional: false, hasDefault: false, pii: false }]).properties as Record<string, Json>)[
+            part.name
+          ] ?? {})
         : part.bucket === "hour"
           ? { type: "string", format: "date-time" }
           : { type: "string", format: "date" };
@@ -339,9 +392,10 @@ function viewOperation(route: Extract<ApiRoute, { kind: "view-list" | "view-row"
     tags,
     operationId: `rows.${itemName}`,
     summary: `List ${humanise(view.name).toLowerCase()} (a view)`,
-    description: "Filter with `query` (the Fluvius filter language on the key parts, `_version`, `_updated` and the fields), sort with `sort=f.asc,g.desc` (default: newest `_updated` first), page with `limit` and `page`, choose the rows' fields with `include` / `exclude`.",
+    description:
+      "Filter with `query` (the Fluvius filter language on the key parts, `_version`, `_updated` and the fields), sort with `sort=f.asc,g.desc` (default: newest `_updated` first), page with `limit` and `page`, choose the rows' fields with `include` / `exclude`.",
     parameters: [
-      { name: "query", in: "query", schema: { type: "string" }, description: "A JSON filter, e.g. {\"field.gte\": 1}." },
+      { name: "query", in: "query", schema: { type: "string" }, description: 'A JSON filter, e.g. {"field.gte": 1}.' },
       { name: "sort", in: "query", schema: { type: "string" } },
       { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 25 } },
       { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 } },
@@ -349,7 +403,10 @@ function viewOperation(route: Extract<ApiRoute, { kind: "view-list" | "view-row"
       { name: "exclude", in: "query", schema: { type: "string" }, description: "Comma-separated fields to leave out." },
     ],
     responses: {
-      "200": { description: "A page of rows", ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }) },
+      "200": {
+        description: "A page of rows",
+        ...json({ type: "object", properties: { data: { type: "array", items: ref(itemName) }, pagination: ref("Pagination") } }),
+      },
       ...errors("list"),
     },
   };
@@ -361,13 +418,31 @@ const KEY: Json = { type: "string", minLength: 1, maxLength: MAX_KEY_LENGTH, pat
 /** The headers every command takes, shared by reference. */
 const COMMAND_HEADERS = {
   parameters: {
-    "Idempotency-Key": { name: "Idempotency-Key", in: "header", schema: KEY, description: "A retry with the same key returns the first outcome and appends nothing (kept per tenant); the reply echoes it." },
-    "X-Correlation-Id": { name: "X-Correlation-Id", in: "header", schema: KEY, description: "Recorded on the events the command appends (`correlationId` in `_events`); the commands reactions issue for them carry it on." },
+    "Idempotency-Key": {
+      name: "Idempotency-Key",
+      in: "header",
+      schema: KEY,
+      description: "A retry with the same key returns the first outcome and appends nothing (kept per tenant); the reply echoes it.",
+    },
+    "X-Correlation-Id": {
+      name: "X-Correlation-Id",
+      in: "header",
+      schema: KEY,
+      description: "Recorded on the events the command appends (`correlationId` in `_events`); the commands reactions issue for them carry it on.",
+    },
   },
   headers: { "Idempotency-Key": { description: "The request's Idempotency-Key, when it had one.", schema: KEY } },
 };
 
-function commandOperation(domain: DomainModel, aggregate: AggregateModel, action: ActionModel, payloadName: string, itemName: string, tags: string[], parameters: Json[]): Json {
+function commandOperation(
+  domain: DomainModel,
+  aggregate: AggregateModel,
+  action: ActionModel,
+  payloadName: string,
+  itemName: string,
+  tags: string[],
+  parameters: Json[],
+): Json {
   return {
     tags,
     operationId: `${domain.name}:${action.name}`,
@@ -375,8 +450,12 @@ function commandOperation(domain: DomainModel, aggregate: AggregateModel, action
     description: `Emits ${action.emits.join(", ")}.${action.when.length > 0 ? ` Requires ${action.when.map((w) => `${w.field} ∈ {${w.values.join(", ")}}`).join(" and ")}.` : ""}`,
     parameters: [
       ...parameters,
-      ...(action.creates ? [{ name: "identifier", in: "query", schema: { type: "string", format: "uuid" }, description: "Choose the new resource's id." }] : []),
-      ...(action.creates ? [] : [{ name: "If-Match", in: "header", schema: { type: "string" }, description: "The version the command expects; otherwise 412." }]),
+      ...(action.creates
+        ? [{ name: "identifier", in: "query", schema: { type: "string", format: "uuid" }, description: "Choose the new resource's id." }]
+        : []),
+      ...(action.creates
+        ? []
+        : [{ name: "If-Match", in: "header", schema: { type: "string" }, description: "The version the command expects; otherwise 412." }]),
       { $ref: "#/components/parameters/Idempotency-Key" },
       { $ref: "#/components/parameters/X-Correlation-Id" },
     ],
@@ -399,18 +478,32 @@ const LIVE_PARAMETERS: Json[] = [
     description: "Comma-separated channels: `<domain>.<aggregate>` (its list), `<domain>.<aggregate>/<id>` (one item), `<domain>.<view>` (a view's rows).",
     schema: { type: "string" },
   },
-  { name: "since", in: "query", description: "Resume after this position (a message's `position`, an event's `id`): nothing after it is missed.", schema: { type: "string", pattern: "^[0-9]+-[0-9]+$" } },
+  {
+    name: "since",
+    in: "query",
+    description: "Resume after this position (a message's `position`, an event's `id`): nothing after it is missed.",
+    schema: { type: "string", pattern: "^[0-9]+-[0-9]+$" },
+  },
 ];
 
 /** The live routes (docs/http.md, "Live updates"): a stream, not a JSON reply. */
 function liveOperation(kind: "live-sse" | "live-ws"): Json {
-  const message = "Each change is `{channel, message}`; `message` is `{type: \"changed\", resource, id, version, event, position, data}` with `data` the item as its GET returns it (or `{type: \"view-changed\", resource, event, position}` for a view).";
+  const message =
+    'Each change is `{channel, message}`; `message` is `{type: "changed", resource, id, version, event, position, data}` with `data` the item as its GET returns it (or `{type: "view-changed", resource, event, position}` for a view).';
   if (kind === "live-sse") {
     return {
       tags: ["meta"],
       summary: "Live updates as server-sent events",
       description: `${message} The event id is the position; EventSource resumes by itself with Last-Event-ID.`,
-      parameters: [...LIVE_PARAMETERS, { name: "Last-Event-ID", in: "header", description: "Resume after this position (sent by EventSource when it reconnects; wins over `since`).", schema: { type: "string" } }],
+      parameters: [
+        ...LIVE_PARAMETERS,
+        {
+          name: "Last-Event-ID",
+          in: "header",
+          description: "Resume after this position (sent by EventSource when it reconnects; wins over `since`).",
+          schema: { type: "string" },
+        },
+      ],
       responses: { "200": { description: "The event stream.", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors("live") },
     };
   }

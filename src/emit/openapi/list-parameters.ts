@@ -35,7 +35,14 @@ export function listParameters(aggregate: AggregateModel): Json[] {
   return [
     { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 25 }, description: "Rows per page." },
     { name: "page", in: "query", schema: { type: "integer", minimum: 1, default: 1 }, description: "Page number, from 1." },
-    { name: "sort", in: "query", schema: { type: "string" }, example: "_created.desc", description: "Comma-separated `field.asc` / `field.desc` (`.asc` may be left out); then by `_id`, in the direction of the last key. Unset values come last either way." },
+    {
+      name: "sort",
+      in: "query",
+      schema: { type: "string" },
+      example: "_created.desc",
+      description:
+        "Comma-separated `field.asc` / `field.desc` (`.asc` may be left out); then by `_id`, in the direction of the last key. Unset values come last either way.",
+    },
     {
       name: "query",
       in: "query",
@@ -59,7 +66,19 @@ export function listParameters(aggregate: AggregateModel): Json[] {
           ? `Full-text search over ${searched.length === 1 ? searched[0] : searched.join(", ")}: every word given must start a word of the row, in any case (\`mug blu\` finds "Blue mug"). For a substring, use \`has\` in \`query\`.`
           : "No field of this resource is searched: any text matches nothing.",
     },
-    { name: "include", in: "query", schema: { type: "string" }, example: ["_id", ...fields.filter((f) => !f.name.startsWith("_")).slice(0, 2).map((f) => f.name)].join(","), description: `Comma-separated fields the rows carry (default: all; \`_id\` always comes): ${names}.` },
+    {
+      name: "include",
+      in: "query",
+      schema: { type: "string" },
+      example: [
+        "_id",
+        ...fields
+          .filter((f) => !f.name.startsWith("_"))
+          .slice(0, 2)
+          .map((f) => f.name),
+      ].join(","),
+      description: `Comma-separated fields the rows carry (default: all; \`_id\` always comes): ${names}.`,
+    },
     { name: "exclude", in: "query", schema: { type: "string" }, description: "Comma-separated fields to leave out of the rows (after `include`)." },
   ];
 }

@@ -13,7 +13,16 @@ export {
 } from "./read-model-table.js";
 export { systemColumnBackfill } from "./system-backfill.js";
 export { viewTable } from "./view-table.js";
-export { createTableSql, createIndexSql, uniqueGuardSql, UNIQUE_DUPLICATES_SQLSTATE, columnDefinition, checkConstraint, checkExpression, tableName } from "./ddl.js";
+export {
+  createTableSql,
+  createIndexSql,
+  uniqueGuardSql,
+  UNIQUE_DUPLICATES_SQLSTATE,
+  columnDefinition,
+  checkConstraint,
+  checkExpression,
+  tableName,
+} from "./ddl.js";
 export {
   quoteIdent,
   quoteLiteral,

@@ -248,16 +248,19 @@ function indexesOf(domain: DomainModel, aggregate: AggregateModel, table: string
   for (const u of aggregate.unique) {
     const cols = u.fields.map((f) => byField.get(f)?.column ?? f);
     const name = derivedName(table, "_tenant", ...cols, "key");
-    if (!indexes.has(name)) indexes.set(name, { name, columns: ["_tenant", ...cols], reason: `unique ${u.fields.join(", ")} per tenant`, unique: { fields: [...u.fields] } });
+    if (!indexes.has(name))
+      indexes.set(name, { name, columns: ["_tenant", ...cols], reason: `unique ${u.fields.join(", ")} per tenant`, unique: { fields: [...u.fields] } });
   }
   for (const c of columns) if (c.kind === "ref") add(["_tenant", c.column], `lists filtered by the reference ${c.field}`);
-  for (const f of aggregate.state) if (f.indexed) add(["_tenant", byField.get(f.name)?.column ?? f.name, "_id"], `lists filtered or sorted by ${f.name} (index: true)`);
+  for (const f of aggregate.state)
+    if (f.indexed) add(["_tenant", byField.get(f.name)?.column ?? f.name, "_id"], `lists filtered or sorted by ${f.name} (index: true)`);
   for (const rule of domain.rules) {
     if (!rule.allow.some((p) => p === "*" || p === "*:read" || p === `${aggregate.name}:*` || p === `${aggregate.name}:read`)) continue;
     for (const w of rule.where) {
       if (w.field === "_creator" && w.value.kind === "actor") add(["_tenant", "_creator"], `role ${rule.role} lists only rows it created`);
       const c = byField.get(w.field);
-      if (c && w.value.kind === "actor" && c.sqlType !== "jsonb") add(["_tenant", c.column], `role ${rule.role} lists only rows where ${c.field} matches the actor`);
+      if (c && w.value.kind === "actor" && c.sqlType !== "jsonb")
+        add(["_tenant", c.column], `role ${rule.role} lists only rows where ${c.field} matches the actor`);
     }
   }
   return [...withoutPrefixes([...indexes.values()]), ...searchIndex(table, columns)].sort(byName);
@@ -270,7 +273,11 @@ function indexesOf(domain: DomainModel, aggregate: AggregateModel, table: string
  */
 export function withoutPrefixes(indexes: readonly TableIndex[]): TableIndex[] {
   const leads = (short: TableIndex, long: TableIndex) => short.columns.length <= long.columns.length && short.columns.every((c, i) => long.columns[i] === c);
-  return indexes.filter((i) => i.unique !== undefined || !indexes.some((other) => other !== i && leads(i, other) && (other.columns.length > i.columns.length || other.unique !== undefined)));
+  return indexes.filter(
+    (i) =>
+      i.unique !== undefined ||
+      !indexes.some((other) => other !== i && leads(i, other) && (other.columns.length > i.columns.length || other.unique !== undefined)),
+  );
 }
 
 export function describe(type: ValueType): string {

@@ -2,7 +2,17 @@ import { identifiers } from "../../model/naming.js";
 import type { DomainModel, ViewKeyPart, ViewModel } from "../../model/model.js";
 import type { ColumnKind } from "@fluvius/runtime/internal/runtime/definition";
 import { derivedName } from "./identifiers.js";
-import { byName, columnKind, describe, searchIndex, sqlTypeOf, stateColumn, type ReadModelTable, type TableColumn, type TableIndex } from "./read-model-table.js";
+import {
+  byName,
+  columnKind,
+  describe,
+  searchIndex,
+  sqlTypeOf,
+  stateColumn,
+  type ReadModelTable,
+  type TableColumn,
+  type TableIndex,
+} from "./read-model-table.js";
 
 /**
  * THE description of a view's table (docs/views.md), in the shape of a read-model table so
@@ -20,7 +30,12 @@ export function viewTable(domain: DomainModel, view: ViewModel): ReadModelTable 
     kind: "view",
     schema: identifiers.schema(domain.name),
     table,
-    systemColumns: [system("_tenant", "text", "text"), ...key, system("_version", "integer", "integer"), system("_updated", "datetime", "timestamp with time zone")],
+    systemColumns: [
+      system("_tenant", "text", "text"),
+      ...key,
+      system("_version", "integer", "integer"),
+      system("_updated", "datetime", "timestamp with time zone"),
+    ],
     columns,
     primaryKey: { name: derivedName(table, "pkey"), columns: ["_tenant", ...key.map((k) => k.column)] },
     indexes: [...indexedFields(table, view, columns, key), ...searchIndex(table, [...key, ...columns])].sort(byName),
@@ -46,7 +61,23 @@ function keyColumn(part: ViewKeyPart): TableColumn {
   const column = identifiers.column(part.name);
   if (part.bucket !== undefined) {
     const sqlType = part.bucket === "hour" ? "timestamp with time zone" : "date";
-    return { field: part.name, column, kind: part.bucket === "hour" ? "datetime" : "date", sqlType, nullable: false, optional: false, describe: `key: ${part.bucket} bucket` };
+    return {
+      field: part.name,
+      column,
+      kind: part.bucket === "hour" ? "datetime" : "date",
+      sqlType,
+      nullable: false,
+      optional: false,
+      describe: `key: ${part.bucket} bucket`,
+    };
   }
-  return { field: part.name, column, kind: columnKind(part.type), sqlType: sqlTypeOf(part.type), nullable: false, optional: false, describe: `key: ${describe(part.type)}` };
+  return {
+    field: part.name,
+    column,
+    kind: columnKind(part.type),
+    sqlType: sqlTypeOf(part.type),
+    nullable: false,
+    optional: false,
+    describe: `key: ${describe(part.type)}`,
+  };
 }

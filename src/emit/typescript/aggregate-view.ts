@@ -11,7 +11,24 @@ import { evolveHelpers, evolveStatements } from "./evolve.js";
 import { canonicalValue } from "@fluvius/runtime/internal/runtime/canonical";
 import { objectSchema, schemaOf } from "./json-schema.js";
 import { fieldDoc, optionalTypeDoc, propertyName, typeDoc } from "./type-expression.js";
-import { arrayDoc, callDoc, type Doc, entryDoc, fluid, huggedCallDoc, importDoc, type JsValue, objectDoc, parametersDoc, print, printAfter, statement, typeAliasDoc, typeArgumentsDoc, valueDoc } from "../print.js";
+import {
+  arrayDoc,
+  callDoc,
+  type Doc,
+  entryDoc,
+  fluid,
+  huggedCallDoc,
+  importDoc,
+  type JsValue,
+  objectDoc,
+  parametersDoc,
+  print,
+  printAfter,
+  statement,
+  typeAliasDoc,
+  typeArgumentsDoc,
+  valueDoc,
+} from "../print.js";
 
 /** Everything aggregate.ts.hbs prints; all decisions are made here, the template only lays out. */
 export interface AggregateView {
@@ -163,15 +180,27 @@ export function aggregateView(input: AggregateViewInput): AggregateView {
     eventUnionDeclaration: statement(typeAliasDoc(`export type ${eventUnionType}`, events.length === 0 ? ["never"] : events.map((e) => e.eventType))),
     actions: actions.map((a) => ({
       ...a,
-      handlerDeclaration: statement([`export type ${a.handlerType} =`, fluid(typeArgumentsDoc("CommandHandler", [stateType, a.payloadType, eventUnionType, "lookups.Lookups"])), ";"]),
+      handlerDeclaration: statement([
+        `export type ${a.handlerType} =`,
+        fluid(typeArgumentsDoc("CommandHandler", [stateType, a.payloadType, eventUnionType, "lookups.Lookups"])),
+        ";",
+      ]),
     })),
     events: events.map((e) => ({
       ...e,
-      evolverDeclaration: statement([`export type ${e.evolverType} =`, fluid([parametersDoc([`state: ${stateType}`, `event: ${e.eventType}`, "meta: EventMeta"]), ` => ${stateType}`]), ";"]),
+      evolverDeclaration: statement([
+        `export type ${e.evolverType} =`,
+        fluid([parametersDoc([`state: ${stateType}`, `event: ${e.eventType}`, "meta: EventMeta"]), ` => ${stateType}`]),
+        ";",
+      ]),
     })),
     initialState: printAfter("  return ", initialStateLiteral(aggregate.state), ";", 2),
     evolveMeta: usesMeta ? "meta" : "_meta",
-    evolveSignature: statement(["export function evolve", parametersDoc([`state: ${stateType}`, `event: ${eventUnionType}`, `${usesMeta ? "meta" : "_meta"}: EventMeta`]), `: ${stateType} {`]),
+    evolveSignature: statement([
+      "export function evolve",
+      parametersDoc([`state: ${stateType}`, `event: ${eventUnionType}`, `${usesMeta ? "meta" : "_meta"}: EventMeta`]),
+      `: ${stateType} {`,
+    ]),
     hasEvents: events.length > 0,
     defineCall: statement([
       "export const aggregate = ",
@@ -238,7 +267,12 @@ export function memberLine(key: string, type: Doc): string {
 export function property(field: FieldModel, optional: boolean): PropertyView {
   const doc = fieldDoc(field);
   const key = propertyName(field.name);
-  return { key, optional, member: optional ? memberLine(`${key}?`, optionalTypeDoc(field.type)) : memberLine(key, typeDoc(field.type)), ...(doc === undefined ? {} : { doc }) };
+  return {
+    key,
+    optional,
+    member: optional ? memberLine(`${key}?`, optionalTypeDoc(field.type)) : memberLine(key, typeDoc(field.type)),
+    ...(doc === undefined ? {} : { doc }),
+  };
 }
 
 function actionView(action: ActionModel, aggregate: AggregateModel): ActionView {
@@ -265,9 +299,7 @@ function actionView(action: ActionModel, aggregate: AggregateModel): ActionView 
     ...(when.length === 0 ? {} : { when: when.length === 1 ? when[0]! : callDoc("allOf", when) }),
     emits: action.emits.join(", "),
     emitted: action.emits,
-    ...(action.checkedRefs.length === 0
-      ? {}
-      : { checkedRefs: valueDoc(action.checkedRefs.map((r) => ({ field: r.field, aggregate: r.aggregate }))) }),
+    ...(action.checkedRefs.length === 0 ? {} : { checkedRefs: valueDoc(action.checkedRefs.map((r) => ({ field: r.field, aggregate: r.aggregate }))) }),
     stub: handlerStub(action, aggregate),
   };
 }
@@ -290,7 +322,8 @@ function eventView(event: EventModel, aggregate: AggregateModel, actions: readon
     const from = i + 1;
     const to = i + 2;
     const fromFields = locked?.[String(from)];
-    const toType = to === event.version ? identifiers.eventData(event.name) : locked?.[String(to)] !== undefined ? identifiers.lockedEventData(event.name, to) : untyped;
+    const toType =
+      to === event.version ? identifiers.eventData(event.name) : locked?.[String(to)] !== undefined ? identifiers.lockedEventData(event.name, to) : untyped;
     return {
       from,
       to,

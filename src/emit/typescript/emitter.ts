@@ -66,22 +66,44 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
   const files: GeneratedFile[] = [];
   const { generated, handlers } = context.config.output;
   const types = domain.types.map((t) => {
-    const doc = fieldDoc({ name: t.name, type: t.type, optional: false, hasDefault: false, pii: false, ...(t.description === undefined ? {} : { description: t.description }) });
+    const doc = fieldDoc({
+      name: t.name,
+      type: t.type,
+      optional: false,
+      hasDefault: false,
+      pii: false,
+      ...(t.description === undefined ? {} : { description: t.description }),
+    });
     const base = { name: t.name, ...(doc === undefined ? {} : { doc }) };
     if (t.type.kind === "object") {
       return {
         ...base,
         fields: t.type.fields.map((f) => {
           const key = propertyName(f.name);
-          return { key, optional: f.optional, member: f.optional ? memberLine(`${key}?`, optionalTypeDoc(f.type)) : memberLine(key, typeDoc(f.type)), doc: fieldDoc(f) };
+          return {
+            key,
+            optional: f.optional,
+            member: f.optional ? memberLine(`${key}?`, optionalTypeDoc(f.type)) : memberLine(key, typeDoc(f.type)),
+            doc: fieldDoc(f),
+          };
         }),
       };
     }
     const declaration =
-      t.type.kind === "enum" ? typeAliasDoc(`export type ${t.name}`, t.type.values.map((v) => JSON.stringify(v))) : [`export type ${t.name} =`, fluid(typeDoc(t.type, false)), ";"];
+      t.type.kind === "enum"
+        ? typeAliasDoc(
+            `export type ${t.name}`,
+            t.type.values.map((v) => JSON.stringify(v)),
+          )
+        : [`export type ${t.name} =`, fluid(typeDoc(t.type, false)), ";"];
     return { ...base, declaration: print(declaration) };
   });
-  files.push({ path: `${folder}/_types.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/types.ts.hbs", { header, types }) });
+  files.push({
+    path: `${folder}/_types.ts`,
+    language: "typescript",
+    input: domainInput,
+    render: () => renderTemplate("typescript/types.ts.hbs", { header, types }),
+  });
   const rules = domain.rules.map((r) => ({
     role: r.role,
     allow: r.allow,
@@ -91,7 +113,16 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
   }));
   // A reaction's commands run under its own role; rules `{ reaction: … }` grant it (`<domain>.<name>` names another domain's).
   for (const r of domain.reactionRules) rules.push({ role: reactionRole(r.reaction), allow: r.allow });
-  files.push({ path: `${folder}/_policy.ts`, language: "typescript", input: domainInput, render: () => renderTemplate("typescript/policy.ts.hbs", { header, rules: printAfter("export const rules: readonly PolicyRule[] = ", valueDoc(rules as unknown as JsValue), ";") }) });
+  files.push({
+    path: `${folder}/_policy.ts`,
+    language: "typescript",
+    input: domainInput,
+    render: () =>
+      renderTemplate("typescript/policy.ts.hbs", {
+        header,
+        rules: printAfter("export const rules: readonly PolicyRule[] = ", valueDoc(rules as unknown as JsValue), ";"),
+      }),
+  });
   files.push({
     path: layout.messagesModule(domain.name),
     language: "typescript",
@@ -142,35 +173,39 @@ function domainFiles(context: EmitContext, domain: DomainModel): GeneratedFile[]
       render: () => renderTemplate("typescript/reactions.ts.hbs", reactionsView({ model: context.model, domain, header, reactorsImport })),
     });
   }
-  const aggregates = domain.aggregates.map((a) => ({ alias: identifiers.definitionAlias(a.name), import: importDoc([`aggregate as ${identifiers.definitionAlias(a.name)}`], `./${a.name}.js`) }));
+  const aggregates = domain.aggregates.map((a) => ({
+    alias: identifiers.definitionAlias(a.name),
+    import: importDoc([`aggregate as ${identifiers.definitionAlias(a.name)}`], `./${a.name}.js`),
+  }));
   files.push({
     path: `${folder}/index.ts`,
     language: "typescript",
     input: domainInput,
-    render: () => renderTemplate("typescript/domain-index.ts.hbs", {
-      header,
-      aggregates,
-      definition: print([
-        "export const domain = ",
-        huggedCallDoc(
-          "defineDomain",
-          entriesDoc({
-            name: domain.name,
-            revision: domain.revision,
-            description: domain.description ?? "",
-            policy: code("policy"),
-            aggregates: domain.aggregates.map((a) => ({ definition: code(identifiers.definitionAlias(a.name)), ...aggregateMeta(a) })),
-            reactions: hasReactions ? code("reactions") : undefined,
-            externals: hasExternals ? code("externals") : undefined,
-            views: hasViews ? code("views") : undefined,
-          }),
-        ),
-        ";",
-      ]),
-      hasReactions,
-      hasExternals,
-      hasViews,
-    }),
+    render: () =>
+      renderTemplate("typescript/domain-index.ts.hbs", {
+        header,
+        aggregates,
+        definition: print([
+          "export const domain = ",
+          huggedCallDoc(
+            "defineDomain",
+            entriesDoc({
+              name: domain.name,
+              revision: domain.revision,
+              description: domain.description ?? "",
+              policy: code("policy"),
+              aggregates: domain.aggregates.map((a) => ({ definition: code(identifiers.definitionAlias(a.name)), ...aggregateMeta(a) })),
+              reactions: hasReactions ? code("reactions") : undefined,
+              externals: hasExternals ? code("externals") : undefined,
+              views: hasViews ? code("views") : undefined,
+            }),
+          ),
+          ";",
+        ]),
+        hasReactions,
+        hasExternals,
+        hasViews,
+      }),
   });
   // The domain-wide files come first: the index is the biggest file, and formatting it early
   // keeps one thread from finishing it alone at the end of a large generation.

@@ -39,7 +39,15 @@ export function externalView(domain: DomainModel, header: string): ExternalView 
     }),
     definitions: print([
       "export const externals: readonly ExternalEventDefinition[] = ",
-      valueDoc(domain.externals.map((e) => ({ domain: domain.name, name: e.name, integration: e.integration, subject: e.subject, schema: objectSchema(e.payload) as JsValue }))),
+      valueDoc(
+        domain.externals.map((e) => ({
+          domain: domain.name,
+          name: e.name,
+          integration: e.integration,
+          subject: e.subject,
+          schema: objectSchema(e.payload) as JsValue,
+        })),
+      ),
       ";",
     ]),
   };

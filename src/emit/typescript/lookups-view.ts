@@ -25,7 +25,13 @@ export function lookupsView(domain: DomainModel, header: string): LookupsView {
     const key = view.key.map((part): Doc => [`${propertyName(part.name)}: `, part.bucket === undefined ? typeDoc(part.type, false) : "string"]);
     // A field without a default has no value until an event sets one: the row leaves it out.
     const fields = view.fields.map((f): Doc => [`${propertyName(f.name)}${f.optional || !f.hasDefault ? "?" : ""}: `, typeDoc(f.type)]);
-    return [`${JSON.stringify(view.name)}: `, typeLiteralDoc([["key: ", typeLiteralDoc(key)], ["row: ", typeLiteralDoc([...key, ...fields])]])];
+    return [
+      `${JSON.stringify(view.name)}: `,
+      typeLiteralDoc([
+        ["key: ", typeLiteralDoc(key)],
+        ["row: ", typeLiteralDoc([...key, ...fields])],
+      ]),
+    ];
   });
   const aggregates = domain.aggregates.map((a): Doc => [
     `${propertyName(a.name)}: `,
@@ -51,7 +57,10 @@ function keysOf(aggregate: AggregateModel): Doc {
   const fieldType = (name: string) => {
     const field =
       aggregate.state.find((f) => f.name === name) ??
-      aggregate.actions.filter((a) => a.creates).flatMap((a) => a.payload).find((f) => f.name === name);
+      aggregate.actions
+        .filter((a) => a.creates)
+        .flatMap((a) => a.payload)
+        .find((f) => f.name === name);
     return field === undefined ? "unknown" : typeDoc(field.type, false);
   };
   const types = sets.map((fields) => typeLiteralDoc(fields.map((f): Doc => [`${propertyName(f)}: `, fieldType(f)])));

@@ -33,8 +33,13 @@ export function messagesView(domain: DomainModel, header: string): MessagesView 
   return {
     header,
     domain: domain.name,
-    modules: used.map((a) => ({ alias: alias(a.name), from: importSpecifier(layout.messagesModule(domain.name), layout.aggregateModule(domain.name, a.name)) })),
+    modules: used.map((a) => ({
+      alias: alias(a.name),
+      from: importSpecifier(layout.messagesModule(domain.name), layout.aggregateModule(domain.name, a.name)),
+    })),
     eventUnionDeclaration: statement(typeAliasDoc(`export type ${identifiers.domainEventUnion(domain.name)}`, events.length === 0 ? ["never"] : events)),
-    commandUnionDeclaration: statement(typeAliasDoc(`export type ${identifiers.domainCommandUnion(domain.name)}`, commands.length === 0 ? ["never"] : commands)),
+    commandUnionDeclaration: statement(
+      typeAliasDoc(`export type ${identifiers.domainCommandUnion(domain.name)}`, commands.length === 0 ? ["never"] : commands),
+    ),
   };
 }

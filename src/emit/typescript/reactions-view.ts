@@ -5,7 +5,25 @@ import { canonicalValue } from "@fluvius/runtime/internal/runtime/canonical";
 import { importSpecifier, layout } from "../paths.js";
 import { schemaOf } from "./json-schema.js";
 import { propertyName } from "./type-expression.js";
-import { arrayDoc, arrowDoc, callDoc, type Doc, entryDoc, fluid, group, huggedCallDoc, importDoc, type JsValue, join, line, objectDoc, parametersDoc, print, statement, valueDoc } from "../print.js";
+import {
+  arrayDoc,
+  arrowDoc,
+  callDoc,
+  type Doc,
+  entryDoc,
+  fluid,
+  group,
+  huggedCallDoc,
+  importDoc,
+  type JsValue,
+  join,
+  line,
+  objectDoc,
+  parametersDoc,
+  print,
+  statement,
+  valueDoc,
+} from "../print.js";
 
 /**
  * What reactions.ts.hbs prints: one `defineReaction<Event>(…)` per reaction of the domain,
@@ -72,7 +90,8 @@ export function reactionsView(input: ReactionsViewInput): ReactionsView {
     return { alias, from: importSpecifier(modulePath, a === EXTERNAL_STREAM ? layout.externalModule(d) : layout.aggregateModule(d, a)) };
   });
   const alias = (d: string, a: string) => aliases.get(`${d}/${a}`) ?? "";
-  const eventType = (on: ReactionModel["on"]) => `${alias(on.domain, on.aggregate)}.${on.aggregate === EXTERNAL_STREAM ? identifiers.externalEvent(on.event) : identifiers.event(on.event)}`;
+  const eventType = (on: ReactionModel["on"]) =>
+    `${alias(on.domain, on.aggregate)}.${on.aggregate === EXTERNAL_STREAM ? identifiers.externalEvent(on.event) : identifiers.event(on.event)}`;
   const handlers = domain.reactions.filter((r) => r.effect.kind === "handler");
   const commandType = identifiers.domainCommandUnion(domain.name);
   const reactorTypes = handlers.map((r) => ({
@@ -80,7 +99,10 @@ export function reactionsView(input: ReactionsViewInput): ReactionsView {
     doc: reactionDoc(r, domain.name),
     declaration: statement([
       `export type ${identifiers.reactorType(r.name)} =`,
-      fluid([parametersDoc([`event: EventRecord<${eventType(r.on)}>`, "context: ReactionContext"]), ` => readonly ${commandType}[] | Promise<readonly ${commandType}[]>`]),
+      fluid([
+        parametersDoc([`event: EventRecord<${eventType(r.on)}>`, "context: ReactionContext"]),
+        ` => readonly ${commandType}[] | Promise<readonly ${commandType}[]>`,
+      ]),
       ";",
     ]),
   }));
@@ -106,7 +128,8 @@ export function reactorStubViews(domain: DomainModel): ReactorStubView[] {
 
 /** "`large-order-review` (on order.order-placed): A hand-written reactor decides…", without a final period. */
 function reactionDoc(reaction: ReactionModel, home: string): string {
-  const on = reaction.on.domain === home ? `${reaction.on.aggregate}.${reaction.on.event}` : `${reaction.on.domain}.${reaction.on.aggregate}.${reaction.on.event}`;
+  const on =
+    reaction.on.domain === home ? `${reaction.on.aggregate}.${reaction.on.event}` : `${reaction.on.domain}.${reaction.on.aggregate}.${reaction.on.event}`;
   const description = reaction.description?.trim().replace(/\.$/, "");
   const text = `\`${reaction.name}\` (on ${on})${description === undefined || description === "" ? "" : `: ${description}`}`;
   return text.replace(/\*\//g, "*\\/");
@@ -200,7 +223,8 @@ function effectDoc(model: Model, home: DomainModel, reaction: ReactionModel, dat
       if (effect.domain !== home.name) parts.push(`domain: ${JSON.stringify(effect.domain)}`);
       parts.push(`aggregate: ${JSON.stringify(effect.aggregate)}`, `action: ${JSON.stringify(effect.action)}`);
       if (effect.target.kind === "stream") parts.push(entryDoc("streamId", use(valueExpression(effect.target.id, scope, { type: UUID, optional: false }))));
-      if (effect.target.kind === "key") parts.push(entryDoc("key", use(valueExpression(effect.target.value, scope, { type: { kind: "unknown" }, optional: false }))));
+      if (effect.target.kind === "key")
+        parts.push(entryDoc("key", use(valueExpression(effect.target.value, scope, { type: { kind: "unknown" }, optional: false }))));
       const payloadType = `${alias(effect.domain, effect.aggregate)}.${identifiers.payloadMap(effect.aggregate)}[${JSON.stringify(effect.action)}]`;
       const payload: Doc[] = [];
       for (const { field, value } of effect.payload) {

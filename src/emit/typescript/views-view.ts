@@ -87,7 +87,11 @@ export interface SourceView {
 
 /** One entry of a view's `sources`. */
 function sourceDoc(source: SourceView): Doc {
-  const parameters = [`${source.eventParam}: EventRecord<${source.eventTypeName}>`, `${source.stateParam}: ${source.stateType}`, ...(source.usesBefore ? [`before?: ${source.stateType}`] : [])];
+  const parameters = [
+    `${source.eventParam}: EventRecord<${source.eventTypeName}>`,
+    `${source.stateParam}: ${source.stateType}`,
+    ...(source.usesBefore ? [`before?: ${source.stateType}`] : []),
+  ];
   const block: Doc = ["{", indent([hardline, join(hardline, source.body)]), hardline, "}"];
   return objectDoc([
     `streamType: ${JSON.stringify(source.streamType)}`,
@@ -143,10 +147,20 @@ export function viewsView(model: Model, domain: DomainModel, header: string, pro
     };
   });
   const handwritten = domain.views.filter((v) => v.handler);
-  const namedTypes = [...namedTypesIn(handwritten.flatMap((v) => [...v.fields, ...v.key.map((k) => ({ name: k.name, type: k.type, optional: false, hasDefault: false, pii: false }))]))].sort();
+  const namedTypes = [
+    ...namedTypesIn(
+      handwritten.flatMap((v) => [...v.fields, ...v.key.map((k) => ({ name: k.name, type: k.type, optional: false, hasDefault: false, pii: false }))]),
+    ),
+  ].sort();
   const usesProjectors = handwritten.length > 0 && projectorsImport !== undefined;
   const usesBucket = domain.views.some((v) => v.key.some((k) => k.bucket !== undefined));
-  const runtime = ["defineView", ...(usesProjectors ? ["projectedChanges"] : []), ...(usesBucket ? ["timeBucket"] : []), "type EventRecord", "type ViewDefinition"];
+  const runtime = [
+    "defineView",
+    ...(usesProjectors ? ["projectedChanges"] : []),
+    ...(usesBucket ? ["timeBucket"] : []),
+    "type EventRecord",
+    "type ViewDefinition",
+  ];
   return {
     header,
     runtimeImport: importDoc(runtime, "@fluvius/runtime"),
@@ -241,7 +255,6 @@ function expression(value: ViewValue, scope: Scope, slot: ValueType): string {
   }
 }
 
-
 /** How a source event is written `source` in a projector's input: as the spec lists it. */
 function sourceLabel(domain: DomainModel, source: ViewSourceModel): string {
   const { on } = source;
@@ -308,6 +321,12 @@ function handwrittenSource(domain: DomainModel, view: ViewModel, source: ViewSou
     eventTypeName: `${alias}.${identifiers.event(source.on.event)}`,
     stateType: `${alias}.${identifiers.state(source.on.aggregate)}`,
     // `before` is given: the source reads it (usesBefore).
-    body: [["return ", callDoc("projectedChanges", [keyFields, callDoc(`projectors.${identifiers.projector(view.name)}`, [objectDoc(input)], objectDoc(input, true))]), ";"]],
+    body: [
+      [
+        "return ",
+        callDoc("projectedChanges", [keyFields, callDoc(`projectors.${identifiers.projector(view.name)}`, [objectDoc(input)], objectDoc(input, true))]),
+        ";",
+      ],
+    ],
   };
 }

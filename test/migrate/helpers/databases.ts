@@ -27,7 +27,9 @@ const USER_SCHEMAS = "n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_
  */
 export async function catalogOf(sql: Sql): Promise<Record<string, unknown[]>> {
   return {
-    schemas: await sql.query(`SELECT n.nspname AS schema, obj_description(n.oid, 'pg_namespace') AS comment FROM pg_namespace n WHERE ${USER_SCHEMAS} ORDER BY 1`),
+    schemas: await sql.query(
+      `SELECT n.nspname AS schema, obj_description(n.oid, 'pg_namespace') AS comment FROM pg_namespace n WHERE ${USER_SCHEMAS} ORDER BY 1`,
+    ),
     relations: await sql.query(
       `SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE ${USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'i', 'S', 'v', 'm') ORDER BY 1, 2`,

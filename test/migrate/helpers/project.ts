@@ -34,7 +34,10 @@ export function setSpecs(host: MemoryHost, specs: Record<string, string>): void 
 /** Runs the front end on the project; fails the test when the specs are not valid. */
 export async function compiled(host: MemoryHost) {
   const result = await compile({ host });
-  expect(result.diagnostics.filter((d) => d.severity === "error"), "the test's specs must be valid").toEqual([]);
+  expect(
+    result.diagnostics.filter((d) => d.severity === "error"),
+    "the test's specs must be valid",
+  ).toEqual([]);
   if (!result.config || !result.domains) throw new Error("unreachable");
   return { config: result.config, domains: result.domains, model: lower(result.domains) };
 }

@@ -62,7 +62,12 @@ async function tableOf(host: MemoryHost, domain: string, aggregate: string): Pro
 
 /** `domain: shop` with aggregate `item` (and more YAML after it). */
 function shop(state: string, more = ""): Record<string, string> {
-  return { "shop.yaml": `domain: shop\ntypes:\n  Money: { type: decimal, scale: 2 }\naggregates:\n  item:\n    state:\n${state.split("\n").map((l) => `      ${l}`).join("\n")}\n${more}` };
+  return {
+    "shop.yaml": `domain: shop\ntypes:\n  Money: { type: decimal, scale: 2 }\naggregates:\n  item:\n    state:\n${state
+      .split("\n")
+      .map((l) => `      ${l}`)
+      .join("\n")}\n${more}`,
+  };
 }
 const RULES = `policies:\n  roles: { r: {} }\n  rules:\n    - { role: r, allow: ["*"] }\n`;
 const OTHER = "  other:\n    state: { x: string }\n";
@@ -81,10 +86,18 @@ const CHANGES: [string, Record<string, string>, Record<string, string>][] = [
     shop("a: string\nb: string\nt: string\ns: { enum: [a, b] }\np: { type: decimal, scale: 4 }\no: string?\nq: number"),
     shop("a: string\nt: integer\ns: { enum: [b, c] }\np: Money\no: { type: string, default: x }\nq: integer"),
   ],
-  ["rename with CHECK and index", shop("kind: { enum: [a, b] }\nowner: { ref: item }", RULES), shop("sort: { enum: [a, b], renamedFrom: kind }\nholder: { ref: item, renamedFrom: owner }", RULES)],
+  [
+    "rename with CHECK and index",
+    shop("kind: { enum: [a, b] }\nowner: { ref: item }", RULES),
+    shop("sort: { enum: [a, b], renamedFrom: kind }\nholder: { ref: item, renamedFrom: owner }", RULES),
+  ],
   ["drop a table and a domain", { ...shop("a: string", OTHER), ...MORE }, shop("a: string")],
   ["add a table and a domain", shop("a: string"), { ...shop("a: string", OTHER), ...MORE }],
-  ["unique constraints added and dropped", shop("a: string\nb: string\nc: { type: string, unique: true }"), shop("a: { type: string, unique: true }\nb: string\nc: string", "    unique: [[a, b]]\n")],
+  [
+    "unique constraints added and dropped",
+    shop("a: string\nb: string\nc: { type: string, unique: true }"),
+    shop("a: { type: string, unique: true }\nb: string\nc: string", "    unique: [[a, b]]\n"),
+  ],
 ];
 
 const ORDER_STATE = {
@@ -163,7 +176,10 @@ export function migrationSuite(backend: Backend): void {
         let upgradedCatalog;
         try {
           await up(upgraded.target, host);
-          if (label === "swap") await upgraded.target.db.exec(`INSERT INTO shop.item (_tenant, _id, _version, _created, _updated, a, b) VALUES ('t', gen_random_uuid(), 1, now(), now(), 'x', 5)`);
+          if (label === "swap")
+            await upgraded.target.db.exec(
+              `INSERT INTO shop.item (_tenant, _id, _version, _created, _updated, a, b) VALUES ('t', gen_random_uuid(), 1, now(), now(), 'x', 5)`,
+            );
           setSpecs(host, after);
           await mustMigrate(host, "change", true);
           await up(upgraded.target, host);
@@ -295,7 +311,9 @@ export function migrationSuite(backend: Backend): void {
         );
         expect(await db.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'shop' AND indexname = 'item__tenant_sku_key'")).toEqual([]);
 
-        await db.exec("UPDATE shop.item SET sku = 'A2' WHERE _id = '22222222-2222-4222-8222-222222222222'; UPDATE shop.item SET sku = 'O2' WHERE _id = '66666666-6666-4666-8666-666666666666';");
+        await db.exec(
+          "UPDATE shop.item SET sku = 'A2' WHERE _id = '22222222-2222-4222-8222-222222222222'; UPDATE shop.item SET sku = 'O2' WHERE _id = '66666666-6666-4666-8666-666666666666';",
+        );
         expect((await up(target, host)).applied.map((f) => f.name)).toEqual(["0002_unique_sku.sql"]);
         await expect(db.exec(row("t1", "77777777-7777-4777-8777-777777777777", "A"))).rejects.toThrow(/item__tenant_sku_key/);
       } finally {
@@ -339,4 +357,3 @@ aggregates:
     });
   });
 }
-

@@ -128,9 +128,9 @@ export function commandTests(ctx: SuiteContext): void {
     const actor = { id: me, tenant, roles: ["customer"] };
     const mine = await service.execute({ action: "open-account", payload: { customerId: me, accountType: "checking" }, actor });
     expect(mine.version).toBe(1);
-    await expect(
-      service.execute({ action: "open-account", payload: { customerId: randomUUID(), accountType: "checking" }, actor }),
-    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(service.execute({ action: "open-account", payload: { customerId: randomUUID(), accountType: "checking" }, actor })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     expect((await footprint(ctx.backend.db, tenant)).streams).toBe(1);
   });
 
@@ -153,14 +153,18 @@ export function commandTests(ctx: SuiteContext): void {
   it("answers a caller's stale expected version with 412 and does not retry", async () => {
     const tenant = freshTenant();
     let calls = 0;
-    const counting = { ...account, actions: { ...account.actions, deposit: { ...account.actions.deposit, handle: (c: Parameters<typeof handlers.deposit>[0]) => (calls++, handlers.deposit(c)) } } };
+    const counting = {
+      ...account,
+      actions: {
+        ...account.actions,
+        deposit: { ...account.actions.deposit, handle: (c: Parameters<typeof handlers.deposit>[0]) => (calls++, handlers.deposit(c)) },
+      },
+    };
     const service = accounts(ctx.backend.store, counting);
     const id = await openAccount(service, tenant);
     const ok = await service.execute({ action: "deposit", streamId: id, expectedVersion: 1, payload: { amount: "1.00" }, actor: teller(tenant) });
     expect(ok.version).toBe(2);
-    const error = await rejection(
-      service.execute({ action: "deposit", streamId: id, expectedVersion: 1, payload: { amount: "1.00" }, actor: teller(tenant) }),
-    );
+    const error = await rejection(service.execute({ action: "deposit", streamId: id, expectedVersion: 1, payload: { amount: "1.00" }, actor: teller(tenant) }));
     expect(error).toBeInstanceOf(VersionConflictError);
     expect(error).toMatchObject({ status: 412, callerExpected: true, actual: 2 });
     expect(calls).toBe(1);
@@ -170,7 +174,13 @@ export function commandTests(ctx: SuiteContext): void {
     for (const cacheSize of [undefined, 0]) {
       const tenant = freshTenant();
       let calls = 0;
-      const counting = { ...account, actions: { ...account.actions, deposit: { ...account.actions.deposit, handle: (c: Parameters<typeof handlers.deposit>[0]) => (calls++, handlers.deposit(c)) } } };
+      const counting = {
+        ...account,
+        actions: {
+          ...account.actions,
+          deposit: { ...account.actions.deposit, handle: (c: Parameters<typeof handlers.deposit>[0]) => (calls++, handlers.deposit(c)) },
+        },
+      };
       // One service per writer, as separate processes would have: they only meet in the database.
       const n = 12;
       const services = Array.from({ length: n }, () => accounts(ctx.backend.store, counting, cacheSize));
@@ -188,12 +198,20 @@ export function commandTests(ctx: SuiteContext): void {
   it("queues concurrent commands on one stream within a process: each handler runs once, no conflict", async () => {
     const tenant = freshTenant();
     let calls = 0;
-    const counting = { ...account, actions: { ...account.actions, deposit: { ...account.actions.deposit, handle: (c: Parameters<typeof handlers.deposit>[0]) => (calls++, handlers.deposit(c)) } } };
+    const counting = {
+      ...account,
+      actions: {
+        ...account.actions,
+        deposit: { ...account.actions.deposit, handle: (c: Parameters<typeof handlers.deposit>[0]) => (calls++, handlers.deposit(c)) },
+      },
+    };
     const service = accounts(ctx.backend.store, counting);
     const [id, other] = [await openAccount(service, tenant), await openAccount(service, tenant)];
     const n = 16;
     const results = await Promise.all(
-      Array.from({ length: n }, (_, i) => service.execute({ action: "deposit", streamId: i % 4 === 0 ? other : id, payload: { amount: "1.00" }, actor: teller(tenant) })),
+      Array.from({ length: n }, (_, i) =>
+        service.execute({ action: "deposit", streamId: i % 4 === 0 ? other : id, payload: { amount: "1.00" }, actor: teller(tenant) }),
+      ),
     );
     expect(calls).toBe(n);
     // In call order on each stream.
@@ -222,7 +240,9 @@ export function commandTests(ctx: SuiteContext): void {
     expect([deposited.version, deposited.state.balance]).toEqual([5, "52.00"]);
     // A caller's expected version is checked against the stream, not the cache.
     await there.execute({ action: "deposit", streamId: id, payload: { amount: "1.00" }, actor: teller(tenant) });
-    await expect(here.execute({ action: "deposit", streamId: id, expectedVersion: 5, payload: { amount: "1.00" }, actor: teller(tenant) })).rejects.toMatchObject({
+    await expect(
+      here.execute({ action: "deposit", streamId: id, expectedVersion: 5, payload: { amount: "1.00" }, actor: teller(tenant) }),
+    ).rejects.toMatchObject({
       status: 412,
       actual: 6,
     });
@@ -268,7 +288,9 @@ export function commandTests(ctx: SuiteContext): void {
     const service = accounts(ctx.backend.store);
     const id = await openAccount(service, tenant);
     const before = await footprint(ctx.backend.db, tenant);
-    await expect(accounts(ctx.backend.store, badRow).execute({ action: "deposit", streamId: id, payload: { amount: "1.50" }, actor: teller(tenant) })).rejects.toThrow();
+    await expect(
+      accounts(ctx.backend.store, badRow).execute({ action: "deposit", streamId: id, payload: { amount: "1.50" }, actor: teller(tenant) }),
+    ).rejects.toThrow();
     expect(await footprint(ctx.backend.db, tenant)).toEqual(before);
     expect((await service.get(teller(tenant), id))._version).toBe(1);
   });
@@ -290,7 +312,14 @@ export function commandTests(ctx: SuiteContext): void {
     const { events: history, total } = await service.history(auditor(tenant), id);
     expect(total).toBe(2);
     expect(history.map((e) => e.event.type)).toEqual(["account-opened", "deposit-made"]);
-    expect(history[1]).toMatchObject({ version: 2, actorId: "teller-1", commandId: "cmd-42", correlationId: "corr-9", causationId: "cause-3", metadata: { channel: "branch" } });
+    expect(history[1]).toMatchObject({
+      version: 2,
+      actorId: "teller-1",
+      commandId: "cmd-42",
+      correlationId: "corr-9",
+      causationId: "cause-3",
+      metadata: { channel: "branch" },
+    });
     expect(history[1]!.recordedAt >= history[0]!.recordedAt).toBe(true);
     expect((await service.history(auditor(tenant), id, { afterVersion: 1, limit: 5 })).events.map((e) => e.version)).toEqual([2]);
     expect(await service.history(auditor(tenant), id, { afterVersion: 2 })).toEqual({ events: [], total: 2 });

@@ -81,7 +81,11 @@ export function isolationTests(ctx: SuiteContext): void {
     for (const tenant of ["", "*", undefined as unknown as string]) {
       await expect(service.get({ id: "u", tenant, roles: ["teller"] }, randomUUID())).rejects.toBeInstanceOf(InvalidArgumentError);
       await expect(
-        service.execute({ action: "open-account", payload: { customerId: randomUUID(), accountType: "checking" }, actor: { id: "u", tenant, roles: ["teller"] } }),
+        service.execute({
+          action: "open-account",
+          payload: { customerId: randomUUID(), accountType: "checking" },
+          actor: { id: "u", tenant, roles: ["teller"] },
+        }),
       ).rejects.toBeInstanceOf(InvalidArgumentError);
     }
   });

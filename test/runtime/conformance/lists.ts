@@ -64,7 +64,9 @@ export function listTests(ctx: SuiteContext): void {
     const described = createAggregateService(ctx.backend.store, account, { policy: bankingPolicy, fields });
     const id = await openAccount(described, tenant);
     const page = await described.list(teller(tenant), { query: { accountType: "checking" } });
-    expect(page.rows.map((r) => Object.keys(r).sort())).toEqual([["_created", "_creator", "_id", "_updated", "_updater", "_version", "accountType", "balance"]]);
+    expect(page.rows.map((r) => Object.keys(r).sort())).toEqual([
+      ["_created", "_creator", "_id", "_updated", "_updater", "_version", "accountType", "balance"],
+    ]);
     expect(page.rows[0]?._id).toBe(id);
     await expect(described.list(teller(tenant), { query: { accountType: "gold" } })).rejects.toThrow("'accountType.eq' needs one of checking, savings.");
     expect(await accounts(ctx.backend.store).list(teller(tenant), { query: { accountType: "gold" } })).toMatchObject({ total: 0, rows: [] });

@@ -114,10 +114,10 @@ export function reactionTests(ctx: SuiteContext): void {
     await drainReactions(ctx.backend.store, options);
     expect(await shop.order(tenant, forgotten)).toMatchObject({ status: "cancelled", cancelReason: "not-confirmed" });
     expect(await shop.order(tenant, confirmed)).toMatchObject({ status: "confirmed", _version: 2 });
-    const rows = await ctx.backend.db.query<{ status: string }>(
-      "SELECT status FROM fluvius.timers WHERE tenant = $1 AND reaction = $2 ORDER BY status",
-      [tenant, `${domain.name}.expire-unconfirmed`],
-    );
+    const rows = await ctx.backend.db.query<{ status: string }>("SELECT status FROM fluvius.timers WHERE tenant = $1 AND reaction = $2 ORDER BY status", [
+      tenant,
+      `${domain.name}.expire-unconfirmed`,
+    ]);
     expect(rows.map((r) => r.status)).toEqual(["cancelled", "cancelled", "fired"]);
     await drainReactions(ctx.backend.store, options);
     expect(await shop.order(tenant, forgotten)).toMatchObject({ _version: 2 });
@@ -228,7 +228,10 @@ export function reactionTests(ctx: SuiteContext): void {
     const shop = shopOf(ctx.backend.store, domain);
     const stockId = await shop.receive(tenant, 1000);
     const options = { domains: [domain], pollIntervalMs: 5, leaseMs: 2000, ...fast };
-    const replicas = [startReactionWorkers(ctx.backend.store, { ...options, holder: "replica-a" }), startReactionWorkers(ctx.backend.store, { ...options, holder: "replica-b" })];
+    const replicas = [
+      startReactionWorkers(ctx.backend.store, { ...options, holder: "replica-a" }),
+      startReactionWorkers(ctx.backend.store, { ...options, holder: "replica-b" }),
+    ];
     try {
       for (let i = 0; i < 20; i++) await shop.place(tenant, [{ stockId, quantity: 1 }]);
       for (let i = 0; i < 500 && (await shop.stock(tenant, stockId)).reserved < 20; i++) await new Promise((r) => setTimeout(r, 20));

@@ -38,10 +38,10 @@ export function snapshotTests(ctx: SuiteContext): void {
     const id = await openAccount(v1, tenant);
     await deposits(v1, tenant, id, ["1.00", "1.00", "1.00"]);
     // Tamper with the stored snapshot: reads under the same hash must show it (the snapshot is used) …
-    await ctx.backend.db.query(
-      `UPDATE fluvius.snapshots SET state = jsonb_set(state, '{balance}', '"500.00"') WHERE tenant = $1 AND stream_id = $2::uuid`,
-      [tenant, id],
-    );
+    await ctx.backend.db.query(`UPDATE fluvius.snapshots SET state = jsonb_set(state, '{balance}', '"500.00"') WHERE tenant = $1 AND stream_id = $2::uuid`, [
+      tenant,
+      id,
+    ]);
     expect((await v1.get(teller(tenant), id)).balance).toBe("501.00");
     // … while new evolve code (another hash) ignores it and folds every event with the new code.
     const doubling = {
@@ -74,10 +74,10 @@ export function snapshotTests(ctx: SuiteContext): void {
     const v1 = accounts(ctx.backend.store, { ...account, snapshotEvery: 3, evolveSteps: [once] });
     const id = await openAccount(v1, tenant);
     await deposits(v1, tenant, id, ["1.00", "1.00", "1.00"]);
-    await ctx.backend.db.query(
-      `UPDATE fluvius.snapshots SET state = jsonb_set(state, '{balance}', '"500.00"') WHERE tenant = $1 AND stream_id = $2::uuid`,
-      [tenant, id],
-    );
+    await ctx.backend.db.query(`UPDATE fluvius.snapshots SET state = jsonb_set(state, '{balance}', '"500.00"') WHERE tenant = $1 AND stream_id = $2::uuid`, [
+      tenant,
+      id,
+    ]);
     expect((await v1.get(teller(tenant), id)).balance).toBe("501.00");
     const v2 = accounts(ctx.backend.store, { ...account, snapshotEvery: 3, evolveSteps: [edited] });
     expect(snapshotKey({ ...account, evolveSteps: [edited] })).not.toBe(snapshotKey({ ...account, evolveSteps: [once] }));

@@ -1,13 +1,6 @@
 import { beforeAll, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import {
-  createAggregateService,
-  unrestrictedPolicy,
-  type Actor,
-  type AnyAggregateDefinition,
-  naturalKeyId,
-  type FluviusError,
-} from "@fluvius/runtime";
+import { createAggregateService, unrestrictedPolicy, type Actor, type AnyAggregateDefinition, naturalKeyId, type FluviusError } from "@fluvius/runtime";
 
 import { dispatch, type AnyService } from "@fluvius/runtime/internal/runtime/reactions/dispatch";
 import type { EventRecord } from "@fluvius/runtime/internal/runtime/store/types";
@@ -61,19 +54,28 @@ export function uniqueTests(ctx: SuiteContext): void {
     const tenant = freshTenant();
     const first = await register(tenant, "a@example.com", "TAX-1");
     const error = await rejection<FluviusError>(register(tenant, "b@example.com", "TAX-1"));
-    expect(error).toMatchObject({ code: "unique-violation", details: { fields: ["country", "taxId"], values: { country: "NL", taxId: "TAX-1" }, existingId: first.streamId } });
-    await expect(customers.execute({ action: "register", payload: { email: "c@example.com", country: "BE", taxId: "TAX-1" }, actor: clerk(tenant) })).resolves.toBeDefined();
+    expect(error).toMatchObject({
+      code: "unique-violation",
+      details: { fields: ["country", "taxId"], values: { country: "NL", taxId: "TAX-1" }, existingId: first.streamId },
+    });
+    await expect(
+      customers.execute({ action: "register", payload: { email: "c@example.com", country: "BE", taxId: "TAX-1" }, actor: clerk(tenant) }),
+    ).resolves.toBeDefined();
   });
 
   it("checks a change of a unique value too, and frees the old value", async () => {
     const tenant = freshTenant();
     const ann = await register(tenant, "ann@example.com");
     const bob = await register(tenant, "bob@example.com");
-    const error = await rejection<FluviusError>(customers.execute({ action: "change-email", streamId: bob.streamId, payload: { email: "ann@example.com" }, actor: clerk(tenant) }));
+    const error = await rejection<FluviusError>(
+      customers.execute({ action: "change-email", streamId: bob.streamId, payload: { email: "ann@example.com" }, actor: clerk(tenant) }),
+    );
     expect(error).toMatchObject({ code: "unique-violation", details: { existingId: ann.streamId } });
     expect(await customers.get(clerk(tenant), bob.streamId)).toMatchObject({ email: "bob@example.com" });
     await customers.execute({ action: "change-email", streamId: ann.streamId, payload: { email: "anna@example.com" }, actor: clerk(tenant) });
-    await expect(customers.execute({ action: "change-email", streamId: bob.streamId, payload: { email: "ann@example.com" }, actor: clerk(tenant) })).resolves.toMatchObject({ version: 2 });
+    await expect(
+      customers.execute({ action: "change-email", streamId: bob.streamId, payload: { email: "ann@example.com" }, actor: clerk(tenant) }),
+    ).resolves.toMatchObject({ version: 2 });
   });
 
   it("lets exactly one of 32 concurrent commands take a unique value; the other 31 get 409 unique-violation naming it", async () => {
@@ -95,10 +97,14 @@ export function uniqueTests(ctx: SuiteContext): void {
     const tenant = freshTenant();
     const added = await products.execute({ action: "add", payload: { sku: "SKU-1", name: "Mug", price: "4.50" }, actor: clerk(tenant) });
     expect(added.streamId).toBe(naturalKeyId("catalog", "product", "SKU-1"));
-    const again = await rejection<FluviusError>(products.execute({ action: "add", payload: { sku: "SKU-1", name: "Cup", price: "1.00" }, actor: clerk(tenant) }));
+    const again = await rejection<FluviusError>(
+      products.execute({ action: "add", payload: { sku: "SKU-1", name: "Cup", price: "1.00" }, actor: clerk(tenant) }),
+    );
     expect(again).toMatchObject({ code: "stream-exists", status: 409, details: { streamId: added.streamId } });
     // Another tenant's SKU-1 is its own stream (same id, other tenant).
-    await expect(products.execute({ action: "add", payload: { sku: "SKU-1", name: "Mug", price: "4.50" }, actor: clerk(freshTenant()) })).resolves.toMatchObject({ streamId: added.streamId });
+    await expect(
+      products.execute({ action: "add", payload: { sku: "SKU-1", name: "Mug", price: "4.50" }, actor: clerk(freshTenant()) }),
+    ).resolves.toMatchObject({ streamId: added.streamId });
   });
 
   it("refuses an explicit id that is not the natural key's (400)", async () => {
@@ -124,7 +130,9 @@ export function uniqueTests(ctx: SuiteContext): void {
     const ann = await register(tenant, "ann@example.com");
     const mug = await products.execute({ action: "add", payload: { sku: "MUG", name: "Mug", price: "4.50" }, actor: clerk(tenant) });
     const nobody = randomUUID();
-    const missingCustomer = await rejection<FluviusError>(orders.execute({ action: "place", payload: { customerId: nobody, productIds: [mug.streamId] }, actor: clerk(tenant) }));
+    const missingCustomer = await rejection<FluviusError>(
+      orders.execute({ action: "place", payload: { customerId: nobody, productIds: [mug.streamId] }, actor: clerk(tenant) }),
+    );
     expect(missingCustomer).toMatchObject({ code: "reference-not-found", status: 422, details: { field: "customerId", aggregate: "customer", id: nobody } });
     const missingProduct = await rejection<FluviusError>(
       orders.execute({ action: "place", payload: { customerId: ann.streamId, productIds: [mug.streamId, nobody] }, actor: clerk(tenant) }),
@@ -136,11 +144,15 @@ export function uniqueTests(ctx: SuiteContext): void {
       code: "reference-not-found",
     });
     // A customer id is no product, even in the same tenant.
-    await expect(orders.execute({ action: "place", payload: { customerId: ann.streamId, productIds: [ann.streamId] }, actor: clerk(tenant) })).rejects.toMatchObject({
+    await expect(
+      orders.execute({ action: "place", payload: { customerId: ann.streamId, productIds: [ann.streamId] }, actor: clerk(tenant) }),
+    ).rejects.toMatchObject({
       details: { field: "productIds.0", aggregate: "product" },
     });
     expect(await count("order", tenant)).toBe(0);
-    await expect(orders.execute({ action: "place", payload: { customerId: ann.streamId, productIds: [mug.streamId] }, actor: clerk(tenant) })).resolves.toMatchObject({ version: 1 });
+    await expect(
+      orders.execute({ action: "place", payload: { customerId: ann.streamId, productIds: [mug.streamId] }, actor: clerk(tenant) }),
+    ).resolves.toMatchObject({ version: 1 });
   });
 
   it("lets a reaction create a natural-key stream: the key decides the id, a redelivery applies nothing twice", async () => {
@@ -151,7 +163,10 @@ export function uniqueTests(ctx: SuiteContext): void {
       domain: "catalog",
       name: "stock-new-sku",
       on: { streamType: "catalog.order", eventType: "order-placed" },
-      effect: { kind: "commands" as const, commands: (record: EventRecord) => [{ aggregate: "product", action: "add", payload: record.event.data as Record<string, unknown> }] },
+      effect: {
+        kind: "commands" as const,
+        commands: (record: EventRecord) => [{ aggregate: "product", action: "add", payload: record.event.data as Record<string, unknown> }],
+      },
     };
     const event = (sku: string): EventRecord => ({
       tenant,

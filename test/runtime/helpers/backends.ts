@@ -1,15 +1,8 @@
 import { randomUUID } from "node:crypto";
-import {
-  applySystemSchema,
-  createStore,
-  pgDatabase,
-  type Database,
-  type EventStore,
-} from "@fluvius/runtime";
+import { applySystemSchema, createStore, pgDatabase, type Database, type EventStore } from "@fluvius/runtime";
 import { openPglite, pgliteDatabase } from "@fluvius/runtime/pglite";
 import { createDatabase } from "../../helpers/postgres.js";
 import { accountTableSql } from "../fixtures/banking-account.js";
-
 
 export interface Backend {
   readonly name: "pglite" | "postgres";

@@ -1,11 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  createAggregateService,
-  type Actor,
-  type AggregateService,
-  type EventStore,
-  type Sql,
-} from "@fluvius/runtime";
+import { createAggregateService, type Actor, type AggregateService, type EventStore, type Sql } from "@fluvius/runtime";
 import { account, bankingPolicy, type AccountEvent, type AccountPayloads, type AccountState } from "../fixtures/banking-account.js";
 
 export type AccountService = AggregateService<AccountState, AccountEvent, AccountPayloads>;

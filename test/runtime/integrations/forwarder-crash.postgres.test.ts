@@ -80,12 +80,20 @@ describe("the forwarder killed mid-pass", () => {
     // The dead process saved its checkpoint after each batch of five events read …
     const checkpoint = await backend.store.loadCheckpoint(forwarderSubscription(name));
     const stored = await backend.store.readCommitted({ after: { transactionId: 0n, position: 0n }, limit: 100_000 });
-    const upToCheckpoint = new Set(stored.filter((e) => e.transactionId < checkpoint.transactionId || (e.transactionId === checkpoint.transactionId && e.position <= checkpoint.position)).map((e) => e.eventId));
+    const upToCheckpoint = new Set(
+      stored
+        .filter((e) => e.transactionId < checkpoint.transactionId || (e.transactionId === checkpoint.transactionId && e.position <= checkpoint.position))
+        .map((e) => e.eventId),
+    );
     const checkpointed = expected.filter((id) => upToCheckpoint.has(id)).length;
     expect(checkpointed).toBeGreaterThanOrEqual(1);
     expect(checkpointed).toBeLessThanOrEqual(seen.length);
     // … and the next pass starts after it.
-    const published = await forwardPublicEvents(backend.store, { name, publisher: { publishEvent: async (e) => acks.push(await p.publishEvent(e)) }, publicEvents });
+    const published = await forwardPublicEvents(backend.store, {
+      name,
+      publisher: { publishEvent: async (e) => acks.push(await p.publishEvent(e)) },
+      publicEvents,
+    });
     expect(published).toBe(20 - checkpointed);
     // … so it published again what that process had published after it, and the stream dropped those copies.
     const republished = acks.filter((a) => a.duplicate).length;

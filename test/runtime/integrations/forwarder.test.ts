@@ -120,7 +120,9 @@ describe("forwardPublicEvents", () => {
     const p = await publisher();
     const name = `broker-${nats.prefix()}`;
     await recordShopEvents(backend.store, [freshTenant("c")], 3);
-    const all = (await backend.store.readCommitted({ after: { transactionId: 0n, position: 0n }, limit: 100_000 })).filter((e) => isPublic(e.streamType, e.type));
+    const all = (await backend.store.readCommitted({ after: { transactionId: 0n, position: 0n }, limit: 100_000 })).filter((e) =>
+      isPublic(e.streamType, e.type),
+    );
 
     // Publishes the 4th public event, then dies before the checkpoint takes it in.
     let published = 0;
@@ -151,7 +153,9 @@ describe("forwardPublicEvents", () => {
     await forwardPublicEvents(backend.store, { name: `${name}-stored`, publisher: asStored, publicEvents });
     await forwardPublicEvents(backend.store, { name: `${name}-upcast`, publisher: upcast, publicEvents, upcast: createUpcaster([order, stock]) });
     const shipped = async (stream: string) => {
-      const bodies = (await nats.messages(stream)).map((m) => JSON.parse(text(m.data)) as { event: { type: string; tenant: string; version: number; data: unknown } });
+      const bodies = (await nats.messages(stream)).map(
+        (m) => JSON.parse(text(m.data)) as { event: { type: string; tenant: string; version: number; data: unknown } },
+      );
       return bodies.find((b) => b.event.type === "order-shipped" && b.event.tenant === tenant)?.event;
     };
     expect(await shipped(asStored.stream)).toMatchObject({ version: 1, data: { tracking: "TRK-0" } });

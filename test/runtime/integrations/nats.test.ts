@@ -149,7 +149,9 @@ describe("the NATS publisher", () => {
     const port = await closedPort();
     const server = await startPlainNats(port);
     try {
-      const error = await rejection<IntegrationUnavailableError>(connectNatsPublisher({ url: `nats://127.0.0.1:${port}`, subjectPrefix: "shop", timeoutMs: 2000 }));
+      const error = await rejection<IntegrationUnavailableError>(
+        connectNatsPublisher({ url: `nats://127.0.0.1:${port}`, subjectPrefix: "shop", timeoutMs: 2000 }),
+      );
       expect(error).toBeInstanceOf(IntegrationUnavailableError);
       expect(error.message).toMatch(new RegExp(`^NATS at nats://127\\.0\\.0\\.1:${port} has no usable JetStream \\(start nats-server with -js\\)`));
     } finally {
@@ -185,7 +187,10 @@ describe("subjects and streams", () => {
 
 /** A nats-server without JetStream, for the error a user sees. */
 async function startPlainNats(port: number): Promise<ChildProcess> {
-  const child = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PATH: `${process.env["PATH"] ?? ""}:/usr/sbin` } });
+  const child = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port)], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PATH: `${process.env["PATH"] ?? ""}:/usr/sbin` },
+  });
   await new Promise<void>((resolve, reject) => {
     let output = "";
     const timer = setTimeout(() => reject(new Error(`nats-server did not start:\n${output}`)), 10_000);

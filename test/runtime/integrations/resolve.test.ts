@@ -40,13 +40,21 @@ describe("resolveIntegrations", () => {
     expect(error).toBeInstanceOf(IntegrationConfigError);
     expect(error.problems).toEqual([
       { integration: "bad-url", message: "Integration 'bad-url': the webhook url (from $env.BAD_URL) is not an http: or https: URL." },
-      { integration: "broker", message: "Integration 'broker': subjectPrefix 'shop.*' is not a NATS subject prefix (tokens of letters, digits, _ and -, separated by dots)." },
+      {
+        integration: "broker",
+        message: "Integration 'broker': subjectPrefix 'shop.*' is not a NATS subject prefix (tokens of letters, digits, _ and -, separated by dots).",
+      },
       { integration: "env-broker", variable: "NATS_URL", message: "Integration 'env-broker': environment variable NATS_URL (url: $env.NATS_URL) is not set." },
-      { integration: "shipping-webhook", variable: "SHIP_HOOK_URL", message: "Integration 'shipping-webhook': environment variable SHIP_HOOK_URL (url: $env.SHIP_HOOK_URL) is not set." },
+      {
+        integration: "shipping-webhook",
+        variable: "SHIP_HOOK_URL",
+        message: "Integration 'shipping-webhook': environment variable SHIP_HOOK_URL (url: $env.SHIP_HOOK_URL) is not set.",
+      },
       {
         integration: "shipping-webhook",
         variable: "SHIP_HOOK_SECRET",
-        message: "Integration 'shipping-webhook': the signing secret's environment variable SHIP_HOOK_SECRET (secretEnv) is not set; a signed webhook is never sent unsigned.",
+        message:
+          "Integration 'shipping-webhook': the signing secret's environment variable SHIP_HOOK_SECRET (secretEnv) is not set; a signed webhook is never sent unsigned.",
       },
       { integration: "slow-webhook", message: "Integration 'slow-webhook': timeout 'soon' is not a duration (like 10s or 1m30s)." },
       { integration: "weird", message: "Integration 'weird': url '$env.' names no environment variable (write $env.NAME)." },
@@ -81,7 +89,12 @@ describe("resolveIntegrations", () => {
     await delivers["plain-webhook"]?.(shippedRecord(), context);
     const [signed, plain] = receiver.requests;
     expect(
-      verifyWebhookSignature({ secret: "s3cret", body: signed?.body ?? "", timestamp: String(signed?.headers["x-fluvius-timestamp"]), signature: String(signed?.headers["x-fluvius-signature"]) }),
+      verifyWebhookSignature({
+        secret: "s3cret",
+        body: signed?.body ?? "",
+        timestamp: String(signed?.headers["x-fluvius-timestamp"]),
+        signature: String(signed?.headers["x-fluvius-signature"]),
+      }),
     ).toBe(true);
     expect(plain?.headers["x-fluvius-signature"]).toBeUndefined();
 

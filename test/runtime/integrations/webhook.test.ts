@@ -1,12 +1,6 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  DeliveryFailedError,
-  InvalidArgumentError,
-  createWebhookDelivery,
-  toWireError,
-  verifyWebhookSignature,
-} from "@fluvius/runtime";
+import { DeliveryFailedError, InvalidArgumentError, createWebhookDelivery, toWireError, verifyWebhookSignature } from "@fluvius/runtime";
 import { rejection } from "../helpers/rejection.js";
 import { closedPort, shippedRecord, startReceiver, type Receiver } from "./helpers.js";
 
@@ -67,7 +61,11 @@ describe("a webhook delivery", () => {
     expect(Number(timestamp)).toBeGreaterThanOrEqual(before);
     expect(Number(timestamp)).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
     // The documented scheme, computed independently of the helper.
-    expect(signature).toBe(`sha256=${createHmac("sha256", SECRET).update(`${String(timestamp)}.${request?.body ?? ""}`).digest("hex")}`);
+    expect(signature).toBe(
+      `sha256=${createHmac("sha256", SECRET)
+        .update(`${String(timestamp)}.${request?.body ?? ""}`)
+        .digest("hex")}`,
+    );
     const verify = (overrides: Partial<Parameters<typeof verifyWebhookSignature>[0]>) =>
       verifyWebhookSignature({ secret: SECRET, body: request?.body ?? "", timestamp: String(timestamp), signature: String(signature), ...overrides });
 
@@ -134,7 +132,9 @@ describe("a webhook delivery", () => {
 
   it("throws DeliveryFailedError when nothing listens", async () => {
     const port = await closedPort();
-    const error = await rejection<DeliveryFailedError>(createWebhookDelivery({ url: `http://127.0.0.1:${port}/hook`, timeoutMs: 2000 })(shippedRecord(), context));
+    const error = await rejection<DeliveryFailedError>(
+      createWebhookDelivery({ url: `http://127.0.0.1:${port}/hook`, timeoutMs: 2000 })(shippedRecord(), context),
+    );
     expect(error).toBeInstanceOf(DeliveryFailedError);
     expect(error.failure.kind).toBe("network");
     expect(error.message).toMatch(new RegExp(`^Webhook http://127\\.0\\.0\\.1:${port} could not be reached: .*ECONNREFUSED`));

@@ -42,9 +42,16 @@ describe("typed errors on the wire", () => {
       action: "deposit",
       fields: [{ path: "amount", message: "is required", keyword: "required" }],
     });
-    expect(toWireError(new BusinessRuleError("insufficient-funds", "m", { balance: "1.00" })).body.errdata).toEqual({ rule: "insufficient-funds", balance: "1.00" });
+    expect(toWireError(new BusinessRuleError("insufficient-funds", "m", { balance: "1.00" })).body.errdata).toEqual({
+      rule: "insufficient-funds",
+      balance: "1.00",
+    });
     expect(toWireError(new VersionConflictError("s", 3, 4, true)).body.errdata).toEqual({ streamId: "s", expected: 3, actual: 4 });
-    expect(toWireError(new DeliveryFailedError("https://h", { kind: "timeout", timeoutMs: 10_000 }, "m")).body.errdata).toEqual({ target: "https://h", kind: "timeout", timeoutMs: 10_000 });
+    expect(toWireError(new DeliveryFailedError("https://h", { kind: "timeout", timeoutMs: 10_000 }, "m")).body.errdata).toEqual({
+      target: "https://h",
+      kind: "timeout",
+      timeoutMs: 10_000,
+    });
     const problems = [
       { integration: "hook", variable: "HOOK_URL", message: "Integration 'hook': environment variable HOOK_URL (url: $env.HOOK_URL) is not set." },
       { integration: "broker", message: "Integration 'broker': subjectPrefix 'a b' is not a NATS subject prefix." },

@@ -56,10 +56,10 @@ describe("filtering a field that cannot be filtered", () => {
 
   test("a long list of filterable fields is cut in the message and complete in the details", () => {
     const many = new Map(
-      aggregateQueryFields(
-        { schema: "s", table: "t", columns: [] },
-        [{ name: "blob", kind: "json" as const }, ...Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, kind: "integer" as const }))],
-      ).map((f) => [f.name, f]),
+      aggregateQueryFields({ schema: "s", table: "t", columns: [] }, [
+        { name: "blob", kind: "json" as const },
+        ...Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, kind: "integer" as const })),
+      ]).map((f) => [f.name, f]),
     );
     let error: unknown;
     try {

@@ -56,7 +56,9 @@ function logStore(events: StoredEvent[]): EventStore {
   return {
     readCommitted: async (options: ReadCommittedOptions) =>
       events
-        .filter((e) => e.transactionId > options.after.transactionId || (e.transactionId === options.after.transactionId && e.position > options.after.position))
+        .filter(
+          (e) => e.transactionId > options.after.transactionId || (e.transactionId === options.after.transactionId && e.position > options.after.position),
+        )
         .filter((e) => options.tenant === undefined || e.tenant === options.tenant)
         .slice(0, options.limit),
   } as unknown as EventStore;

@@ -18,7 +18,11 @@ const ann = { email: "ann@example.com", country: "NL", taxId: "T1" };
 describe("given / when / then with lookups", () => {
   it("the handler finds what the test seeds: other streams by id or by key fields, a view's row by key", async () => {
     await given(quote)
-      .when("request", { sku: "MUG-1", quantity: 2 }, { lookups: { aggregates: { product: { [mugId]: mug } }, views: { "sales-by-sku": [{ sku: "MUG-1", units: 7, sales: 2 }] } } })
+      .when(
+        "request",
+        { sku: "MUG-1", quantity: 2 },
+        { lookups: { aggregates: { product: { [mugId]: mug } }, views: { "sales-by-sku": [{ sku: "MUG-1", units: 7, sales: 2 }] } } },
+      )
       .thenEvents([{ type: "quote-made", version: 1, data: { sku: "MUG-1", quantity: 2, unitPrice: "4.50", soldBefore: 7 } }]);
     await given(order)
       .when("place", { customerId, productIds: [mugId] }, { lookups: { aggregates: { product: { [mugId]: mug }, customer: { [customerId]: ann } } } })

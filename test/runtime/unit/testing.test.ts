@@ -11,13 +11,17 @@ describe("given / when / then", () => {
     await given(account, [opened, deposited("10.00")])
       .when("withdraw", { amount: "4.00" })
       .thenEvents([{ type: "withdrawal-made", version: 2, data: { amount: "4.00" } }]);
-    await given(account, [opened, deposited("10.00")]).when("withdraw", { amount: "4.00" }).thenState({ balance: "6.00" });
+    await given(account, [opened, deposited("10.00")])
+      .when("withdraw", { amount: "4.00" })
+      .thenState({ balance: "6.00" });
     await given(account).when("open-account", { customerId, accountType: "savings" }).thenState({ status: "open", accountType: "savings" });
   });
 
   it("reports business rules, `when`, payload and existence failures by code", async () => {
     await given(account, [opened]).when("withdraw", { amount: "0.01" }).thenError("insufficient-funds");
-    await given(account, [opened, { type: "account-closed", version: 1, data: {} }]).when("deposit", { amount: "1.00" }).thenError("precondition-failed");
+    await given(account, [opened, { type: "account-closed", version: 1, data: {} }])
+      .when("deposit", { amount: "1.00" })
+      .thenError("precondition-failed");
     await given(account, [opened]).when("deposit", { amount: "1.001" }).thenError("invalid-payload");
     await given(account).when("deposit", { amount: "1.00" }).thenError("not-found");
     await given(account, [opened]).when("open-account", { customerId, accountType: "checking" }).thenError("stream-exists");
@@ -37,7 +41,11 @@ describe("given / when / then", () => {
   });
 
   it("fails the test with a readable message when the expectation does not hold", async () => {
-    await expect(given(account, [opened]).when("deposit", { amount: "1.00" }).thenEvents([deposited("2.00")])).rejects.toThrow(/Events from deposit/);
+    await expect(
+      given(account, [opened])
+        .when("deposit", { amount: "1.00" })
+        .thenEvents([deposited("2.00")]),
+    ).rejects.toThrow(/Events from deposit/);
     await expect(given(account, [opened]).when("deposit", { amount: "1.00" }).thenError("insufficient-funds")).rejects.toThrow(
       /Expected deposit to fail with insufficient-funds/,
     );

@@ -33,8 +33,14 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   };
   const verify =
     options.jwksUrl !== undefined
-      ? ((jwks) => (token: string) => jwtVerify(token, jwks, verifyOptions))(createRemoteJWKSet(new URL(options.jwksUrl)))
-      : ((secret) => (token: string) => jwtVerify(token, secret, verifyOptions))(new TextEncoder().encode(options.secret));
+      ? (
+          (jwks) => (token: string) =>
+            jwtVerify(token, jwks, verifyOptions)
+        )(createRemoteJWKSet(new URL(options.jwksUrl)))
+      : (
+          (secret) => (token: string) =>
+            jwtVerify(token, secret, verifyOptions)
+        )(new TextEncoder().encode(options.secret));
   const verified = new VerifiedTokens();
   return async (authorization) => {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
@@ -91,7 +97,9 @@ class VerifiedTokens {
 
 function claimAt(claims: JWTPayload, path: string): unknown {
   if (path in claims) return claims[path];
-  return path.split(".").reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), claims);
+  return path
+    .split(".")
+    .reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), claims);
 }
 
 const REACTION_PREFIX = "reaction:";
@@ -102,8 +110,13 @@ export function actorFrom(claims: JWTPayload, options: Pick<AuthOptions, "idClai
   const roles = claimAt(claims, options.rolesClaim);
   if (typeof id !== "string" || id === "") throw new UnauthorizedError(`The token has no '${options.idClaim}' claim (the actor's id).`);
   if (typeof id === "string" && id.length > 200) throw new UnauthorizedError(`The token's '${options.idClaim}' claim is longer than 200 characters.`);
-  if (typeof tenant !== "string" || tenant === "" || tenant === "*" || tenant.length > 200) throw new UnauthorizedError(`The token has no '${options.tenantClaim}' claim (the tenant).`);
-  const roleList = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : typeof roles === "string" ? roles.split(/[\s,]+/).filter(Boolean) : [];
+  if (typeof tenant !== "string" || tenant === "" || tenant === "*" || tenant.length > 200)
+    throw new UnauthorizedError(`The token has no '${options.tenantClaim}' claim (the tenant).`);
+  const roleList = Array.isArray(roles)
+    ? roles.filter((r): r is string => typeof r === "string")
+    : typeof roles === "string"
+      ? roles.split(/[\s,]+/).filter(Boolean)
+      : [];
   // Reactions' commands run as `reaction:<domain>.<name>` (id and role): no token may pass for one.
   if (id.startsWith(REACTION_PREFIX) || roleList.some((r) => r.startsWith(REACTION_PREFIX))) {
     throw new UnauthorizedError(`The token names an actor or role starting with '${REACTION_PREFIX}', which is reserved for reactions.`);

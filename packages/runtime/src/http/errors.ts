@@ -29,7 +29,7 @@ export class InvalidHeaderError extends FluviusError {
  */
 export function wireErrorOf(error: unknown): WireError | undefined {
   if (error instanceof FluviusError) return toWireError(error);
-  const e = error as Partial<FluviusError> & { rule?: unknown } | null;
+  const e = error as (Partial<FluviusError> & { rule?: unknown }) | null;
   if (e && typeof e === "object" && typeof e.code === "string" && typeof e.status === "number" && typeof e.message === "string") {
     const errcode = typeof e.rule === "string" ? e.rule : e.code;
     const details = typeof e.details === "object" && e.details !== null ? e.details : {};
@@ -68,7 +68,10 @@ export function serverErrorReply(error: unknown, wire: WireError | undefined, re
     errdata: { ...wire?.body.errdata, errorId },
   };
   // The cause (a driver's error behind "unavailable") is what an operator needs to read.
-  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message || (error.cause as NodeJS.ErrnoException).code || error.cause.name})` : "";
+  const cause =
+    error instanceof Error && error.cause instanceof Error
+      ? ` (${error.cause.message || (error.cause as NodeJS.ErrnoException).code || error.cause.name})`
+      : "";
   const message = `${error instanceof Error ? error.message : String(error)}${cause}`;
   const line = `fluvius: ${errcode.replaceAll("-", " ")} ${errorId} on ${request}: ${message}`;
   const headers: Record<string, string> = status === 503 ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
@@ -93,7 +96,10 @@ export function databaseValueError(error: unknown): WireError | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string" || !/^22[0-9A-Z]{3}$/.test(code)) return undefined;
   const message = error instanceof Error ? error.message : "a value the database cannot read";
-  return { status: 400, body: { errcode: "invalid-value", errmesg: `A value in the request cannot be stored or compared: ${message}.`, errdata: { sqlstate: code } } };
+  return {
+    status: 400,
+    body: { errcode: "invalid-value", errmesg: `A value in the request cannot be stored or compared: ${message}.`, errdata: { sqlstate: code } },
+  };
 }
 
 /** A command authenticated by the session cookie without its `X-CSRF-Token` (403). */

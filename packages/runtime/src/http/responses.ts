@@ -54,11 +54,27 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
       { errcode: "invalid-header", description: "A header the API cannot read, e.g. an If-Match that is not a version.", errdata: object({ header: string }) },
       { errcode: "invalid-json", description: "The body is not valid JSON.", errdata: empty },
       { errcode: "invalid-argument", description: "An id that is not a UUID, or another malformed argument.", errdata: empty },
-      { errcode: "invalid-value", description: "A value the database cannot read or hold (the safety net under the checks above).", errdata: object({ sqlstate: string }) },
+      {
+        errcode: "invalid-value",
+        description: "A value the database cannot read or hold (the safety net under the checks above).",
+        errdata: object({ sqlstate: string }),
+      },
       { errcode: "bad-request", description: "Any other request the server refuses to read, e.g. a malformed percent-encoding.", errdata: empty },
-      { errcode: "unknown-channel", description: "Live updates: a channel that names no aggregate, item or view (or none given).", errdata: object({ channel: string }, [], true) },
-      { errcode: "invalid-position", description: "Live updates: a resume position (`since`, `Last-Event-ID`) the server never sent.", errdata: object({ since: string }, [], true) },
-      { errcode: "too-many-channels", description: "Live updates: more channels than one client may hold.", errdata: object({ max: { type: "integer" } }, [], true) },
+      {
+        errcode: "unknown-channel",
+        description: "Live updates: a channel that names no aggregate, item or view (or none given).",
+        errdata: object({ channel: string }, [], true),
+      },
+      {
+        errcode: "invalid-position",
+        description: "Live updates: a resume position (`since`, `Last-Event-ID`) the server never sent.",
+        errdata: object({ since: string }, [], true),
+      },
+      {
+        errcode: "too-many-channels",
+        description: "Live updates: more channels than one client may hold.",
+        errdata: object({ max: { type: "integer" } }, [], true),
+      },
     ],
   },
   {
@@ -96,8 +112,15 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
         description: "A `when` of the action rejects the current state.",
         errdata: object({ action: string, message: string, field: string, expected: { type: "array" }, actual: {} }, ["action", "message"]),
       },
-      { description: "A business rule of the handler; `errcode` is the rule's name (e.g. insufficient-funds).", errdata: object({ rule: string }, ["rule"], true) },
-      { errcode: "stream-exists", description: "A creating action on an id that already has a stream (with a natural key: a second create with the same value).", errdata: object({ streamId: string }) },
+      {
+        description: "A business rule of the handler; `errcode` is the rule's name (e.g. insufficient-funds).",
+        errdata: object({ rule: string }, ["rule"], true),
+      },
+      {
+        errcode: "stream-exists",
+        description: "A creating action on an id that already has a stream (with a natural key: a second create with the same value).",
+        errdata: object({ streamId: string }),
+      },
       {
         errcode: "unique-violation",
         description: "The command would give a unique field (or field set) a value another stream of the tenant holds; `existingId` is that stream.",
@@ -147,7 +170,7 @@ export const ERROR_STATUSES: readonly ErrorStatusDoc[] = [
     errors: [
       {
         errcode: "invalid-payload",
-        description: "The payload does not fit the action's schema; `fields` lists each problem by dotted path (\"\" for the payload itself).",
+        description: 'The payload does not fit the action\'s schema; `fields` lists each problem by dotted path ("" for the payload itself).',
         errdata: object({ action: string, fields: { type: "array", items: object({ path: string, message: string, keyword: string }) } }),
       },
       { errcode: "idempotency-key-reused", description: "The Idempotency-Key was first used with another request.", errdata: object({ commandId: string }) },

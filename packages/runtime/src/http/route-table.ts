@@ -63,12 +63,14 @@ export function apiRoutes(shape: ApiShape, basePath: string): ApiRoute[] {
         routes.push({ kind: "command", method: "POST", path, domain, aggregate, action, creates });
         routes.push({ kind: "action-meta", method: "GET", path: `${basePath}/_meta/${domain}:${action}/`, domain, action, dotted: false });
         // The dotted spelling a Fluvius client looks names up with; a resource of the same name takes it.
-        if (!resources.has(action)) routes.push({ kind: "action-meta", method: "GET", path: `${basePath}/_meta/${domain}.${action}/`, domain, action, dotted: true });
+        if (!resources.has(action))
+          routes.push({ kind: "action-meta", method: "GET", path: `${basePath}/_meta/${domain}.${action}/`, domain, action, dotted: true });
       }
       const base = `${basePath}/${domain}.${aggregate}`;
       routes.push({ kind: "list", method: "GET", path: `${base}/`, domain, aggregate });
       routes.push({ kind: "item", method: "GET", path: `${base}/{id}`, domain, aggregate });
-      if (a.lookupFields.length > 0) routes.push({ kind: "get-by", method: "GET", path: `${base}/by/{field}/{value}`, domain, aggregate, fields: a.lookupFields });
+      if (a.lookupFields.length > 0)
+        routes.push({ kind: "get-by", method: "GET", path: `${base}/by/{field}/{value}`, domain, aggregate, fields: a.lookupFields });
       routes.push({ kind: "history", method: "GET", path: `${base}/{id}/_events`, domain, aggregate });
       routes.push({ kind: "resource-meta", method: "GET", path: `${basePath}/_meta/${domain}.${aggregate}/`, domain, aggregate });
     }

@@ -92,7 +92,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
             : [400, "bad-request", "The request is not valid HTTP."];
       const body = JSON.stringify({ errcode, errmesg, errdata: {} });
       const reason = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" }[status];
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     },
   });
   const context: RequestContext = {

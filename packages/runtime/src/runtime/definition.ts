@@ -72,7 +72,9 @@ export type PreconditionResult = null | string | PreconditionFailure;
 export type HandlerResult<E> = E | readonly E[];
 
 /** A hand-written command handler: decides the events from the state and the payload (may be async). */
-export type CommandHandler<S, P, E, L extends LookupShapes = AnyLookupShapes> = (context: CommandContext<S, P, L>) => HandlerResult<E> | Promise<HandlerResult<E>>;
+export type CommandHandler<S, P, E, L extends LookupShapes = AnyLookupShapes> = (
+  context: CommandContext<S, P, L>,
+) => HandlerResult<E> | Promise<HandlerResult<E>>;
 
 export interface ActionDefinition<S, P, E extends EventShape> {
   /** Starts a new stream: no prior state, the stream must not exist. */
@@ -105,10 +107,22 @@ export interface NaturalKey {
 
 /** Column kinds of read-model tables and their SQL types (docs/runtime.md). */
 export type ColumnKind =
-  | "string" | "text" | "email" | "url" | "enum"
-  | "decimal" | "integer" | "number" | "boolean"
-  | "uuid" | "ref" | "date" | "datetime"
-  | "object" | "array" | "json";
+  | "string"
+  | "text"
+  | "email"
+  | "url"
+  | "enum"
+  | "decimal"
+  | "integer"
+  | "number"
+  | "boolean"
+  | "uuid"
+  | "ref"
+  | "date"
+  | "datetime"
+  | "object"
+  | "array"
+  | "json";
 
 export interface ReadModelColumn {
   /** State field (camelCase). */

@@ -59,7 +59,16 @@ export type {
 } from "./definition.js";
 
 export { fieldIn, allOf } from "./preconditions.js";
-export { defineDomain, streamDefinitionsOf, viewsOf, type DomainDefinition, type AggregateMeta, type FieldMeta, type ActionMeta, type StreamDefinition } from "./domain.js";
+export {
+  defineDomain,
+  streamDefinitionsOf,
+  viewsOf,
+  type DomainDefinition,
+  type AggregateMeta,
+  type FieldMeta,
+  type ActionMeta,
+  type StreamDefinition,
+} from "./domain.js";
 
 // Views: read models fed by events (docs/views.md)
 export { defineView, projectedChanges, timeBucket, type ProjectedChange } from "./views/definition.js";

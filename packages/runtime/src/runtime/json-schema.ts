@@ -63,7 +63,12 @@ function instance(): Ajv2020 {
       schemaType: "object",
       metaSchema: {
         type: "object",
-        properties: { scale: { type: "integer", minimum: 0 }, precision: { type: "integer", minimum: 1 }, minimum: { type: "string" }, maximum: { type: "string" } },
+        properties: {
+          scale: { type: "integer", minimum: 0 },
+          precision: { type: "integer", minimum: 1 },
+          minimum: { type: "string" },
+          maximum: { type: "string" },
+        },
         additionalProperties: false,
       },
       validate: checkDecimal,

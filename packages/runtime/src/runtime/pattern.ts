@@ -12,8 +12,7 @@ import { RE2JS } from "re2js";
  * OpenAPI that clients of the API check payloads with.
  */
 export type PatternCheck =
-  | { readonly ok: true; readonly pattern: LinearPattern }
-  | { readonly ok: false; readonly problem: "invalid" | "unsupported"; readonly detail: string };
+  { readonly ok: true; readonly pattern: LinearPattern } | { readonly ok: false; readonly problem: "invalid" | "unsupported"; readonly detail: string };
 
 export interface LinearPattern {
   /** Whether the pattern matches somewhere in `text` (a search, as in JSON Schema). */
@@ -79,7 +78,12 @@ function scan(source: string): string | { feature: string } {
     } else if (ch === "[") {
       inClass = true;
     } else if (ch === "(" && source[i + 1] === "?") {
-      const kind = source.startsWith("(?=", i) || source.startsWith("(?!", i) ? "a lookahead" : source.startsWith("(?<=", i) || source.startsWith("(?<!", i) ? "a lookbehind" : undefined;
+      const kind =
+        source.startsWith("(?=", i) || source.startsWith("(?!", i)
+          ? "a lookahead"
+          : source.startsWith("(?<=", i) || source.startsWith("(?<!", i)
+            ? "a lookbehind"
+            : undefined;
       if (kind !== undefined) return { feature: `${kind} \`${source.slice(i, i + (kind === "a lookahead" ? 3 : 4))}\`` };
     }
     out += ch;

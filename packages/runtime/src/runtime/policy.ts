@@ -30,9 +30,7 @@ export interface FieldCondition {
  * matching any of the conjunctions (one per matching rule, actor attributes already resolved).
  */
 export type AccessFilter =
-  | { readonly kind: "all" }
-  | { readonly kind: "none" }
-  | { readonly kind: "where"; readonly anyOf: readonly (readonly FieldCondition[])[] };
+  { readonly kind: "all" } | { readonly kind: "none" } | { readonly kind: "where"; readonly anyOf: readonly (readonly FieldCondition[])[] };
 
 /** What a `where` may compare besides the state: the stream's id and the actor of its first event. */
 export interface StreamFacts {

@@ -23,7 +23,15 @@ export interface StreamFacts {
 }
 
 export function itemOf<S>(state: S, streamId: string, facts: StreamFacts): Item<S> {
-  return { ...state, _id: streamId, _version: facts.version, _created: facts.created, _updated: facts.updated, _creator: facts.creator, _updater: facts.updater };
+  return {
+    ...state,
+    _id: streamId,
+    _version: facts.version,
+    _created: facts.created,
+    _updated: facts.updated,
+    _creator: facts.creator,
+    _updater: facts.updater,
+  };
 }
 
 /** The state columns of the aggregate's row (column name → value; absent fields become NULL). */

@@ -54,7 +54,13 @@ SELECT ${cols.map((c) => `r.${c}`).join(", ")} FROM jsonb_populate_recordset(NUL
 ON CONFLICT ("_tenant", "_id") DO UPDATE SET ${updates.join(", ")} WHERE cur."_version" < EXCLUDED."_version"`;
 }
 
-async function replayOne(sql: Sql, definition: AnyAggregateDefinition, rm: ReadModelDefinition, tenant: string | undefined, batchSize: number): Promise<ReplayReport> {
+async function replayOne(
+  sql: Sql,
+  definition: AnyAggregateDefinition,
+  rm: ReadModelDefinition,
+  tenant: string | undefined,
+  batchSize: number,
+): Promise<ReplayReport> {
   const streamType = streamTypeOf(definition);
   const table = tableOf(rm);
   // Commands on this aggregate wait (their write upserts this table) until the rebuilt rows

@@ -21,7 +21,11 @@ export function snapshotKey(definition: AnyAggregateDefinition): string {
     ...(definition.evolveSteps ?? []),
     ...Object.entries(definition.events as Readonly<Record<string, EventDefinition>>)
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .flatMap(([, event]) => Object.entries(event.upcasters ?? {}).sort(([a], [b]) => Number(a) - Number(b)).map(([, upcaster]) => upcaster)),
+      .flatMap(([, event]) =>
+        Object.entries(event.upcasters ?? {})
+          .sort(([a], [b]) => Number(a) - Number(b))
+          .map(([, upcaster]) => upcaster),
+      ),
   ];
   for (const fn of functions) hash.update(`\0${typeof fn === "function" ? fn.toString() : ""}`);
   const key = `${definition.specHash}.${hash.digest("hex").slice(0, 16)}`;

@@ -72,24 +72,34 @@ function readMigrations(folder: string): Migration[] {
   if (kind !== "folder") {
     throw new TestStoreError(
       `openTestStore: ${kind === "missing" ? "there is no migrations folder" : "the migrations path is not a folder"} at ${folder}. ` +
-        "Pass the project's migrations folder (`output.migrations` of fluvius.yaml, default `migrations`), e.g. `openTestStore({ migrations: \"migrations\" })`, " +
+        'Pass the project\'s migrations folder (`output.migrations` of fluvius.yaml, default `migrations`), e.g. `openTestStore({ migrations: "migrations" })`, ' +
         "and create the first migration with `fluvius migrate new init` if the project has none yet.",
       folder,
     );
   }
   const migrations: Migration[] = [];
-  for (const name of readdirSync(folder).filter((n) => n.endsWith(".sql")).sort()) {
+  for (const name of readdirSync(folder)
+    .filter((n) => n.endsWith(".sql"))
+    .sort()) {
     const match = MIGRATION_FILE.exec(name);
-    if (!match) throw new TestStoreError(`openTestStore: ${name} in ${folder} is not named like a migration (\`0002_add_tags.sql\`); \`fluvius migrate up\` refuses it too.`, folder);
+    if (!match)
+      throw new TestStoreError(
+        `openTestStore: ${name} in ${folder} is not named like a migration (\`0002_add_tags.sql\`); \`fluvius migrate up\` refuses it too.`,
+        folder,
+      );
     migrations.push({ id: Number(match[1]), name, sql: readFileSync(resolve(folder, name), "utf8") });
   }
   migrations.sort((a, b) => a.id - b.id);
   for (const [i, m] of migrations.entries()) {
     const before = migrations[i - 1];
-    if (before !== undefined && before.id === m.id) throw new TestStoreError(`openTestStore: ${before.name} and ${m.name} in ${folder} have the same number.`, folder);
+    if (before !== undefined && before.id === m.id)
+      throw new TestStoreError(`openTestStore: ${before.name} and ${m.name} in ${folder} have the same number.`, folder);
   }
   if (migrations.length === 0) {
-    throw new TestStoreError(`openTestStore: the migrations folder ${folder} has no migration yet; create the first with \`fluvius migrate new init\`.`, folder);
+    throw new TestStoreError(
+      `openTestStore: the migrations folder ${folder} has no migration yet; create the first with \`fluvius migrate new init\`.`,
+      folder,
+    );
   }
   return migrations;
 }

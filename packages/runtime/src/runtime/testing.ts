@@ -42,7 +42,10 @@ export interface Given<S, E extends EventShape, A extends object> {
   when<K extends keyof A & string>(action: K, payload: A[K], options?: WhenOptions): Then<S, E>;
 }
 
-export function given<S, E extends EventShape, A extends object>(definition: AggregateDefinition<S, E, A>, history: readonly EventShape[] = []): Given<S, E, A> {
+export function given<S, E extends EventShape, A extends object>(
+  definition: AggregateDefinition<S, E, A>,
+  history: readonly EventShape[] = [],
+): Given<S, E, A> {
   return {
     when(name, payload, options = {}) {
       const actor = options.actor ?? testActor;
@@ -56,16 +59,25 @@ export function given<S, E extends EventShape, A extends object>(definition: Agg
           if (!action.creates && history.length === 0) throw new NotFoundError(testStreamId);
           let state = definition.initialState();
           history.forEach((e, i) => {
-            state = applyLoaded(definition, state, { version: i + 1, type: e.type, schemaVersion: e.version, data: e.data, recordedAt: testTime, actorId: actor.id });
+            state = applyLoaded(definition, state, {
+              version: i + 1,
+              type: e.type,
+              schemaVersion: e.version,
+              data: e.data,
+              recordedAt: testTime,
+              actorId: actor.id,
+            });
           });
           // given() records the history under the test's actor: it created the stream.
-          if (!action.creates && options.policy && !options.policy.can(actor, action.permission, state as object, { _id: testStreamId, _creator: actor.id })) throw new ForbiddenError(action.permission);
+          if (!action.creates && options.policy && !options.policy.can(actor, action.permission, state as object, { _id: testStreamId, _creator: actor.id }))
+            throw new ForbiddenError(action.permission);
           checkWhen(name, action, state);
           const { get, find } = memoryLookups(options.lookups ?? {}, now);
           const ctx = { get, find, state, payload: canonical, actor, tenant: actor.tenant, streamId: testStreamId, version: history.length, now };
           const events = await runHandler(definition, name, action, ctx);
           const next = applyNew(definition, state, events, { recordedAt: now, actorId: actor.id, fromVersion: history.length });
-          if (action.creates && options.policy && !options.policy.can(actor, action.permission, next as object, { _id: testStreamId, _creator: actor.id })) throw new ForbiddenError(action.permission);
+          if (action.creates && options.policy && !options.policy.can(actor, action.permission, next as object, { _id: testStreamId, _creator: actor.id }))
+            throw new ForbiddenError(action.permission);
           return { ok: true, events, state: next };
         } catch (error) {
           return { ok: false, error };

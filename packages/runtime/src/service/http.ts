@@ -85,7 +85,9 @@ async function sessionOf(config: ServiceConfig, env: NodeJS.ProcessEnv): Promise
   if (oidc === undefined) return { cookieName };
   const secret = oidc.clientSecretEnv === undefined ? undefined : env[oidc.clientSecretEnv];
   if (oidc.clientSecretEnv !== undefined && (secret === undefined || secret === "")) {
-    throw new ServiceStartError(`auth.oidc.clientSecretEnv names ${oidc.clientSecretEnv}, which is not set: set it to the client secret of '${oidc.clientId}'.`);
+    throw new ServiceStartError(
+      `auth.oidc.clientSecretEnv names ${oidc.clientSecretEnv}, which is not set: set it to the client secret of '${oidc.clientId}'.`,
+    );
   }
   try {
     const login = await discoverOidc({ ...oidc, ...(secret === undefined ? {} : { clientSecret: secret }) }, config.auth);

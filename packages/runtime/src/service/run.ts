@@ -63,14 +63,24 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   };
   try {
     const installed = await installedSystemSchemaVersion(store.database);
-    if (installed === 0) throw new ServiceStartError("the database has no fluvius tables: apply the migrations first (`fluvius migrate up --database-url …`, a release step).");
+    if (installed === 0)
+      throw new ServiceStartError("the database has no fluvius tables: apply the migrations first (`fluvius migrate up --database-url …`, a release step).");
     if (installed < systemSchemaVersion) {
-      throw new ServiceStartError(`the database's system tables are v${installed}, this runtime needs v${systemSchemaVersion}: create and apply the upgrade migration (\`fluvius migrate new upgrade-fluvius\`, \`fluvius migrate up\`).`);
+      throw new ServiceStartError(
+        `the database's system tables are v${installed}, this runtime needs v${systemSchemaVersion}: create and apply the upgrade migration (\`fluvius migrate new upgrade-fluvius\`, \`fluvius migrate up\`).`,
+      );
     }
     const project = options.project ?? readPackageIdentity(process.cwd());
     const banner: string[] = [];
     if (options.workers ?? true) {
-      const workers = await startServiceWorkers({ config, store, domains: options.domains, projectName: project.name, log: options.err ?? ((line) => process.stderr.write(`${line}\n`)), env });
+      const workers = await startServiceWorkers({
+        config,
+        store,
+        domains: options.domains,
+        projectName: project.name,
+        log: options.err ?? ((line) => process.stderr.write(`${line}\n`)),
+        env,
+      });
       if (workers.problem !== undefined) throw new ServiceStartError(workers.problem);
       closers.push(() => workers.stop());
       banner.push(workers.summary);

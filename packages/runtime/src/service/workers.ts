@@ -38,7 +38,8 @@ export async function startServiceWorkers(options: {
   const reactions = reactionsOf(options.domains);
   const projected = asyncViewsOf(options.domains);
   const brokers = Object.values(options.config.integrations).filter((i) => i.nats !== undefined).length;
-  if (reactions.length === 0 && projected.length === 0 && brokers === 0) return { ...none, summary: "workers: none (no reactions, no asynchronous views, no broker to forward public events to)" };
+  if (reactions.length === 0 && projected.length === 0 && brokers === 0)
+    return { ...none, summary: "workers: none (no reactions, no asynchronous views, no broker to forward public events to)" };
   const installed = await installedSystemSchemaVersion(options.store.database);
   if (installed < systemSchemaVersion) {
     return {
@@ -61,7 +62,10 @@ export async function startServiceWorkers(options: {
       await integrations.close();
       // `fluvius validate` refuses this; generated code older than fluvius.yaml can still say it.
       throw new IntegrationConfigError([
-        { integration: external.integration, message: `External event ${external.domain}.${external.name} is read from '${external.integration}', which is not a nats integration of fluvius.yaml; run \`fluvius generate\` after fixing the spec.` },
+        {
+          integration: external.integration,
+          message: `External event ${external.domain}.${external.name} is read from '${external.integration}', which is not a nats integration of fluvius.yaml; run \`fluvius generate\` after fixing the spec.`,
+        },
       ]);
     }
     inbound.push(
@@ -70,7 +74,8 @@ export async function startServiceWorkers(options: {
         connection: broker.publisher.connection,
         consumerName: inboundConsumerName(subjectPrefixOf(options.projectName), external),
         onWaiting: (message) => options.log(`fluvius: ${message}`),
-        onParked: (p) => options.log(`fluvius: ${p.worker} parked a message on ${p.subject} (${p.id}): ${p.error.message} — once fixed: fluvius reactions retry ${p.id}`),
+        onParked: (p) =>
+          options.log(`fluvius: ${p.worker} parked a message on ${p.subject} (${p.id}): ${p.error.message} — once fixed: fluvius reactions retry ${p.id}`),
       }),
     );
   }
@@ -80,8 +85,12 @@ export async function startServiceWorkers(options: {
     workers: [...forwarders, ...inbound],
     onParked: (p) => {
       const message = p.error instanceof Error ? p.error.message : String(p.error);
-      const who = p.reaction.startsWith("view:") ? `view ${p.reaction.slice("view:".length)} parked event` : `reaction ${p.reaction} parked its delivery ${p.id} (event`;
-      options.log(`fluvius: ${who} ${p.eventId}${p.reaction.startsWith("view:") ? ` (${p.id})` : ")"}: ${message} — once fixed: fluvius reactions retry ${p.id}`);
+      const who = p.reaction.startsWith("view:")
+        ? `view ${p.reaction.slice("view:".length)} parked event`
+        : `reaction ${p.reaction} parked its delivery ${p.id} (event`;
+      options.log(
+        `fluvius: ${who} ${p.eventId}${p.reaction.startsWith("view:") ? ` (${p.id})` : ")"}: ${message} — once fixed: fluvius reactions retry ${p.id}`,
+      );
     },
     onError: (error, worker) => {
       const message = error instanceof Error ? error.message : String(error);

@@ -81,7 +81,6 @@ export function createLiveHub(store: EventStore, sources: ReadonlyMap<string, Li
   };
 }
 
-
 export function positionOf(session: LiveSession): string | undefined {
   return session.position === undefined ? undefined : formatPosition(session.position);
 }

@@ -14,13 +14,18 @@ export interface LiveRequest {
  */
 export function liveRequestOf(request: FastifyRequest): LiveRequest {
   const query = request.query as { channels?: string; since?: string };
-  const channels = (query.channels ?? "").split(",").map((c) => c.trim()).filter((c) => c !== "");
+  const channels = (query.channels ?? "")
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
   const header = request.headers["last-event-id"];
   const given = typeof header === "string" && header !== "" ? header : query.since;
   if (given === undefined || given === "") return { channels, since: undefined };
   const since = parsePosition(given);
   if (since === undefined) {
-    throw new LiveRequestError("invalid-position", "The resume position must be one the server sent (`<tx>-<position>`, e.g. 7391-12).", { since: given.slice(0, 100) });
+    throw new LiveRequestError("invalid-position", "The resume position must be one the server sent (`<tx>-<position>`, e.g. 7391-12).", {
+      since: given.slice(0, 100),
+    });
   }
   return { channels, since };
 }

@@ -22,7 +22,8 @@ export function sseHandler(hub: LiveHub, context: RequestContext): RouteHandlerM
   return async (request, reply) => {
     const { actor } = await context.authenticate(request);
     const { channels, since } = liveRequestOf(request);
-    if (channels.length === 0) throw new LiveRequestError("unknown-channel", "Name the channels to follow: `?channels=<domain>.<resource>,<domain>.<aggregate>/<id>`.");
+    if (channels.length === 0)
+      throw new LiveRequestError("unknown-channel", "Name the channels to follow: `?channels=<domain>.<resource>,<domain>.<aggregate>/<id>`.");
     const raw = reply.raw;
     let ended = false;
     let timer: NodeJS.Timeout | undefined;
@@ -70,6 +71,9 @@ export function sseHandler(hub: LiveHub, context: RequestContext): RouteHandlerM
     await session.start(since);
     // With its id, a client dropped before its first change still resumes from here.
     const position = positionOf(session);
-    if (!ended) raw.write(`event: ready\n${position === undefined ? "" : `id: ${position}\n`}data: ${JSON.stringify({ position: position ?? null, channels: session.channelNames })}\n\n`);
+    if (!ended)
+      raw.write(
+        `event: ready\n${position === undefined ? "" : `id: ${position}\n`}data: ${JSON.stringify({ position: position ?? null, channels: session.channelNames })}\n\n`,
+      );
   };
 }

@@ -53,7 +53,10 @@ export function webSocketRoute(hub: LiveHub, context: RequestContext): WebSocket
     handler: async (request, reply) => {
       const entry = pending.get(request);
       if (entry) hub.release(entry.session);
-      return reply.status(426).header("upgrade", "websocket").send({ errcode: "upgrade-required", errmesg: "This route speaks WebSocket; for server-sent events use …/_live/sse.", errdata: {} });
+      return reply
+        .status(426)
+        .header("upgrade", "websocket")
+        .send({ errcode: "upgrade-required", errmesg: "This route speaks WebSocket; for server-sent events use …/_live/sse.", errdata: {} });
     },
     wsHandler: (socket, request) => {
       const entry = pending.get(request);
@@ -122,11 +125,18 @@ function clientMessageOf(text: string | undefined): { type: "subscribe" | "unsub
     value = undefined;
   }
   const message = value as { type?: unknown; channel?: unknown } | undefined;
-  if (typeof message !== "object" || message === null || (message.type !== "subscribe" && message.type !== "unsubscribe") || typeof message.channel !== "string") {
+  if (
+    typeof message !== "object" ||
+    message === null ||
+    (message.type !== "subscribe" && message.type !== "unsubscribe") ||
+    typeof message.channel !== "string"
+  ) {
     const publishing = typeof message === "object" && message !== null && message.type === "publish";
     throw new LiveRequestError(
       "invalid-live-message",
-      publishing ? "Publishing is not offered: change data with commands." : 'Send JSON text `{"type": "subscribe" | "unsubscribe", "channel": "<domain>.<resource>"}`.',
+      publishing
+        ? "Publishing is not offered: change data with commands."
+        : 'Send JSON text `{"type": "subscribe" | "unsubscribe", "channel": "<domain>.<resource>"}`.',
     );
   }
   return { type: message.type, channel: message.channel };

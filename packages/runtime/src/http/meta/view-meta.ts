@@ -6,7 +6,11 @@ import { dtypeOf, filterDtypeOf, filterInputOf, type InputConfig, OPERATOR_LABEL
 
 /** `/_meta/{domain}.{view}/`: a view in the shape of a resource's metadata; its key parts identify a row. */
 export function viewMeta(domain: DomainDefinition, view: ViewDefinition) {
-  const label = (name: string) => name.replace(/^_/, "").replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
+  const label = (name: string) =>
+    name
+      .replace(/^_/, "")
+      .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+      .replace(/^./, (c) => c.toUpperCase());
   const fieldOf = (c: ViewColumn) => ({ name: c.field, label: label(c.field), kind: c.kind, optional: true, ...(c.values ? { values: c.values } : {}) });
   const fields = [
     ...view.table.key.map((c) => ({ ...fieldOf(c), optional: false })),
@@ -19,7 +23,12 @@ export function viewMeta(domain: DomainDefinition, view: ViewDefinition) {
   for (const field of fields) {
     const query = queries.get(field.name);
     for (const operator of query ? OPERATORS[query.kind] : []) {
-      filters[`${field.name}.${operator}`] = { field: field.name, label: OPERATOR_LABELS[operator] ?? operator, dtype: filterDtypeOf(field.kind, operator), input: filterInputOf(field, operator) };
+      filters[`${field.name}.${operator}`] = {
+        field: field.name,
+        label: OPERATOR_LABELS[operator] ?? operator,
+        dtype: filterDtypeOf(field.kind, operator),
+        input: filterInputOf(field, operator),
+      };
     }
   }
   return {

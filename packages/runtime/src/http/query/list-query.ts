@@ -40,14 +40,20 @@ export function listRequestOf(parameters: ListParameters): ListRequest {
 
 function names(parameter: "include" | "exclude", value: string | undefined): Partial<Record<"include" | "exclude", string[]>> {
   if (value === undefined) return {};
-  return { [parameter]: value.split(",").map((name) => name.trim()).filter((name) => name !== "") };
+  return {
+    [parameter]: value
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== ""),
+  };
 }
 
 /** A query-string integer within bounds, else a 400 naming the parameter. */
 export function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined || value === "") return fallback;
   const n = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidQueryError(`\`${name}\` must be an integer from ${min} to ${max}.`, { parameter: name, [name]: value });
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidQueryError(`\`${name}\` must be an integer from ${min} to ${max}.`, { parameter: name, [name]: value });
   return n;
 }
 

@@ -36,7 +36,10 @@ export function registerDomainDocs(app: FastifyInstance, page: DomainDocsPage): 
     let script: Promise<Buffer> | undefined;
     app.get(MERMAID_SCRIPT_PATH, async (_request, reply) => {
       script ??= readFile(bundle);
-      return reply.type("text/javascript; charset=utf-8").header("cache-control", "public, max-age=3600").send(await script);
+      return reply
+        .type("text/javascript; charset=utf-8")
+        .header("cache-control", "public, max-age=3600")
+        .send(await script);
     });
   }
 }

@@ -27,11 +27,19 @@ export function metaHandlers(
   const documents = domains.map((domain) => {
     const own = resources.filter((r) => r.domain === domain);
     const commands = Object.fromEntries(own.flatMap((r) => Object.keys(r.meta.definition.actions).map((action) => [action, commandMeta(r, action)] as const)));
-    const aggregates = Object.fromEntries([...own.map((r) => [r.name, resourceMeta(r)] as const), ...(domain.views ?? []).map((v) => [v.name, viewMeta(domain, v)] as const)]);
+    const aggregates = Object.fromEntries([
+      ...own.map((r) => [r.name, resourceMeta(r)] as const),
+      ...(domain.views ?? []).map((v) => [v.name, viewMeta(domain, v)] as const),
+    ]);
     const meta = { id: domain.name, name: domain.name, description: domain.description ?? "", revision: domain.revision, commands };
     return { domain, commands, aggregates, meta };
   });
-  const application = applicationMeta({ name: context.name, version: context.version, build: context.build, metadata: documents.map((d) => [d.domain.name, d.commands, d.aggregates]) });
+  const application = applicationMeta({
+    name: context.name,
+    version: context.version,
+    build: context.build,
+    metadata: documents.map((d) => [d.domain.name, d.commands, d.aggregates]),
+  });
   const documentOf = (domain: string) => {
     const found = documents.find((d) => d.domain.name === domain);
     if (!found) throw new Error(`No domain ${domain} for a route of the table.`);

@@ -38,13 +38,17 @@ export function queryHandlers(resources: readonly Resource[], context: RequestCo
         if (version !== undefined && at !== undefined) throw new InvalidQueryError("Give `version` or `at`, not both.", { parameter: "at" });
         if (version !== undefined) {
           const n = /^\d{1,10}$/.test(version) ? Number(version) : NaN;
-          if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new InvalidQueryError("`version` must be a positive integer.", { parameter: "version", version });
+          if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1)
+            throw new InvalidQueryError("`version` must be a positive integer.", { parameter: "version", version });
           return wireItem(resource, await resource.service.getAt(actor, id, { version: n }));
         }
         if (at !== undefined) {
           const instant = parseInstant(at);
           if (instant === undefined) {
-            throw new InvalidQueryError("`at` must be an ISO 8601 date-time with a time zone (years 0001-9999), e.g. 2024-01-31T12:00:00Z.", { parameter: "at", at });
+            throw new InvalidQueryError("`at` must be an ISO 8601 date-time with a time zone (years 0001-9999), e.g. 2024-01-31T12:00:00Z.", {
+              parameter: "at",
+              at,
+            });
           }
           return wireItem(resource, await resource.service.getAt(actor, id, { at: instant }));
         }

@@ -34,7 +34,10 @@ export function viewHandlers(domains: readonly DomainDefinition[], context: Requ
       return async (request) => {
         const { actor } = await context.authenticate(request);
         const params = request.params as Readonly<Record<string, string>>;
-        return reader.get(actor, route.key.map((part) => params[part] ?? ""));
+        return reader.get(
+          actor,
+          route.key.map((part) => params[part] ?? ""),
+        );
       };
     },
   };

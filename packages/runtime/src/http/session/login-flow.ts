@@ -77,7 +77,9 @@ export class LoginFlow {
     if (idToken === undefined) throw new IdentityProviderError("The identity provider sent no ID token.");
     // Browsers drop a larger cookie without a word, which would loop the user through the login.
     if (this.cookieName.length + idToken.length > MAX_COOKIE_BYTES) {
-      throw new IdTokenTooLargeError(`The ID token is ${idToken.length} bytes, too large for a browser's cookie (4 KiB): let the provider put fewer claims into it.`);
+      throw new IdTokenTooLargeError(
+        `The ID token is ${idToken.length} bytes, too large for a browser's cookie (4 KiB): let the provider put fewer claims into it.`,
+      );
     }
     // The token must make an actor (a tenant claim and all) before it becomes a session.
     const { claims } = await this.login.verify(`Bearer ${idToken}`);

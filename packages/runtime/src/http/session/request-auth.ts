@@ -23,7 +23,9 @@ export function requestAuthenticator(bearer: Authenticator, session: SessionOpti
       return await verifyCookie(`Bearer ${token}`);
     } catch (error) {
       if (!(error instanceof UnauthorizedError)) throw error;
-      throw new UnauthorizedError(`The session cookie has ended or is not valid. ${error.message}${session.login === undefined ? "" : " Sign in again at …/auth/login."}`);
+      throw new UnauthorizedError(
+        `The session cookie has ended or is not valid. ${error.message}${session.login === undefined ? "" : " Sign in again at …/auth/login."}`,
+      );
     }
   };
 }

@@ -8,10 +8,7 @@ import { validatorFor } from "../json-schema.js";
  * helpers so that `given/when/then` tests exercise exactly what production runs.
  */
 
-export function actionOf<S, E extends EventShape, A extends object>(
-  definition: AggregateDefinition<S, E, A>,
-  name: string,
-): ActionDefinition<S, unknown, E> {
+export function actionOf<S, E extends EventShape, A extends object>(definition: AggregateDefinition<S, E, A>, name: string): ActionDefinition<S, unknown, E> {
   const actions = definition.actions as Readonly<Record<string, ActionDefinition<S, unknown, E> | undefined>>;
   const action = Object.hasOwn(actions, name) ? actions[name] : undefined;
   if (action === undefined) throw new UnknownActionError(name);

@@ -202,11 +202,14 @@ export function createAggregateService<S, E extends EventShape, A extends object
             },
             viewSources,
           );
-    if (action.creates && !policy.can(actor, action.permission, next as object, { _id: streamId, _creator: actor.id })) throw new ForbiddenError(action.permission);
+    if (action.creates && !policy.can(actor, action.permission, next as object, { _id: streamId, _creator: actor.id }))
+      throw new ForbiddenError(action.permission);
     const misfit = (definition.readModel && nonUuidColumn(definition.readModel, next)) || nonUuidViewValue(viewWrites);
     if (misfit) {
       if (misfit.value === actor.id) throw new ActorIdNotUuidError(misfit.field, actor.id);
-      throw new InvalidEventError(`The events of '${command.action}' leave ${JSON.stringify(misfit.value)} in '${misfit.field}', a uuid field; check its handler and evolve code.`);
+      throw new InvalidEventError(
+        `The events of '${command.action}' leave ${JSON.stringify(misfit.value)} in '${misfit.field}', a uuid field; check its handler and evolve code.`,
+      );
     }
     const newVersion = base.version + events.length;
     const every = definition.snapshotEvery;
@@ -352,7 +355,8 @@ export function createAggregateService<S, E extends EventShape, A extends object
         snapshotVersion: base.snapshotVersion,
       });
     }
-    if (!action.creates && !policy.can(actor, action.permission, base.state as object, { _id: streamId, _creator: base.creator })) throw new ForbiddenError(action.permission);
+    if (!action.creates && !policy.can(actor, action.permission, base.state as object, { _id: streamId, _creator: base.creator }))
+      throw new ForbiddenError(action.permission);
     if (command.expectedVersion !== undefined && command.expectedVersion !== loaded.version) {
       throw new VersionConflictError(streamId, command.expectedVersion, loaded.version, true);
     }

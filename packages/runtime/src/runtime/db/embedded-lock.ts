@@ -16,8 +16,7 @@ export interface LockHolder {
 }
 
 export type LockResult =
-  | { readonly ok: true; readonly lockPath: string; release(): void }
-  | { readonly ok: false; readonly lockPath: string; readonly holder?: LockHolder };
+  { readonly ok: true; readonly lockPath: string; release(): void } | { readonly ok: false; readonly lockPath: string; readonly holder?: LockHolder };
 
 export function lockPathOf(dataDir: string): string {
   return `${dataDir.replace(/[\\/]+$/, "")}.lock`;

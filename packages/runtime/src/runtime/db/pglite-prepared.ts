@@ -22,7 +22,12 @@ function decorate(error: unknown, text: string, params: readonly unknown[]): unk
 }
 
 function isResultTypeChange(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "0A000" && String((error as { message?: unknown }).message).includes("cached plan must not change result type");
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { code?: unknown }).code === "0A000" &&
+    String((error as { message?: unknown }).message).includes("cached plan must not change result type")
+  );
 }
 
 /**

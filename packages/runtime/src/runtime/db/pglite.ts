@@ -15,7 +15,9 @@ export function pgliteDatabase(db: PGlite): Database {
   const inTransaction = new AsyncLocalStorage<true>();
   const locked = <T>(task: () => Promise<T>): Promise<T> => {
     if (inTransaction.getStore()) {
-      return Promise.reject(new Error("Inside store.transaction(), use the scope it passes you: PGlite has one connection and this call would wait for itself."));
+      return Promise.reject(
+        new Error("Inside store.transaction(), use the scope it passes you: PGlite has one connection and this call would wait for itself."),
+      );
     }
     return lock.run(task);
   };

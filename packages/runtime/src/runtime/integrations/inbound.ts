@@ -99,7 +99,8 @@ export function createInboundWorker(store: EventStore, options: InboundOptions):
     };
     const existing = await jsm.consumers.info(stream, options.consumerName).catch(() => undefined);
     if (!existing) await jsm.consumers.add(stream, config);
-    else if (existing.config.filter_subject !== external.subject) await jsm.consumers.update(stream, options.consumerName, { filter_subject: external.subject });
+    else if (existing.config.filter_subject !== external.subject)
+      await jsm.consumers.update(stream, options.consumerName, { filter_subject: external.subject });
     consumer = await jetstream(connection).consumers.get(stream, options.consumerName);
     return consumer;
   }
@@ -109,9 +110,18 @@ export function createInboundWorker(store: EventStore, options: InboundOptions):
     const incoming = readMessage(message);
     const issues = validate(incoming.data);
     if (issues.length > 0) {
-      throw new UnrecordableMessage("invalid-external-event", `The data do not fit external event '${external.name}': ${issues.map((i) => `${i.path === "" ? "(data)" : i.path} ${i.message}`).join("; ")}.`, { issues });
+      throw new UnrecordableMessage(
+        "invalid-external-event",
+        `The data do not fit external event '${external.name}': ${issues.map((i) => `${i.path === "" ? "(data)" : i.path} ${i.message}`).join("; ")}.`,
+        { issues },
+      );
     }
-    const event = { type: external.name, schemaVersion: 1, data: incoming.data, eventId: uuidV5(`inbox-event\n${external.domain}.${external.name}\n${message.key}`) };
+    const event = {
+      type: external.name,
+      schemaVersion: 1,
+      data: incoming.data,
+      eventId: uuidV5(`inbox-event\n${external.domain}.${external.name}\n${message.key}`),
+    };
     try {
       await store.forTenant(incoming.tenant).append(
         streamType,

@@ -115,7 +115,8 @@ function parseServers(url: string): Servers {
  */
 export async function connectNatsPublisher(options: NatsPublisherOptions): Promise<NatsPublisher> {
   const { subjectPrefix } = options;
-  if (!PREFIX.test(subjectPrefix)) throw new InvalidArgumentError(`'${subjectPrefix}' is not a NATS subject prefix (tokens of letters, digits, _ and -, separated by dots).`);
+  if (!PREFIX.test(subjectPrefix))
+    throw new InvalidArgumentError(`'${subjectPrefix}' is not a NATS subject prefix (tokens of letters, digits, _ and -, separated by dots).`);
   const timeoutMs = options.timeoutMs ?? 5000;
   const { servers, display, auth } = parseServers(options.url);
 
@@ -140,7 +141,9 @@ export async function connectNatsPublisher(options: NatsPublisherOptions): Promi
   } catch (error) {
     await nc.close().catch(() => undefined);
     if (error instanceof IntegrationUnavailableError) throw error;
-    throw new IntegrationUnavailableError(display, `NATS at ${display} has no usable JetStream (start nats-server with -js): ${reasonOf(error)}.`, { cause: error });
+    throw new IntegrationUnavailableError(display, `NATS at ${display} has no usable JetStream (start nats-server with -js): ${reasonOf(error)}.`, {
+      cause: error,
+    });
   }
 
   const js = jetstream(nc, { timeout: timeoutMs });
@@ -150,7 +153,11 @@ export async function connectNatsPublisher(options: NatsPublisherOptions): Promi
   const inFlight = new Set<Promise<unknown>>();
   const publish = async (subject: string, msgID: string, body: DeliveryBody | ForwardedBody, headers: MsgHdrs): Promise<PublishAck> => {
     if (closing !== undefined) {
-      throw new DeliveryFailedError(display, { kind: "publish", cause: "publisher closed" }, `NATS at ${display}: the publisher is closed; ${subject} was not published.`);
+      throw new DeliveryFailedError(
+        display,
+        { kind: "publish", cause: "publisher closed" },
+        `NATS at ${display}: the publisher is closed; ${subject} was not published.`,
+      );
     }
     const pending = js.publish(subject, JSON.stringify(body), { msgID, headers, timeout: timeoutMs });
     inFlight.add(pending);
@@ -159,7 +166,9 @@ export async function connectNatsPublisher(options: NatsPublisherOptions): Promi
       return { stream: ack.stream, sequence: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
       const cause = publishReason(error, subject);
-      throw new DeliveryFailedError(display, { kind: "publish", cause }, `NATS at ${display} did not take the message on ${subject}: ${cause}.`, { cause: error });
+      throw new DeliveryFailedError(display, { kind: "publish", cause }, `NATS at ${display} did not take the message on ${subject}: ${cause}.`, {
+        cause: error,
+      });
     } finally {
       inFlight.delete(pending);
     }
@@ -199,7 +208,13 @@ function eventHeaders(event: EventRecord | StoredEvent, type: string): MsgHdrs {
   return headers;
 }
 
-async function ensureStream(jsm: JetStreamManager, subjectPrefix: string, name: string, duplicateWindowMs: number | undefined, display: string): Promise<string> {
+async function ensureStream(
+  jsm: JetStreamManager,
+  subjectPrefix: string,
+  name: string,
+  duplicateWindowMs: number | undefined,
+  display: string,
+): Promise<string> {
   const wanted = `${subjectPrefix}.>`;
   const find = async (): Promise<string | undefined> => {
     const overlapping: StreamInfo[] = [];

@@ -72,11 +72,7 @@ interface NatsPlan {
  * (before any connection is made). A broker that cannot be reached throws
  * IntegrationUnavailableError, after closing the ones already connected.
  */
-export async function resolveIntegrations(
-  specs: Readonly<Record<string, IntegrationSpec>>,
-  env: Env,
-  options: ResolveOptions,
-): Promise<ResolvedIntegrations> {
+export async function resolveIntegrations(specs: Readonly<Record<string, IntegrationSpec>>, env: Env, options: ResolveOptions): Promise<ResolvedIntegrations> {
   const problems: IntegrationProblem[] = [];
   const plans: (WebhookPlan | NatsPlan)[] = [];
   for (const name of Object.keys(specs).sort()) {
@@ -131,7 +127,10 @@ function planOf(name: string, spec: IntegrationSpec, env: Env, projectName: stri
     if (spec.webhook.secretEnv !== undefined) {
       secret = env[spec.webhook.secretEnv];
       if (secret === undefined || secret === "") {
-        problem(`the signing secret's environment variable ${spec.webhook.secretEnv} (secretEnv) is not set; a signed webhook is never sent unsigned.`, spec.webhook.secretEnv);
+        problem(
+          `the signing secret's environment variable ${spec.webhook.secretEnv} (secretEnv) is not set; a signed webhook is never sent unsigned.`,
+          spec.webhook.secretEnv,
+        );
       }
     }
     const timeout = spec.webhook.timeout;
@@ -144,7 +143,8 @@ function planOf(name: string, spec: IntegrationSpec, env: Env, projectName: stri
     const url = valueOf(spec.nats.url, "url", env, problem);
     if (url !== undefined && !isNatsUrl(url)) problem(`the nats url${fromEnv(spec.nats.url)} is not a nats: or tls: URL (like nats://127.0.0.1:4222).`);
     const subjectPrefix = spec.nats.subjectPrefix ?? subjectPrefixOf(projectName);
-    if (!PREFIX.test(subjectPrefix)) problem(`subjectPrefix '${subjectPrefix}' is not a NATS subject prefix (tokens of letters, digits, _ and -, separated by dots).`);
+    if (!PREFIX.test(subjectPrefix))
+      problem(`subjectPrefix '${subjectPrefix}' is not a NATS subject prefix (tokens of letters, digits, _ and -, separated by dots).`);
     if (problems.length > before || url === undefined) return undefined;
     return { kind: "nats", name, url, subjectPrefix };
   }

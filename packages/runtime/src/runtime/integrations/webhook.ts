@@ -70,7 +70,8 @@ export function createWebhookDelivery(options: WebhookOptions): Deliver {
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError(`A webhook URL must be http: or https:, not ${url.protocol}.`);
   if (options.secret === "") throw new InvalidArgumentError("A webhook secret must not be empty (leave it out for unsigned deliveries).");
   const { secret, timeoutMs } = options;
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) throw new InvalidArgumentError(`A webhook timeout must be a positive number of milliseconds, not ${timeoutMs}.`);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
+    throw new InvalidArgumentError(`A webhook timeout must be a positive number of milliseconds, not ${timeoutMs}.`);
   const doFetch = options.fetch ?? fetch;
   const target = originOf(url);
   const href = url.href;

@@ -53,14 +53,20 @@ export function parseChannel(name: string, sources: ReadonlyMap<string, LiveSour
   const base = slash < 0 ? name : name.slice(0, slash);
   const source = sources.get(base);
   if (source === undefined) {
-    throw new LiveRequestError("unknown-channel", `No channel '${name.slice(0, 200)}': name an aggregate or view as \`<domain>.<resource>\`, or an item as \`<domain>.<aggregate>/<id>\`.`, { channel: name.slice(0, 200) });
+    throw new LiveRequestError(
+      "unknown-channel",
+      `No channel '${name.slice(0, 200)}': name an aggregate or view as \`<domain>.<resource>\`, or an item as \`<domain>.<aggregate>/<id>\`.`,
+      { channel: name.slice(0, 200) },
+    );
   }
   const resource = source.name.slice(source.name.indexOf(".") + 1);
   if (!source.mayRead(actor)) throw new ForbiddenError(`${resource}:read`);
   if (slash < 0) return { name, source };
   const id = name.slice(slash + 1);
   if (source.kind !== "aggregate" || !isUuid(id)) {
-    throw new LiveRequestError("unknown-channel", `No channel '${name.slice(0, 200)}': an item channel is \`<domain>.<aggregate>/<uuid>\`.`, { channel: name.slice(0, 200) });
+    throw new LiveRequestError("unknown-channel", `No channel '${name.slice(0, 200)}': an item channel is \`<domain>.<aggregate>/<uuid>\`.`, {
+      channel: name.slice(0, 200),
+    });
   }
   return { name, source, id: id.toLowerCase() };
 }

@@ -36,8 +36,15 @@ export async function keyId(scope: TenantStore, definition: AnyAggregateDefiniti
 /** The key parts of a view's row in key order, as text; undefined when a value cannot be one of its part. */
 export function viewKeyValues(view: ViewDefinition, key: unknown): string[] | undefined {
   const fields = fieldsOf(key, view.name);
-  if (!sameFields(fields, view.table.key.map((k) => k.field))) {
-    throw new LookupSetupError(`View ${view.name} is found by ${view.table.key.map((k) => `'${k.field}'`).join(", ")}, not by '${Object.keys(fields).join(", ")}'.`);
+  if (
+    !sameFields(
+      fields,
+      view.table.key.map((k) => k.field),
+    )
+  ) {
+    throw new LookupSetupError(
+      `View ${view.name} is found by ${view.table.key.map((k) => `'${k.field}'`).join(", ")}, not by '${Object.keys(fields).join(", ")}'.`,
+    );
   }
   const values: string[] = [];
   for (const part of view.table.key) {
@@ -49,7 +56,8 @@ export function viewKeyValues(view: ViewDefinition, key: unknown): string[] | un
 }
 
 function fieldsOf(key: unknown, name: string): Readonly<Record<string, unknown>> {
-  if (typeof key !== "object" || key === null || Array.isArray(key)) throw new LookupSetupError(`${name} is found by an object of key fields, not by ${JSON.stringify(key)}.`);
+  if (typeof key !== "object" || key === null || Array.isArray(key))
+    throw new LookupSetupError(`${name} is found by an object of key fields, not by ${JSON.stringify(key)}.`);
   return key as Readonly<Record<string, unknown>>;
 }
 

@@ -16,7 +16,15 @@ export interface SeededLookups {
 
 export function memoryLookups(seed: SeededLookups, time: string): Lookups {
   const streams = (name: string) => Object.entries(Object.hasOwn(seed.aggregates ?? {}, name) ? (seed.aggregates?.[name] ?? {}) : {});
-  const item = (id: string, state: object): Item<object> => ({ ...state, _id: id, _version: 1, _created: time, _updated: time, _creator: null, _updater: null });
+  const item = (id: string, state: object): Item<object> => ({
+    ...state,
+    _id: id,
+    _version: 1,
+    _created: time,
+    _updated: time,
+    _creator: null,
+    _updater: null,
+  });
   const matches = (value: object, key: object) => Object.entries(key).every(([k, v]) => isDeepStrictEqual((value as Record<string, unknown>)[k], v));
   const lookups = {
     async get(name: string, id: string) {

@@ -48,7 +48,9 @@ export interface Lookups<M extends LookupShapes = AnyLookupShapes> {
 
 /** Without generated names: any aggregate or view, any fields (what hand-built definitions get). */
 export interface AnyLookupShapes extends LookupShapes {
-  readonly aggregates: { readonly [aggregate: string]: { readonly state: Readonly<Record<string, unknown>>; readonly keys: Readonly<Record<string, unknown>> } };
+  readonly aggregates: {
+    readonly [aggregate: string]: { readonly state: Readonly<Record<string, unknown>>; readonly keys: Readonly<Record<string, unknown>> };
+  };
   readonly views: { readonly [view: string]: { readonly key: Readonly<Record<string, unknown>>; readonly row: Readonly<Record<string, unknown>> } };
 }
 

@@ -69,7 +69,10 @@ export async function dispatch(reaction: AnyReactionDefinition, record: EventRec
   const effect = reaction.effect;
   if (effect.kind !== "commands") {
     const deliver = effect.kind === "deliver" ? effect.deliver : env.delivers[effect.integration];
-    if (!deliver) throw new ReactionSetupError(`Reaction ${id} notifies '${effect.kind === "notify" ? effect.integration : ""}', which is not an integration of fluvius.yaml.`);
+    if (!deliver)
+      throw new ReactionSetupError(
+        `Reaction ${id} notifies '${effect.kind === "notify" ? effect.integration : ""}', which is not an integration of fluvius.yaml.`,
+      );
     await deliver(record, { deliveryId: reactionDeliveryId(id, record.eventId), reaction: id });
     return { applied: 1, skipped: 0 };
   }
@@ -140,7 +143,8 @@ function naturalKeyCreate(definition: AnyAggregateDefinition, action: string): b
 function keyedStreamId(definition: AnyAggregateDefinition, key: string | number, reaction: string): string {
   const naturalKey = definition.naturalKey;
   const value = naturalKey === undefined ? undefined : naturalKeyValue(naturalKey, key);
-  if (naturalKey === undefined) throw new ReactionSetupError(`Reaction ${reaction} names a ${definition.aggregate} by key, but ${definition.aggregate} has no natural key.`);
+  if (naturalKey === undefined)
+    throw new ReactionSetupError(`Reaction ${reaction} names a ${definition.aggregate} by key, but ${definition.aggregate} has no natural key.`);
   // A key the target's kind cannot spell (not an integer for an integer key) names no stream: 404, as a wrong id would.
   if (value === undefined) throw new NotFoundError(`${naturalKey.field}=${String(key)}`);
   return naturalKeyId(definition.domain, definition.aggregate, value);

@@ -189,7 +189,15 @@ export function createReactionWorkers(store: EventStore, options: ReactionWorker
             if (at === undefined) return;
             await insertTimer(
               db,
-              { tenant: record.tenant, reaction: id, eventId: record.eventId, streamType: record.streamType, streamId: record.streamId, streamVersion: record.version, fireAt: at },
+              {
+                tenant: record.tenant,
+                reaction: id,
+                eventId: record.eventId,
+                streamType: record.streamType,
+                streamId: record.streamId,
+                streamVersion: record.version,
+                fireAt: at,
+              },
               now(),
             );
           },

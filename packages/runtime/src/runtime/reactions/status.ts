@@ -84,7 +84,9 @@ export async function inboundStatus(sql: Sql, workers: readonly string[]): Promi
   return statuses;
 }
 
-export type ParkedResolution = { readonly ok: true; readonly delivery: ParkedDelivery } | { readonly ok: false; readonly reason: "not-found" | "not-open"; readonly delivery?: ParkedDelivery };
+export type ParkedResolution =
+  | { readonly ok: true; readonly delivery: ParkedDelivery }
+  | { readonly ok: false; readonly reason: "not-found" | "not-open"; readonly delivery?: ParkedDelivery };
 
 /** Asks the reaction's worker to run a parked delivery again (it does on its next pass). */
 export async function retryParked(sql: Sql, id: string, now = new Date()): Promise<ParkedResolution> {
@@ -96,7 +98,13 @@ export async function skipParked(sql: Sql, id: string, now = new Date()): Promis
   return resolveParked(sql, id, ["parked", "retry"], "skipped", now);
 }
 
-async function resolveParked(sql: Sql, id: string, from: readonly ParkedDelivery["status"][], to: ParkedDelivery["status"], now: Date): Promise<ParkedResolution> {
+async function resolveParked(
+  sql: Sql,
+  id: string,
+  from: readonly ParkedDelivery["status"][],
+  to: ParkedDelivery["status"],
+  now: Date,
+): Promise<ParkedResolution> {
   const before = await parkedById(sql, id);
   if (!before) return { ok: false, reason: "not-found" };
   if (!(await setParkedStatus(sql, id, from, to, now))) return { ok: false, reason: "not-open", delivery: before };

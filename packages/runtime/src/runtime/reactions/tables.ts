@@ -153,7 +153,9 @@ function parkedOf(r: ParkedRow): ParkedDelivery {
     error: typeof r.error === "string" ? (JSON.parse(r.error) as RecordedRejection) : r.error,
     parkedAt: new Date(r.parked_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
-    ...(r.message === undefined || r.message === null ? {} : { message: typeof r.message === "string" ? (JSON.parse(r.message) as InboundMessage) : r.message }),
+    ...(r.message === undefined || r.message === null
+      ? {}
+      : { message: typeof r.message === "string" ? (JSON.parse(r.message) as InboundMessage) : r.message }),
   };
 }
 
@@ -207,6 +209,9 @@ export async function setParkedStatus(
 
 /** One stored event by its id, in its tenant (timers and retries hold the id, not the event). */
 export async function eventById(sql: Sql, tenant: string, eventId: string): Promise<StoredEvent | undefined> {
-  const [row] = await sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM fluvius.events e WHERE e.tenant = $1::text AND e.event_id = $2::uuid`, [tenant, eventId]);
+  const [row] = await sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM fluvius.events e WHERE e.tenant = $1::text AND e.event_id = $2::uuid`, [
+    tenant,
+    eventId,
+  ]);
   return row ? toStoredEvent(row) : undefined;
 }

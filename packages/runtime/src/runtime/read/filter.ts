@@ -18,7 +18,14 @@ export function parseFilter(query: unknown, fields: ReadonlyMap<string, QueryFie
   return parseGroup("and", false, query, fields, 0, counter);
 }
 
-function parseGroup(kind: "and" | "or", negated: boolean, value: unknown, fields: ReadonlyMap<string, QueryField>, depth: number, counter: { conditions: number }): Filter {
+function parseGroup(
+  kind: "and" | "or",
+  negated: boolean,
+  value: unknown,
+  fields: ReadonlyMap<string, QueryField>,
+  depth: number,
+  counter: { conditions: number },
+): Filter {
   if (depth > MAX_DEPTH) throw new InvalidQueryError(`The query is nested more than ${MAX_DEPTH} levels deep.`);
   const objects = Array.isArray(value) ? value : [value];
   const items: Filter[] = [];
@@ -56,11 +63,14 @@ function parseCondition(key: string, value: unknown, fields: ReadonlyMap<string,
     );
   }
   if (!allowed.includes(operator)) {
-    throw new InvalidQueryError(`Operator '${operator}' does not apply to field '${name}' (${field.kind}); use ${allowed.join(", ") || "none: it cannot be filtered"}.`, {
-      field: name,
-      operator,
-      operators: allowed,
-    });
+    throw new InvalidQueryError(
+      `Operator '${operator}' does not apply to field '${name}' (${field.kind}); use ${allowed.join(", ") || "none: it cannot be filtered"}.`,
+      {
+        field: name,
+        operator,
+        operators: allowed,
+      },
+    );
   }
   return { kind: "condition", field, operator, negated: separator === "!", value };
 }

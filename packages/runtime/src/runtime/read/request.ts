@@ -51,7 +51,8 @@ export function pageOf(request: ListRequest): { readonly limit: number; readonly
 
 function bounded(value: number | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidQueryError(`\`${name}\` must be an integer from ${min} to ${max}.`, { parameter: name, [name]: value });
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new InvalidQueryError(`\`${name}\` must be an integer from ${min} to ${max}.`, { parameter: name, [name]: value });
   return value;
 }
 
@@ -75,7 +76,11 @@ function names(list: readonly string[] | undefined, parameter: "include" | "excl
   if (list === undefined || list.length === 0) return undefined;
   const unknown = list.find((name) => !fields.includes(name));
   if (unknown !== undefined) {
-    throw new InvalidQueryError(`\`${parameter}\` names '${unknown.slice(0, 100)}', which is not a field of this resource.`, { parameter, field: unknown.slice(0, 100), fields });
+    throw new InvalidQueryError(`\`${parameter}\` names '${unknown.slice(0, 100)}', which is not a field of this resource.`, {
+      parameter,
+      field: unknown.slice(0, 100),
+      fields,
+    });
   }
   return list;
 }

@@ -100,6 +100,10 @@ function keyValue(column: ViewColumn, text: string): string {
     (t === "date" && /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))) ||
     (t === "timestamp with time zone" && parseInstant(text) !== undefined) ||
     (t === "boolean" && (text === "true" || text === "false"));
-  if (!ok) throw new InvalidQueryError(`'${text}' is not a ${t === "text" ? "text" : t} for the key part '${column.field}'.`, { parameter: column.field, value: text });
+  if (!ok)
+    throw new InvalidQueryError(`'${text}' is not a ${t === "text" ? "text" : t} for the key part '${column.field}'.`, {
+      parameter: column.field,
+      value: text,
+    });
   return t === "timestamp with time zone" ? (parseInstant(text) ?? text) : text;
 }

@@ -41,7 +41,7 @@ function conditionSql(condition: Extract<Filter, { kind: "condition" }>, params:
     }
     case "between": {
       const list = listOf(field, operator, value);
-      if (list.length !== 2) throw invalid(field, operator, "two values [from, to] (or \"from,to\")");
+      if (list.length !== 2) throw invalid(field, operator, 'two values [from, to] (or "from,to")');
       sql = `${column} BETWEEN ${params.add(scalar(field, list[0]))}${cast(field)} AND ${params.add(scalar(field, list[1]))}${cast(field)}`;
       break;
     }
@@ -72,7 +72,11 @@ function conditionSql(condition: Extract<Filter, { kind: "condition" }>, params:
  */
 function listOf(field: QueryField, operator: string, value: unknown): readonly unknown[] {
   if (Array.isArray(value)) return value;
-  if (typeof value === "string") return value.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  if (typeof value === "string")
+    return value
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item !== "");
   throw invalid(field, operator, "a list, or a comma-separated string");
 }
 

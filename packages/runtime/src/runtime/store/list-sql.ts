@@ -46,13 +46,18 @@ export async function listRows(
   const { query, text, sort } = input.request;
   if (query !== undefined) {
     const bad = unstorablePath(query);
-    if (bad !== undefined) throw new InvalidQueryError(`\`query\` ${UNSTORABLE_MESSAGE}${bad === "" ? "" : ` (at ${bad})`}.`, { parameter: "query", path: bad });
+    if (bad !== undefined)
+      throw new InvalidQueryError(`\`query\` ${UNSTORABLE_MESSAGE}${bad === "" ? "" : ` (at ${bad})`}.`, { parameter: "query", path: bad });
     where.push(`(${filterSql(parseFilter(query, fields), params)})`);
   }
   if (text !== undefined && text.trim() !== "") {
     const searchable = input.fields.filter(isSearchable);
     const words = searchQueryText(text);
-    where.push(searchable.length === 0 || words === undefined ? "FALSE" : `${searchVectorSql(searchable.map((f) => f.column))} @@ to_tsquery('simple'::regconfig, ${params.add(words)})`);
+    where.push(
+      searchable.length === 0 || words === undefined
+        ? "FALSE"
+        : `${searchVectorSql(searchable.map((f) => f.column))} @@ to_tsquery('simple'::regconfig, ${params.add(words)})`,
+    );
   }
 
   const from = qualified(input.table.schema, input.table.table);
@@ -64,11 +69,10 @@ export async function listRows(
   const offset = (page - 1) * limit;
   const countUpTo = offset + limit + COUNT_AHEAD;
   const [rows, counted] = await Promise.all([
-    database.query<Record<string, unknown>>(`SELECT ${input.columns} FROM ${from} WHERE ${condition} ORDER BY ${order} LIMIT $${n + 1}::integer OFFSET $${n + 2}::integer`, [
-      ...params.values,
-      limit,
-      offset,
-    ]),
+    database.query<Record<string, unknown>>(
+      `SELECT ${input.columns} FROM ${from} WHERE ${condition} ORDER BY ${order} LIMIT $${n + 1}::integer OFFSET $${n + 2}::integer`,
+      [...params.values, limit, offset],
+    ),
     // The count stops one row past COUNT_AHEAD: its cost follows the page, not the tenant's rows.
     database.query<{ total: number }>(`SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} WHERE ${condition} LIMIT $${n + 1}::integer) AS counted`, [
       ...params.values,
@@ -94,10 +98,14 @@ export async function listRows(
 function sortSql(sort: string | undefined, fields: ReadonlyMap<string, QueryField>, table: string, order: ListOrder = NEWEST_FIRST): string {
   const parts: string[] = [];
   let descending = true;
-  for (const item of (sort ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (sort ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.(asc|desc))?$/.exec(item);
     const field = match ? fields.get(match[1] ?? "") : undefined;
-    if (!match || !field) throw new InvalidQueryError(`Cannot sort by '${item}'; write field.asc or field.desc with a field of this resource.`, { parameter: "sort", sort: item });
+    if (!match || !field)
+      throw new InvalidQueryError(`Cannot sort by '${item}'; write field.asc or field.desc with a field of this resource.`, { parameter: "sort", sort: item });
     if (!isSortable(field)) throw new InvalidQueryError(`Field '${field.name}' cannot be sorted (${kindInMessage(field)}).`, { parameter: "sort", sort: item });
     descending = match[2] === "desc";
     parts.push(`${table}.${quoteIdent(field.column)} ${descending ? (field.notNull ? "DESC" : "DESC NULLS LAST") : "ASC"}`);

@@ -111,8 +111,7 @@ class TenantScope implements TenantStore {
       }),
       ...(request.snapshot && { snapshot: { specHash: request.snapshot.specHash, stateJson: JSON.stringify(request.snapshot.state) } }),
       ...(request.views !== undefined && request.views.length > 0 && { views: request.views }),
-      ...(request.idempotency &&
-        request.commandId !== undefined && { idempotency: { commandId: request.commandId, ...request.idempotency } }),
+      ...(request.idempotency && request.commandId !== undefined && { idempotency: { commandId: request.commandId, ...request.idempotency } }),
       ...(request.requiredStreams &&
         request.requiredStreams.length > 0 && {
           requiredStreams: { types: request.requiredStreams.map((r) => r.streamType), ids: request.requiredStreams.map((r) => streamIdOf(r.streamId)) },
@@ -188,7 +187,13 @@ class TenantScope implements TenantStore {
   async readStream(streamType: string, streamId: string, options: { afterVersion?: number; limit?: number } = {}): Promise<StoredEvent[]> {
     checkVersion(options.afterVersion, "afterVersion");
     checkVersion(options.limit, "limit");
-    const rows = await this.sql.query<EventRow>(READ_STREAM_SQL, [this.tenant, streamType, streamIdOf(streamId), options.afterVersion ?? 0, options.limit ?? null]);
+    const rows = await this.sql.query<EventRow>(READ_STREAM_SQL, [
+      this.tenant,
+      streamType,
+      streamIdOf(streamId),
+      options.afterVersion ?? 0,
+      options.limit ?? null,
+    ]);
     return rows.map(toStoredEvent);
   }
 
@@ -203,7 +208,8 @@ class TenantScope implements TenantStore {
 
   async load(streamType: string, streamId: string, request: LoadRequest): Promise<LoadedStream> {
     checkVersion(request.toVersion, "toVersion");
-    if (request.at !== undefined && parseInstant(request.at) === undefined) throw new InvalidArgumentError(`Not an ISO 8601 time with a zone (years 0001-9999): ${request.at}.`);
+    if (request.at !== undefined && parseInstant(request.at) === undefined)
+      throw new InvalidArgumentError(`Not an ISO 8601 time with a zone (years 0001-9999): ${request.at}.`);
     const [row] = await this.sql.query<LoadRow>(LOAD_SQL, [
       this.tenant,
       streamType,

@@ -57,6 +57,9 @@ export async function readViewRow(
   const where = [`"_tenant" = ${p.add(input.tenant)}`, ...table.key.map((c, i) => `${quoteIdent(c.column)} = ${p.add(input.key[i])}::text::${c.sqlType}`)];
   const access = accessSql(input.access, new Map((input.fields ?? []).map((f) => [f.name, f])), p);
   if (access !== undefined) where.push(`(${access})`);
-  const [row] = await sql.query<Record<string, unknown>>(`SELECT ${viewSelectList(table)} FROM ${qualified(table.schema, table.table)} WHERE ${where.join(" AND ")}`, p.values);
+  const [row] = await sql.query<Record<string, unknown>>(
+    `SELECT ${viewSelectList(table)} FROM ${qualified(table.schema, table.table)} WHERE ${where.join(" AND ")}`,
+    p.values,
+  );
   return row === undefined ? undefined : viewRowOf(table, row);
 }

@@ -64,7 +64,8 @@ export function applyWithViews<S, E extends EventShape>(
       storedSchemaVersion: event.version,
     };
     for (const { view, source } of fed) {
-      for (const change of changesOf(source.change(record, next, before))) writes.push(structuredClone({ table: view.table, key: change.key, operations: change.operations }));
+      for (const change of changesOf(source.change(record, next, before)))
+        writes.push(structuredClone({ table: view.table, key: change.key, operations: change.operations }));
     }
   });
   return { next, writes };

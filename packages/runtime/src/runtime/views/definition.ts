@@ -119,7 +119,10 @@ export interface ViewWrite {
 }
 
 /** The sources of one stream type of the views kept in the command's write (not the asynchronous ones). */
-export function inlineViewSourcesFor(views: readonly ViewDefinition[], streamType: string): { readonly view: ViewDefinition; readonly source: ViewSource<EventShape, unknown> }[] {
+export function inlineViewSourcesFor(
+  views: readonly ViewDefinition[],
+  streamType: string,
+): { readonly view: ViewDefinition; readonly source: ViewSource<EventShape, unknown> }[] {
   return views.flatMap((view) => (view.async ? [] : view.sources).filter((s) => s.streamType === streamType).map((source) => ({ view, source })));
 }
 

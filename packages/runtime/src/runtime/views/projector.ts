@@ -55,10 +55,16 @@ export function createProjector(store: EventStore, options: ProjectorOptions): P
     const sources = view.sources.filter((s) => s.streamType === stored.streamType && s.eventType === stored.type);
     if (sources.length === 0) return { event: stored, writes: [] };
     const record: EventRecord | undefined = upcast(stored);
-    if (!record || !states.has(stored.streamType)) throw new Error(`View ${view.domain}.${view.name} is fed by ${stored.streamType}, which no aggregate of the project has; regenerate the code.`);
+    if (!record || !states.has(stored.streamType))
+      throw new Error(`View ${view.domain}.${view.name} is fed by ${stored.streamType}, which no aggregate of the project has; regenerate the code.`);
     // Reading the state may fail for reasons that pass (the database): that is thrown, the worker tries again.
     const needsState = sources.some((s) => s.usesState !== false || s.usesBefore === true);
-    const { before, after } = needsState ? await states.around(stored, sources.some((s) => s.usesBefore === true)) : { before: undefined, after: undefined };
+    const { before, after } = needsState
+      ? await states.around(
+          stored,
+          sources.some((s) => s.usesBefore === true),
+        )
+      : { before: undefined, after: undefined };
     // What the view's own code does with the event is parked when it fails: it fails the same way next time.
     try {
       const writes: ReplayedWrite[] = [];
@@ -101,7 +107,8 @@ export function createProjector(store: EventStore, options: ProjectorOptions): P
 
   function reportParked(outcomes: readonly Outcome[]): void {
     for (const o of outcomes) {
-      if (o.failure !== undefined) options.onParked?.({ reaction: name, eventId: o.event.eventId, id: reactionDeliveryId(name, o.event.eventId), error: o.failure });
+      if (o.failure !== undefined)
+        options.onParked?.({ reaction: name, eventId: o.event.eventId, id: reactionDeliveryId(name, o.event.eventId), error: o.failure });
     }
   }
 

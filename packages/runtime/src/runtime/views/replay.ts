@@ -70,7 +70,8 @@ export async function replayView(
   const byType = new Map(definitions.map((d) => [streamTypeOf(d), d]));
   const streamTypes = [...new Set(view.sources.map((s) => s.streamType))];
   for (const type of streamTypes) {
-    if (!byType.has(type)) throw new InvalidArgumentError(`View ${view.domain}.${view.name} is fed by ${type}, which no aggregate of the project has; regenerate the code.`);
+    if (!byType.has(type))
+      throw new InvalidArgumentError(`View ${view.domain}.${view.name} is fed by ${type}, which no aggregate of the project has; regenerate the code.`);
   }
   const upTo = view.async ? await lockCheckpoint(sql, projectorName(view)) : undefined;
   // The projector left out the events it parked (and not since applied): so does the rebuild.
@@ -100,7 +101,14 @@ export async function replayView(
       const previous = states.has(streamKey) ? states.get(streamKey) : definition.initialState();
       // evolve may change the state in place: a source that reads the state before gets a copy.
       const before = sources.some((s) => s.usesBefore === true) ? structuredClone(previous) : undefined;
-      const loaded = { version: row.version, type: row.event_type, schemaVersion: row.schema_version, data: row.data, recordedAt: row.recorded_at, actorId: row.actor_id };
+      const loaded = {
+        version: row.version,
+        type: row.event_type,
+        schemaVersion: row.schema_version,
+        data: row.data,
+        recordedAt: row.recorded_at,
+        actorId: row.actor_id,
+      };
       const state = applyLoaded(definition, previous, loaded);
       states.set(streamKey, state);
       events++;
@@ -144,7 +152,9 @@ function changeOf(view: ViewDefinition, source: ViewDefinition["sources"][number
     return source.change(record, state, before);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new InvalidArgumentError(`View ${view.domain}.${view.name} failed on event ${record.eventId} (${record.event.type} of ${record.streamType} ${record.streamId}): ${reason}. Fix its projector and replay again.`);
+    throw new InvalidArgumentError(
+      `View ${view.domain}.${view.name} failed on event ${record.eventId} (${record.event.type} of ${record.streamType} ${record.streamId}): ${reason}. Fix its projector and replay again.`,
+    );
   }
 }
 
@@ -167,7 +177,11 @@ export async function replayViews(
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError("batchSize must be a positive integer.");
   const reports: ViewReplayReport[] = [];
   for (const view of views) {
-    reports.push(await database.transaction((sql) => replayView(sql, view, definitions, { ...(options.tenant === undefined ? {} : { tenant: options.tenant }), batchSize })));
+    reports.push(
+      await database.transaction((sql) =>
+        replayView(sql, view, definitions, { ...(options.tenant === undefined ? {} : { tenant: options.tenant }), batchSize }),
+      ),
+    );
   }
   return reports;
 }

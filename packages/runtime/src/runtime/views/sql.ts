@@ -41,7 +41,10 @@ interface RowChange {
 }
 
 function groupByRow(writes: readonly ReplayedWrite[]): RowChange[] {
-  const rows = new Map<string, { table: ViewTableDefinition; tenant: string; key: readonly unknown[]; events: number; at: string; operations: ViewOperation[] }>();
+  const rows = new Map<
+    string,
+    { table: ViewTableDefinition; tenant: string; key: readonly unknown[]; events: number; at: string; operations: ViewOperation[] }
+  >();
   for (const w of writes) {
     const id = JSON.stringify([w.tenant, w.table.schema, w.table.table, w.key]);
     const row = rows.get(id) ?? { table: w.table, tenant: w.tenant, key: w.key, events: 0, at: w.at, operations: [] };

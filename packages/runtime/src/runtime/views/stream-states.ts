@@ -34,7 +34,8 @@ export class StreamStates {
     if (held !== undefined && held.version === event.version - 1) state = held.state;
     else {
       // Folded from the log: the events before this one (a state held at another version is stale, e.g. after a rebuild).
-      const earlier = event.version <= 1 ? [] : await this.store.forTenant(event.tenant).readStream(event.streamType, event.streamId, { limit: event.version - 1 });
+      const earlier =
+        event.version <= 1 ? [] : await this.store.forTenant(event.tenant).readStream(event.streamType, event.streamId, { limit: event.version - 1 });
       state = definition.initialState();
       for (const e of earlier) state = applyLoaded(definition, state, e);
     }
