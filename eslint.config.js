@@ -14,9 +14,9 @@ export default tseslint.config(
   {
     languageOptions: { globals: globals.node },
     rules: {
-      // `_`-prefixed names are deliberately unused (a parameter a signature requires).
       // A `let` read by a closure before its one assignment (a timer the callbacks clear) stays a `let`.
       "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
+      // `_`-prefixed names are deliberately unused (a parameter a signature requires).
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
     },
   },

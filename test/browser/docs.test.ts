@@ -3,16 +3,12 @@
  * playwright-core): the page loads the generated OpenAPI document and lists the example
  * domain's operations.
  */
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { chromiumAvailable, launchChromium } from "../helpers/browser.js";
 import { type BankingApp, startBankingApp } from "../http/banking-app.js";
 
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available && process.env["CI"]) {
-  throw new Error(`Chromium is not installed at ${CHROMIUM}; install Debian's chromium package (apt-get install chromium). CI must run the browser test.`);
-}
+const available = chromiumAvailable();
 
 let api: BankingApp;
 let browser: Browser;
@@ -22,20 +18,7 @@ beforeAll(async () => {
   if (!available) return;
   api = await startBankingApp("pglite");
   base = await api.app.listen({ port: 0, host: "127.0.0.1" });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Without these, Chromium tries to reach the network at start-up (closed here).
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -5,21 +5,18 @@
  * diagram is drawn as an SVG, none is a syntax error, and nothing is fetched from elsewhere.
  */
 import type { ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { chromiumAvailable, launchChromium } from "../helpers/browser.js";
 import { pathToFileURL } from "node:url";
 import { runCli } from "../helpers/cli.js";
 import { fixturesRoot } from "../helpers/fixtures.js";
 import { buildProjectFromSpecs } from "../helpers/project.js";
 import { startServe } from "../helpers/serve.js";
 
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available && process.env["CI"]) {
-  throw new Error(`Chromium is not installed at ${CHROMIUM}; install Debian's chromium package (apt-get install chromium). CI must run the browser test.`);
-}
+const available = chromiumAvailable();
 
 const running: ChildProcess[] = [];
 let browser: Browser;
@@ -34,20 +31,7 @@ beforeAll(async () => {
   const project = buildProjectFromSpecs("shop-docs", specs, undefined, { "fluvius.yaml": config });
   projectDir = project.dir;
   base = (await startServe(project.dir, ["--migrate", "--no-workers"], { SHIP_HOOK_URL: "http://127.0.0.1:9/hook", SHIP_HOOK_SECRET: "s" }, running)).url;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Without these, Chromium tries to reach the network at start-up (closed here).
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
