@@ -77,6 +77,30 @@ describe("an older transaction in another database of the server", () => {
     }
   });
 
+  it("drainReactions runs another round when the fence moved while its empty round ran", async () => {
+    const tenant = freshTenant();
+    const other = await openTransactionElsewhere();
+    const seen: string[] = [];
+    let passes = 0;
+    const audit = {
+      name: `audit-${tenant}`,
+      async pass() {
+        const delivered = await catchUp(backend.store, { name: `audit-${tenant}`, tenant, handle: (e: StoredEvent) => void seen.push(e.streamId) });
+        // The older transaction ends after this pass read (nothing) and before drain decides it is done.
+        if (passes++ === 0) await other.end();
+        return delivered;
+      },
+    };
+    try {
+      await appendOne(tenant);
+      // Before the fix, drain settled after the empty round, found nothing fenced any more, and returned 0.
+      expect(await drainReactions(backend.store, { domains: [], workers: [audit] })).toBe(1);
+      expect(seen).toHaveLength(1);
+    } finally {
+      await other.end().catch(() => undefined);
+    }
+  });
+
   it("a transaction left open is a SettleTimeoutError that says where to look", async () => {
     const other = await openTransactionElsewhere();
     try {

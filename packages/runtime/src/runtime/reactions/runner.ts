@@ -258,10 +258,16 @@ export async function drainReactions(store: EventStore, options: ReactionWorkerO
   const workers = createReactionWorkers(store, options);
   let total = 0;
   for (let round = 0; round < 1000; round++) {
+    // Whether this round's reads could see every event committed before it began: the fence
+    // may move while the round runs, so a settle after an empty round would come too late.
+    const { newestCommitted, below } = await store.fence();
+    const sawEverything = newestCommitted === undefined || newestCommitted < below;
     let done = 0;
     for (const worker of workers) done += await worker.pass();
     total += done;
-    if (done === 0 && !(await settle(store))) return total;
+    if (done > 0) continue;
+    if (sawEverything) return total;
+    await settle(store);
   }
   return total;
 }
