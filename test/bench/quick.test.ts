@@ -19,7 +19,8 @@ function bench(args: string[], env: Record<string, string> = {}) {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: "utf8",
-    timeout: 400_000,
+    // Under the suite's load (one fork per core), the quick bench has taken over 400 s.
+    timeout: 540_000,
     maxBuffer: 16 * 1024 * 1024,
   });
 }
@@ -28,11 +29,12 @@ describe("npm run bench -- --quick", () => {
   const out = mkdtempSync(path.join(tmpdir(), "fluvius-bench-quick-"));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  test("writes BENCHMARKS.md with every table, bench-results.json and the chart", { timeout: 420_000 }, async () => {
+  test("writes BENCHMARKS.md with every table, bench-results.json and the chart", { timeout: 560_000 }, async () => {
     const real = path.join(root, "BENCHMARKS.md");
     const before = existsSync(real) ? statSync(real).mtimeMs : undefined;
 
-    const run = bench(["--quick", "--out-dir", out]);
+    // Two runs per figure are enough to show min, median and max, at two thirds of the time.
+    const run = bench(["--quick", "--runs", "2", "--out-dir", out]);
     expect(run.stderr).not.toMatch(/failed/);
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
 
@@ -131,7 +133,7 @@ describe("npm run bench -- --quick", () => {
     for (const backend of results.runtime.backends) {
       for (const group of backend.commands) {
         for (const contender of group.contenders) {
-          expect(contender.perSecond.n).toBe(3);
+          expect(contender.perSecond.n).toBe(2);
           expect(contender.perSecond.median).toBeGreaterThan(0);
           expect(contender.perSecond.min).toBeLessThanOrEqual(contender.perSecond.median);
           expect(contender.perSecond.max).toBeGreaterThanOrEqual(contender.perSecond.median);
@@ -143,7 +145,7 @@ describe("npm run bench -- --quick", () => {
     expect(results.editor.sizes.map((s: { aggregates: number }) => s.aggregates)).toEqual([100]);
     expect(results.editor.sizes[0].diagnostics.n).toBe(6);
     for (const backend of results.http.backends) {
-      expect(backend.perSecond.n).toBe(3);
+      expect(backend.perSecond.n).toBe(2);
       expect(backend.perSecond.median).toBeGreaterThan(0);
       expect(backend.p99.median).toBeGreaterThanOrEqual(backend.p50.median);
       expect(backend.inProcess.median).toBeGreaterThan(0);
