@@ -78,7 +78,7 @@ export async function planHandlers(
         typesImport,
         // The stubs are a function of the aggregate's model (and the lock's older versions of its events): compare that, render only when needed.
         stubsHash: hash([typesImport, aggregate.modelHash, ...lockedHash(lockedVersionsOf(lock, domain.name, aggregate))]),
-        stubs: () => stubsFor(domain, aggregate, displayPath(config.root, path), lockedVersionsOf(lock, domain.name, aggregate)),
+        stubs: () => stubsFor(aggregate, displayPath(config.root, path), lockedVersionsOf(lock, domain.name, aggregate)),
         fresh: (stubs: readonly Stub[]) => freshHandlerModule(domain, aggregate, typesImport, stubs),
         handwritten: isHandlerLike,
       };

@@ -1,7 +1,7 @@
 import type { AggregateModel, DomainModel } from "../../model/model.js";
 import { identifiers } from "../../model/naming.js";
 import { renderTemplate } from "../../templates/render.js";
-import { aggregateView, type LockedVersions } from "../typescript/aggregate-view.js";
+import { memberViews, type ActionView, type LockedVersions } from "../typescript/aggregate-view.js";
 import { reactorStubViews } from "../typescript/reactions-view.js";
 import { callDoc, type Doc, importDoc, objectDoc, parametersDoc, print, statement, WIDTH } from "../print.js";
 
@@ -57,8 +57,8 @@ export const NOT_IMPLEMENTED = "HandlerNotImplementedError";
 export const RUNTIME_MODULE = "@fluvius/runtime";
 
 /** Every stub an aggregate's hand-written module (at `modulePath`, from the project's root) needs, in spec order. */
-export function stubsFor(domain: DomainModel, aggregate: AggregateModel, modulePath: string, lockedVersions: LockedVersions = {}): Stub[] {
-  const view = aggregateView({ domain, aggregate, header: "", handlersImport: "", lockedVersions });
+export function stubsFor(aggregate: AggregateModel, modulePath: string, lockedVersions: LockedVersions = {}): Stub[] {
+  const view = memberViews(aggregate, lockedVersions);
   const stubs: Stub[] = view.actions.map((a) => ({
     name: a.handlerFunction,
     kind: "handler",
@@ -93,7 +93,7 @@ export function stubsFor(domain: DomainModel, aggregate: AggregateModel, moduleP
 }
 
 /** An action's handler stub: it builds the event from the payload, or throws until written. */
-function actionStub(action: ReturnType<typeof aggregateView>["actions"][number], modulePath: string): string {
+function actionStub(action: ActionView, modulePath: string): string {
   const layout = stubLayout(action.handlerFunction, action.handlerType, action.stub.parameters);
   const { body } = action.stub;
   return renderTemplate("handlers/action-stub.ts.hbs", {

@@ -148,10 +148,32 @@ export function lockedVersionsOf(lock: EventLock | undefined, domain: string, ag
   return out;
 }
 
+/**
+ * The views of an aggregate's actions and events: most of the printing of its module. A cold
+ * `generate` needs them twice, for the handlers' stubs and for the generated module, so they
+ * are made once per aggregate of a model (and lock versions) and shared.
+ */
+const memberViewsMade = new WeakMap<AggregateModel, Map<string, { readonly actions: ActionView[]; readonly events: EventView[] }>>();
+
+export function memberViews(
+  aggregate: AggregateModel,
+  lockedVersions: LockedVersions | undefined,
+): { readonly actions: readonly ActionView[]; readonly events: readonly EventView[] } {
+  const key = lockedVersions === undefined || Object.keys(lockedVersions).length === 0 ? "" : JSON.stringify(lockedVersions);
+  let byLock = memberViewsMade.get(aggregate);
+  if (byLock === undefined) memberViewsMade.set(aggregate, (byLock = new Map()));
+  let views = byLock.get(key);
+  if (views === undefined) {
+    const actions = aggregate.actions.map((a) => actionView(a, aggregate));
+    const events = aggregate.events.map((e) => eventView(e, aggregate, actions, lockedVersions?.[e.name]));
+    byLock.set(key, (views = { actions, events }));
+  }
+  return views;
+}
+
 export function aggregateView(input: AggregateViewInput): AggregateView {
   const { domain, aggregate } = input;
-  const actions = aggregate.actions.map((a) => actionView(a, aggregate));
-  const events = aggregate.events.map((e) => eventView(e, aggregate, actions, input.lockedVersions?.[e.name]));
+  const { actions, events } = memberViews(aggregate, input.lockedVersions);
   const helpers = evolveHelpers(aggregate.events, aggregate.state);
   const evolveSteps = events.filter((e) => e.handwritten).map((e) => `handlers.${e.evolverFunction}`);
   const whens = aggregate.actions.filter((a) => a.when.length > 0);
