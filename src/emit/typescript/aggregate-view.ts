@@ -148,13 +148,14 @@ export function lockedVersionsOf(lock: EventLock | undefined, domain: string, ag
   return out;
 }
 
+/** By aggregate of a model, then by its lock versions (JSON, "" for none): the views made so far. */
+const memberViewsMade = new WeakMap<AggregateModel, Map<string, { readonly actions: ActionView[]; readonly events: EventView[] }>>();
+
 /**
  * The views of an aggregate's actions and events: most of the printing of its module. A cold
  * `generate` needs them twice, for the handlers' stubs and for the generated module, so they
  * are made once per aggregate of a model (and lock versions) and shared.
  */
-const memberViewsMade = new WeakMap<AggregateModel, Map<string, { readonly actions: ActionView[]; readonly events: EventView[] }>>();
-
 export function memberViews(
   aggregate: AggregateModel,
   lockedVersions: LockedVersions | undefined,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { EventStore } from "./store/types.js";
+import type { EventStore, Fence } from "./store/types.js";
 
 /** Committed events still held back by an older transaction when settle's time ran out. */
 export class SettleTimeoutError extends Error {
@@ -11,17 +11,23 @@ export interface SettleOptions {
   readonly timeoutMs?: number;
 }
 
+/** Whether the fence still holds back a committed event (catch-up cannot read it yet). */
+export function holdsBack(fence: Fence): fence is Fence & { readonly newestCommitted: bigint } {
+  return fence.newestCommitted !== undefined && fence.newestCommitted >= fence.below;
+}
+
 /**
  * Waits until every event committed before the call is readable by catch-up. On PostgreSQL a
  * transaction still running anywhere on the server (another database's too) holds later
  * commits behind the fence until it ends (docs/runtime.md §7, "The price of the fence"), so
  * a catch-up right after a commit may deliver nothing yet. Returns whether it had to wait.
- * drainReactions settles before it calls the work done; tests settle before a single catchUp.
+ * drainReactions settles after an empty round that began fenced; tests settle before a single catchUp.
  */
 export async function settle(store: EventStore, options: SettleOptions = {}): Promise<boolean> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const { newestCommitted, below } = await store.fence();
-  if (newestCommitted === undefined || newestCommitted < below) return false;
+  const fence = await store.fence();
+  if (!holdsBack(fence)) return false;
+  const { newestCommitted } = fence;
   const deadline = Date.now() + timeoutMs;
   // Short transactions end within milliseconds: poll fast at first, then back off.
   for (let pauseMs = 2; ; pauseMs = Math.min(pauseMs * 2, 100)) {

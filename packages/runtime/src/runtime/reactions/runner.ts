@@ -14,7 +14,7 @@ import { describeFailure, dispatch, isRetryable, type AnyService, type ReactionE
 import { reactionDeliveryId } from "./ids.js";
 import { acquireLease, releaseLease } from "./lease.js";
 import { cancelledAfter, dueTimers, eventById, finishTimer, insertTimer, park, retriesOf, setParkedStatus, type TimerRow } from "./tables.js";
-import { settle } from "../settle.js";
+import { holdsBack, settle } from "../settle.js";
 
 /**
  * Runs a project's reactions: one worker per reaction (a catch-up subscription with its own
@@ -260,8 +260,7 @@ export async function drainReactions(store: EventStore, options: ReactionWorkerO
   for (let round = 0; round < 1000; round++) {
     // Whether this round's reads could see every event committed before it began: the fence
     // may move while the round runs, so a settle after an empty round would come too late.
-    const { newestCommitted, below } = await store.fence();
-    const sawEverything = newestCommitted === undefined || newestCommitted < below;
+    const sawEverything = !holdsBack(await store.fence());
     let done = 0;
     for (const worker of workers) done += await worker.pass();
     total += done;
